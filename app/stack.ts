@@ -1,0 +1,55 @@
+import type { Config } from "../core/config";
+import { createDatabase, type Database } from "../core/db";
+import type { Logger } from "../core/logger";
+import { startSubgraph, type RunningSubgraph } from "../core/subgraph-server";
+import { startRouter, type RunningRouter } from "../router/server";
+import { catalogSubgraph } from "../subgraphs/catalog";
+import { ordersSubgraph } from "../subgraphs/orders";
+import { warehouseSubgraph } from "../subgraphs/warehouse";
+
+export const SUBGRAPHS = { catalog: catalogSubgraph, orders: ordersSubgraph, warehouse: warehouseSubgraph } as const;
+
+export interface Stack {
+  config: Config;
+  db: Database;
+  router: RunningRouter;
+  subgraphs: Record<keyof typeof SUBGRAPHS, RunningSubgraph>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the three subgraphs and the router in this process, sharing one pool. Ports come
+ * from the config (0 picks free ones, as tests do); the router is pointed at the subgraphs'
+ * actual URLs.
+ */
+export async function startStack(options: { config: Config; databaseUrl: string; logger: Logger; poolSize?: number }): Promise<Stack> {
+  const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20 });
+  const started: RunningSubgraph[] = [];
+  try {
+    for (const [name, definition] of Object.entries(SUBGRAPHS)) {
+      const port = options.config.subgraphPorts[name as keyof typeof SUBGRAPHS];
+      started.push(await startSubgraph(definition as never, { config: options.config, db, logger: options.logger, port }));
+    }
+    const subgraphs = Object.fromEntries(started.map((s) => [s.name, s])) as Stack["subgraphs"];
+    const config: Config = {
+      ...options.config,
+      subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
+    };
+    const router = await startRouter({ config, db, logger: options.logger, port: config.port });
+    return {
+      config,
+      db,
+      router,
+      subgraphs,
+      async stop() {
+        await router.stop();
+        await Promise.all(started.map((s) => s.stop()));
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    await db.close();
+    throw error;
+  }
+}

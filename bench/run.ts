@@ -1,0 +1,88 @@
+/**
+ * `npm run bench [-- name-filter]`: starts an embedded PostgreSQL (or uses DATABASE_URL),
+ * a fresh seeded bench database, the stack in a child process, and runs every scenario in
+ * bench/scenarios. Prints one table; figures are from this run only, compare ratios.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { loadConfig } from "../core/config";
+import { signToken } from "../core/auth";
+import { withDatabaseName } from "../core/database-server";
+import { createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
+import { startStackProcess, type BenchContext, type BenchRow, type BenchScenario } from "./harness";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function format(value: number | undefined, digits = 1): string {
+  return value === undefined ? "" : value.toFixed(digits);
+}
+
+async function main() {
+  const filter = process.argv[2];
+  let maintenanceUrl = process.env.DATABASE_URL;
+  let server: { stop(): Promise<void> } | null = null;
+  if (!maintenanceUrl) {
+    const { startEmbeddedPostgres } = await import("../core/embedded-postgres");
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".data", "bench-postgres"), port: 5435 });
+    server = embedded;
+    maintenanceUrl = embedded.url;
+  }
+  const databaseName = "cvety_bench";
+  await dropDatabase(maintenanceUrl, databaseName);
+  await createDatabaseIfMissing(maintenanceUrl, databaseName);
+  const databaseUrl = withDatabaseName(maintenanceUrl, databaseName);
+  await migrate(databaseUrl);
+  await seedIfEmpty(databaseUrl, { passwordCost: 4 });
+
+  const env = { JWT_SECRET: "bench-jwt-secret", WEBHOOK_SECRET: "bench-webhook-secret" };
+  Object.assign(process.env, env);
+  const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
+  const stack = await startStackProcess(databaseUrl, env);
+  const context: BenchContext = {
+    databaseUrl,
+    config,
+    token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
+    startStack: (extra) => startStackProcess(databaseUrl, { ...env, ...extra }),
+    stack,
+  };
+
+  const scenarioDir = path.join(__dirname, "scenarios");
+  const scenarios: BenchScenario[] = fs
+    .readdirSync(scenarioDir)
+    .filter((file) => file.endsWith(".ts"))
+    .sort()
+    .map((file) => require(path.join(scenarioDir, file)).scenario as BenchScenario)
+    .filter((scenario) => !filter || scenario.name.includes(filter));
+
+  const rows: BenchRow[] = [];
+  try {
+    for (const scenario of scenarios) {
+      console.error(`running ${scenario.name} …`);
+      rows.push(...(await scenario.run(context)));
+    }
+  } finally {
+    await stack.stop();
+    await server?.stop();
+  }
+
+  const header = ["scenario", "p50 ms", "p99 ms", "req/s", "target", "met", "notes"];
+  const table = rows.map((row) => [
+    row.scenario,
+    format(row.p50),
+    format(row.p99),
+    format(row.rps, 0),
+    row.target ?? "",
+    row.met === undefined ? "" : row.met ? "yes" : "NO",
+    row.notes ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of table) console.log(line(row));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

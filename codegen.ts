@@ -1,0 +1,47 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+/**
+ * Resolver types per subgraph, from its own SDL. Mappers type each resolver's parent as
+ * what the data layer returns (Prisma rows), not as the GraphQL type.
+ */
+const PRISMA = "../../../prisma/generated/client";
+
+function subgraph(name: string, contextType: string, mappers: Record<string, string>) {
+  return {
+    schema: `schema/${name}.graphql`,
+    plugins: ["typescript", "typescript-resolvers"],
+    config: {
+      federation: true,
+      useIndexSignature: true,
+      contextType,
+      mappers,
+      mapperTypeSuffix: "Row",
+      scalars: { DateTime: "Date", ID: { input: "string", output: "string | number" } },
+      enumsAsTypes: true,
+      avoidOptionals: false,
+    },
+  };
+}
+
+const config: CodegenConfig = {
+  overwrite: true,
+  hooks: {},
+  generates: {
+    "subgraphs/catalog/__generated__/resolvers-types.ts": subgraph("catalog", "../context#CatalogContext", {
+      Product: `${PRISMA}#Product`,
+      ProductImage: `${PRISMA}#ProductImage`,
+      Shop: `${PRISMA}#Shop`,
+    }),
+    "subgraphs/orders/__generated__/resolvers-types.ts": subgraph("orders", "../context#OrdersContext", {
+      Order: `${PRISMA}#Order`,
+      OrderItem: `${PRISMA}#OrderItem`,
+      OrderHistoryEntry: `${PRISMA}#OrderHistory`,
+    }),
+    "subgraphs/warehouse/__generated__/resolvers-types.ts": subgraph("warehouse", "../context#WarehouseContext", {
+      WarehouseItem: `${PRISMA}#WarehouseItem`,
+      Product: "../stock#ProductReference",
+    }),
+  },
+};
+
+export default config;

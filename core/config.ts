@@ -1,0 +1,81 @@
+import crypto from "node:crypto";
+
+/** Everything the processes read from the environment, parsed once and validated. */
+export interface Config {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  subgraphPorts: { catalog: number; orders: number; warehouse: number };
+  /** where the router finds each subgraph; defaults to localhost and the ports above */
+  subgraphUrls: { catalog: string; orders: string; warehouse: string };
+  databaseUrl: string | undefined;
+  /** verification keys, first one signs; a comma-separated JWT_SECRET lists several for rotation */
+  jwtSecrets: string[];
+  webhookSecrets: string[];
+  /** HMAC key the router signs forwarded context with; subgraphs refuse anything unsigned */
+  subgraphSecret: string;
+  bitrixShopId: number;
+  bitrixBaseUrl: string | undefined;
+  bitrixApiToken: string | undefined;
+  corsOrigins: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production";
+const DEV_WEBHOOK_SECRET = "dev-only-webhook-secret";
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? "development";
+  const production = nodeEnv === "production";
+  const missing = ["JWT_SECRET", "WEBHOOK_SECRET"].filter((name) => list(env[name]).length === 0);
+  if (production && missing.length > 0) {
+    throw new ConfigError(
+      `${missing.join(" and ")} must be set when NODE_ENV=production (comma-separated to rotate keys). Refusing to start.`,
+    );
+  }
+  const jwtSecrets = list(env.JWT_SECRET).length ? list(env.JWT_SECRET) : [DEV_JWT_SECRET];
+  const subgraphPorts = {
+    catalog: integer(env, "CATALOG_PORT", 4001),
+    orders: integer(env, "ORDERS_PORT", 4002),
+    warehouse: integer(env, "WAREHOUSE_PORT", 4003),
+  };
+  return {
+    nodeEnv,
+    production,
+    port: integer(env, "PORT", 4000),
+    subgraphPorts,
+    subgraphUrls: {
+      catalog: env.CATALOG_URL || `http://localhost:${subgraphPorts.catalog}/graphql`,
+      orders: env.ORDERS_URL || `http://localhost:${subgraphPorts.orders}/graphql`,
+      warehouse: env.WAREHOUSE_URL || `http://localhost:${subgraphPorts.warehouse}/graphql`,
+    },
+    databaseUrl: env.DATABASE_URL || undefined,
+    jwtSecrets,
+    webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET],
+    subgraphSecret:
+      env.SUBGRAPH_SECRET ||
+      crypto.createHash("sha256").update(`subgraph:${jwtSecrets[0]}`).digest("hex"),
+    bitrixShopId: integer(env, "BITRIX_SHOP_ID", 17008),
+    bitrixBaseUrl: env.BITRIX_BASE_URL || undefined,
+    bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
+    corsOrigins: list(env.CORS_ORIGINS),
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+  };
+}

@@ -1,0 +1,32 @@
+import type { Viewer } from "./auth";
+import type { Config } from "./config";
+import type { Database, Tx, TenantTxOptions } from "./db";
+import type { Logger } from "./logger";
+import { unauthenticated } from "./errors";
+
+/** What every subgraph resolver receives. `L` is the subgraph's per-request DataLoaders. */
+export interface SubgraphContext<L = unknown> {
+  /** the verified caller, forwarded and signed by the router; null for anonymous calls */
+  viewer: Viewer | null;
+  requestId: string;
+  config: Config;
+  logger: Logger;
+  db: Database;
+  loaders: L;
+}
+
+/** The caller, or UNAUTHENTICATED. Resolvers that touch shop data start here. */
+export function requireViewer(context: { viewer: Viewer | null }): Viewer {
+  if (!context.viewer) throw unauthenticated();
+  return context.viewer;
+}
+
+/** Runs `work` in a transaction scoped to the caller's shop. */
+export function inTenant<T>(
+  context: { viewer: Viewer | null; db: Database },
+  work: (tx: Tx, viewer: Viewer) => Promise<T>,
+  options?: TenantTxOptions,
+): Promise<T> {
+  const viewer = requireViewer(context);
+  return context.db.withTenant(viewer.shopId, (tx) => work(tx, viewer), options);
+}

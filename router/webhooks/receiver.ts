@@ -1,0 +1,168 @@
+import express, { type Request, type Response } from "express";
+import type { Config } from "../../core/config";
+import type { Database } from "../../core/db";
+import type { Logger } from "../../core/logger";
+import { matchesAnySecret } from "../../core/auth";
+import { isDatabaseUnavailable } from "../../core/errors";
+
+/** Bitrix posts small bodies; anything larger is refused before it is read whole. */
+export const WEBHOOK_BODY_LIMIT = "64kb";
+export const SECRET_HEADER = "x-webhook-secret";
+
+export type WebhookBody = Record<string, unknown>;
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A refusal with an HTTP status and a message a person can act on. */
+export class WebhookError extends Error {
+  constructor(readonly status: number, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+export interface WebhookDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** called once per delivery with its outcome, for metrics */
+  observe?: (endpoint: string, outcome: string, seconds: number) => void;
+}
+
+export type WebhookHandler = (body: WebhookBody, deps: WebhookDeps) => Promise<WebhookAnswer>;
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Turns the raw bytes into fields: JSON, or form-encoded as PHP's http_build_query sends. */
+export function parseWebhookBody(raw: Buffer, contentType: string | undefined): WebhookBody {
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw new WebhookError(400, "The body is not valid UTF-8");
+  }
+  if (/application\/x-www-form-urlencoded/i.test(contentType ?? "")) {
+    const body: WebhookBody = {};
+    for (const [key, value] of new URLSearchParams(text)) body[key] = value;
+    return body;
+  }
+  if (text.trim() === "") throw new WebhookError(400, "The body is empty; send a JSON object");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WebhookError(400, "The body is not valid JSON (send application/json or application/x-www-form-urlencoded)");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new WebhookError(400, "The body must be a JSON object");
+  }
+  return parsed as WebhookBody;
+}
+
+function headersWithoutSecrets(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === SECRET_HEADER || name === "authorization" || name === "cookie") continue;
+    headers[name] = Array.isArray(value) ? value.join(", ") : String(value ?? "");
+  }
+  return headers;
+}
+
+function outcomeOf(answer: WebhookAnswer): string {
+  return typeof answer.body.status === "string" ? answer.body.status : String(answer.status);
+}
+
+/**
+ * One Bitrix webhook endpoint: size limit, secret check (constant time, any of the rotated
+ * secrets), body parsing, the handler, and a stored record of the delivery for operators.
+ */
+export function webhookEndpoint(endpoint: string, handler: WebhookHandler, deps: WebhookDeps) {
+  const router = express.Router();
+  router.post(
+    "/",
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    async (req: Request, res: Response) => {
+      const started = process.hrtime.bigint();
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let answer: WebhookAnswer;
+      if (!matchesAnySecret(req.header(SECRET_HEADER), deps.config.webhookSecrets)) {
+        answer = { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
+      } else {
+        try {
+          answer = await handler(parseWebhookBody(raw, req.header("content-type")), deps);
+        } catch (error) {
+          if (error instanceof WebhookError) {
+            answer = { status: error.status, body: { error: error.message, ...(error.field ? { field: error.field } : {}) } };
+          } else if (isDatabaseUnavailable(error)) {
+            deps.logger.warn({ endpoint }, "webhook refused: database unavailable");
+            answer = { status: 503, body: { error: "The database is unavailable; retry later" } };
+            res.setHeader("Retry-After", "5");
+          } else {
+            deps.logger.error({ err: error, endpoint }, "webhook failed");
+            answer = { status: 500, body: { error: "Internal error; the delivery was recorded and can be replayed" } };
+          }
+        }
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      res.status(answer.status).json(answer.body);
+      deps.observe?.(endpoint, outcomeOf(answer), seconds);
+      if (answer.status !== 401) await recordDelivery(deps, endpoint, req, raw, answer, seconds * 1000);
+    },
+  );
+  return router;
+}
+
+async function recordDelivery(deps: WebhookDeps, endpoint: string, req: Request, raw: Buffer, answer: WebhookAnswer, durationMs: number) {
+  try {
+    await deps.db.withTenant(deps.config.bitrixShopId, (tx) =>
+      tx.webhookDelivery.create({
+        data: {
+          shopId: deps.config.bitrixShopId,
+          endpoint,
+          headers: headersWithoutSecrets(req),
+          rawBody: raw.toString("utf8").replace(/\u0000/g, "\uFFFD"),
+          statusCode: answer.status,
+          response: answer.body as object,
+          durationMs,
+        },
+      }),
+    );
+  } catch (error) {
+    deps.logger.warn({ endpoint, status: answer.status, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook delivery not recorded");
+  }
+}
+
+/** Reads a required integer field; form bodies carry numbers as strings. */
+export function integerField(body: WebhookBody, name: string, options: { required: true }): number;
+export function integerField(body: WebhookBody, name: string, options?: { required?: boolean }): number | undefined;
+export function integerField(body: WebhookBody, name: string, options: { required?: boolean } = {}): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null || value === "") {
+    if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
+    return undefined;
+  }
+  const number = typeof value === "number" ? value : typeof value === "string" && /^-?\d{1,10}$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < 0 || number > 2_147_483_647) {
+    throw new WebhookError(400, `Field "${name}" must be a non-negative integer`, name);
+  }
+  return number;
+}
+
+/** Reads a string field of at most `maxLength` characters. */
+export function stringField(body: WebhookBody, name: string, options: { required: true; maxLength?: number }): string;
+export function stringField(body: WebhookBody, name: string, options?: { required?: boolean; maxLength?: number }): string | undefined;
+export function stringField(body: WebhookBody, name: string, options: { required?: boolean; maxLength?: number } = {}): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) {
+    if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
+    return undefined;
+  }
+  if (typeof value !== "string") throw new WebhookError(400, `Field "${name}" must be a string`, name);
+  const maxLength = options.maxLength ?? 2000;
+  if (value.length > maxLength) throw new WebhookError(400, `Field "${name}" is longer than ${maxLength} characters`, name);
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(value)) throw new WebhookError(400, `Field "${name}" contains control characters`, name);
+  if (options.required && value.trim() === "") throw new WebhookError(400, `Field "${name}" must not be empty`, name);
+  return value;
+}
