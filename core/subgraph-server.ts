@@ -64,6 +64,10 @@ export async function startSubgraph<L>(
   });
   await server.start();
 
+  // liveness for container health checks; says nothing about data
+  app.get("/health", (_req, res) => {
+    res.json({ status: "healthy", subgraph: definition.name });
+  });
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),

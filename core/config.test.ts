@@ -1,0 +1,44 @@
+import { loadConfig, ConfigError } from "./config";
+import { formatTenge } from "./money";
+
+describe("loadConfig", () => {
+  it("refuses to start in production without JWT_SECRET or WEBHOOK_SECRET, naming them", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET and WEBHOOK_SECRET must be set/);
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "x" })).toThrow(/^WEBHOOK_SECRET must be set/);
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: " , ", WEBHOOK_SECRET: "w" })).toThrow(/^JWT_SECRET must be set/);
+  });
+
+  it("starts in development with dev secrets and the contract's defaults", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.subgraphPorts).toEqual({ catalog: 4001, orders: 4002, warehouse: 4003 });
+    expect(config.bitrixShopId).toBe(17008);
+    expect(config.jwtSecrets).toHaveLength(1);
+  });
+
+  it("reads comma-separated secrets for rotation and CORS origins", () => {
+    const config = loadConfig({ JWT_SECRET: "new, old", WEBHOOK_SECRET: "a,b,c", CORS_ORIGINS: "https://admin.cvety.kz, http://localhost:5173" });
+    expect(config.jwtSecrets).toEqual(["new", "old"]);
+    expect(config.webhookSecrets).toEqual(["a", "b", "c"]);
+    expect(config.corsOrigins).toEqual(["https://admin.cvety.kz", "http://localhost:5173"]);
+  });
+
+  it("refuses a port that is not a number", () => {
+    expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a non-negative integer/);
+    expect(() => loadConfig({ BITRIX_SHOP_ID: "-1" })).toThrow(/BITRIX_SHOP_ID/);
+  });
+});
+
+describe("formatTenge", () => {
+  it.each([
+    [495000, "4 950 ₸"],
+    [500000, "5 000 ₸"],
+    [0, "0 ₸"],
+    [99, "0,99 ₸"],
+    [123456789, "1 234 567,89 ₸"],
+    [10000000, "100 000 ₸"],
+  ])("%d tiyn is %s", (tiyn, text) => {
+    expect(formatTenge(tiyn)).toBe(text);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Runs one part of the system in its own process, as docker-compose does:
+ *   tsx scripts/serve.ts catalog|orders|warehouse|router|migrate
+ * Needs DATABASE_URL; everything else comes from the same environment variables as npm start.
+ */
+import { loadConfig, ConfigError } from "../core/config";
+import { createLogger } from "../core/logger";
+import { createDatabase } from "../core/db";
+import { startSubgraph } from "../core/subgraph-server";
+import { startRouter } from "../router/server";
+import { migrate, seedIfEmpty } from "../app/database";
+import { SUBGRAPHS } from "../app/stack";
+
+export const PARTS = ["catalog", "orders", "warehouse", "router", "migrate"] as const;
+
+async function main(part: string | undefined) {
+  if (!PARTS.includes(part as (typeof PARTS)[number])) throw new ConfigError(`usage: serve.ts ${PARTS.join("|")}`);
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError("DATABASE_URL must be set for scripts/serve.ts");
+  const logger = createLogger(config.logLevel);
+  if (part === "migrate") {
+    await migrate(config.databaseUrl);
+    if (await seedIfEmpty(config.databaseUrl)) logger.info("seeded demo shops");
+    return;
+  }
+  const db = createDatabase(config.databaseUrl, { applicationName: `cvety-${part}` });
+  const running =
+    part === "router"
+      ? await startRouter({ config, db, logger, port: config.port })
+      : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
+  const stop = async () => {
+    await running.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+main(process.argv[2]).catch((error) => {
+  console.error(error instanceof ConfigError ? `cvety-graph cannot start: ${error.message}` : error);
+  process.exit(1);
+});
