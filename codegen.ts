@@ -36,6 +36,9 @@ const config: CodegenConfig = {
       Order: `${PRISMA}#Order`,
       OrderItem: `${PRISMA}#OrderItem`,
       OrderHistoryEntry: `${PRISMA}#OrderHistory`,
+      OrderNote: `${PRISMA}#OrderHistory`,
+      OrderPhoto: `${PRISMA}#OrderPhoto`,
+      ClientProfile: `${PRISMA}#ClientProfile`,
     }),
     "subgraphs/warehouse/__generated__/resolvers-types.ts": subgraph("warehouse", "../context#WarehouseContext", {
       WarehouseItem: `${PRISMA}#WarehouseItem`,

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "order.write": ["ADMIN", "MANAGER"],
   /** change an order's status (which statuses, per role, is the lifecycle's business) */
   "order.status": ["ADMIN", "MANAGER", "FLORIST", "COURIER"],
+  /** add notes and photos to an order (the florist's bouquet photo, the courier's delivery proof) */
+  "order.annotate": ["ADMIN", "MANAGER", "FLORIST", "COURIER"],
   /** see customers' phone numbers and profiles */
   "customer.read": ["ADMIN", "MANAGER", "COURIER"],
   /** run warehouse operations */

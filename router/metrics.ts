@@ -26,6 +26,25 @@ export function createMetrics(db: Database) {
     labelNames: ["code"] as const,
     registers: [registry],
   });
+  const webhookRequests = new client.Counter({
+    name: "webhook_requests_total",
+    help: "Inbound Bitrix webhook deliveries by endpoint and outcome (success, unchanged, skipped, or the HTTP status of a refusal)",
+    labelNames: ["endpoint", "outcome"] as const,
+    registers: [registry],
+  });
+  const webhookDuration = new client.Histogram({
+    name: "webhook_request_duration_seconds",
+    help: "Inbound Bitrix webhook latency, from body received to answer, by endpoint and outcome",
+    labelNames: ["endpoint", "outcome"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  /** the webhook receiver's `observe` hook */
+  const observeWebhook = (endpoint: string, outcome: string, seconds: number) => {
+    const labels = { endpoint, outcome: webhookOutcomeLabel(outcome) };
+    webhookRequests.inc(labels);
+    webhookDuration.observe(labels, seconds);
+  };
   new client.Gauge({
     name: "db_pool_connections",
     help: "Router process database pool connections by state",
@@ -37,7 +56,7 @@ export function createMetrics(db: Database) {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
-  return { registry, httpDuration, graphqlDuration, graphqlErrors };
+  return { registry, httpDuration, graphqlDuration, graphqlErrors, webhookRequests, webhookDuration, observeWebhook };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -45,4 +64,9 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** Operation names come from clients: keep only well-formed short ones as label values. */
 export function operationLabel(name: string | null | undefined): string {
   return name && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : "anonymous";
+}
+
+/** Outcomes come from handlers' answers: keep label values few and well-formed. */
+export function webhookOutcomeLabel(outcome: string): string {
+  return /^[a-z_]{1,20}$|^[1-5]\d\d$/.test(outcome) ? outcome : "other";
 }

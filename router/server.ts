@@ -109,7 +109,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     res.send(await metrics.registry.metrics());
   });
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    rest.use(path, webhookEndpoint(path, handler, { config, db, logger }));
+    rest.use(path, webhookEndpoint(path, handler, { config, db, logger, observe: metrics.observeWebhook }));
   }
   app.use(rest);
 

@@ -1,7 +1,10 @@
 import type { WebhookHandler } from "./receiver";
+import { ORDER_STATUS_WEBHOOK_PATH, orderStatusWebhook } from "./order-status";
 
 /**
  * The Bitrix webhooks the REST shim serves, by path. Each handler gets the parsed body
  * after the shared receiver has checked size and secret; see receiver.ts.
  */
-export const WEBHOOKS: Record<string, WebhookHandler> = {};
+export const WEBHOOKS: Record<string, WebhookHandler> = {
+  [ORDER_STATUS_WEBHOOK_PATH]: orderStatusWebhook,
+};

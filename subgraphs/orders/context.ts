@@ -1,5 +1,5 @@
 import type { SubgraphContext } from "../../core/context";
-import { childrenLoader, rowLoader } from "../../core/loaders";
+import { childrenLoader, rowLoader, valueLoader } from "../../core/loaders";
 import * as orders from "./orders";
 
 export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
@@ -7,6 +7,11 @@ export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
     orderById: rowLoader(context, orders.findByIds, (row) => row.id),
     itemsByOrderId: childrenLoader(context, orders.findItems, (row) => row.orderId),
     historyByOrderId: childrenLoader(context, orders.findHistory, (row) => row.orderId),
+    notesByOrderId: childrenLoader(context, orders.findNotes, (row) => row.orderId),
+    photosByOrderId: childrenLoader(context, orders.findPhotos, (row) => row.orderId),
+    photoById: rowLoader(context, orders.findPhotosByIds, (row) => row.id),
+    clientById: rowLoader(context, orders.findClientsByIds, (row) => row.id),
+    clientTotals: valueLoader<number, orders.ClientTotals>(context, orders.clientTotals, { orderCount: 0, totalSpent: 0, lastOrderAt: null }),
   };
 }
 

@@ -1,12 +1,17 @@
 import type { Resolvers } from "./__generated__/resolvers-types";
-import { inTenant } from "../../core/context";
+import { inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
+import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
+import * as service from "./service";
 
 export const resolvers: Resolvers = {
   Query: {
-    orders: (_parent, args, context) => inTenant(context, (tx, viewer) => listOrders(tx, viewer.shopId, args)),
+    orders: (_parent, args, context) => {
+      if (args.customerPhone) requirePermission(requireViewer(context), "customer.read");
+      return inTenant(context, (tx, viewer) => listOrders(tx, viewer.shopId, args));
+    },
     order: (_parent, args, context) => context.loaders.orderById.load(parseId(args.id)),
     orderByBitrixId: (_parent, args, context) => {
       if (!Number.isInteger(args.bitrixOrderId) || args.bitrixOrderId <= 0) {
@@ -14,16 +19,48 @@ export const resolvers: Resolvers = {
       }
       return inTenant(context, (tx, viewer) => findByBitrixId(tx, viewer.shopId, args.bitrixOrderId));
     },
+    clientProfile: (_parent, args, context) => service.clientProfileByPhone(context, args.phone),
+  },
+  Mutation: {
+    createOrder: (_parent, args, context) => service.createOrder(context, args.input),
+    updateOrderStatus: (_parent, args, context) => service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
+    addOrderNote: (_parent, args, context) => service.addOrderNote(context, parseId(args.id), args.text),
+    addOrderPhoto: (_parent, args, context) => service.addOrderPhoto(context, parseId(args.id), args.url, args.kind),
   },
   Order: {
     __resolveReference: (reference, context) => context.loaders.orderById.load(parseId(reference.id)),
     items: (order, _args, context) => context.loaders.itemsByOrderId.load(order.id),
     history: (order, _args, context) => context.loaders.historyByOrderId.load(order.id),
+    notes: (order, _args, context) => context.loaders.notesByOrderId.load(order.id),
+    photos: (order, _args, context) => context.loaders.photosByOrderId.load(order.id),
+    customer: (order, _args, context) => {
+      requirePermission(requireViewer(context), "customer.read");
+      return order.clientId ? context.loaders.clientById.load(order.clientId) : null;
+    },
+    recipientPhone: (order, _args, context) => {
+      requirePermission(requireViewer(context), "customer.read");
+      return order.recipientPhone;
+    },
   },
   OrderItem: {
     product: (item) => ({ __typename: "Product", id: String(item.productId) }),
   },
   OrderHistoryEntry: {
     id: (entry) => entry.id.toString(),
+    photo: (entry, _args, context) => (entry.photoId ? context.loaders.photoById.load(entry.photoId) : null),
+  },
+  OrderNote: {
+    id: (entry) => entry.id.toString(),
+    text: (entry) => entry.notes ?? "",
+    author: (entry) => entry.changedBy,
+  },
+  OrderPhoto: {
+    kind: (photo) => photo.kind as "ASSEMBLED_BOUQUET" | "DELIVERY_PROOF" | "OTHER",
+  },
+  ClientProfile: {
+    orders: (client, args, context) => inTenant(context, (tx, viewer) => listOrders(tx, viewer.shopId, { ...args, clientId: client.id })),
+    orderCount: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).orderCount,
+    totalSpent: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).totalSpent,
+    lastOrderAt: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).lastOrderAt,
   },
 };

@@ -1,5 +1,5 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow } from '../../../prisma/generated/client';
+import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow } from '../../../prisma/generated/client';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +22,101 @@ export type Scalars = {
   _FieldSet: { input: any; output: any; }
 };
 
+/** A customer of the shop, known by phone number. */
+export type ClientProfile = {
+  __typename?: 'ClientProfile';
+  /** When the profile was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The profile's id. */
+  id: Scalars['ID']['output'];
+  /** When the customer's latest order was placed; null when none. */
+  lastOrderAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The customer's name, as last given. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** How many orders the customer has placed (all statuses). */
+  orderCount: Scalars['Int']['output'];
+  /** The customer's orders, newest first. */
+  orders: OrderConnection;
+  /** Phone number, normalised: `+` and digits, e.g. +77011234567. */
+  phone: Scalars['String']['output'];
+  /** Sum of the totals of the customer's orders that are not cancelled, in tiyn. */
+  totalSpent: Scalars['Int']['output'];
+};
+
+
+/** A customer of the shop, known by phone number. */
+export type ClientProfileOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A new order. Prices come from the catalog at the moment of ordering; the client never sends them. */
+export type CreateOrderInput = {
+  /** The order's id in Bitrix CRM, when it exists there; unique per shop. */
+  bitrixOrderId?: InputMaybe<Scalars['Int']['input']>;
+  /** Text for the greeting card. */
+  cardText?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's comment. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** Who places the order. */
+  customer: CustomerInput;
+  /** Where the bouquet goes. */
+  deliveryAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Start of the delivery window. */
+  deliveryFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** End of the delivery window; not before `deliveryFrom`. */
+  deliveryTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** What is ordered: at least one line, at most 100. */
+  items: Array<OrderItemInput>;
+  /** Who receives the bouquet. */
+  recipient?: InputMaybe<RecipientInput>;
+};
+
+/** Who places the order. The phone finds the customer's profile, or creates it. */
+export type CustomerInput = {
+  /** The customer's name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's phone; spaces, dashes and brackets are ignored, a leading 8 is read as +7. */
+  phone: Scalars['String']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds a note to an order; it shows in `notes` and in `history`. Any role. */
+  addOrderNote: Order;
+  /** Attaches a photo (by URL) to an order; it shows in `photos` and in `history`. Any role. */
+  addOrderPhoto: Order;
+  /** Places an order: prices each item from the catalog now (a snapshot per item), computes the total, finds or creates the customer's profile by phone, and writes the first history entry (NEW). Needs permission `order.write` (ADMIN, MANAGER). */
+  createOrder: Order;
+  /** Moves an order to another status and records it in the history. Forward moves may skip steps; CANCELLED from any status that is not final; nothing leaves DELIVERED or CANCELLED. FLORIST may set ACCEPTED and ASSEMBLED, COURIER IN_DELIVERY and DELIVERED, MANAGER and ADMIN any allowed status. Setting the current status again changes nothing. */
+  updateOrderStatus: Order;
+};
+
+
+export type MutationAddOrderNoteArgs = {
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+export type MutationAddOrderPhotoArgs = {
+  id: Scalars['ID']['input'];
+  kind: OrderPhotoKind;
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationCreateOrderArgs = {
+  input: CreateOrderInput;
+};
+
+
+export type MutationUpdateOrderStatusArgs = {
+  id: Scalars['ID']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+  status: OrderStatus;
+};
+
 /** A customer's order. */
 export type Order = {
   __typename?: 'Order';
@@ -33,20 +128,28 @@ export type Order = {
   comment?: Maybe<Scalars['String']['output']>;
   /** When the order was placed. */
   createdAt: Scalars['DateTime']['output'];
+  /** Who placed the order. Needs permission `customer.read` (ADMIN, MANAGER, COURIER); others get FORBIDDEN. */
+  customer?: Maybe<ClientProfile>;
   /** Where the bouquet goes. */
   deliveryAddress?: Maybe<Scalars['String']['output']>;
   /** Start of the delivery window. */
   deliveryFrom?: Maybe<Scalars['DateTime']['output']>;
   /** End of the delivery window. */
   deliveryTo?: Maybe<Scalars['DateTime']['output']>;
-  /** Every status change, oldest first. */
+  /** Every status change, note and photo, oldest first. A chain: each entry's `oldStatus` is the previous entry's `newStatus`. */
   history: Array<OrderHistoryEntry>;
   /** The order's id. */
   id: Scalars['ID']['output'];
   /** What was ordered, with the prices at the time of ordering. */
   items: Array<OrderItem>;
+  /** Notes added to the order (with `addOrderNote`), oldest first. Each is also an entry of `history`. */
+  notes: Array<OrderNote>;
+  /** Photos of the order (assembled bouquet, delivery proof), oldest first. Each is also an entry of `history`. */
+  photos: Array<OrderPhoto>;
   /** Name of the person who receives the bouquet. */
   recipientName?: Maybe<Scalars['String']['output']>;
+  /** Phone of the person who receives the bouquet. Needs permission `customer.read`; others get FORBIDDEN. */
+  recipientPhone?: Maybe<Scalars['String']['output']>;
   /** Where the order is in its life. */
   status: OrderStatus;
   /** Sum of the items' prices times quantities, in tiyn. */
@@ -75,22 +178,37 @@ export type OrderEdge = {
   node: Order;
 };
 
-/** One change of an order's status. */
+/** One entry of an order's history: a status change, a note or a photo. */
 export type OrderHistoryEntry = {
   __typename?: 'OrderHistoryEntry';
-  /** Who made the change: a user id, or `bitrix` for changes from Bitrix CRM. */
+  /** Who made the change: a user id, `bitrix` for changes from Bitrix CRM, `system` or `seed`. */
   changedBy: Scalars['String']['output'];
+  /** For changes from Bitrix: the Bitrix user id that made the change (`changed_by_id`), when Bitrix sent one. */
+  changedById?: Maybe<Scalars['String']['output']>;
   /** When the change was made. */
   createdAt: Scalars['DateTime']['output'];
   /** The entry's id; increasing over the shop's history. */
   id: Scalars['ID']['output'];
+  /** What this entry records. */
+  kind: OrderHistoryKind;
   /** The status after the change. */
   newStatus: OrderStatus;
   /** Why, or what else happened. */
   notes?: Maybe<Scalars['String']['output']>;
   /** The status before the change; null when the order was created. */
   oldStatus?: Maybe<OrderStatus>;
+  /** The photo this entry records, for `PHOTO` entries. */
+  photo?: Maybe<OrderPhoto>;
 };
+
+/** What a history entry records. */
+export type OrderHistoryKind =
+  /** A note added at the current status; `oldStatus` equals `newStatus`. */
+  | 'NOTE'
+  /** A photo added at the current status; `oldStatus` equals `newStatus`. */
+  | 'PHOTO'
+  /** A status change (or the order's creation, with `oldStatus` null). */
+  | 'STATUS';
 
 /** One line of an order. */
 export type OrderItem = {
@@ -102,6 +220,51 @@ export type OrderItem = {
   /** How many. */
   quantity: Scalars['Int']['output'];
 };
+
+/** One line of a new order: which product and how many. The server sets the price. */
+export type OrderItemInput = {
+  /** The product's id (of the caller's shop, enabled). */
+  productId: Scalars['ID']['input'];
+  /** How many, 1 to 999. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** A note on an order, written by a person. */
+export type OrderNote = {
+  __typename?: 'OrderNote';
+  /** Who wrote it (a user id). */
+  author: Scalars['String']['output'];
+  /** When it was written. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Id of the history entry that holds the note. */
+  id: Scalars['ID']['output'];
+  /** The note. */
+  text: Scalars['String']['output'];
+};
+
+/** A photo attached to an order. */
+export type OrderPhoto = {
+  __typename?: 'OrderPhoto';
+  /** When it was attached. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who attached it (a user id). */
+  createdBy: Scalars['String']['output'];
+  /** The photo's id. */
+  id: Scalars['ID']['output'];
+  /** What the photo shows. */
+  kind: OrderPhotoKind;
+  /** Where the image is (http or https URL). */
+  url: Scalars['String']['output'];
+};
+
+/** Kinds of order photos. */
+export type OrderPhotoKind =
+  /** The bouquet as assembled, before it leaves. */
+  | 'ASSEMBLED_BOUQUET'
+  /** Proof that the bouquet was handed over. */
+  | 'DELIVERY_PROOF'
+  /** Anything else worth a picture (damage, the door, a note left). */
+  | 'OTHER';
 
 /** Where an order is in its life. Forward: NEW → PAID → ACCEPTED → ASSEMBLED → IN_DELIVERY → DELIVERED; CANCELLED from any status that is not final. */
 export type OrderStatus =
@@ -138,12 +301,19 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The customer with this phone, with their orders and totals, or null. Needs permission `customer.read` (ADMIN, MANAGER, COURIER). */
+  clientProfile?: Maybe<ClientProfile>;
   /** One order of the caller's shop, or null when there is none with that id. */
   order?: Maybe<Order>;
   /** The order of the caller's shop with this Bitrix id, or null. */
   orderByBitrixId?: Maybe<Order>;
   /** The shop's orders, newest first. `first` is at most 100 (default 20). */
   orders: OrderConnection;
+};
+
+
+export type QueryClientProfileArgs = {
+  phone: Scalars['String']['input'];
 };
 
 
@@ -159,8 +329,21 @@ export type QueryOrderByBitrixIdArgs = {
 
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
+  customerPhone?: InputMaybe<Scalars['String']['input']>;
+  deliveryDate?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<OrderStatus>>;
+};
+
+/** Who receives the bouquet. */
+export type RecipientInput = {
+  /** The recipient's name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The recipient's phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -246,42 +429,79 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Order: ResolverTypeWrapper<OrderRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ClientProfile: ResolverTypeWrapper<ClientProfileRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CreateOrderInput: CreateOrderInput;
+  CustomerInput: CustomerInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Mutation: ResolverTypeWrapper<{}>;
+  Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderHistoryEntry: ResolverTypeWrapper<OrderHistoryRow>;
+  OrderHistoryKind: OrderHistoryKind;
   OrderItem: ResolverTypeWrapper<OrderItemRow>;
+  OrderItemInput: OrderItemInput;
+  OrderNote: ResolverTypeWrapper<OrderHistoryRow>;
+  OrderPhoto: ResolverTypeWrapper<OrderPhotoRow>;
+  OrderPhotoKind: OrderPhotoKind;
   OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<{}>;
+  RecipientInput: RecipientInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  DateTime: Scalars['DateTime']['output'];
-  Order: OrderRow;
-  Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
+  ClientProfile: ClientProfileRow;
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  CreateOrderInput: CreateOrderInput;
+  CustomerInput: CustomerInput;
+  DateTime: Scalars['DateTime']['output'];
+  Mutation: {};
+  Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderHistoryEntry: OrderHistoryRow;
   OrderItem: OrderItemRow;
+  OrderItemInput: OrderItemInput;
+  OrderNote: OrderHistoryRow;
+  OrderPhoto: OrderPhotoRow;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Product: Product;
   Query: {};
+  RecipientInput: RecipientInput;
+}>;
+
+export type ClientProfileResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfile'] = ResolversParentTypes['ClientProfile']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<ClientProfileOrdersArgs>>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalSpent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addOrderNote?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderNoteArgs, 'id' | 'text'>>;
+  addOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderPhotoArgs, 'id' | 'kind' | 'url'>>;
+  createOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
+  updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
+}>;
 
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']>, { __typename: 'Order' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
@@ -289,13 +509,17 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   cardText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType>;
   deliveryAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deliveryFrom?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deliveryTo?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['OrderHistoryEntry']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['OrderNote']>, ParentType, ContextType>;
+  photos?: Resolver<Array<ResolversTypes['OrderPhoto']>, ParentType, ContextType>;
   recipientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recipientPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -317,11 +541,14 @@ export type OrderEdgeResolvers<ContextType = OrdersContext, ParentType extends R
 
 export type OrderHistoryEntryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderHistoryEntry'] = ResolversParentTypes['OrderHistoryEntry']> = ResolversObject<{
   changedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changedById?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OrderHistoryKind'], ParentType, ContextType>;
   newStatus?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   oldStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  photo?: Resolver<Maybe<ResolversTypes['OrderPhoto']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -329,6 +556,23 @@ export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends R
   price?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderNoteResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderNote'] = ResolversParentTypes['OrderNote']> = ResolversObject<{
+  author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderPhotoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderPhoto'] = ResolversParentTypes['OrderPhoto']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OrderPhotoKind'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -345,18 +589,23 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  clientProfile?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType, RequireFields<QueryClientProfileArgs, 'phone'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderByBitrixId?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByBitrixIdArgs, 'bitrixOrderId'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
+  ClientProfile?: ClientProfileResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderHistoryEntry?: OrderHistoryEntryResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
+  OrderNote?: OrderNoteResolvers<ContextType>;
+  OrderPhoto?: OrderPhotoResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,0 +1,60 @@
+import type { OrderStatus } from "../../prisma/generated/client";
+import { changeOrderStatus } from "../../subgraphs/orders/lifecycle";
+import { integerField, stringField, WebhookError, type WebhookAnswer, type WebhookBody, type WebhookDeps } from "./receiver";
+
+export const ORDER_STATUS_WEBHOOK_PATH = "/api/v1/webhooks/order-status-sync";
+
+/** Bitrix status codes and ours (see CONTRACT.md). */
+export const BITRIX_STATUS: Readonly<Record<string, OrderStatus>> = {
+  N: "NEW",
+  PD: "PAID",
+  AP: "ACCEPTED",
+  CO: "ASSEMBLED",
+  DE: "IN_DELIVERY",
+  F: "DELIVERED",
+  RF: "CANCELLED",
+  UN: "CANCELLED",
+};
+
+/** Bitrix user ids are numbers; some handlers send them as strings. Kept as text on the history row. */
+function changedByIdField(body: WebhookBody): string | null {
+  const value = body.changed_by_id;
+  if (value === undefined || value === null || value === "") return null;
+  if (typeof value === "number") return String(integerField(body, "changed_by_id"));
+  if (typeof value === "string" && /^[A-Za-z0-9_.:@-]{1,64}$/.test(value.trim())) return value.trim();
+  throw new WebhookError(400, 'Field "changed_by_id" must be a non-negative integer or a short id string', "changed_by_id");
+}
+
+/**
+ * Bitrix reports a status change of one of its orders. Validates the fields, maps the code,
+ * and hands the change to the same lifecycle service the GraphQL mutation uses, in a
+ * transaction of shop BITRIX_SHOP_ID (the only shop Bitrix may touch). Bitrix is the
+ * authority on status: moves the panel would refuse are applied and noted on the history row.
+ */
+export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): Promise<WebhookAnswer> {
+  const bitrixOrderId = integerField(body, "order_id", { required: true });
+  const code = stringField(body, "status", { required: true, maxLength: 16 });
+  const changedById = changedByIdField(body);
+  const notes = stringField(body, "notes", { maxLength: 2000 })?.trim() || null;
+  const status = BITRIX_STATUS[code.trim().toUpperCase()];
+  if (!status) {
+    throw new WebhookError(422, `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`, "status");
+  }
+  const shopId = deps.config.bitrixShopId;
+  const result = await deps.db.withTenant(
+    shopId,
+    (tx) => changeOrderStatus(tx, shopId, { bitrixOrderId }, { status, notes }, { kind: "bitrix", changedById }),
+    { origin: "bitrix" },
+  );
+  switch (result.outcome) {
+    case "not_found":
+      return { status: 200, body: { status: "skipped", reason: "Order not found" } };
+    case "unchanged":
+      return { status: 200, body: { status: "unchanged", order_id: result.orderId } };
+    case "changed":
+      if (result.outOfOrder) {
+        deps.logger.info({ orderId: result.orderId, from: result.oldStatus, to: result.newStatus }, "applied an out-of-order status from Bitrix");
+      }
+      return { status: 200, body: { status: "success", order_id: result.orderId } };
+  }
+}

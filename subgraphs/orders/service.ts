@@ -1,0 +1,55 @@
+import { inTenant, requireViewer } from "../../core/context";
+import { notFound } from "../../core/errors";
+import { requirePermission } from "../../core/permissions";
+import { httpUrl, normalizePhone, text } from "../../core/validation";
+import type { OrderStatus } from "../../prisma/generated/client";
+import type { OrdersContext } from "./context";
+import { createOrder as placeOrder, type CreateOrderInput } from "./create-order";
+import { appendAnnotation, assertRoleMaySet, changeOrderStatus } from "./lifecycle";
+import { findClientByPhone } from "./orders";
+
+/** The orders subgraph's use cases, context first; resolvers are one line each. */
+
+export function createOrder(context: OrdersContext, input: CreateOrderInput) {
+  requirePermission(requireViewer(context), "order.write");
+  return inTenant(context, (tx, viewer) => placeOrder(tx, viewer.shopId, viewer.userId, input));
+}
+
+export async function updateOrderStatus(context: OrdersContext, orderId: number, status: OrderStatus, notes: string | null | undefined) {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "order.status");
+  assertRoleMaySet(viewer.role, status);
+  const note = text(notes, "notes", { max: 2000 });
+  return inTenant(context, async (tx) => {
+    const result = await changeOrderStatus(tx, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role });
+    if (result.outcome === "not_found") throw notFound("Order", orderId);
+    return tx.order.findUniqueOrThrow({ where: { id: result.orderId } });
+  });
+}
+
+export function addOrderNote(context: OrdersContext, orderId: number, note: string) {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "order.annotate");
+  const value = text(note, "text", { max: 2000, required: true });
+  return annotate(context, orderId, { kind: "NOTE", text: value, author: viewer.userId });
+}
+
+export function addOrderPhoto(context: OrdersContext, orderId: number, url: string, kind: string) {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "order.annotate");
+  return annotate(context, orderId, { kind: "PHOTO", url: httpUrl(url, "url"), photoKind: kind, author: viewer.userId });
+}
+
+function annotate(context: OrdersContext, orderId: number, entry: Parameters<typeof appendAnnotation>[3]) {
+  return inTenant(context, async (tx, viewer) => {
+    const history = await appendAnnotation(tx, viewer.shopId, orderId, entry);
+    if (!history) throw notFound("Order", orderId);
+    return tx.order.findUniqueOrThrow({ where: { id: orderId } });
+  });
+}
+
+export function clientProfileByPhone(context: OrdersContext, phone: string) {
+  requirePermission(requireViewer(context), "customer.read");
+  const normalized = normalizePhone(phone, "phone");
+  return inTenant(context, (tx, viewer) => findClientByPhone(tx, viewer.shopId, normalized));
+}
