@@ -72,7 +72,7 @@ export async function postWebhook(
   const payload =
     options.raw ??
     (contentType.includes("x-www-form-urlencoded")
-      ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)])).toString()
+      ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString()
       : JSON.stringify(body));
   const secret = options.secret === undefined ? TEST_WEBHOOK_SECRET : options.secret;
   const response = await fetch(`${t.origin}${options.path ?? ORDER_STATUS_WEBHOOK}`, {
