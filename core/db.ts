@@ -15,9 +15,40 @@ export interface Database {
    * goes through here; services receive the `tx`.
    */
   withTenant<T>(shopId: number, work: (tx: Tx) => Promise<T>, options?: TenantTxOptions): Promise<T>;
+  /**
+   * A read-only tenant transaction on a plain pg client, for hot read paths (DataLoader
+   * batches): the same `app.shop_id` scoping as withTenant at a quarter of Prisma's cost.
+   * Rows come back with camelCase keys and int8 as bigint, i.e. shaped like Prisma's models.
+   */
+  read<T>(shopId: number, work: (sql: SqlReader) => Promise<T>): Promise<T>;
   /** SQL statements sent so far (tests use it to prove batching) */
   statementCount(): number;
   close(): Promise<void>;
+}
+
+/** Runs one parameterised SELECT and returns its rows with camelCase keys. */
+export type SqlReader = <Row>(text: string, values?: unknown[]) => Promise<Row[]>;
+
+const camelCache = new Map<string, string>();
+function camel(column: string): string {
+  let name = camelCache.get(column);
+  if (name === undefined) {
+    name = column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelCache.set(column, name);
+  }
+  return name;
+}
+
+const INT8_OID = 20;
+const readTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === INT8_OID) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
+
+function assertShopId(shopId: number) {
+  if (!Number.isInteger(shopId) || shopId <= 0) throw new Error(`a tenant transaction needs a shop id, got ${shopId}`);
 }
 
 export interface TenantTxOptions {
@@ -52,7 +83,7 @@ export function createDatabase(url: string, options: { max?: number; application
     pool,
     statementCount: () => statements,
     withTenant(shopId, work, txOptions = {}) {
-      if (!Number.isInteger(shopId) || shopId <= 0) throw new Error(`withTenant needs a shop id, got ${shopId}`);
+      assertShopId(shopId);
       return prisma.$transaction(
         async (tx) => {
           await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true)`;
@@ -60,6 +91,32 @@ export function createDatabase(url: string, options: { max?: number; application
         },
         { maxWait: 5_000, timeout: txOptions.timeoutMs ?? 15_000, isolationLevel: txOptions.isolationLevel },
       );
+    },
+    async read(shopId, work) {
+      assertShopId(shopId);
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        // shopId is a validated integer, so it can be inlined: begin and scope in one round trip
+        await client.query(`begin read only; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', 'user', true)`);
+        const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
+          const result = await client.query({ text, values, types: readTypes });
+          return result.rows.map((row) => {
+            const shaped: Record<string, unknown> = {};
+            for (const key in row) shaped[camel(key)] = row[key];
+            return shaped as Row;
+          });
+        };
+        const result = await work(sql);
+        await client.query("commit");
+        return result;
+      } catch (error) {
+        broken = error;
+        await client.query("rollback").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release(broken instanceof Error && /terminat|Connection/i.test(broken.message) ? broken : undefined);
+      }
     },
     async close() {
       await prisma.$disconnect();

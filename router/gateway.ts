@@ -12,7 +12,8 @@ export interface RouterContext {
 
 class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(url: string, private readonly secret: string) {
-    super({ url });
+    // Node's own fetch (undici, keep-alive pooling) instead of the default make-fetch-happen
+    super({ url, fetcher: fetch as never });
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {

@@ -1,18 +1,18 @@
-import type { Tx } from "../../core/db";
-import type { Prisma } from "../../prisma/generated/client";
+import type { SqlReader, Tx } from "../../core/db";
+import type { Prisma, Product, ProductImage } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 
 /** Data access for products. Every query names the shop; RLS is the second wall. */
 
-export function findByIds(tx: Tx, ids: readonly number[], shopId: number) {
-  return tx.product.findMany({ where: { shopId, id: { in: [...ids] } } });
+export function findByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
+  return sql<Product>(`select * from product where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
-export function findImages(tx: Tx, productIds: readonly number[], shopId: number) {
-  return tx.productImage.findMany({
-    where: { shopId, productId: { in: [...productIds] } },
-    orderBy: [{ isMain: "desc" }, { position: "asc" }, { id: "asc" }],
-  });
+export function findImages(sql: SqlReader, productIds: readonly number[], shopId: number) {
+  return sql<ProductImage>(
+    `select * from product_image where shop_id = $1 and product_id = any($2::int[]) order by is_main desc, position, id`,
+    [shopId, productIds],
+  );
 }
 
 export interface ProductFilter {

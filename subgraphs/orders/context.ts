@@ -1,12 +1,12 @@
 import type { SubgraphContext } from "../../core/context";
-import { childrenLoader, rowLoader, valueLoader } from "../../core/loaders";
+import { childrenLoader, rowLoader, sqlLoaders, valueLoader } from "../../core/loaders";
 import * as orders from "./orders";
 
 export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
-    orderById: rowLoader(context, orders.findByIds, (row) => row.id),
-    itemsByOrderId: childrenLoader(context, orders.findItems, (row) => row.orderId),
-    historyByOrderId: childrenLoader(context, orders.findHistory, (row) => row.orderId),
+    orderById: sqlLoaders.row(context, orders.findByIds, (row) => row.id),
+    itemsByOrderId: sqlLoaders.children(context, orders.findItems, (row) => row.orderId),
+    historyByOrderId: sqlLoaders.children(context, orders.findHistory, (row) => row.orderId),
     notesByOrderId: childrenLoader(context, orders.findNotes, (row) => row.orderId),
     photosByOrderId: childrenLoader(context, orders.findPhotos, (row) => row.orderId),
     photoById: rowLoader(context, orders.findPhotosByIds, (row) => row.id),

@@ -1,25 +1,25 @@
-import type { Tx } from "../../core/db";
-import type { OrderStatus, Prisma } from "../../prisma/generated/client";
+import type { SqlReader, Tx } from "../../core/db";
+import type { Order, OrderHistory, OrderItem, OrderStatus, Prisma } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { normalizePhone, text } from "../../core/validation";
 
 /** Data access for orders. Every query names the shop; RLS is the second wall. */
 
-export function findByIds(tx: Tx, ids: readonly number[], shopId: number) {
-  return tx.order.findMany({ where: { shopId, id: { in: [...ids] } } });
+export function findByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
+  return sql<Order>(`select * from "order" where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
 export function findByBitrixId(tx: Tx, shopId: number, bitrixOrderId: number) {
   return tx.order.findUnique({ where: { shopId_bitrixOrderId: { shopId, bitrixOrderId } } });
 }
 
-export function findItems(tx: Tx, orderIds: readonly number[], shopId: number) {
-  return tx.orderItem.findMany({ where: { shopId, orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
+export function findItems(sql: SqlReader, orderIds: readonly number[], shopId: number) {
+  return sql<OrderItem>(`select * from order_item where shop_id = $1 and order_id = any($2::int[]) order by id`, [shopId, orderIds]);
 }
 
-export function findHistory(tx: Tx, orderIds: readonly number[], shopId: number) {
-  return tx.orderHistory.findMany({ where: { shopId, orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
+export function findHistory(sql: SqlReader, orderIds: readonly number[], shopId: number) {
+  return sql<OrderHistory>(`select * from order_history where shop_id = $1 and order_id = any($2::int[]) order by id`, [shopId, orderIds]);
 }
 
 export function findNotes(tx: Tx, orderIds: readonly number[], shopId: number) {

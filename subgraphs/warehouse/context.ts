@@ -1,10 +1,10 @@
 import type { SubgraphContext } from "../../core/context";
-import { valueLoader } from "../../core/loaders";
+import { sqlLoaders } from "../../core/loaders";
 import * as stock from "./stock";
 
 export function createWarehouseLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
-    stockByProductId: valueLoader(context, stock.assemblableByProductIds, 0),
+    stockByProductId: sqlLoaders.value(context, stock.assemblableByProductIds, 0),
   };
 }
 

@@ -1,18 +1,20 @@
-import type { Tx } from "../../core/db";
+import type { SqlReader, Tx } from "../../core/db";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 
 /**
  * How many of each bouquet the shelves can make now: for each product, the smallest
  * `floor(item quantity / recipe quantity)` over its recipe. Products without a recipe get none.
  */
-export async function assemblableByProductIds(tx: Tx, productIds: readonly number[], shopId: number): Promise<Map<number, number>> {
-  const rows = await tx.$queryRaw<{ product_id: number; stock: number }[]>`
-    select r.product_id, min(floor(w.quantity::numeric / r.quantity))::int as stock
-    from recipe_item r
-    join warehouse_item w on w.id = r.item_id and w.shop_id = r.shop_id
-    where r.shop_id = ${shopId} and r.product_id = any(${[...productIds]}::int[])
-    group by r.product_id`;
-  return new Map(rows.map((row) => [row.product_id, Math.max(0, row.stock)]));
+export async function assemblableByProductIds(sql: SqlReader, productIds: readonly number[], shopId: number): Promise<Map<number, number>> {
+  const rows = await sql<{ productId: number; stock: number }>(
+    `select r.product_id, min(w.quantity / r.quantity)::int as stock
+     from recipe_item r
+     join warehouse_item w on w.id = r.item_id and w.shop_id = r.shop_id
+     where r.shop_id = $1 and r.product_id = any($2::int[])
+     group by r.product_id`,
+    [shopId, productIds],
+  );
+  return new Map(rows.map((row) => [row.productId, Math.max(0, row.stock)]));
 }
 
 /** A page of the shop's warehouse items by name, keyset-paginated on (name, id). */
