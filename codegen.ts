@@ -39,6 +39,7 @@ const config: CodegenConfig = {
       OrderNote: `${PRISMA}#OrderHistory`,
       OrderPhoto: `${PRISMA}#OrderPhoto`,
       ClientProfile: `${PRISMA}#ClientProfile`,
+      OrderStatusChange: "../../../core/status-feed#StatusChangeRow",
     }),
     "subgraphs/warehouse/__generated__/resolvers-types.ts": subgraph("warehouse", "../context#WarehouseContext", {
       WarehouseItem: `${PRISMA}#WarehouseItem`,

@@ -19,6 +19,21 @@ export interface Config {
   bitrixApiToken: string | undefined;
   corsOrigins: string[];
   logLevel: string;
+  /** the live order board (subscriptions over graphql-ws) */
+  board: BoardConfig;
+}
+
+export interface BoardConfig {
+  /** WebSocket ping interval; a client that does not answer within it is dropped (BOARD_KEEPALIVE_MS) */
+  keepAliveMs: number;
+  /** subscriptions one WebSocket may hold at once (BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION) */
+  maxSubscriptionsPerConnection: number;
+  /** live subscribers one shop may have on one router process (BOARD_MAX_SUBSCRIBERS_PER_SHOP) */
+  maxSubscribersPerShop: number;
+  /** events queued for one subscriber before it is dropped as too slow (BOARD_MAX_QUEUED_EVENTS) */
+  maxQueuedEvents: number;
+  /** how often the history table is re-read for shops with subscribers, in case a NOTIFY was lost (BOARD_SWEEP_MS) */
+  sweepMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -77,5 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
     corsOrigins: list(env.CORS_ORIGINS),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    board: {
+      keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
+      maxSubscriptionsPerConnection: integer(env, "BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
+      maxSubscribersPerShop: integer(env, "BOARD_MAX_SUBSCRIBERS_PER_SHOP", 2_000),
+      maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
+      sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
+    },
   };
 }

@@ -22,6 +22,7 @@ import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
 import { webhookEndpoint } from "./webhooks/receiver";
+import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 
 export interface RouterDeps {
   config: Config;
@@ -36,6 +37,8 @@ export interface RunningRouter {
   port: number;
   httpServer: http.Server;
   metrics: Metrics;
+  /** the live order board (subscriptions on ws://…/graphql) */
+  board: BoardServer;
   stop(): Promise<void>;
 }
 
@@ -114,6 +117,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   app.use(rest);
 
   const gateway = createGateway(config);
+  const apiSchema = watchApiSchema(gateway);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -130,6 +134,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     ],
   });
   await apollo.start();
+  const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics });
   app.use(
     "/graphql",
     express.json({ limit: "256kb" }),
@@ -167,7 +172,9 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     port,
     httpServer,
     metrics,
+    board,
     async stop() {
+      await board.stop();
       await apollo.stop();
     },
   };

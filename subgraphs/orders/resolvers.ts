@@ -1,10 +1,11 @@
 import type { Resolvers } from "./__generated__/resolvers-types";
 import { inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
-import { badUserInput } from "../../core/errors";
+import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
+import { listStatusChanges, statusChangesByIds } from "./status-changes";
 
 export const resolvers: Resolvers = {
   Query: {
@@ -19,6 +20,9 @@ export const resolvers: Resolvers = {
       }
       return inTenant(context, (tx, viewer) => findByBitrixId(tx, viewer.shopId, args.bitrixOrderId));
     },
+    orderStatusChanges: (_parent, args, context) => inTenant(context, (tx, viewer) => listStatusChanges(tx, viewer.shopId, args)),
+    orderStatusChangesByIds: (_parent, args, context) =>
+      inTenant(context, (tx, viewer) => statusChangesByIds(tx, viewer.shopId, args.historyIds)),
     clientProfile: (_parent, args, context) => service.clientProfileByPhone(context, args.phone),
   },
   Mutation: {
@@ -44,6 +48,16 @@ export const resolvers: Resolvers = {
   },
   OrderItem: {
     product: (item) => ({ __typename: "Product", id: String(item.productId) }),
+  },
+  OrderStatusChange: {
+    order: async (change, _args, context) => {
+      const order = await context.loaders.orderById.load(change.orderId);
+      // history rows cascade with their order, so this only happens if the order vanished mid-request
+      if (!order) throw notFound("Order", change.orderId);
+      return order;
+    },
+    at: (change) => change.createdAt,
+    historyId: (change) => change.id.toString(),
   },
   OrderHistoryEntry: {
     id: (entry) => entry.id.toString(),

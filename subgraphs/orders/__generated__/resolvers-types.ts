@@ -1,5 +1,6 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow } from '../../../prisma/generated/client';
+import { StatusChangeRow as StatusChangeRowRow } from '../../../core/status-feed';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -283,6 +284,46 @@ export type OrderStatus =
   /** Paid by the customer. */
   | 'PAID';
 
+/**
+ * One change of an order's status, as the live order board receives it: the order as it is now,
+ * and what changed. Creating an order counts as a change from null to NEW.
+ */
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  /** When the change was made. */
+  at: Scalars['DateTime']['output'];
+  /** Who made the change: a user id, or `bitrix` for changes from Bitrix CRM. */
+  changedBy: Scalars['String']['output'];
+  /** The history entry's id: pass it as `after` to resume behind this change. */
+  historyId: Scalars['ID']['output'];
+  /** The status after the change. */
+  newStatus: OrderStatus;
+  /** The status before the change; null when the order was created. */
+  oldStatus?: Maybe<OrderStatus>;
+  /** The order that changed, resolved when the change is delivered (so it may have moved on since). */
+  order: Order;
+};
+
+/** A page of the shop's status changes, in delivery (commit-safe) order. */
+export type OrderStatusChangeConnection = {
+  __typename?: 'OrderStatusChangeConnection';
+  /** The changes of this page. */
+  edges: Array<OrderStatusChangeEdge>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+  /** How many changes follow `after`, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One status change in a page. */
+export type OrderStatusChangeEdge = {
+  __typename?: 'OrderStatusChangeEdge';
+  /** The change's history id, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: OrderStatusChange;
+};
+
 /** Where a page ends and whether another follows. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -307,6 +348,17 @@ export type Query = {
   order?: Maybe<Order>;
   /** The order of the caller's shop with this Bitrix id, or null. */
   orderByBitrixId?: Maybe<Order>;
+  /**
+   * The shop's status changes page by page, oldest first in delivery order, for clients that poll
+   * instead of subscribing: the same sequence `orderStatusChanged` delivers. `first` is at most
+   * 100 (default 20). An `after` that is not in the caller's shop is BAD_USER_INPUT.
+   */
+  orderStatusChanges: OrderStatusChangeConnection;
+  /**
+   * The changes with these history ids, in the order asked; null for ids the caller's shop does
+   * not have. At most 100 ids. The live order board resolves its events through this field.
+   */
+  orderStatusChangesByIds: Array<Maybe<OrderStatusChange>>;
   /** The shop's orders, newest first. `first` is at most 100 (default 20). */
   orders: OrderConnection;
 };
@@ -327,6 +379,17 @@ export type QueryOrderByBitrixIdArgs = {
 };
 
 
+export type QueryOrderStatusChangesArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOrderStatusChangesByIdsArgs = {
+  historyIds: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
@@ -344,6 +407,23 @@ export type RecipientInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** The recipient's phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every status change of the caller's shop's orders as it commits, in delivery order.
+   * With `after` (a historyId this stream or `orderStatusChanges` gave), first replays every change
+   * behind that one, then continues live, with no gap and no duplicate. An `after` that is not in
+   * the caller's shop replays nothing: the first message says so (BAD_USER_INPUT, field `after`)
+   * and the stream continues live.
+   */
+  orderStatusChanged: OrderStatusChange;
+};
+
+
+export type SubscriptionOrderStatusChangedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -448,11 +528,15 @@ export type ResolversTypes = ResolversObject<{
   OrderPhoto: ResolverTypeWrapper<OrderPhotoRow>;
   OrderPhotoKind: OrderPhotoKind;
   OrderStatus: OrderStatus;
+  OrderStatusChange: ResolverTypeWrapper<StatusChangeRowRow>;
+  OrderStatusChangeConnection: ResolverTypeWrapper<Omit<OrderStatusChangeConnection, 'edges'> & { edges: Array<ResolversTypes['OrderStatusChangeEdge']> }>;
+  OrderStatusChangeEdge: ResolverTypeWrapper<Omit<OrderStatusChangeEdge, 'node'> & { node: ResolversTypes['OrderStatusChange'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<{}>;
   RecipientInput: RecipientInput;
+  Subscription: ResolverTypeWrapper<{}>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -473,11 +557,15 @@ export type ResolversParentTypes = ResolversObject<{
   OrderItemInput: OrderItemInput;
   OrderNote: OrderHistoryRow;
   OrderPhoto: OrderPhotoRow;
+  OrderStatusChange: StatusChangeRowRow;
+  OrderStatusChangeConnection: Omit<OrderStatusChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderStatusChangeEdge']> };
+  OrderStatusChangeEdge: Omit<OrderStatusChangeEdge, 'node'> & { node: ResolversParentTypes['OrderStatusChange'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Product: Product;
   Query: {};
   RecipientInput: RecipientInput;
+  Subscription: {};
 }>;
 
 export type ClientProfileResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfile'] = ResolversParentTypes['ClientProfile']> = ResolversObject<{
@@ -576,6 +664,29 @@ export type OrderPhotoResolvers<ContextType = OrdersContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type OrderStatusChangeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  historyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  newStatus?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  oldStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderStatusChangeConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderStatusChangeConnection'] = ResolversParentTypes['OrderStatusChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OrderStatusChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderStatusChangeEdgeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderStatusChangeEdge'] = ResolversParentTypes['OrderStatusChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OrderStatusChange'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -592,7 +703,13 @@ export type QueryResolvers<ContextType = OrdersContext, ParentType extends Resol
   clientProfile?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType, RequireFields<QueryClientProfileArgs, 'phone'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderByBitrixId?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByBitrixIdArgs, 'bitrixOrderId'>>;
+  orderStatusChanges?: Resolver<ResolversTypes['OrderStatusChangeConnection'], ParentType, ContextType, Partial<QueryOrderStatusChangesArgs>>;
+  orderStatusChangesByIds?: Resolver<Array<Maybe<ResolversTypes['OrderStatusChange']>>, ParentType, ContextType, RequireFields<QueryOrderStatusChangesByIdsArgs, 'historyIds'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+}>;
+
+export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusChange'], "orderStatusChanged", ParentType, ContextType, Partial<SubscriptionOrderStatusChangedArgs>>;
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
@@ -606,8 +723,12 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderNote?: OrderNoteResolvers<ContextType>;
   OrderPhoto?: OrderPhotoResolvers<ContextType>;
+  OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderStatusChangeConnection?: OrderStatusChangeConnectionResolvers<ContextType>;
+  OrderStatusChangeEdge?: OrderStatusChangeEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,157 @@
+import type { Tx } from "./db";
+import type { OrderStatus } from "../prisma/generated/client";
+
+/**
+ * The shop's order status changes (history rows of kind STATUS) in commit-safe order: the live order board (router) and
+ * the `orderStatusChanges` page (orders subgraph) both read history through here.
+ *
+ * History ids come from a sequence taken before commit, so a smaller id can commit after a
+ * larger one. Ordering by id alone would let such a row slip behind a cursor. Instead every
+ * row carries the id of its writing transaction (`xact_id`, migration 20261126200000) and
+ * the feed is ordered by (xact_id, id), handing out only rows whose transaction id is below
+ * the xmin of a fresh snapshot: every transaction below it has finished, so no row can ever
+ * appear before a position once handed out. A history id names its row's position, so
+ * `after: <historyId>` resumes exactly behind it: no gap, no duplicate.
+ */
+
+/** One history row as the feed hands it out. */
+export interface StatusChangeRow {
+  id: bigint;
+  shopId: number;
+  orderId: number;
+  oldStatus: OrderStatus | null;
+  newStatus: OrderStatus;
+  changedBy: string;
+  createdAt: Date;
+  /** the writing transaction's id (xid8 as decimal text) */
+  xactId: string;
+}
+
+/** A place in the feed: after the row with this (xact_id, id). */
+export interface FeedPosition {
+  xactId: string;
+  id: bigint;
+}
+
+/** Before the first row of any shop. */
+export const FEED_START: FeedPosition = { xactId: "0", id: 0n };
+
+export function positionOf(row: Pick<StatusChangeRow, "xactId" | "id">): FeedPosition {
+  return { xactId: row.xactId, id: row.id };
+}
+
+/** Orders feed positions: negative when `a` comes before `b`. */
+export function comparePositions(a: FeedPosition, b: FeedPosition): number {
+  const x = BigInt(a.xactId) - BigInt(b.xactId);
+  if (x !== 0n) return x < 0n ? -1 : 1;
+  return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
+}
+
+const COLUMNS = `h.id, h.shop_id as "shopId", h.order_id as "orderId", h.old_status::text as "oldStatus",
+  h.new_status::text as "newStatus", h.changed_by as "changedBy", h.created_at as "createdAt", h.xact_id::text as "xactId"`;
+
+export interface FeedPage {
+  /** rows handed out, in feed order */
+  rows: StatusChangeRow[];
+  /** true when more rows are committed but wait for an older transaction to finish */
+  pending: boolean;
+  /** true when `limit` stable rows were returned and more may follow */
+  more: boolean;
+}
+
+/**
+ * Up to `limit` stable rows after `after`, in feed order. `until` (inclusive) bounds the page,
+ * for a subscriber catching up to where the live stream stands.
+ */
+export async function readFeed(
+  tx: Tx,
+  shopId: number,
+  after: FeedPosition,
+  limit: number,
+  until?: FeedPosition,
+): Promise<FeedPage> {
+  const rows = await tx.$queryRawUnsafe<(StatusChangeRow & { stable: boolean })[]>(
+    `select ${COLUMNS}, h.xact_id < pg_snapshot_xmin(pg_current_snapshot()) as stable
+       from order_history h
+      where h.shop_id = $1 and h.kind = 'STATUS'
+        and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
+        ${until ? "and (h.xact_id, h.id) <= ($5::text::xid8, $6::bigint)" : ""}
+      order by h.xact_id, h.id
+      limit $4`,
+    shopId,
+    after.xactId,
+    after.id,
+    limit + 1,
+    ...(until ? [until.xactId, until.id] : []),
+  );
+  const stable: StatusChangeRow[] = [];
+  let pending = false;
+  for (const { stable: isStable, ...row } of rows) {
+    // rows are in xact_id order and stability is xact_id < xmin: the stable ones come first
+    if (!isStable) {
+      pending = true;
+      break;
+    }
+    stable.push(row);
+  }
+  const more = stable.length > limit;
+  return { rows: stable.slice(0, limit), pending: pending && !more, more };
+}
+
+/**
+ * Where the row with this history id stands in the shop's feed; null when the shop has no such
+ * row. Any history entry (a note or photo too) names a position: the feed itself carries only
+ * status changes.
+ */
+export async function findPosition(tx: Tx, shopId: number, historyId: bigint): Promise<FeedPosition | null> {
+  const rows = await tx.$queryRawUnsafe<{ xactId: string; id: bigint }[]>(
+    `select h.xact_id::text as "xactId", h.id from order_history h where h.shop_id = $1 and h.id = $2::bigint`,
+    shopId,
+    historyId,
+  );
+  return rows[0] ? { xactId: rows[0].xactId, id: rows[0].id } : null;
+}
+
+/** The position of the shop's last stable row (FEED_START when there is none): "now" for a new subscriber. */
+export async function latestStablePosition(tx: Tx, shopId: number): Promise<FeedPosition> {
+  const rows = await tx.$queryRawUnsafe<{ xactId: string; id: bigint }[]>(
+    `select h.xact_id::text as "xactId", h.id
+       from order_history h
+      where h.shop_id = $1 and h.kind = 'STATUS' and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by h.xact_id desc, h.id desc
+      limit 1`,
+    shopId,
+  );
+  return rows[0] ? { xactId: rows[0].xactId, id: rows[0].id } : FEED_START;
+}
+
+/** How many stable rows follow `after` (for a page's totalCount). */
+export async function countAfter(tx: Tx, shopId: number, after: FeedPosition): Promise<number> {
+  const rows = await tx.$queryRawUnsafe<{ count: bigint }[]>(
+    `select count(*) as count from order_history h
+      where h.shop_id = $1 and h.kind = 'STATUS' and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
+        and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    shopId,
+    after.xactId,
+    after.id,
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** The rows with these history ids in the shop (any order; missing ids are left out). */
+export function findByIds(tx: Tx, shopId: number, ids: readonly bigint[]): Promise<StatusChangeRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx.$queryRawUnsafe<StatusChangeRow[]>(
+    `select ${COLUMNS} from order_history h where h.shop_id = $1 and h.kind = 'STATUS' and h.id = any($2::bigint[])`,
+    shopId,
+    ids.map(String),
+  );
+}
+
+/** Parses a history id argument (`after`, `historyId`); null when it is not a positive integer. */
+export function parseHistoryId(value: unknown): bigint | null {
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value : "";
+  if (!/^\d{1,19}$/.test(text)) return null;
+  const id = BigInt(text);
+  return id > 0n && id <= 9_223_372_036_854_775_807n ? id : null;
+}

@@ -1,0 +1,321 @@
+import crypto from "node:crypto";
+import { GraphQLError } from "graphql";
+import type { Viewer } from "../../core/auth";
+import type { BoardConfig } from "../../core/config";
+import type { Database } from "../../core/db";
+import { ErrorCode, isDatabaseUnavailable } from "../../core/errors";
+import type { Logger } from "../../core/logger";
+import {
+  comparePositions,
+  findPosition,
+  latestStablePosition,
+  positionOf,
+  readFeed,
+  type FeedPosition,
+  type StatusChangeRow,
+} from "../../core/status-feed";
+import { eventVariables, splitEvents, EVENTS_OPERATION, type BoardOperation, type FormattedError } from "./operation";
+import { Subscriber } from "./subscriber";
+
+/** Resolves a batched events query through the gateway with a subscriber's context. */
+export type ResolveEvents = (
+  query: string,
+  variables: Record<string, unknown>,
+  context: { viewer: Viewer; requestId: string },
+) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly FormattedError[] }>;
+
+export interface HubMetrics {
+  eventDispatched(): void;
+  delivered(at: Date | undefined): void;
+  dropped(): void;
+  resolution(): void;
+}
+
+/** rows read per page, and history ids per events query (the events field takes at most 100) */
+const PAGE = 100;
+const RETRY_MIN_MS = 10;
+const RETRY_MAX_MS = 500;
+
+/** Subscribers of one shop with one selection (and role): resolved once per event, for all of them. */
+interface Group {
+  operation: BoardOperation;
+  viewer: Viewer;
+  subscribers: Set<Subscriber>;
+}
+
+/**
+ * The live stream of one shop in this router process. Work runs one task at a time (the
+ * pump, a subscriber's final catch-up), so `position` only moves inside a task and a
+ * subscriber attaches exactly where the stream stands.
+ */
+class ShopChannel {
+  /** the feed position the live stream has dispatched up to; null until the first subscriber attaches */
+  position: FeedPosition | null = null;
+  readonly groups = new Map<string, Group>();
+  /** every subscriber of the shop, attached or still replaying (for the per-shop limit) */
+  readonly members = new Set<Subscriber>();
+  private tail: Promise<void> = Promise.resolve();
+  private pumpQueued = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay = RETRY_MIN_MS;
+
+  constructor(
+    readonly shopId: number,
+    private readonly hub: BoardHub,
+  ) {}
+
+  run(task: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  schedulePump(): void {
+    if (this.pumpQueued || this.position === null) return;
+    this.pumpQueued = true;
+    void this.run(async () => {
+      this.pumpQueued = false;
+      await this.pump();
+    }).catch((error) => {
+      this.hub.logger.warn({ err: error, shopId: this.shopId }, "board pump failed; retrying");
+      this.scheduleRetry();
+    });
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.schedulePump();
+    }, this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+  }
+
+  /** Dispatches every stable row behind `position` to the attached subscribers. */
+  private async pump(): Promise<void> {
+    if (this.position === null) return;
+    for (;;) {
+      const from = this.position;
+      const page = await this.hub.db.withTenant(this.shopId, (tx) => readFeed(tx, this.shopId, from, PAGE));
+      if (page.rows.length) {
+        await this.dispatch(page.rows);
+        this.position = positionOf(page.rows[page.rows.length - 1]);
+      }
+      if (page.more) continue;
+      // committed rows behind an older, still running transaction: look again shortly
+      if (page.pending) this.scheduleRetry();
+      else this.retryDelay = RETRY_MIN_MS;
+      return;
+    }
+  }
+
+  private async dispatch(rows: StatusChangeRow[]): Promise<void> {
+    const groups = [...this.groups.values()];
+    const resolved = await Promise.all(groups.map((group) => this.hub.resolve(group.operation, group.viewer, rows)));
+    for (let i = 0; i < rows.length; i += 1) {
+      const position = positionOf(rows[i]);
+      this.hub.metrics?.eventDispatched();
+      groups.forEach((group, g) => {
+        for (const subscriber of group.subscribers) {
+          if (subscriber.position && comparePositions(position, subscriber.position) <= 0) continue;
+          subscriber.push(resolved[g][i], { historyId: rows[i].id.toString(), at: rows[i].createdAt });
+          subscriber.position = position;
+        }
+      });
+    }
+  }
+
+  attach(subscriber: Subscriber): void {
+    const { groupKey } = subscriber.operation;
+    const key = `${subscriber.viewer.role}\n${groupKey}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { operation: subscriber.operation, viewer: subscriber.viewer, subscribers: new Set() };
+      this.groups.set(key, group);
+    }
+    group.subscribers.add(subscriber);
+  }
+
+  detach(subscriber: Subscriber): void {
+    this.members.delete(subscriber);
+    const key = `${subscriber.viewer.role}\n${subscriber.operation.groupKey}`;
+    const group = this.groups.get(key);
+    if (group?.subscribers.delete(subscriber) && group.subscribers.size === 0) this.groups.delete(key);
+    if (group && group.viewer === subscriber.viewer && group.subscribers.size > 0) {
+      // the group resolves with a member's viewer; hand over to one that is still subscribed
+      group.viewer = group.subscribers.values().next().value!.viewer;
+    }
+  }
+
+  get idle(): boolean {
+    return this.members.size === 0;
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+/**
+ * Every board subscription of this router process. The listener announces committed history
+ * rows per shop; each shop's channel reads its feed in commit-safe order (core/status-feed.ts)
+ * and hands each event, resolved once per distinct selection, to its subscribers.
+ */
+export class BoardHub {
+  private readonly channels = new Map<number, ShopChannel>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly db: Database,
+    readonly logger: Logger,
+    private readonly config: BoardConfig,
+    private readonly resolveEvents: ResolveEvents,
+    readonly metrics?: HubMetrics,
+  ) {
+    if (config.sweepMs > 0) {
+      this.sweepTimer = setInterval(() => this.resyncAll(), config.sweepMs);
+      this.sweepTimer.unref();
+    }
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) count += channel.members.size;
+    return count;
+  }
+
+  subscribersOf(shopId: number): number {
+    return this.channels.get(shopId)?.members.size ?? 0;
+  }
+
+  /** A history row of this shop committed (NOTIFY). */
+  notify(shopId: number): void {
+    this.channels.get(shopId)?.schedulePump();
+  }
+
+  /** Re-reads the feed of every shop with subscribers: after the listener reconnects, and on a timer. */
+  resyncAll(): void {
+    for (const channel of this.channels.values()) channel.schedulePump();
+  }
+
+  /**
+   * A new subscription: replays behind `after` when given, then attaches to the shop's live
+   * stream. Throws RATE_LIMITED when the shop has too many subscribers on this router.
+   */
+  subscribe(viewer: Viewer, operation: BoardOperation): Subscriber {
+    if (this.subscribersOf(viewer.shopId) >= this.config.maxSubscribersPerShop) {
+      throw new GraphQLError(`This shop already has ${this.config.maxSubscribersPerShop} live subscriptions on this server; close some first`, {
+        extensions: { code: ErrorCode.RATE_LIMITED },
+      });
+    }
+    let channel = this.channels.get(viewer.shopId);
+    if (!channel) {
+      channel = new ShopChannel(viewer.shopId, this);
+      this.channels.set(viewer.shopId, channel);
+    }
+    const subscriber = new Subscriber(viewer, operation, crypto.randomUUID(), this.config.maxQueuedEvents, {
+      onClose: (s) => this.remove(s),
+      onDelivered: (at) => this.metrics?.delivered(at),
+      onDropped: () => this.metrics?.dropped(),
+    });
+    channel.members.add(subscriber);
+    void this.start(channel, subscriber).catch((error) => {
+      const unavailable = isDatabaseUnavailable(error);
+      if (!unavailable) this.logger.error({ err: error, shopId: viewer.shopId }, "board subscription failed to start");
+      subscriber.end(
+        new GraphQLError(unavailable ? "The database is unavailable, try again shortly" : "Internal server error", {
+          extensions: { code: unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR },
+        }),
+      );
+    });
+    return subscriber;
+  }
+
+  private async start(channel: ShopChannel, subscriber: Subscriber): Promise<void> {
+    const { shopId } = channel;
+    const { after } = subscriber.operation;
+    if (after !== null) {
+      const position = await this.db.withTenant(shopId, (tx) => findPosition(tx, shopId, after));
+      if (!position) {
+        // another shop's id answers exactly like an unknown one
+        subscriber.push({
+          data: null,
+          errors: [
+            new GraphQLError(`after: history entry ${after} is not in this shop's history; nothing was replayed, continuing live`, {
+              extensions: { code: ErrorCode.BAD_USER_INPUT, field: "after", replayed: 0 },
+            }),
+          ],
+        });
+      } else {
+        subscriber.position = position;
+        // the bulk of the replay runs beside the live stream, page by page as the reader keeps up
+        for (;;) {
+          await subscriber.waitForRoom();
+          if (subscriber.isClosed) return;
+          const page = await this.db.withTenant(shopId, (tx) => readFeed(tx, shopId, subscriber.position!, PAGE));
+          await this.deliverTo(subscriber, page.rows);
+          if (!page.more) break;
+        }
+      }
+    }
+    await channel.run(async () => {
+      if (subscriber.isClosed) return;
+      if (channel.position === null) {
+        channel.position = subscriber.position ?? (await this.db.withTenant(shopId, (tx) => latestStablePosition(tx, shopId)));
+      }
+      if (subscriber.position === null) {
+        subscriber.position = channel.position;
+      } else {
+        // the seam: catch up to exactly where the live stream stands, then join it
+        while (comparePositions(subscriber.position, channel.position) < 0) {
+          const until = channel.position;
+          const page = await this.db.withTenant(shopId, (tx) => readFeed(tx, shopId, subscriber.position!, PAGE, until));
+          if (!page.rows.length) break;
+          await this.deliverTo(subscriber, page.rows);
+        }
+      }
+      if (!subscriber.isClosed) channel.attach(subscriber);
+    });
+    channel.schedulePump();
+  }
+
+  private async deliverTo(subscriber: Subscriber, rows: StatusChangeRow[]): Promise<void> {
+    if (!rows.length || subscriber.isClosed) return;
+    const results = await this.resolve(subscriber.operation, subscriber.viewer, rows);
+    rows.forEach((row, i) => {
+      subscriber.push(results[i], { historyId: row.id.toString(), at: row.createdAt });
+      subscriber.position = positionOf(row);
+    });
+  }
+
+  /** One events query through the gateway for a batch of rows, split into one result per row. */
+  async resolve(operation: BoardOperation, viewer: Viewer, rows: StatusChangeRow[]) {
+    const ids = rows.map((row) => row.id.toString());
+    this.metrics?.resolution();
+    const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), { viewer, requestId: crypto.randomUUID() });
+    return splitEvents(operation, rows.length, result.data, result.errors);
+  }
+
+  private remove(subscriber: Subscriber): void {
+    const channel = this.channels.get(subscriber.viewer.shopId);
+    if (!channel) return;
+    channel.detach(subscriber);
+    if (channel.idle) {
+      channel.stop();
+      this.channels.delete(channel.shopId);
+    }
+  }
+
+  stop(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const channel of this.channels.values()) {
+      channel.stop();
+      for (const subscriber of [...channel.members]) void subscriber.return();
+    }
+    this.channels.clear();
+  }
+}
+
+export { EVENTS_OPERATION };
