@@ -43,7 +43,12 @@ const config: CodegenConfig = {
     }),
     "subgraphs/warehouse/__generated__/resolvers-types.ts": subgraph("warehouse", "../context#WarehouseContext", {
       WarehouseItem: `${PRISMA}#WarehouseItem`,
+      WarehouseOperation: `${PRISMA}#WarehouseOperation`,
+      RecipeLine: `${PRISMA}#RecipeItem`,
+      StockConsumption: `${PRISMA}#StockConsumption`,
+      StockConsumptionLine: "../consumption#ConsumptionLine",
       Product: "../stock#ProductReference",
+      Order: "../stock#OrderReference",
     }),
   },
 };

@@ -6,6 +6,7 @@ import { startRouter, type RunningRouter } from "../router/server";
 import { catalogSubgraph } from "../subgraphs/catalog";
 import { ordersSubgraph } from "../subgraphs/orders";
 import { warehouseSubgraph } from "../subgraphs/warehouse";
+import { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
 
 export const SUBGRAPHS = { catalog: catalogSubgraph, orders: ordersSubgraph, warehouse: warehouseSubgraph } as const;
 
@@ -14,6 +15,8 @@ export interface Stack {
   db: Database;
   router: RunningRouter;
   subgraphs: Record<keyof typeof SUBGRAPHS, RunningSubgraph>;
+  /** consumes stock when orders reach ASSEMBLED; null when STOCK_CONSUMER_POLL_MS=0 */
+  stockConsumer: StockConsumer | null;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export interface Stack {
 export async function startStack(options: { config: Config; databaseUrl: string; logger: Logger; poolSize?: number }): Promise<Stack> {
   const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20 });
   const started: RunningSubgraph[] = [];
+  let stockConsumer: StockConsumer | null = null;
   try {
     for (const [name, definition] of Object.entries(SUBGRAPHS)) {
       const port = options.config.subgraphPorts[name as keyof typeof SUBGRAPHS];
@@ -36,18 +40,25 @@ export async function startStack(options: { config: Config; databaseUrl: string;
       subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
     };
     const router = await startRouter({ config, db, logger: options.logger, port: config.port });
+    if (config.stockConsumerPollMs > 0) {
+      stockConsumer = new StockConsumer({ db, databaseUrl: options.databaseUrl, logger: options.logger, pollMs: config.stockConsumerPollMs });
+      await stockConsumer.start();
+    }
     return {
       config,
       db,
       router,
       subgraphs,
+      stockConsumer,
       async stop() {
+        await stockConsumer?.stop();
         await router.stop();
         await Promise.all(started.map((s) => s.stop()));
         await db.close();
       },
     };
   } catch (error) {
+    await stockConsumer?.stop();
     await Promise.all(started.map((s) => s.stop()));
     await db.close();
     throw error;

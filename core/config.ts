@@ -21,6 +21,8 @@ export interface Config {
   logLevel: string;
   /** the live order board (subscriptions over graphql-ws) */
   board: BoardConfig;
+  /** how often the stock consumer sweeps for assembled orders it missed (ms); 0 turns the consumer off */
+  stockConsumerPollMs: number;
 }
 
 export interface BoardConfig {
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
     corsOrigins: list(env.CORS_ORIGINS),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    stockConsumerPollMs: integer(env, "STOCK_CONSUMER_POLL_MS", 5_000),
     board: {
       keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
       maxSubscriptionsPerConnection: integer(env, "BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),

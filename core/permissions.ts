@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "customer.read": ["ADMIN", "MANAGER", "COURIER"],
   /** run warehouse operations */
   "warehouse.write": ["ADMIN", "MANAGER", "FLORIST"],
+  /** create warehouse items and change their names, minimum levels and costs */
+  "warehouse.items": ["ADMIN", "MANAGER"],
   /** see purchase costs */
   "warehouse.cost": ["ADMIN", "MANAGER"],
   /** see and retry the Bitrix sync queue */

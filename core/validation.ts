@@ -53,3 +53,33 @@ export function normalizePhone(value: string, field: string): string {
   if (digits.length < 10 || digits.length > 15) throw badUserInput(`${field} must have 10 to 15 digits, got ${digits.length}`, field);
   return `+${digits}`;
 }
+
+/** A required name: trimmed, inner runs of spaces collapsed, 1 to `max` characters. */
+export function requiredName(value: string, field: string, max = 200): string {
+  return text(value.normalize("NFC").replace(/\s+/g, " "), field, { max, required: true });
+}
+
+/** Optional free text: trimmed, empty becomes null, at most `max` characters. */
+export function optionalText(value: string | null | undefined, field: string, max = 5000): string | null {
+  return text(value?.normalize("NFC"), field, { max });
+}
+
+/** An integer in [min, max] (GraphQL Int is 32-bit already; this is the business range). */
+export function integerInRange(value: number, field: string, min: number, max = 2_147_483_647): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badUserInput(`${field} must be an integer from ${min} to ${max}, got ${value}`, field);
+  }
+  return value;
+}
+
+/** Prices are tiyn: an integer, 0 or more, at most 10 million tenge. */
+export function priceInTiyn(value: number, field = "price"): number {
+  return integerInRange(value, field, 0, 1_000_000_000);
+}
+
+/** An absolute https URL (product images are shown on an https site), at most 2000 characters. */
+export function httpsUrl(value: string, field: string): string {
+  const url = httpUrl(value, field);
+  if (!url.startsWith("https:")) throw badUserInput(`${field} must be an https URL, got "${value.trim().slice(0, 80)}"`, field);
+  return url;
+}

@@ -1,4 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { GraphQLError } from "graphql";
 import type { Config } from "../core/config";
 import type { Viewer } from "../core/auth";
 import { signViewer } from "../core/subgraph-signature";
@@ -19,6 +20,20 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {
     const headers = signViewer(context?.viewer ?? null, context?.requestId ?? "", this.secret);
     for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
+  }
+
+  /**
+   * A subgraph answers 400 when a variable fails its scalar (e.g. a DateTime of "yesterday");
+   * pass its BAD_USER_INPUT message on instead of a bare "400: Bad Request" that would be masked.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions?.response as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body;
+    const first = body?.errors?.[0];
+    if (response.status === 400 && first?.extensions?.code === "BAD_USER_INPUT" && typeof first.message === "string") {
+      return new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT" } });
+    }
+    return error;
   }
 }
 

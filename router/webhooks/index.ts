@@ -1,5 +1,6 @@
 import type { WebhookHandler } from "./receiver";
 import { ORDER_STATUS_WEBHOOK_PATH, orderStatusWebhook } from "./order-status";
+import { PRODUCT_SYNC_WEBHOOK_PATH, productSyncWebhook } from "./product-sync";
 
 /**
  * The Bitrix webhooks the REST shim serves, by path. Each handler gets the parsed body
@@ -7,4 +8,5 @@ import { ORDER_STATUS_WEBHOOK_PATH, orderStatusWebhook } from "./order-status";
  */
 export const WEBHOOKS: Record<string, WebhookHandler> = {
   [ORDER_STATUS_WEBHOOK_PATH]: orderStatusWebhook,
+  [PRODUCT_SYNC_WEBHOOK_PATH]: productSyncWebhook,
 };

@@ -1,11 +1,16 @@
-import type { SqlReader, Tx } from "../../core/db";
-import type { Prisma, Product, ProductImage } from "../../prisma/generated/client";
+import type { SqlReader } from "../../core/db";
+import type { Product, ProductImage } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
+import { badUserInput } from "../../core/errors";
+import { integerInRange } from "../../core/validation";
 
 /** Data access for products. Every query names the shop; RLS is the second wall. */
 
+/** Product columns without the generated search vector (large, and no client's business). */
+const PRODUCT_COLUMNS = `id, shop_id, name, description, price, enabled, bitrix_product_id, archived_at, created_at, updated_at`;
+
 export function findByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
-  return sql<Product>(`select * from product where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
+  return sql<Product>(`select ${PRODUCT_COLUMNS} from product where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
 export function findImages(sql: SqlReader, productIds: readonly number[], shopId: number) {
@@ -15,37 +20,104 @@ export function findImages(sql: SqlReader, productIds: readonly number[], shopId
   );
 }
 
+export type ProductSort = "NEWEST" | "NAME" | "PRICE_ASC" | "PRICE_DESC";
+
 export interface ProductFilter {
   first?: number | null;
   after?: string | null;
   search?: string | null;
   enabled?: boolean | null;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+  sort?: ProductSort | null;
 }
 
-/** A page of the shop's products, newest first, keyset-paginated on (createdAt, id). */
-export async function listProducts(tx: Tx, shopId: number, filter: ProductFilter) {
+/**
+ * Each sort is a keyset over (key, id): the cursor holds the last row's key and id, and the
+ * next page starts strictly after it in the same order.
+ */
+const SORTS: Record<ProductSort, { column: string; descending: boolean; numeric: boolean; key: (row: Product) => string | number }> = {
+  NEWEST: { column: "created_at", descending: true, numeric: false, key: (row) => row.createdAt.toISOString() },
+  NAME: { column: "name", descending: false, numeric: false, key: (row) => row.name },
+  PRICE_ASC: { column: "price", descending: false, numeric: true, key: (row) => row.price },
+  PRICE_DESC: { column: "price", descending: true, numeric: true, key: (row) => row.price },
+};
+
+export const MAX_SEARCH_LENGTH = 200;
+
+/** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** SQL conditions with their positional parameters. */
+class Conditions {
+  readonly parts: string[] = [];
+  readonly values: unknown[] = [];
+  add(sql: (...placeholders: string[]) => string, ...values: unknown[]): this {
+    const placeholders = values.map((value) => `$${this.values.push(value)}`);
+    this.parts.push(sql(...placeholders));
+    return this;
+  }
+  clone(): Conditions {
+    const copy = new Conditions();
+    copy.parts.push(...this.parts);
+    copy.values.push(...this.values);
+    return copy;
+  }
+  get where(): string {
+    return this.parts.join(" and ");
+  }
+}
+
+/**
+ * The conditions shared by the page and its count. Search matches the stemmed Russian
+ * vector (word forms: «роза» finds «Розы») or a substring of the lower-cased name
+ * (trigram-indexed: «эвкал» finds «Эвкалипт»).
+ */
+function filterConditions(shopId: number, filter: ProductFilter): Conditions {
+  const conditions = new Conditions().add((shop) => `shop_id = ${shop}`, shopId).add(() => `archived_at is null`);
+  if (filter.enabled !== null && filter.enabled !== undefined) conditions.add((v) => `enabled = ${v}`, filter.enabled);
+  const minPrice = filter.minPrice ?? null;
+  const maxPrice = filter.maxPrice ?? null;
+  if (minPrice !== null) conditions.add((v) => `price >= ${v}`, integerInRange(minPrice, "minPrice", 0));
+  if (maxPrice !== null) conditions.add((v) => `price <= ${v}`, integerInRange(maxPrice, "maxPrice", 0));
+  if (minPrice !== null && maxPrice !== null && minPrice > maxPrice) {
+    throw badUserInput(`minPrice (${minPrice}) must not exceed maxPrice (${maxPrice})`, "minPrice");
+  }
+  const search = filter.search?.normalize("NFC").trim().replace(/\s+/g, " ");
+  if (search) {
+    if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, "search");
+    conditions.add(
+      (words, pattern) => `(search_vector @@ websearch_to_tsquery('russian', ${words}) or lower(name) like ${pattern})`,
+      search,
+      likePattern(search.toLowerCase()),
+    );
+  }
+  return conditions;
+}
+
+/** A page of the shop's products that are not archived, keyset-paginated in the chosen order. */
+export async function listProducts(sql: SqlReader, shopId: number, filter: ProductFilter) {
   const size = pageSize(filter.first);
+  const sort = SORTS[filter.sort ?? "NEWEST"];
   const cursor = decodeCursor(filter.after, 2);
-  const search = filter.search?.trim();
-  const where: Prisma.ProductWhereInput = {
-    shopId,
-    archivedAt: null,
-    ...(filter.enabled === null || filter.enabled === undefined ? {} : { enabled: filter.enabled }),
-    ...(search
-      ? { OR: [{ name: { contains: search, mode: "insensitive" } }, { description: { contains: search, mode: "insensitive" } }] }
-      : {}),
-  };
-  const after: Prisma.ProductWhereInput = cursor
-    ? {
-        OR: [
-          { createdAt: { lt: new Date(cursor[0]) } },
-          { createdAt: new Date(cursor[0]), id: { lt: Number(cursor[1]) } },
-        ],
-      }
-    : {};
-  const [rows, totalCount] = await Promise.all([
-    tx.product.findMany({ where: { AND: [where, after] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: size + 1 }),
-    tx.product.count({ where }),
-  ]);
-  return toConnection(rows, size, totalCount, (row) => [row.createdAt.toISOString(), row.id]);
+  const where = filterConditions(shopId, filter);
+  const page = where.clone();
+  if (cursor) {
+    const [key, id] = cursor;
+    const badTime = sort === SORTS.NEWEST && Number.isNaN(new Date(String(key)).getTime());
+    if (typeof id !== "number" || typeof key !== (sort.numeric ? "number" : "string") || badTime) {
+      throw badUserInput("after is a cursor of another sort order", "after");
+    }
+    const cast = sort === SORTS.NEWEST ? "::timestamptz" : "";
+    page.add((k, i) => `(${sort.column}, id) ${sort.descending ? "<" : ">"} (${k}${cast}, ${i})`, key, id);
+  }
+  const direction = sort.descending ? "desc" : "asc";
+  const rows = await sql<Product>(
+    `select ${PRODUCT_COLUMNS} from product where ${page.where} order by ${sort.column} ${direction}, id ${direction} limit ${size + 1}`,
+    page.values,
+  );
+  const [count] = await sql<{ count: number }>(`select count(*)::int as count from product where ${where.where}`, where.values);
+  return toConnection(rows, size, count.count, (row) => [sort.key(row), row.id]);
 }

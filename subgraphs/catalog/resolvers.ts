@@ -1,9 +1,19 @@
 import type { Resolvers } from "./__generated__/resolvers-types";
+import type { CatalogContext } from "./context";
+import type { Tx } from "../../core/db";
 import { inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
 import { formatTenge } from "../../core/money";
 import { notFound } from "../../core/errors";
+import { requirePermission } from "../../core/permissions";
 import { listProducts } from "./products";
+import * as service from "./product-service";
+
+/** Runs a catalog change for an ADMIN or MANAGER, in the caller's shop, with origin "user". */
+function editCatalog<T>(context: CatalogContext, work: (tx: Tx, shopId: number) => Promise<T>): Promise<T> {
+  requirePermission(requireViewer(context), "catalog.write");
+  return inTenant(context, (tx, viewer) => work(tx, viewer.shopId));
+}
 
 export const resolvers: Resolvers = {
   Query: {
@@ -12,8 +22,29 @@ export const resolvers: Resolvers = {
       if (!shop) throw notFound("Shop", requireViewer(context).shopId);
       return shop;
     },
-    products: (_parent, args, context) => inTenant(context, (tx, viewer) => listProducts(tx, viewer.shopId, args)),
+    products: (_parent, args, context) => {
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => listProducts(sql, shopId, args));
+    },
     product: (_parent, args, context) => context.loaders.productById.load(parseId(args.id)),
+  },
+  Mutation: {
+    createProduct: (_parent, { input }, context) => editCatalog(context, (tx, shopId) => service.createProduct(tx, shopId, input)),
+    updateProduct: (_parent, { id, input }, context) =>
+      editCatalog(context, (tx, shopId) => service.updateProduct(tx, shopId, parseId(id), input)),
+    setProductEnabled: (_parent, { id, enabled }, context) =>
+      editCatalog(context, (tx, shopId) => service.setProductEnabled(tx, shopId, parseId(id), enabled)),
+    archiveProduct: (_parent, { id }, context) => editCatalog(context, (tx, shopId) => service.archiveProduct(tx, shopId, parseId(id))),
+    addProductImage: (_parent, { productId, url, isMain }, context) =>
+      editCatalog(context, (tx, shopId) => service.addImage(tx, shopId, parseId(productId, "productId"), url, isMain ?? false)),
+    removeProductImage: (_parent, { imageId }, context) =>
+      editCatalog(context, (tx, shopId) => service.removeImage(tx, shopId, parseId(imageId, "imageId"))),
+    reorderProductImages: (_parent, { productId, imageIds }, context) =>
+      editCatalog(context, (tx, shopId) =>
+        service.reorderImages(tx, shopId, parseId(productId, "productId"), imageIds.map((id) => parseId(id, "imageIds"))),
+      ),
+    setMainProductImage: (_parent, { imageId }, context) =>
+      editCatalog(context, (tx, shopId) => service.setMainImage(tx, shopId, parseId(imageId, "imageId"))),
   },
   Product: {
     __resolveReference: (reference, context) => context.loaders.productById.load(parseId(reference.id)),

@@ -22,6 +22,85 @@ export type Scalars = {
   _FieldSet: { input: any; output: any; }
 };
 
+/** A new product. */
+export type CreateProductInput = {
+  /** Longer description (at most 5000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the product is offered for sale right away (default true). */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Image URLs (https) in display order; the first becomes the main image. */
+  imageUrls?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The name shown to customers; surrounding spaces are trimmed; 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /** Price in tiyn, 0 or more (495000 is 4 950 ₸). */
+  price: Scalars['Int']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds an image to a product, last in display order unless it is made the main image. At most 20 images per product. ADMIN and MANAGER only. */
+  addProductImage: Product;
+  /** Archives a product: it leaves the catalog and is disabled, while orders keep showing it. Archiving twice is harmless. ADMIN and MANAGER only. */
+  archiveProduct: Product;
+  /** Creates a product in the caller's shop. ADMIN and MANAGER only. */
+  createProduct: Product;
+  /** Removes an image; when it was the main image, the next one becomes main. ADMIN and MANAGER only. */
+  removeProductImage: Product;
+  /** Puts a product's images in a new display order. `imageIds` must list every image of the product exactly once. ADMIN and MANAGER only. */
+  reorderProductImages: Product;
+  /** Makes an image the product's main image. ADMIN and MANAGER only. */
+  setMainProductImage: Product;
+  /** Offers a product for sale (true) or withdraws it (false). ADMIN and MANAGER only. */
+  setProductEnabled: Product;
+  /** Changes a product's name, price or description. ADMIN and MANAGER only. */
+  updateProduct: Product;
+};
+
+
+export type MutationAddProductImageArgs = {
+  isMain?: InputMaybe<Scalars['Boolean']['input']>;
+  productId: Scalars['ID']['input'];
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationArchiveProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateProductArgs = {
+  input: CreateProductInput;
+};
+
+
+export type MutationRemoveProductImageArgs = {
+  imageId: Scalars['ID']['input'];
+};
+
+
+export type MutationReorderProductImagesArgs = {
+  imageIds: Array<Scalars['ID']['input']>;
+  productId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetMainProductImageArgs = {
+  imageId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetProductEnabledArgs = {
+  enabled: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
+};
+
 /** Where a page ends and whether another follows. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -34,6 +113,8 @@ export type PageInfo = {
 /** A bouquet or gift the shop sells. */
 export type Product = {
   __typename?: 'Product';
+  /** When the product was archived; null while it is in the catalog. Archived products are left out of `products` but orders still show them. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The product's id in Bitrix CRM, when it is synchronised with Bitrix. */
   bitrixProductId?: Maybe<Scalars['Int']['output']>;
   /** When the product was created. */
@@ -42,7 +123,7 @@ export type Product = {
   description?: Maybe<Scalars['String']['output']>;
   /** Whether the product is offered for sale. */
   enabled: Scalars['Boolean']['output'];
-  /** The price in the shop's style, e.g. "4 950 ₸" (thin space between thousands, no decimals when whole). */
+  /** The price in the shop's style, e.g. "4 950 ₸": groups of three separated by a plain space (as the public contract spells it), tiyn after a comma only when the amount is not whole. */
   formattedPrice: Scalars['String']['output'];
   /** The product's id. */
   id: Scalars['ID']['output'];
@@ -89,11 +170,22 @@ export type ProductImage = {
   url: Scalars['String']['output'];
 };
 
+/** The order of a product list. */
+export type ProductSort =
+  /** By name, А to Я. */
+  | 'NAME'
+  /** Newest first (by creation time). */
+  | 'NEWEST'
+  /** Cheapest first. */
+  | 'PRICE_ASC'
+  /** Most expensive first. */
+  | 'PRICE_DESC';
+
 export type Query = {
   __typename?: 'Query';
   /** One product of the caller's shop, or null when there is none with that id. */
   product?: Maybe<Product>;
-  /** The shop's products, newest first. `first` is at most 100 (default 20). */
+  /** The shop's products that are not archived, newest first unless `sort` says otherwise. `search` matches Russian word forms in the name and description («роза» finds «Розы») and parts of the name («эвкал» finds «Эвкалипт»), case-insensitively. `first` is at most 100 (default 20). */
   products: ProductConnection;
   /** The caller's shop. */
   shop: Shop;
@@ -109,7 +201,10 @@ export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  maxPrice?: InputMaybe<Scalars['Int']['input']>;
+  minPrice?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<ProductSort>;
 };
 
 /** A flower shop: one tenant of the system. Every product, order and stock item belongs to exactly one shop. */
@@ -123,6 +218,16 @@ export type Shop = {
   slug: Scalars['String']['output'];
   /** IANA time zone the shop works in, e.g. Asia/Almaty. */
   timezone: Scalars['String']['output'];
+};
+
+/** Changes to a product: only the fields given are changed. */
+export type UpdateProductInput = {
+  /** New description; an empty string clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New name; trimmed; 1 to 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New price in tiyn, 0 or more. */
+  price?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -208,39 +313,57 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  CreateProductInput: CreateProductInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Product: ResolverTypeWrapper<ProductRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Mutation: ResolverTypeWrapper<{}>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Product: ResolverTypeWrapper<ProductRow>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductImage: ResolverTypeWrapper<ProductImageRow>;
+  ProductSort: ProductSort;
   Query: ResolverTypeWrapper<{}>;
   Shop: ResolverTypeWrapper<ShopRow>;
+  UpdateProductInput: UpdateProductInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  DateTime: Scalars['DateTime']['output'];
-  PageInfo: PageInfo;
+  CreateProductInput: CreateProductInput;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
-  Product: ProductRow;
   Int: Scalars['Int']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Mutation: {};
   ID: Scalars['ID']['output'];
+  PageInfo: PageInfo;
+  Product: ProductRow;
   ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductImage: ProductImageRow;
   Query: {};
   Shop: ShopRow;
+  UpdateProductInput: UpdateProductInput;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type MutationResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductImageArgs, 'productId' | 'url'>>;
+  archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  removeProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductImageArgs, 'imageId'>>;
+  reorderProductImages?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationReorderProductImagesArgs, 'imageIds' | 'productId'>>;
+  setMainProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetMainProductImageArgs, 'imageId'>>;
+  setProductEnabled?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetProductEnabledArgs, 'enabled' | 'id'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
+}>;
 
 export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -250,6 +373,7 @@ export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends R
 
 export type ProductResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, { __typename: 'Product' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   bitrixProductId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -300,6 +424,7 @@ export type ShopResolvers<ContextType = CatalogContext, ParentType extends Resol
 
 export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;

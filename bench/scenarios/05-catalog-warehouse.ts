@@ -1,0 +1,130 @@
+import pg from "pg";
+import { graphqlBody, load, type BenchScenario } from "../harness";
+
+/**
+ * Issue 5: Russian product search through the router on a 10,000-product catalog, and
+ * warehouse operations at 20 connections. The catalog and items live in a shop of their own
+ * (BENCH_SHOP), created here and removed afterwards, so other scenarios see the seeded data.
+ */
+const BENCH_SHOP = 90005;
+const PRODUCTS = 10_000;
+const ITEMS = 20;
+const SEARCH_QUERY = `query Search { products(search: "роза", first: 20) { totalCount edges { node { id name price formattedPrice } } } }`;
+const RECEIVE = `mutation Receive($id: ID!) { receiveStock(input: { itemId: $id, quantity: 1 }) { id balanceAfter } }`;
+
+const FLOWERS = ["Розы", "Букет из роз", "Роза кустовая", "Тюльпаны", "Пионы", "Хризантемы", "Эустома", "Гортензия", "Лилии", "Герберы", "Альстромерии", "Ирисы"];
+const STYLES = ["«Нежность»", "«Утро»", "«Весна»", "в коробке", "в корзине", "микс", "премиум", "классика"];
+
+async function seedCatalog(databaseUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
+    await client.query(`insert into shop (id, name, slug) values ($1, 'Bench catalog', 'bench-catalog') on conflict do nothing`, [BENCH_SHOP]);
+    await client.query(
+      `insert into product (shop_id, name, description, price, enabled, created_at, updated_at)
+       select $1,
+              ($2::text[])[1 + i % array_length($2::text[], 1)] || ' ' || ($3::text[])[1 + (i / 12) % array_length($3::text[], 1)] || ', ' || (5 + i % 97) || ' шт',
+              'Свежие цветы, собраны флористом. Артикул ' || i,
+              (100000 + (i * 7919) % 5000000) / 100 * 100,
+              i % 13 <> 7,
+              now() - (i || ' minutes')::interval, now()
+       from generate_series(1, $4::int) as i`,
+      [BENCH_SHOP, FLOWERS, STYLES, PRODUCTS],
+    );
+    const items = await client.query<{ id: number }>(
+      `insert into warehouse_item (shop_id, name, unit, quantity, min_quantity, cost_per_unit, updated_at)
+       select $1, 'Bench item ' || i, 'STEM', 0, 0, 1000, now() from generate_series(1, $2::int) as i returning id`,
+      [BENCH_SHOP, ITEMS],
+    );
+    await client.query("commit");
+    await client.query("analyze product");
+    return items.rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+async function removeCatalog(databaseUrl: string): Promise<{ operations: number; quantity: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
+    const totals = await client.query<{ operations: number; quantity: number }>(
+      `select (select count(*)::int from warehouse_operation where shop_id = $1) as operations,
+              (select coalesce(sum(quantity), 0)::int from warehouse_item where shop_id = $1) as quantity`,
+      [BENCH_SHOP],
+    );
+    for (const table of ["warehouse_operation", "warehouse_item", "product"]) {
+      await client.query(`delete from ${table} where shop_id = $1`, [BENCH_SHOP]);
+    }
+    await client.query(`delete from shop where id = $1`, [BENCH_SHOP]);
+    await client.query("commit");
+    return totals.rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+export const scenario: BenchScenario = {
+  name: "catalog-warehouse",
+  async run({ stack, token, databaseUrl }) {
+    const itemIds = await seedCatalog(databaseUrl);
+    try {
+      const headers = { "content-type": "application/json", authorization: `Bearer ${token(BENCH_SHOP)}` };
+      const check = await fetch(stack.graphqlUrl, { method: "POST", headers, body: graphqlBody(SEARCH_QUERY) });
+      const checked = (await check.json()) as { data?: { products: { totalCount: number } }; errors?: unknown };
+      if (!checked.data) throw new Error(`search failed: ${JSON.stringify(checked.errors)}`);
+      const matches = checked.data.products.totalCount;
+
+      await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 2, headers, body: graphqlBody(SEARCH_QUERY) });
+      const search1 = await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
+      const search10 = await load({ url: stack.graphqlUrl, connections: 10, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
+
+      let next = 0;
+      const spread = itemIds.map((id) => ({ method: "POST" as const, path: "/graphql", headers, body: graphqlBody(RECEIVE, { id: String(id) }) }));
+      const warmup = await load({ url: stack.graphqlUrl, connections: 4, durationSeconds: 2, requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }] });
+      const ops = await load({
+        url: stack.graphqlUrl,
+        connections: 20,
+        durationSeconds: 10,
+        requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }],
+      });
+      const hot = await load({ url: stack.graphqlUrl, connections: 20, durationSeconds: 8, headers, body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }) });
+      const totals = await removeCatalog(databaseUrl);
+      return [
+        {
+          scenario: `products(search: "роза", first: 20), router, ${PRODUCTS} products, 1 conn`,
+          p50: search1.p50,
+          p99: search1.p99,
+          rps: search1.rps,
+          target: "p50 ≤ 15 ms",
+          met: search1.p50 <= 15 && search1.errors + search1.non2xx === 0,
+          notes: `${matches} matches; errors ${search1.errors + search1.non2xx}`,
+        },
+        { scenario: `products(search: "роза"), router, 10 conn`, p50: search10.p50, p99: search10.p99, rps: search10.rps, notes: `errors ${search10.errors + search10.non2xx}` },
+        {
+          scenario: `receiveStock, router, 20 conn over ${ITEMS} items`,
+          p50: ops.p50,
+          p99: ops.p99,
+          rps: ops.rps,
+          target: "≥ 800 ops/s",
+          met: ops.rps >= 800 && ops.errors + ops.non2xx === 0,
+          notes: `errors ${ops.errors + ops.non2xx}`,
+        },
+        {
+          scenario: `receiveStock, router, 20 conn on one item`,
+          p50: hot.p50,
+          p99: hot.p99,
+          rps: hot.rps,
+          notes: `errors ${hot.errors + hot.non2xx}; ${totals.operations} operations, item total ${totals.quantity} (must match: ${totals.operations === totals.quantity ? "yes" : "NO"}); warm-up ${Math.round(warmup.rps)} ops/s`,
+        },
+      ];
+    } catch (error) {
+      await removeCatalog(databaseUrl).catch(() => undefined);
+      throw error;
+    }
+  },
+};

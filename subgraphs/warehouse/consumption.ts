@@ -1,0 +1,126 @@
+import type { Tx } from "../../core/db";
+import type { StockConsumption } from "../../prisma/generated/client";
+import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
+
+/**
+ * Exactly-once consumption of an assembled order's stock. The claim on the order (a row in
+ * stock_consumption, UNIQUE order_id), the CONSUME operations and the item quantities are
+ * written in ONE transaction: a duplicated event finds the claim and does nothing, and a
+ * crash anywhere before commit leaves nothing behind for the retry to trip over.
+ */
+
+export const STOCK_CONSUMER = "system:stock-consumer";
+
+export interface ConsumptionLine {
+  itemId: number;
+  itemName: string;
+  unit: string;
+  required: number;
+  consumed: number;
+  shortfall: number;
+}
+
+export interface ConsumptionHooks {
+  /** called after the CONSUME operations are written and before the record is completed (tests simulate a crash here) */
+  afterOperations?: (orderId: number) => Promise<void> | void;
+}
+
+/** Consumes the recipes of an order's items once; null when it was already consumed. */
+export async function consumeForOrder(
+  tx: Tx,
+  shopId: number,
+  orderId: number,
+  historyId: bigint,
+  hooks: ConsumptionHooks = {},
+): Promise<StockConsumption | null> {
+  const claimed = await tx.$queryRaw<{ id: number }[]>`
+    insert into stock_consumption (shop_id, order_id, history_id) values (${shopId}, ${orderId}, ${historyId})
+    on conflict (order_id) do nothing
+    returning id`;
+  if (!claimed.length) return null;
+  const needs = await tx.$queryRaw<{ item_id: number; required: number }[]>`
+    select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required
+    from order_item oi
+    join recipe_item r on r.product_id = oi.product_id and r.shop_id = oi.shop_id
+    where oi.order_id = ${orderId} and oi.shop_id = ${shopId}
+    group by r.item_id
+    order by r.item_id`;
+  // lock in id order, as every consumer does, so two orders sharing items cannot deadlock
+  const items = await tx.$queryRaw<{ id: number; name: string; unit: string; quantity: number }[]>`
+    select id, name, unit::text, quantity from warehouse_item
+    where shop_id = ${shopId} and id = any(${needs.map((need) => need.item_id)}::int[])
+    order by id
+    for update`;
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const lines: ConsumptionLine[] = [];
+  for (const need of needs) {
+    const item = byId.get(need.item_id);
+    if (!item) continue;
+    const consumed = Math.min(need.required, item.quantity);
+    if (consumed > 0) {
+      await tx.$executeRaw`
+        with changed as (
+          update warehouse_item set quantity = quantity - ${consumed}::int, updated_at = now()
+          where id = ${item.id} and shop_id = ${shopId}
+          returning id, quantity
+        )
+        insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, order_id, created_by)
+        select ${shopId}, id, 'CONSUME', ${-consumed}::int, quantity, ${`order ${orderId} assembled`}, ${orderId}, ${STOCK_CONSUMER}
+        from changed`;
+    }
+    lines.push({ itemId: item.id, itemName: item.name, unit: item.unit, required: need.required, consumed, shortfall: need.required - consumed });
+  }
+  await hooks.afterOperations?.(orderId);
+  const shortfallUnits = lines.reduce((sum, line) => sum + line.shortfall, 0);
+  return tx.stockConsumption.update({
+    where: { id: claimed[0].id },
+    data: { lines: lines as unknown as object, shortfallUnits },
+  });
+}
+
+/** The shop's ASSEMBLED history rows after its watermark whose order is not consumed yet. */
+export function pendingAssembled(tx: Tx, shopId: number, afterHistoryId = 0n, limit = 100) {
+  return tx.$queryRaw<{ id: bigint; order_id: number }[]>`
+    select h.id, h.order_id
+    from order_history h
+    join stock_consumption_watermark w on w.shop_id = h.shop_id
+    where h.shop_id = ${shopId} and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id and h.id > ${afterHistoryId}
+      and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)
+    order by h.id
+    limit ${limit}`;
+}
+
+/**
+ * The first time the consumer meets a shop it records where it starts: orders assembled
+ * before the warehouse tracked consumption are not consumed retroactively.
+ */
+export async function ensureWatermark(tx: Tx, shopId: number): Promise<void> {
+  await tx.$executeRaw`
+    insert into stock_consumption_watermark (shop_id, history_id)
+    select ${shopId}, coalesce(max(id), 0) from order_history where shop_id = ${shopId}
+    on conflict (shop_id) do nothing`;
+}
+
+export function consumptionsByOrderIds(tx: Tx, orderIds: readonly number[], shopId: number) {
+  return tx.stockConsumption.findMany({ where: { shopId, orderId: { in: [...orderIds] } } });
+}
+
+export function linesOf(consumption: StockConsumption): ConsumptionLine[] {
+  return Array.isArray(consumption.lines) ? (consumption.lines as unknown as ConsumptionLine[]) : [];
+}
+
+/** A page of the shop's consumption records, newest first. */
+export async function listConsumptions(tx: Tx, shopId: number, args: { first?: number | null; after?: string | null; shortOnly?: boolean | null }) {
+  const size = pageSize(args.first);
+  const cursor = decodeCursor(args.after, 1);
+  const where = { shopId, ...(args.shortOnly ? { shortfallUnits: { gt: 0 } } : {}) };
+  const [rows, totalCount] = await Promise.all([
+    tx.stockConsumption.findMany({
+      where: cursor ? { ...where, id: { lt: Number(cursor[0]) } } : where,
+      orderBy: { id: "desc" },
+      take: size + 1,
+    }),
+    tx.stockConsumption.count({ where }),
+  ]);
+  return toConnection(rows, size, totalCount, (row) => [row.id]);
+}

@@ -1,0 +1,163 @@
+import pg from "pg";
+import type { Database } from "../../core/db";
+import type { Logger } from "../../core/logger";
+import { consumeForOrder, ensureWatermark, pendingAssembled, type ConsumptionHooks } from "./consumption";
+
+export const ORDER_STATUS_CHANNEL = "order_status_changed";
+
+export interface StockConsumerOptions {
+  db: Database;
+  databaseUrl: string;
+  logger: Logger;
+  /** how often every shop is swept for missed ASSEMBLED rows; the NOTIFY path is the fast one */
+  pollMs: number;
+  hooks?: ConsumptionHooks;
+}
+
+/**
+ * Learns of assembled orders through PostgreSQL only: it LISTENs to the order_history
+ * trigger's `order_status_changed` notifications (fast path) and polls order_history
+ * (catch-up after downtime or a lost connection). Each order is consumed in its own tenant
+ * transaction by consumeForOrder, whose UNIQUE claim makes both paths safe to overlap, and
+ * safe to run in several processes.
+ */
+export class StockConsumer {
+  private listener: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** shops with a notification not yet swept; null entry = sweep all */
+  private dirty = new Set<number>();
+  private sweepAll = false;
+  private running: Promise<void> | null = null;
+  /** orders whose consumption failed and was rolled back, since start (tests and metrics read it) */
+  failures = 0;
+
+  constructor(private readonly options: StockConsumerOptions) {}
+
+  async start(): Promise<void> {
+    await this.withEachShop((shopId) => this.options.db.withTenant(shopId, (tx) => ensureWatermark(tx, shopId), { origin: "system" }));
+    await this.listen();
+    this.timer = setInterval(() => this.schedule(null), this.options.pollMs);
+    this.timer.unref();
+    this.schedule(null);
+    await this.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.idle();
+  }
+
+  /** Resolves when no sweep is running or queued. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Queues a sweep of one shop (a notification) or of all shops (the poll). */
+  schedule(shopId: number | null): void {
+    if (this.stopped) return;
+    if (shopId === null) this.sweepAll = true;
+    else this.dirty.add(shopId);
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = null;
+      });
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && (this.sweepAll || this.dirty.size)) {
+      const all = this.sweepAll;
+      const shops = [...this.dirty];
+      this.sweepAll = false;
+      this.dirty.clear();
+      try {
+        if (all) await this.withEachShop((shopId) => this.sweepShop(shopId));
+        else for (const shopId of shops) await this.sweepShop(shopId);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "stock consumption sweep failed; the next poll retries");
+      }
+    }
+  }
+
+  /**
+   * Consumes every pending assembled order of one shop, each in its own transaction. An order
+   * that fails is logged and left for the next sweep; it does not hold up the orders after it.
+   */
+  async sweepShop(shopId: number): Promise<number> {
+    const { db, logger, hooks } = this.options;
+    let consumed = 0;
+    let after = 0n;
+    for (;;) {
+      const pending = await db.withTenant(shopId, (tx) => pendingAssembled(tx, shopId, after), { origin: "system" });
+      if (!pending.length) return consumed;
+      for (const row of pending) {
+        if (this.stopped) return consumed;
+        after = row.id;
+        let record;
+        try {
+          record = await db.withTenant(shopId, (tx) => consumeForOrder(tx, shopId, row.order_id, row.id, hooks), { origin: "system" });
+        } catch (error) {
+          logger.error({ err: error, shopId, orderId: row.order_id }, "stock consumption failed; retried on the next sweep");
+          this.failures += 1;
+          continue;
+        }
+        if (record) {
+          consumed += 1;
+          const log = { shopId, orderId: row.order_id, historyId: String(row.id), shortfallUnits: record.shortfallUnits };
+          if (record.shortfallUnits > 0) logger.warn(log, "order assembled with stock shortfall");
+          else logger.info(log, "order stock consumed");
+        }
+      }
+    }
+  }
+
+  private async withEachShop(work: (shopId: number) => Promise<unknown>): Promise<void> {
+    const shops = await this.options.db.pool.query<{ id: number }>("select stock_consumer_shop_ids() as id");
+    for (const { id } of shops.rows) await work(id);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "cvety-stock-consumer" });
+    client.on("notification", (message) => {
+      try {
+        const payload = JSON.parse(message.payload ?? "{}") as { shopId?: unknown };
+        this.schedule(typeof payload.shopId === "number" && Number.isInteger(payload.shopId) ? payload.shopId : null);
+      } catch {
+        this.schedule(null);
+      }
+    });
+    client.on("error", (error) => {
+      this.options.logger.warn({ err: error.message }, "stock consumer lost its LISTEN connection; reconnecting");
+      this.reconnect(client);
+    });
+    client.on("end", () => this.reconnect(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${ORDER_STATUS_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, "stock consumer could not LISTEN; polling until it can");
+      this.reconnect(client);
+    }
+  }
+
+  private reconnect(client: pg.Client): void {
+    if (this.stopped || this.reconnectTimer) return;
+    if (this.listener === client) this.listener = null;
+    client.end().catch(() => undefined);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      // whatever was announced while deaf is found by a sweep of all shops
+      this.listen().then(() => this.schedule(null));
+    }, 1_000);
+    this.reconnectTimer.unref();
+  }
+}

@@ -1,0 +1,318 @@
+import { startTestStack, PROD_SHOP, DEV_SHOP, type TestStack } from "../../test/harness";
+import { createLogger } from "../../core/logger";
+import { signViewer } from "../../core/subgraph-signature";
+import { StockConsumer } from "./stock-consumer";
+import { consumeForOrder, type ConsumptionHooks } from "./consumption";
+
+/**
+ * Exactly-once consumption when an order reaches ASSEMBLED. Until the order lifecycle service
+ * lands, the test drives ASSEMBLED the way every path will: the order's status and an
+ * order_history row in one tenant transaction, whose trigger NOTIFYs on commit.
+ */
+
+let t: TestStack;
+const consumers: StockConsumer[] = [];
+const logger = createLogger("silent");
+
+beforeAll(async () => {
+  t = await startTestStack({ env: { STOCK_CONSUMER_POLL_MS: "0" } });
+});
+// each test runs only the consumers it starts
+afterEach(async () => {
+  await Promise.all(consumers.splice(0).map((c) => c.stop()));
+});
+afterAll(() => t?.stop());
+
+async function startConsumer(hooks?: ConsumptionHooks, pollMs = 60_000) {
+  const consumer = new StockConsumer({ db: t.stack.db, databaseUrl: t.databaseUrl, logger, pollMs, hooks });
+  consumers.push(consumer);
+  await consumer.start();
+  return consumer;
+}
+
+async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const sql = <T = any>(text: string, params: unknown[] = []) => t.stack.db.pool.query(text, params).then((r) => r.rows as T[]);
+
+/** Orders of a shop in ACCEPTED whose items have recipes, not yet used by a test. */
+const used = new Set<number>();
+async function acceptedOrder(shopId = PROD_SHOP): Promise<number> {
+  const rows = await sql<{ id: number }>(
+    `select o.id from "order" o where o.shop_id = $1 and o.status = 'ACCEPTED'
+       and exists (select 1 from order_item oi join recipe_item r on r.product_id = oi.product_id where oi.order_id = o.id)
+     order by o.id`,
+    [shopId],
+  );
+  const row = rows.find((r) => !used.has(r.id));
+  if (!row) throw new Error("no ACCEPTED order left");
+  used.add(row.id);
+  return row.id;
+}
+
+/** What the order's recipes need, per warehouse item. */
+async function requirements(orderId: number) {
+  return sql<{ item_id: number; required: number; quantity: number }>(
+    `select r.item_id, sum(oi.quantity * r.quantity)::int as required, w.quantity
+     from order_item oi join recipe_item r on r.product_id = oi.product_id join warehouse_item w on w.id = r.item_id
+     where oi.order_id = $1 group by r.item_id, w.quantity order by r.item_id`,
+    [orderId],
+  );
+}
+
+async function quantities(itemIds: number[]) {
+  const rows = await sql<{ id: number; quantity: number }>(`select id, quantity from warehouse_item where id = any($1) order by id`, [itemIds]);
+  return Object.fromEntries(rows.map((r) => [r.id, r.quantity]));
+}
+
+async function assemble(orderId: number, shopId = PROD_SHOP) {
+  return t.stack.db.withTenant(shopId, async (tx) => {
+    const [order] = await tx.$queryRaw<{ status: string }[]>`select status::text from "order" where id = ${orderId} and shop_id = ${shopId} for update`;
+    await tx.$executeRaw`update "order" set status = 'ASSEMBLED', updated_at = now() where id = ${orderId}`;
+    const [history] = await tx.$queryRaw<{ id: bigint }[]>`
+      insert into order_history (shop_id, order_id, old_status, new_status, changed_by)
+      values (${shopId}, ${orderId}, ${order.status}::"OrderStatus", 'ASSEMBLED', 'test') returning id`;
+    return history.id;
+  });
+}
+
+const consumptionRows = (orderId: number) => sql(`select * from stock_consumption where order_id = $1`, [orderId]);
+const consumeOps = (orderId: number) => sql(`select item_id, delta, balance_after, created_by from warehouse_operation where order_id = $1 and type = 'CONSUME' order by item_id`, [orderId]);
+
+describe("exactly once", () => {
+  it("consumes an assembled order's recipes once, through NOTIFY, despite a duplicated event and a second consumer", async () => {
+    const consumer = await startConsumer();
+    const orderId = await acceptedOrder();
+    const needs = await requirements(orderId);
+    expect(needs.length).toBeGreaterThan(0);
+    const before = await quantities(needs.map((n) => n.item_id));
+    const historyId = await assemble(orderId);
+
+    // the poll is a minute away: only the NOTIFY can have brought it here this fast
+    await until(async () => (await consumptionRows(orderId)).length > 0, "the consumption record");
+    const after = await quantities(needs.map((n) => n.item_id));
+    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    const ops = await consumeOps(orderId);
+    expect(ops.map((o) => [o.item_id, o.delta])).toEqual(needs.map((n) => [n.item_id, -n.required]));
+    expect(ops.every((o) => o.created_by === "system:stock-consumer")).toBe(true);
+
+    // the same event again, a sweep, a second consumer starting, and a direct call: nothing more
+    await sql(`select pg_notify('order_status_changed', $1)`, [JSON.stringify({ id: String(historyId), shopId: PROD_SHOP, orderId })]);
+    consumer.schedule(PROD_SHOP);
+    await consumer.sweepShop(PROD_SHOP);
+    const second = await startConsumer();
+    await second.sweepShop(PROD_SHOP);
+    const direct = await t.stack.db.withTenant(PROD_SHOP, (tx) => consumeForOrder(tx, PROD_SHOP, orderId, historyId));
+    expect(direct).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await consumer.idle();
+    expect(await consumptionRows(orderId)).toHaveLength(1);
+    expect(await consumeOps(orderId)).toHaveLength(ops.length);
+    expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
+
+    const view = await t.graphql(`query($id: ID!) { order(id: $id) { status stockConsumption { orderId hasShortfall shortfallUnits lines { required consumed shortfall item { id } } } } }`, { id: String(orderId) });
+    expect(view.errors).toBeUndefined();
+    expect(view.data.order.status).toBe("ASSEMBLED");
+    expect(view.data.order.stockConsumption).toMatchObject({ orderId: String(orderId), hasShortfall: false, shortfallUnits: 0 });
+    expect(view.data.order.stockConsumption.lines).toEqual(needs.map((n) => ({ required: n.required, consumed: n.required, shortfall: 0, item: { id: String(n.item_id) } })));
+  });
+
+  it("a crash between the CONSUME operations and the record leaves nothing; the restarted consumer consumes once", async () => {
+    let attempts = 0;
+    const crashing = await startConsumer({
+      afterOperations: () => {
+        attempts += 1;
+        throw new Error("simulated crash between two steps");
+      },
+    });
+    const orderId = await acceptedOrder();
+    const needs = await requirements(orderId);
+    const before = await quantities(needs.map((n) => n.item_id));
+    await assemble(orderId);
+    await until(async () => attempts > 0, "the crashing attempt");
+    await crashing.idle();
+    expect(await consumptionRows(orderId)).toHaveLength(0);
+    expect(await consumeOps(orderId)).toHaveLength(0);
+    expect(await quantities(needs.map((n) => n.item_id))).toEqual(before);
+    await crashing.stop();
+
+    // "restart": a fresh consumer finds the order by polling order_history, not by any event
+    const restarted = await startConsumer();
+    expect(await consumptionRows(orderId)).toHaveLength(1);
+    const after = await quantities(needs.map((n) => n.item_id));
+    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - need.required);
+    await restarted.stop();
+    const again = await startConsumer();
+    await again.sweepShop(PROD_SHOP);
+    expect(await consumeOps(orderId)).toHaveLength(needs.length);
+    expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
+  });
+
+  it("two consumers racing on the same orders consume each once", async () => {
+    const a = await startConsumer();
+    const b = await startConsumer();
+    const orders = [await acceptedOrder(), await acceptedOrder(), await acceptedOrder()];
+    const itemIds = [...new Set((await Promise.all(orders.map(requirements))).flat().map((n) => n.item_id))];
+    const before = await quantities(itemIds);
+    const needs = (await Promise.all(orders.map(requirements))).flat();
+    await Promise.all(orders.map((orderId) => assemble(orderId)));
+    await Promise.all([a.sweepShop(PROD_SHOP), b.sweepShop(PROD_SHOP), a.sweepShop(PROD_SHOP), b.sweepShop(PROD_SHOP)]);
+    await Promise.all([a.idle(), b.idle()]);
+    for (const orderId of orders) expect(await consumptionRows(orderId)).toHaveLength(1);
+    const after = await quantities(itemIds);
+    for (const itemId of itemIds) {
+      const total = needs.filter((n) => n.item_id === itemId).reduce((sum, n) => sum + n.required, 0);
+      expect(after[itemId]).toBe(Math.max(0, before[itemId] - total));
+    }
+  });
+
+  it("orders assembled before the consumer started are not consumed retroactively", async () => {
+    const rows = await sql(
+      `select count(*)::int as n from stock_consumption c join order_history h on h.order_id = c.order_id
+       where h.new_status = 'ASSEMBLED' and h.changed_by <> 'test'`,
+    );
+    expect(rows[0].n).toBe(0);
+    const seededAssembled = await sql(`select count(*)::int as n from order_history where new_status = 'ASSEMBLED' and changed_by <> 'test'`);
+    expect(seededAssembled[0].n).toBeGreaterThan(0);
+  });
+});
+
+describe("shortfall", () => {
+  it("assembles anyway, never goes below zero, and records the shortfall where people see it", async () => {
+    const consumer = await startConsumer();
+    const orderId = await acceptedOrder();
+    const needs = await requirements(orderId);
+    const short = needs[0];
+    const count = await t.graphql(`mutation($id: ID!) { adjustStock(input: { itemId: $id, countedQuantity: 1 }) { balanceAfter } }`, { id: String(short.item_id) });
+    expect(count.data.adjustStock.balanceAfter).toBe(1);
+    await assemble(orderId);
+    await until(async () => (await consumptionRows(orderId)).length > 0, "the consumption record");
+    await consumer.idle();
+
+    expect((await quantities([short.item_id]))[short.item_id]).toBe(0);
+    const [record] = await consumptionRows(orderId);
+    expect(record.shortfall_units).toBe(short.required - 1);
+    const [order] = await sql(`select status from "order" where id = $1`, [orderId]);
+    expect(order.status).toBe("ASSEMBLED");
+
+    const view = await t.graphql(`query($id: ID!) { order(id: $id) { stockConsumption { hasShortfall shortfallUnits lines { consumed shortfall item { id quantity } } } } stockConsumptions(shortOnly: true) { edges { node { orderId } } } }`, { id: String(orderId) });
+    expect(view.errors).toBeUndefined();
+    const consumption = view.data.order.stockConsumption;
+    expect(consumption.hasShortfall).toBe(true);
+    expect(consumption.lines.find((l: any) => l.item.id === String(short.item_id))).toEqual({ consumed: 1, shortfall: short.required - 1, item: { id: String(short.item_id), quantity: 0 } });
+    expect(view.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).toContain(String(orderId));
+    const ops = await consumeOps(orderId);
+    expect(ops.find((o) => o.item_id === short.item_id)).toMatchObject({ delta: -1, balance_after: 0 });
+  });
+});
+
+describe("tenancy", () => {
+  it("a shop 8 order consumes shop 8's stock only, and neither shop sees the other's consumption", async () => {
+    const consumer = await startConsumer();
+    const devOrder = await acceptedOrder(DEV_SHOP);
+    const devNeeds = await requirements(devOrder);
+    const prodItems = await sql<{ id: number; quantity: number }>(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP]);
+    await assemble(devOrder, DEV_SHOP);
+    await until(async () => (await consumptionRows(devOrder)).length > 0, "shop 8's consumption");
+    await consumer.idle();
+    const [record] = await consumptionRows(devOrder);
+    expect(record.shop_id).toBe(DEV_SHOP);
+    const ops = await sql(`select distinct o.shop_id, w.shop_id as item_shop from warehouse_operation o join warehouse_item w on w.id = o.item_id where o.order_id = $1`, [devOrder]);
+    expect(ops).toEqual([{ shop_id: DEV_SHOP, item_shop: DEV_SHOP }]);
+    expect(devNeeds.every((n) => n.item_id > 0)).toBe(true);
+    expect(await sql(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP])).toEqual(prodItems);
+
+    const prodView = await t.graphql(`{ stockConsumptions(first: 100) { edges { node { orderId } } } }`);
+    expect(prodView.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).not.toContain(String(devOrder));
+    const devView = await t.graphql(`{ stockConsumptions(first: 100) { edges { node { orderId } } } }`, {}, { token: t.token(DEV_SHOP) });
+    expect(devView.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).toEqual([String(devOrder)]);
+
+    // the Order entity's stockConsumption, asked with the other shop's signed viewer
+    const response = await fetch(t.stack.subgraphs.warehouse.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signViewer({ userId: "x", shopId: PROD_SHOP, role: "ADMIN" }, "r1", t.config.subgraphSecret) },
+      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { stockConsumption { id } } } }`, variables: { r: [{ __typename: "Order", id: String(devOrder) }] } }),
+    });
+    expect(((await response.json()) as any).data._entities).toEqual([{ stockConsumption: null }]);
+  });
+});
+
+describe("every path to ASSEMBLED", () => {
+  it("updateOrderStatus by a FLORIST consumes once; a repeated ASSEMBLED changes nothing", async () => {
+    const consumer = await startConsumer();
+    const orderId = await acceptedOrder();
+    const needs = await requirements(orderId);
+    const before = await quantities(needs.map((n) => n.item_id));
+    const florist = t.token(PROD_SHOP, "FLORIST");
+    const moved = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`, { id: String(orderId) }, { token: florist });
+    expect(moved.errors).toBeUndefined();
+    await until(async () => (await consumptionRows(orderId)).length > 0, "consumption after updateOrderStatus");
+    await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`, { id: String(orderId) }, { token: florist });
+    await consumer.sweepShop(PROD_SHOP);
+    await consumer.idle();
+    const after = await quantities(needs.map((n) => n.item_id));
+    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    expect(await consumeOps(orderId)).toHaveLength(needs.filter((n) => Math.min(n.required, before[n.item_id]) > 0).length);
+  });
+
+  it("the Bitrix status webhook (CO) consumes once, even when Bitrix redelivers it", async () => {
+    const consumer = await startConsumer();
+    const [order] = await sql<{ id: number; bitrix_order_id: number }>(
+      `select o.id, o.bitrix_order_id from "order" o where o.shop_id = $1 and o.status = 'ACCEPTED' and o.bitrix_order_id is not null
+         and not (o.id = any($2::int[]))
+         and exists (select 1 from order_item oi join recipe_item r on r.product_id = oi.product_id where oi.order_id = o.id)
+       order by o.id limit 1`,
+      [PROD_SHOP, [...used]],
+    );
+    used.add(order.id);
+    const needs = await requirements(order.id);
+    const post = () =>
+      fetch(`${t.origin}/api/v1/webhooks/order-status-sync`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-webhook-secret": "test-webhook-secret" },
+        body: JSON.stringify({ order_id: order.bitrix_order_id, status: "CO", changed_by_id: 42 }),
+      });
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    await until(async () => (await consumptionRows(order.id)).length > 0, "consumption after the webhook");
+    await consumer.sweepShop(PROD_SHOP);
+    await consumer.idle();
+    expect(await consumptionRows(order.id)).toHaveLength(1);
+    expect((await consumeOps(order.id)).length).toBeLessThanOrEqual(needs.length);
+    expect((await consumeOps(order.id)).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the stack runs the consumer", () => {
+  it("an order assembled while the stack runs is consumed without anyone calling the consumer", async () => {
+    const stack = await startTestStack({ env: { STOCK_CONSUMER_POLL_MS: "60000" } });
+    try {
+      expect(stack.stack.stockConsumer).not.toBeNull();
+      const [order] = (await stack.stack.db.pool.query(
+        `select o.id from "order" o where o.shop_id = $1 and o.status = 'PAID'
+           and exists (select 1 from order_item oi join recipe_item r on r.product_id = oi.product_id where oi.order_id = o.id) order by o.id limit 1`,
+        [PROD_SHOP],
+      )).rows;
+      await stack.stack.db.withTenant(PROD_SHOP, async (tx) => {
+        await tx.$executeRaw`update "order" set status = 'ASSEMBLED' where id = ${order.id}`;
+        await tx.$executeRaw`insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values (${PROD_SHOP}, ${order.id}, 'PAID', 'ASSEMBLED', 'test')`;
+      });
+      const deadline = Date.now() + 8_000;
+      let rows: any[] = [];
+      while (Date.now() < deadline && rows.length === 0) {
+        rows = (await stack.stack.db.pool.query(`select 1 from stock_consumption where order_id = $1`, [order.id])).rows;
+        if (!rows.length) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(rows).toHaveLength(1);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
