@@ -5,11 +5,14 @@ import pg from "pg";
 import { createDatabase } from "../core/db";
 import { withDatabaseName, type DatabaseServer } from "../core/database-server";
 import { seed } from "../prisma/seed";
+import type { Config } from "../core/config";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
 export const EMBEDDED_DATA_DIR = path.join(ROOT, ".data", "postgres");
 export const APP_DATABASE = "cvety";
+/** The role the application connects as (created by the tenant-wall migration). */
+export const APP_ROLE = "cvety_app";
 
 /**
  * The database for `npm start` and the db:* scripts: DATABASE_URL when set, else an embedded
@@ -61,7 +64,8 @@ export async function migrate(url: string): Promise<void> {
 export async function seedIfEmpty(url: string, options: { passwordCost?: number } = {}): Promise<boolean> {
   const db = createDatabase(url, { max: 2, applicationName: "cvety-seed" });
   try {
-    const { rows } = await db.pool.query<{ count: string }>("select count(*) from shop");
+    // known_shop_ids(): the owner is behind the wall too (FORCE) unless it is a superuser
+    const { rows } = await db.pool.query<{ count: string }>("select count(*) from known_shop_ids()");
     if (Number(rows[0].count) > 0) return false;
     await seed(db.prisma, options);
     return true;
@@ -81,4 +85,41 @@ export async function resetDatabase(url: string): Promise<void> {
   }
   await migrate(url);
   await seedIfEmpty(url);
+}
+
+/** The same server and database as `url`, as another user. */
+export function withCredentials(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/**
+ * Lets the application role log in with `password`. Needs an owner that may alter roles
+ * (a superuser in development and tests); production sets APP_DATABASE_URL instead.
+ */
+export async function grantApplicationLogin(ownerUrl: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query(`alter role ${pg.escapeIdentifier(APP_ROLE)} with login password ${pg.escapeLiteral(password)}`);
+  } catch (error) {
+    throw new Error(
+      `Cannot let ${APP_ROLE} log in (${error instanceof Error ? error.message : error}). ` +
+        `Set APP_DATABASE_URL to a connection as ${APP_ROLE} (or a login role granted ${APP_ROLE}).`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The URL the running application connects with: APP_DATABASE_URL as given, or the owner's
+ * URL with the application role's credentials (and that role enabled to log in).
+ */
+export async function applicationDatabaseUrl(ownerUrl: string, config: Pick<Config, "appDatabaseUrl" | "appDatabasePassword">): Promise<string> {
+  if (config.appDatabaseUrl) return config.appDatabaseUrl;
+  await grantApplicationLogin(ownerUrl, config.appDatabasePassword);
+  return withCredentials(ownerUrl, APP_ROLE, config.appDatabasePassword);
 }

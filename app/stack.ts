@@ -1,5 +1,5 @@
 import type { Config } from "../core/config";
-import { createDatabase, type Database } from "../core/db";
+import { createDatabase, type Database, type DatabaseOptions } from "../core/db";
 import type { Logger } from "../core/logger";
 import { startSubgraph, type RunningSubgraph } from "../core/subgraph-server";
 import { startRouter, type RunningRouter } from "../router/server";
@@ -25,8 +25,15 @@ export interface Stack {
  * from the config (0 picks free ones, as tests do); the router is pointed at the subgraphs'
  * actual URLs.
  */
-export async function startStack(options: { config: Config; databaseUrl: string; logger: Logger; poolSize?: number }): Promise<Stack> {
-  const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20 });
+export async function startStack(options: {
+  config: Config;
+  /** the application role's connection (app/database.ts applicationDatabaseUrl), never the owner's */
+  databaseUrl: string;
+  logger: Logger;
+  poolSize?: number;
+  databaseOptions?: DatabaseOptions;
+}): Promise<Stack> {
+  const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20, ...options.databaseOptions });
   const started: RunningSubgraph[] = [];
   let stockConsumer: StockConsumer | null = null;
   try {

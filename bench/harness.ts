@@ -26,7 +26,10 @@ export interface BenchStack {
 }
 
 export interface BenchContext {
+  /** the application role's connection (what the stack uses) */
   databaseUrl: string;
+  /** the owner's connection (migrations, seed; bypasses the wall as a superuser) */
+  ownerDatabaseUrl: string;
   config: Config;
   token(shopId: number, role?: "ADMIN" | "MANAGER" | "FLORIST" | "COURIER"): string;
   /** starts the stack in a child process; extra env overrides the defaults */

@@ -8,7 +8,7 @@ import path from "node:path";
 import { loadConfig } from "../core/config";
 import { signToken } from "../core/auth";
 import { withDatabaseName } from "../core/database-server";
-import { createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
+import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
 import { startStackProcess, type BenchContext, type BenchRow, type BenchScenario } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -30,16 +30,19 @@ async function main() {
   const databaseName = "cvety_bench";
   await dropDatabase(maintenanceUrl, databaseName);
   await createDatabaseIfMissing(maintenanceUrl, databaseName);
-  const databaseUrl = withDatabaseName(maintenanceUrl, databaseName);
-  await migrate(databaseUrl);
-  await seedIfEmpty(databaseUrl, { passwordCost: 4 });
+  const ownerDatabaseUrl = withDatabaseName(maintenanceUrl, databaseName);
+  await migrate(ownerDatabaseUrl);
+  await seedIfEmpty(ownerDatabaseUrl, { passwordCost: 4 });
 
   const env = { JWT_SECRET: "bench-jwt-secret", WEBHOOK_SECRET: "bench-webhook-secret" };
   Object.assign(process.env, env);
   const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
+  // the stack runs as the application role, behind the tenant wall, as in production
+  const databaseUrl = await applicationDatabaseUrl(ownerDatabaseUrl, config);
   const stack = await startStackProcess(databaseUrl, env);
   const context: BenchContext = {
     databaseUrl,
+    ownerDatabaseUrl,
     config,
     token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
     startStack: (extra) => startStackProcess(databaseUrl, { ...env, ...extra }),

@@ -9,7 +9,16 @@ import { startStack } from "../app/stack";
 async function main() {
   const databaseUrl = process.env.BENCH_DATABASE_URL!;
   const config = loadConfig({ ...process.env, PORT: "0", CATALOG_PORT: "0", ORDERS_PORT: "0", WAREHOUSE_PORT: "0", LOG_LEVEL: "silent" });
-  const stack = await startStack({ config, databaseUrl, logger: createLogger("silent"), poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) });
+  // BENCH_WITHOUT_TENANT_SETTING (06-rls-cost): the wall's set_config left out; only
+  // meaningful with an owner connection in BENCH_DATABASE_URL, and honoured only here.
+  const withoutTenantSetting = process.env.BENCH_WITHOUT_TENANT_SETTING === "1" && process.env.NODE_ENV === "test";
+  const stack = await startStack({
+    config,
+    databaseUrl,
+    logger: createLogger("silent"),
+    poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20),
+    databaseOptions: { withoutTenantSetting },
+  });
   process.on("SIGTERM", () => void stack.stop().finally(() => process.exit(0)));
   console.log(JSON.stringify({ origin: `http://127.0.0.1:${stack.router.port}`, catalogUrl: stack.subgraphs.catalog.url, pid: process.pid }));
 }

@@ -9,6 +9,13 @@ export interface Config {
   /** where the router finds each subgraph; defaults to localhost and the ports above */
   subgraphUrls: { catalog: string; orders: string; warehouse: string };
   databaseUrl: string | undefined;
+  /**
+   * How the application connects: as `cvety_app`, which owns no tables and cannot bypass
+   * row-level security. APP_DATABASE_URL when set; else derived from the owner's URL with
+   * `appDatabasePassword` (see app/database.ts).
+   */
+  appDatabaseUrl: string | undefined;
+  appDatabasePassword: string;
   /** verification keys, first one signs; a comma-separated JWT_SECRET lists several for rotation */
   jwtSecrets: string[];
   webhookSecrets: string[];
@@ -23,6 +30,10 @@ export interface Config {
   board: BoardConfig;
   /** how often the stock consumer sweeps for assembled orders it missed (ms); 0 turns the consumer off */
   stockConsumerPollMs: number;
+  /** per-minute budgets of the rate limiter (router/rate-limit.ts) */
+  rateLimits: { loginPerIp: number; webhookPerIp: number; mutationPerUser: number };
+  /** express "trust proxy": how many proxies in front may set X-Forwarded-For (0: none) */
+  trustProxy: number;
 }
 
 export interface BoardConfig {
@@ -42,6 +53,7 @@ export class ConfigError extends Error {}
 
 const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production";
 const DEV_WEBHOOK_SECRET = "dev-only-webhook-secret";
+const DEV_APP_DATABASE_PASSWORD = "cvety-app-dev-password";
 
 function list(value: string | undefined): string[] {
   return (value ?? "")
@@ -84,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       warehouse: env.WAREHOUSE_URL || `http://localhost:${subgraphPorts.warehouse}/graphql`,
     },
     databaseUrl: env.DATABASE_URL || undefined,
+    appDatabaseUrl: env.APP_DATABASE_URL || undefined,
+    // production without one: derived from the signing key, so it is stable across replicas and never in the repo
+    appDatabasePassword:
+      env.APP_DATABASE_PASSWORD ||
+      (production ? crypto.createHmac("sha256", jwtSecrets[0]).update("cvety_app database password").digest("base64url") : DEV_APP_DATABASE_PASSWORD),
     jwtSecrets,
     webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET],
     subgraphSecret:
@@ -102,5 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
       sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
     },
+    rateLimits: {
+      loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),
+      webhookPerIp: integer(env, "RATE_LIMIT_WEBHOOK_PER_MINUTE", 600),
+      mutationPerUser: integer(env, "RATE_LIMIT_MUTATIONS_PER_MINUTE", 120),
+    },
+    trustProxy: integer(env, "TRUST_PROXY", 0),
   };
 }

@@ -58,7 +58,19 @@ export interface TenantTxOptions {
   timeoutMs?: number;
 }
 
-export function createDatabase(url: string, options: { max?: number; applicationName?: string } = {}): Database {
+export interface DatabaseOptions {
+  max?: number;
+  applicationName?: string;
+  /**
+   * Bench only (bench/scenarios/06-rls-cost.ts measures what the wall costs): leaves the
+   * wall's set_config out of withTenant. Under the application role that makes every
+   * tenant table look empty, so it is no way around the wall; the bench pairs it with an
+   * owner connection.
+   */
+  withoutTenantSetting?: boolean;
+}
+
+export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -86,7 +98,9 @@ export function createDatabase(url: string, options: { max?: number; application
       assertShopId(shopId);
       return prisma.$transaction(
         async (tx) => {
-          await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true)`;
+          if (!options.withoutTenantSetting) {
+            await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true)`;
+          }
           return work(tx);
         },
         { maxWait: 5_000, timeout: txOptions.timeoutMs ?? 15_000, isolationLevel: txOptions.isolationLevel },

@@ -4,7 +4,7 @@
  */
 import { loadConfig, ConfigError } from "../core/config";
 import { createLogger } from "../core/logger";
-import { migrate, resolveDatabase, seedIfEmpty } from "../app/database";
+import { applicationDatabaseUrl, migrate, resolveDatabase, seedIfEmpty } from "../app/database";
 import { startStack } from "../app/stack";
 
 async function main() {
@@ -24,7 +24,8 @@ async function main() {
   logger.info({ embedded: Boolean(database.server) }, "database ready");
   await migrate(database.url);
   if (await seedIfEmpty(database.url)) logger.info("seeded demo shops 8 and 17008");
-  const stack = await startStack({ config, databaseUrl: database.url, logger });
+  // migrations and seed ran as the owner; the running application is behind the tenant wall
+  const stack = await startStack({ config, databaseUrl: await applicationDatabaseUrl(database.url, config), logger });
 
   let stopping = false;
   const stop = async (signal: string) => {

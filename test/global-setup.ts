@@ -4,7 +4,8 @@ import path from "node:path";
 import pg from "pg";
 import { withDatabaseName, type DatabaseServer } from "../core/database-server";
 import { startEmbeddedPostgres } from "../core/embedded-postgres";
-import { createDatabaseIfMissing, migrate, seedIfEmpty } from "../app/database";
+import { createDatabaseIfMissing, grantApplicationLogin, migrate, seedIfEmpty } from "../app/database";
+import { loadConfig } from "../core/config";
 
 /**
  * One PostgreSQL for the whole run (embedded unless DATABASE_URL is set) and one migrated,
@@ -62,6 +63,8 @@ export default async function globalSetup() {
     await renameClient.query(`alter database ${pg.escapeIdentifier(building)} rename to ${pg.escapeIdentifier(template)}`);
     await renameClient.end();
   }
+  // the stack connects as the application role (cluster-wide, created by the tenant-wall migration)
+  await grantApplicationLogin(maintenanceUrl, loadConfig({ NODE_ENV: "test" }).appDatabasePassword);
   process.env.TEST_MAINTENANCE_URL = maintenanceUrl;
   process.env.TEST_TEMPLATE_DATABASE = template;
 }

@@ -3,7 +3,7 @@ import { loadConfig, type Config } from "../core/config";
 import { createLogger } from "../core/logger";
 import { signToken, type Role } from "../core/auth";
 import { withDatabaseName } from "../core/database-server";
-import { createDatabaseIfMissing, dropDatabase } from "../app/database";
+import { APP_ROLE, createDatabaseIfMissing, dropDatabase, withCredentials } from "../app/database";
 import { startStack, type Stack } from "../app/stack";
 
 export const DEV_SHOP = 8;
@@ -23,7 +23,10 @@ export interface TestStack {
   /** router origin, e.g. http://127.0.0.1:54321 */
   origin: string;
   graphqlUrl: string;
+  /** the owner's connection: bypasses nothing in production, but here a superuser for setup and assertions */
   databaseUrl: string;
+  /** the connection the stack uses: the application role, behind the tenant wall */
+  appDatabaseUrl: string;
   token(shopId: number, role?: Role, options?: { userId?: string; ttlSeconds?: number }): string;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
@@ -49,16 +52,29 @@ export function testConfig(env: Record<string, string> = {}): Config {
     JWT_SECRET: TEST_JWT_SECRET,
     WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // rate limits off unless a test sets them (router/rate-limit.test.ts does)
+    RATE_LIMIT_LOGIN_PER_MINUTE: "0",
+    RATE_LIMIT_WEBHOOK_PER_MINUTE: "0",
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: "0",
     ...env,
   });
 }
 
-/** Starts the whole stack (three subgraphs and the router, real HTTP) on its own database. */
+/** The application role's connection to the same database as the owner's `url` (global-setup let it log in). */
+export function applicationUrl(url: string): string {
+  return withCredentials(url, APP_ROLE, testConfig().appDatabasePassword);
+}
+
+/**
+ * Starts the whole stack (three subgraphs and the router, real HTTP) on its own database,
+ * connected as the application role, as in production.
+ */
 export async function startTestStack(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestStack> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const config = testConfig(options.env);
-  const stack = await startStack({ config, databaseUrl, logger: createLogger(config.logLevel), poolSize: 10 });
+  const appDatabaseUrl = config.appDatabaseUrl ?? applicationUrl(databaseUrl);
+  const stack = await startStack({ config, databaseUrl: appDatabaseUrl, logger: createLogger(config.logLevel), poolSize: 10 });
   const origin = `http://127.0.0.1:${stack.router.port}`;
   const graphqlUrl = `${origin}/graphql`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>
@@ -69,6 +85,7 @@ export async function startTestStack(options: { env?: Record<string, string>; da
     origin,
     graphqlUrl,
     databaseUrl,
+    appDatabaseUrl,
     token,
     async graphql(query, variables, requestOptions = {}) {
       const bearer = requestOptions.token === undefined ? token(PROD_SHOP) : requestOptions.token;
