@@ -118,8 +118,12 @@ export async function grantApplicationLogin(ownerUrl: string, password: string):
  * The URL the running application connects with: APP_DATABASE_URL as given, or the owner's
  * URL with the application role's credentials (and that role enabled to log in).
  */
-export async function applicationDatabaseUrl(ownerUrl: string, config: Pick<Config, "appDatabaseUrl" | "appDatabasePassword">): Promise<string> {
+export async function applicationDatabaseUrl(
+  ownerUrl: string,
+  config: Pick<Config, "appDatabaseUrl" | "appDatabasePassword">,
+  options: { grantLogin?: boolean } = {},
+): Promise<string> {
   if (config.appDatabaseUrl) return config.appDatabaseUrl;
-  await grantApplicationLogin(ownerUrl, config.appDatabasePassword);
+  if (options.grantLogin ?? true) await grantApplicationLogin(ownerUrl, config.appDatabasePassword);
   return withCredentials(ownerUrl, APP_ROLE, config.appDatabasePassword);
 }

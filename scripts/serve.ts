@@ -8,7 +8,7 @@ import { createLogger } from "../core/logger";
 import { createDatabase } from "../core/db";
 import { startSubgraph } from "../core/subgraph-server";
 import { startRouter } from "../router/server";
-import { migrate, seedIfEmpty } from "../app/database";
+import { applicationDatabaseUrl, migrate, seedIfEmpty } from "../app/database";
 import { SUBGRAPHS } from "../app/stack";
 
 export const PARTS = ["catalog", "orders", "warehouse", "router", "migrate"] as const;
@@ -21,9 +21,11 @@ async function main(part: string | undefined) {
   if (part === "migrate") {
     await migrate(config.databaseUrl);
     if (await seedIfEmpty(config.databaseUrl)) logger.info("seeded demo shops");
+    // the long-running parts connect as the application role, behind the tenant wall
+    await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: true });
     return;
   }
-  const db = createDatabase(config.databaseUrl, { applicationName: `cvety-${part}` });
+  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false }), { applicationName: `cvety-${part}` });
   const running =
     part === "router"
       ? await startRouter({ config, db, logger, port: config.port })

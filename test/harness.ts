@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import pg from "pg";
 import { loadConfig, type Config } from "../core/config";
 import { createLogger } from "../core/logger";
 import { signToken, type Role } from "../core/auth";
@@ -27,6 +28,11 @@ export interface TestStack {
   databaseUrl: string;
   /** the connection the stack uses: the application role, behind the tenant wall */
   appDatabaseUrl: string;
+  /**
+   * SQL as the owner, for a test's setup and assertions (sees every shop). The stack's own
+   * pool (`stack.db`) is the application role: outside `withTenant` it sees nothing.
+   */
+  ownerQuery<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   token(shopId: number, role?: Role, options?: { userId?: string; ttlSeconds?: number }): string;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
@@ -79,9 +85,14 @@ export async function startTestStack(options: { env?: Record<string, string>; da
   const graphqlUrl = `${origin}/graphql`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>
     signToken({ userId: tokenOptions.userId ?? `test-${role.toLowerCase()}-${shopId}`, shopId, role }, TEST_JWT_SECRET, tokenOptions.ttlSeconds);
+  let ownerPool: pg.Pool | undefined;
   return {
     stack,
     config: stack.config,
+    ownerQuery(sql, params) {
+      ownerPool ??= new pg.Pool({ connectionString: databaseUrl, max: 2 });
+      return ownerPool.query(sql, params);
+    },
     origin,
     graphqlUrl,
     databaseUrl,
@@ -102,6 +113,7 @@ export async function startTestStack(options: { env?: Record<string, string>; da
       return { ...body, status: response.status };
     },
     async stop() {
+      await ownerPool?.end();
       await stack.stop();
       await database?.drop();
     },

@@ -12,12 +12,12 @@ let devProductId: string;
 
 beforeAll(async () => {
   t = await startTestStack();
-  const { rows: products } = await t.stack.db.pool.query<{ id: number; shop_id: number }>(
+  const { rows: products } = await t.ownerQuery<{ id: number; shop_id: number }>(
     "select distinct on (shop_id) id, shop_id from product order by shop_id, id",
   );
   prodProductId = String(products.find((p) => p.shop_id === PROD_SHOP)!.id);
   devProductId = String(products.find((p) => p.shop_id === DEV_SHOP)!.id);
-  const { rows: orders } = await t.stack.db.pool.query<{ id: number }>("select id from \"order\" where shop_id = $1 order by id limit 1", [PROD_SHOP]);
+  const { rows: orders } = await t.ownerQuery<{ id: number }>("select id from \"order\" where shop_id = $1 order by id limit 1", [PROD_SHOP]);
   prodOrderId = String(orders[0].id);
 });
 afterAll(() => t?.stop());
@@ -54,7 +54,7 @@ it("another shop's order by Bitrix id is null", async () => {
 });
 
 it("lists hold only the caller's shop, all pages, with the right totals", async () => {
-  const { rows } = await t.stack.db.pool.query<{ products: string; orders: string; items: string }>(
+  const { rows } = await t.ownerQuery<{ products: string; orders: string; items: string }>(
     `select (select count(*) from product where shop_id = $1 and archived_at is null) as products,
             (select count(*) from "order" where shop_id = $1) as orders,
             (select count(*) from warehouse_item where shop_id = $1) as items`,
@@ -71,7 +71,7 @@ it("lists hold only the caller's shop, all pages, with the right totals", async 
   } while (after);
   expect(total).toBe(Number(rows[0].products));
   expect(seen.size).toBe(total);
-  const { rows: owned } = await t.stack.db.pool.query<{ id: number }>("select id from product where shop_id = $1", [DEV_SHOP]);
+  const { rows: owned } = await t.ownerQuery<{ id: number }>("select id from product where shop_id = $1", [DEV_SHOP]);
   const ownedIds = new Set(owned.map((r) => String(r.id)));
   expect([...seen].every((id) => ownedIds.has(id))).toBe(true);
   expect(seen.has(prodProductId)).toBe(false);
@@ -101,7 +101,7 @@ it("a shop's order items resolve products of that shop only", async () => {
   const result = await t.graphql(`{ orders(first: 30) { edges { node { items { product { id name } } } } } }`, {}, { token: devToken() });
   expect(result.errors).toBeUndefined();
   const ids = result.data.orders.edges.flatMap((e: any) => e.node.items.map((i: any) => Number(i.product.id)));
-  const { rows } = await t.stack.db.pool.query<{ n: string }>("select count(*) as n from product where id = any($1::int[]) and shop_id <> $2", [ids, DEV_SHOP]);
+  const { rows } = await t.ownerQuery<{ n: string }>("select count(*) as n from product where id = any($1::int[]) and shop_id <> $2", [ids, DEV_SHOP]);
   expect(ids.length).toBeGreaterThan(0);
   expect(Number(rows[0].n)).toBe(0);
 });
