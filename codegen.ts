@@ -31,6 +31,8 @@ const config: CodegenConfig = {
       Product: `${PRISMA}#Product`,
       ProductImage: `${PRISMA}#ProductImage`,
       Shop: `${PRISMA}#Shop`,
+      User: "../users#UserRow",
+      AuthPayload: "../users#SignedIn",
     }),
     "subgraphs/orders/__generated__/resolvers-types.ts": subgraph("orders", "../context#OrdersContext", {
       Order: `${PRISMA}#Order`,

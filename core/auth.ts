@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import bcrypt from "bcryptjs";
 import jwt from "jsonwebtoken";
 
 export const ROLES = ["ADMIN", "MANAGER", "FLORIST", "COURIER"] as const;
@@ -16,6 +17,10 @@ export interface Viewer {
 export class AuthError extends Error {}
 
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** A token is a few hundred bytes; anything much longer is not ours and is not parsed. */
+const MAX_TOKEN_LENGTH = 4096;
+/** tolerated clock difference between the signing and the verifying process */
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 export function signToken(viewer: Pick<Viewer, "userId" | "shopId" | "role">, secret: string, ttlSeconds = TOKEN_TTL_SECONDS): string {
   return jwt.sign({ shop_id: viewer.shopId, role: viewer.role }, secret, {
@@ -37,12 +42,28 @@ function secretKey(secret: string): crypto.KeyObject {
   return key;
 }
 
-/** Verifies an HS256 token against any of the keys (rotation) and checks its claims. */
+/** When the token stops being valid (its `exp`). */
+export function tokenExpiry(token: string): Date {
+  const claims = jwt.decode(token) as jwt.JwtPayload | null;
+  return new Date((claims?.exp ?? 0) * 1000);
+}
+
+/**
+ * Verifies an HS256 token against any of the keys (rotation) and checks its claims. Refused:
+ * other algorithms (`none` included), expired tokens, tokens without `exp`/`iat` or valid for
+ * longer than we ever issue, and claims of the wrong shape.
+ */
 export function verifyToken(token: string, secrets: string[]): Viewer {
+  if (token.length > MAX_TOKEN_LENGTH) throw new AuthError("The token is invalid");
   let lastError: unknown;
   for (const secret of secrets.map(secretKey)) {
     try {
-      const claims = jwt.verify(token, secret, { algorithms: ["HS256"] }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, secret, { algorithms: ["HS256"], clockTolerance: CLOCK_TOLERANCE_SECONDS }) as jwt.JwtPayload;
+      if (typeof claims.exp !== "number" || typeof claims.iat !== "number") throw new AuthError("The token must carry exp and iat");
+      if (claims.exp - claims.iat > TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+        throw new AuthError(`The token is valid for longer than ${TOKEN_TTL_SECONDS / 3600} hours; sign in again`);
+      }
+      if (claims.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new AuthError("The token was issued in the future");
       return viewerFromClaims(claims);
     } catch (error) {
       lastError = error;
@@ -80,4 +101,35 @@ export function matchesAnySecret(presented: string | undefined, secrets: string[
     if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) matched = true;
   }
   return matched;
+}
+
+const dummyHashes = new Map<number, string>();
+/** bcrypt cost of the hashes seen so far; the seed's default until a real one is seen */
+let typicalCost = 10;
+
+/**
+ * Compares a password with a bcrypt hash; with no hash (no such user) it compares with a
+ * dummy hash of the same cost as real ones, so both cases take the same time.
+ */
+export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
+  if (hash) {
+    const cost = safeRounds(hash);
+    if (cost) typicalCost = cost;
+    return cost ? bcrypt.compare(password, hash) : false;
+  }
+  let dummy = dummyHashes.get(typicalCost);
+  if (!dummy) {
+    dummy = await bcrypt.hash(crypto.randomBytes(16).toString("hex"), typicalCost);
+    dummyHashes.set(typicalCost, dummy);
+  }
+  await bcrypt.compare(password, dummy);
+  return false;
+}
+
+function safeRounds(hash: string): number | null {
+  try {
+    return bcrypt.getRounds(hash);
+  } catch {
+    return null;
+  }
 }

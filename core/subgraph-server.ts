@@ -16,6 +16,7 @@ import type { Logger } from "./logger";
 import type { SubgraphContext } from "./context";
 import { createErrorFormatter } from "./errors";
 import { requireViewerPlugin } from "./public-operations";
+import { roleMatrixPlugin } from "./permissions";
 import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER } from "./subgraph-signature";
 import { DateTime } from "./scalars";
 
@@ -60,6 +61,7 @@ export async function startSubgraph<L>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       requireViewerPlugin as ApolloServerPlugin<SubgraphContext<L>>,
+      roleMatrixPlugin as ApolloServerPlugin<SubgraphContext<L>>,
     ],
   });
   await server.start();

@@ -45,6 +45,12 @@ export function createMetrics(db: Database) {
     webhookRequests.inc(labels);
     webhookDuration.observe(labels, seconds);
   };
+  const graphqlRefused = new client.Counter({
+    name: "graphql_refused_total",
+    help: "GraphQL requests refused before execution, by limit (depth, aliases, cost, …) or rate limit",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   new client.Gauge({
     name: "db_pool_connections",
     help: "Router process database pool connections by state",
@@ -56,7 +62,7 @@ export function createMetrics(db: Database) {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
-  return { registry, httpDuration, graphqlDuration, graphqlErrors, webhookRequests, webhookDuration, observeWebhook };
+  return { registry, httpDuration, graphqlDuration, graphqlErrors, graphqlRefused, webhookRequests, webhookDuration, observeWebhook };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

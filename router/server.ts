@@ -6,17 +6,18 @@ import helmet from "helmet";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Config } from "../core/config";
 import type { Database } from "../core/db";
 import type { Logger } from "../core/logger";
-import { AuthError, bearerToken, verifyToken, type Viewer } from "../core/auth";
-import { GraphQLError } from "graphql";
 import { createErrorFormatter } from "../core/errors";
 import { requireViewerPlugin } from "../core/public-operations";
+import { roleMatrixPlugin } from "../core/permissions";
+import { createAuthenticator } from "./authenticate";
+import { graphqlGuard } from "./graphql-guard";
+import { QUERY_LIMITS } from "./query-limits";
+import { limitPerIp, RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
 import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
@@ -45,18 +46,12 @@ export interface RunningRouter {
 const SERVICE = "cvety-graph-router";
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
-/** Verifies the bearer token of a request; null when there is none. */
-export function viewerFromAuthorization(header: string | undefined, config: Config): Viewer | null {
-  try {
-    const token = bearerToken(header);
-    return token ? verifyToken(token, config.jwtSecrets) : null;
-  } catch (error) {
-    if (error instanceof AuthError) {
-      throw new GraphQLError(error.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
-    }
-    throw error;
-  }
-}
+export { viewerFromAuthorization } from "./authenticate";
+
+/** Bodies the REST shim's GET routes accept: none to speak of. */
+const NO_BODY_LIMIT = "1kb";
+/** a request must arrive whole within this time (slow-loris) */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RouterContext> {
   return {
@@ -79,7 +74,11 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const metrics = createMetrics(db);
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
   const httpServer = http.createServer(app);
+  httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
+  httpServer.headersTimeout = Math.min(httpServer.headersTimeout, REQUEST_TIMEOUT_MS);
+  const authenticate = createAuthenticator(config, db);
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -93,7 +92,8 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
 
   const rest = express.Router();
   rest.use(helmet());
-  rest.get("/health", async (_req, res) => {
+  const noBody = express.raw({ type: () => true, limit: NO_BODY_LIMIT });
+  rest.get("/health", noBody, async (_req, res) => {
     const report = await healthReport(config, db);
     res.status(report.healthy ? 200 : 503).json({
       status: report.healthy ? "healthy" : "degraded",
@@ -103,16 +103,17 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
       checks: report.checks,
     });
   });
-  rest.get("/ready", async (_req, res) => {
+  rest.get("/ready", noBody, async (_req, res) => {
     const report = await readinessReport(config, db);
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? "ready" : "not_ready", checks: report.checks });
   });
-  rest.get("/metrics", async (_req, res) => {
+  rest.get("/metrics", noBody, async (_req, res) => {
     res.setHeader("content-type", metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+  const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    rest.use(path, webhookEndpoint(path, handler, { config, db, logger, observe: metrics.observeWebhook }));
+    rest.use(path, limitPerIp(webhookLimiter, "webhook"), webhookEndpoint(path, handler, { config, db, logger, observe: metrics.observeWebhook }));
   }
   app.use(rest);
 
@@ -124,12 +125,15 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     csrfPrevention: true,
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
       requireViewerPlugin as ApolloServerPlugin<RouterContext>,
+      roleMatrixPlugin as ApolloServerPlugin<RouterContext>,
+      // Sandbox (and introspection, above) only outside production
       config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
@@ -138,15 +142,16 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   app.use(
     "/graphql",
     express.json({ limit: "256kb" }),
+    graphqlGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) }),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        viewer: viewerFromAuthorization(req.header("authorization"), config),
+        viewer: await authenticate(req.header("authorization")),
         requestId: crypto.randomUUID(),
       }),
     }),
   );
 
-  app.use((req, res) => {
+  app.use(express.raw({ type: () => true, limit: NO_BODY_LIMIT }), (req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });
   // Body-parser and other client errors arrive here: answer JSON with their status, never a stack.

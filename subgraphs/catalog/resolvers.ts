@@ -4,7 +4,7 @@ import type { Tx } from "../../core/db";
 import { inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
 import { formatTenge } from "../../core/money";
-import { notFound } from "../../core/errors";
+import { notFound, unauthenticated } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { listProducts } from "./products";
 import * as service from "./product-service";
@@ -14,9 +14,15 @@ function editCatalog<T>(context: CatalogContext, work: (tx: Tx, shopId: number) 
   requirePermission(requireViewer(context), "catalog.write");
   return inTenant(context, (tx, viewer) => work(tx, viewer.shopId));
 }
+import { findUser, signIn } from "./users";
 
 export const resolvers: Resolvers = {
   Query: {
+    me: async (_parent, _args, context) => {
+      const user = await inTenant(context, (tx, viewer) => findUser(tx, viewer.shopId, viewer.userId));
+      if (!user) throw unauthenticated("The token names no user of its shop; sign in again");
+      return user;
+    },
     shop: async (_parent, _args, context) => {
       const shop = await inTenant(context, (tx, viewer) => tx.shop.findUnique({ where: { id: viewer.shopId } }));
       if (!shop) throw notFound("Shop", requireViewer(context).shopId);
@@ -45,6 +51,15 @@ export const resolvers: Resolvers = {
       ),
     setMainProductImage: (_parent, { imageId }, context) =>
       editCatalog(context, (tx, shopId) => service.setMainImage(tx, shopId, parseId(imageId, "imageId"))),
+    login: (_parent, args, context) => signIn(context, args.email, args.password),
+  },
+  User: {
+    // the parent came from a verified sign-in or token, so its shop is the one to read
+    shop: async (user, _args, context) => {
+      const shop = await context.db.withTenant(user.shopId, (tx) => tx.shop.findUnique({ where: { id: user.shopId } }));
+      if (!shop) throw notFound("Shop", user.shopId);
+      return shop;
+    },
   },
   Product: {
     __resolveReference: (reference, context) => context.loaders.productById.load(parseId(reference.id)),

@@ -1,5 +1,6 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Product as ProductRow, ProductImage as ProductImageRow, Shop as ShopRow } from '../../../prisma/generated/client';
+import { UserRow as UserRowRow, SignedIn as SignedInRow } from '../users';
 import { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -20,6 +21,17 @@ export type Scalars = {
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: any; output: any; }
+};
+
+/** A successful sign-in: a bearer token and who it belongs to. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** When the token stops being valid (12 hours after sign-in); sign in again after that. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** A JWT (HS256) for `Authorization: Bearer <token>` and the subscriptions' `connection_init` payload. */
+  token: Scalars['String']['output'];
+  /** The signed-in user. */
+  user: User;
 };
 
 /** A new product. */
@@ -44,6 +56,11 @@ export type Mutation = {
   archiveProduct: Product;
   /** Creates a product in the caller's shop. ADMIN and MANAGER only. */
   createProduct: Product;
+  /**
+   * Signs in with e-mail and password. A wrong e-mail and a wrong password get the same
+   * UNAUTHENTICATED answer in the same time. Limited per client IP (429 with Retry-After).
+   */
+  login: AuthPayload;
   /** Removes an image; when it was the main image, the next one becomes main. ADMIN and MANAGER only. */
   removeProductImage: Product;
   /** Puts a product's images in a new display order. `imageIds` must list every image of the product exactly once. ADMIN and MANAGER only. */
@@ -71,6 +88,12 @@ export type MutationArchiveProductArgs = {
 
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
+};
+
+
+export type MutationLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
 };
 
 
@@ -183,6 +206,8 @@ export type ProductSort =
 
 export type Query = {
   __typename?: 'Query';
+  /** The signed-in user, as named by the token. */
+  me: User;
   /** One product of the caller's shop, or null when there is none with that id. */
   product?: Maybe<Product>;
   /** The shop's products that are not archived, newest first unless `sort` says otherwise. `search` matches Russian word forms in the name and description («роза» finds «Розы») and parts of the name («эвкал» finds «Эвкалипт»), case-insensitively. `first` is at most 100 (default 20). */
@@ -229,6 +254,32 @@ export type UpdateProductInput = {
   /** New price in tiyn, 0 or more. */
   price?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** A person who signs in to the admin panel. Belongs to exactly one shop. */
+export type User = {
+  __typename?: 'User';
+  /** The e-mail address the user signs in with. */
+  email: Scalars['String']['output'];
+  /** The user's id (the `sub` of their tokens). */
+  id: Scalars['ID']['output'];
+  /** The user's display name. */
+  name: Scalars['String']['output'];
+  /** What the user may do. */
+  role: UserRole;
+  /** The shop the user works for; every token of the user is confined to it. */
+  shop: Shop;
+};
+
+/** What a person may do in the admin panel; the role matrix is in docs/security.md. */
+export type UserRole =
+  /** Everything, including the Bitrix sync queue. */
+  | 'ADMIN'
+  /** Delivers: order statuses and the recipient's contact. */
+  | 'COURIER'
+  /** Assembles bouquets: order statuses and warehouse operations. */
+  | 'FLORIST'
+  /** Catalog, orders, customers, warehouse and costs. */
+  | 'MANAGER';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -313,8 +364,9 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CreateProductInput: CreateProductInput;
+  AuthPayload: ResolverTypeWrapper<SignedInRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CreateProductInput: CreateProductInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -329,12 +381,15 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<{}>;
   Shop: ResolverTypeWrapper<ShopRow>;
   UpdateProductInput: UpdateProductInput;
+  User: ResolverTypeWrapper<UserRowRow>;
+  UserRole: UserRole;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CreateProductInput: CreateProductInput;
+  AuthPayload: SignedInRow;
   String: Scalars['String']['output'];
+  CreateProductInput: CreateProductInput;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -348,6 +403,14 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   Shop: ShopRow;
   UpdateProductInput: UpdateProductInput;
+  User: UserRowRow;
+}>;
+
+export type AuthPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -358,6 +421,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   addProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductImageArgs, 'productId' | 'url'>>;
   archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   removeProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductImageArgs, 'imageId'>>;
   reorderProductImages?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationReorderProductImagesArgs, 'imageIds' | 'productId'>>;
   setMainProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetMainProductImageArgs, 'imageId'>>;
@@ -409,6 +473,7 @@ export type ProductImageResolvers<ContextType = CatalogContext, ParentType exten
 }>;
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   shop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType>;
@@ -422,7 +487,17 @@ export type ShopResolvers<ContextType = CatalogContext, ParentType extends Resol
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UserResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['UserRole'], ParentType, ContextType>;
+  shop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
+  AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -432,5 +507,6 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   ProductImage?: ProductImageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Shop?: ShopResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 

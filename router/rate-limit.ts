@@ -1,0 +1,51 @@
+import type { NextFunction, Request, Response } from "express";
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Token buckets per key (an IP, a signed-in user): `perMinute` requests in a burst, refilled
+ * evenly over a minute. In memory, per process: behind N replicas the budget is N times as
+ * large. `perMinute` 0 turns the limiter off.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly perMinute: number,
+    private readonly maxKeys = 50_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(key: string): RateDecision {
+    if (this.perMinute <= 0) return { allowed: true };
+    const now = this.now();
+    const refillPerMs = this.perMinute / 60_000;
+    const previous = this.buckets.get(key);
+    const tokens = previous ? Math.min(this.perMinute, previous.tokens + (now - previous.at) * refillPerMs) : this.perMinute;
+    // re-insert so the Map's order is least recently used first
+    this.buckets.delete(key);
+    if (tokens < 1) {
+      this.buckets.set(key, { tokens, at: now });
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerMs / 1000)) };
+    }
+    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    return { allowed: true };
+  }
+}
+
+/** The client's address as express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+/** Refuses with 429, Retry-After and a JSON error when the caller's IP is over its budget. */
+export function limitPerIp(limiter: RateLimiter, what: string, onLimited?: () => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const decision = limiter.take(clientIp(req));
+    if (decision.allowed) return next();
+    onLimited?.();
+    res.setHeader("Retry-After", String(decision.retryAfterSeconds));
+    res.status(429).json({ error: `Too many ${what} requests from this address; retry in ${decision.retryAfterSeconds} s`, retryAfter: decision.retryAfterSeconds });
+  };
+}

@@ -1,0 +1,64 @@
+import type { Database, Tx } from "../../core/db";
+import type { Config } from "../../core/config";
+import { ROLES, signToken, tokenExpiry, verifyPassword, type Role } from "../../core/auth";
+import { badUserInput, unauthenticated } from "../../core/errors";
+
+/** What the API shows of a user: never the password hash. */
+export interface UserRow {
+  id: number;
+  shopId: number;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: UserRow;
+}
+
+const USER_COLUMNS = { id: true, shopId: true, email: true, name: true, role: true } as const;
+const MAX_EMAIL_LENGTH = 254;
+const MAX_PASSWORD_LENGTH = 256;
+const WRONG_CREDENTIALS = "Wrong e-mail or password";
+
+/** The signed-in user of the caller's shop; null when the token names no user of it. */
+export async function findUser(tx: Tx, shopId: number, userId: string): Promise<UserRow | null> {
+  if (!/^\d{1,10}$/.test(userId)) return null;
+  return tx.user.findFirst({ where: { shopId, id: Number(userId) }, select: USER_COLUMNS });
+}
+
+interface SignInRow {
+  id: number;
+  shop_id: number;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+}
+
+/**
+ * Checks e-mail and password and issues a token. The user is looked up through
+ * auth_user_by_email(), the one narrow path that runs before any shop is known. A wrong
+ * e-mail and a wrong password take the same path: both compare a bcrypt hash (a dummy one
+ * of the same cost when there is no such user) and get the same answer.
+ */
+export async function signIn(deps: { db: Database; config: Config }, email: string, password: string): Promise<SignedIn> {
+  if (email.trim() === "") throw badUserInput("email is required", "email");
+  if (email.length > MAX_EMAIL_LENGTH) throw badUserInput(`email is longer than ${MAX_EMAIL_LENGTH} characters`, "email");
+  if (password === "") throw badUserInput("password is required", "password");
+  if (password.length > MAX_PASSWORD_LENGTH) throw badUserInput(`password is longer than ${MAX_PASSWORD_LENGTH} characters`, "password");
+
+  // PostgreSQL text cannot hold NUL: such an address matches nobody, without asking the database
+  const lookup = email.includes("\u0000") ? null : email.trim();
+  const row = lookup
+    ? ((await deps.db.pool.query<SignInRow>("select * from auth_user_by_email($1)", [lookup])).rows[0] ?? null)
+    : null;
+  const passwordMatches = await verifyPassword(password, row?.password_hash ?? null);
+  if (!row || !passwordMatches || !ROLES.includes(row.role as Role)) throw unauthenticated(WRONG_CREDENTIALS);
+
+  const user: UserRow = { id: row.id, shopId: row.shop_id, email: row.email, name: row.name, role: row.role as Role };
+  const token = signToken({ userId: String(user.id), shopId: user.shopId, role: user.role }, deps.config.jwtSecrets[0]);
+  return { token, expiresAt: tokenExpiry(token), user };
+}
