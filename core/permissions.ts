@@ -1,13 +1,15 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { defaultFieldResolver, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { ROLES, type Role, type Viewer } from "./auth";
-import { forbidden } from "./errors";
+import { forbidden, unauthenticated } from "./errors";
 
 /**
- * The role matrix: the one place that says which role may do what. Resolvers and services
- * ask `requirePermission(viewer, "…")`; `roleMatrixPlugin` enforces MUTATION_PERMISSIONS and
- * FIELD_PERMISSIONS for every operation (router and subgraphs); docs/security.md's table and
- * the role tests (test/security/roles.test.ts) are generated from these objects.
+ * The role matrix: the one place that says which role may do what. Services ask
+ * `requirePermission(viewer, "…")` for rules of their own; on top of that every mutation is
+ * checked against MUTATION_PERMISSIONS (`roleMatrixPlugin`, router and subgraphs) and every
+ * sensitive field against FIELD_PERMISSIONS (`enforceFieldPermissions`, in each subgraph's
+ * schema). docs/security.md's table and the role tests (test/security/roles.test.ts) are
+ * generated from these objects.
  */
 export const PERMISSIONS = {
   /** read products, orders, stock */
@@ -43,15 +45,24 @@ export const PUBLIC = "public" as const;
  */
 export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = {
   login: PUBLIC,
+  createOrder: "order.write",
   updateOrderStatus: "order.status",
+  addOrderNote: "order.annotate",
+  addOrderPhoto: "order.annotate",
 };
 
 /**
- * Fields that carry sensitive data ("Type.field"): customers' phones, purchase costs. A
- * query selecting one without the permission is refused as a whole with FORBIDDEN naming
- * the field. Every field whose name mentions a phone or a cost must be listed (a test checks).
+ * Fields that carry sensitive data ("Type.field"): customers and their phones, purchase
+ * costs. Without the permission the field resolves to a FORBIDDEN error (null in the data),
+ * the rest of the query answers normally. Every field whose name mentions a phone or a cost,
+ * and every field returning a customer, must be listed (test/security/roles.test.ts checks).
  */
-export const FIELD_PERMISSIONS: Record<string, Permission> = {};
+export const FIELD_PERMISSIONS: Record<string, Permission> = {
+  "Query.clientProfile": "customer.read",
+  "Order.customer": "customer.read",
+  "Order.recipientPhone": "customer.read",
+  "ClientProfile.phone": "customer.read",
+};
 
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
@@ -84,37 +95,8 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
   return names.filter((name) => name !== "__typename");
 }
 
-/** "Type.field" of every field the operation selects, fragments included. */
-export function selectedFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
-  const used = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  const fragments = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const));
-  const pending = [operation as DocumentNode["definitions"][number]];
-  const visited = new Set<string>();
-  while (pending.length) {
-    const node = pending.pop()!;
-    visit(
-      node,
-      visitWithTypeInfo(typeInfo, {
-        Field(field) {
-          const parent = typeInfo.getParentType();
-          if (parent) used.add(`${parent.name}.${field.name.value}`);
-        },
-        FragmentSpread(spread) {
-          const name = spread.name.value;
-          if (!visited.has(name) && fragments.has(name)) {
-            visited.add(name);
-            pending.push(fragments.get(name)!);
-          }
-        },
-      }),
-    );
-  }
-  return used;
-}
-
-/** The permission checks of the role matrix that hold for a whole operation. */
-export function checkOperation(viewer: Viewer | null, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): void {
+/** The mutation rules of the role matrix, for a whole operation before anything runs. */
+export function checkOperation(viewer: Viewer | null, document: DocumentNode, operation: OperationDefinitionNode): void {
   if (operation.operation === "mutation") {
     for (const field of rootFieldNames(operation, document)) {
       const permission = MUTATION_PERMISSIONS[field];
@@ -124,29 +106,38 @@ export function checkOperation(viewer: Viewer | null, schema: GraphQLSchema, doc
       if (permission !== PUBLIC && viewer) requirePermission(viewer, permission);
     }
   }
-  if (!viewer) return;
-  const refused = [...selectedFields(schema, document, operation)].filter((field) => {
-    const permission = FIELD_PERMISSIONS[field];
-    return permission !== undefined && !can(viewer.role, permission);
-  });
-  if (refused.length) {
-    const permissions = [...new Set(refused.map((field) => FIELD_PERMISSIONS[field]))];
-    throw forbidden(
-      `Role ${viewer.role} may not read ${refused.join(", ")} (${permissions.join(", ")}; allowed: ${permissions.map((p) => PERMISSIONS[p].join(", ")).join(" / ")})`,
-    );
-  }
 }
 
 /** Enforces the role matrix on every operation, before anything resolves. */
 export const roleMatrixPlugin: ApolloServerPlugin<{ viewer: Viewer | null }> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation, document, schema, contextValue }) {
-        if (operation) checkOperation(contextValue.viewer, schema, document, operation);
+      async didResolveOperation({ operation, document, contextValue }) {
+        if (operation) checkOperation(contextValue.viewer, document, operation);
       },
     };
   },
 };
+
+/**
+ * Wraps the resolver of every FIELD_PERMISSIONS field the schema has, so the check runs
+ * wherever the field is reached: a query, a mutation's answer, an entity reference.
+ */
+export function enforceFieldPermissions(schema: GraphQLSchema): GraphQLSchema {
+  for (const [coordinate, permission] of Object.entries(FIELD_PERMISSIONS)) {
+    const [typeName, fieldName] = coordinate.split(".");
+    const type = schema.getType(typeName);
+    const field = type && isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    if (!field) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args, context: { viewer?: Viewer | null }, info) => {
+      if (!context.viewer) throw unauthenticated();
+      requirePermission(context.viewer, permission);
+      return resolve(source, args, context, info);
+    };
+  }
+  return schema;
+}
 
 /** The role matrix as a Markdown table (docs/security.md embeds it; a test keeps them equal). */
 export function renderRoleMatrix(): string {

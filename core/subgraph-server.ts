@@ -16,7 +16,7 @@ import type { Logger } from "./logger";
 import type { SubgraphContext } from "./context";
 import { createErrorFormatter } from "./errors";
 import { requireViewerPlugin } from "./public-operations";
-import { roleMatrixPlugin } from "./permissions";
+import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
 import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER } from "./subgraph-signature";
 import { DateTime } from "./scalars";
 
@@ -47,10 +47,10 @@ export async function startSubgraph<L>(
   const logger = deps.logger.child({ subgraph: definition.name });
   const app = express();
   const httpServer = http.createServer(app);
-  const schema = buildSubgraphSchema({
+  const schema = enforceFieldPermissions(buildSubgraphSchema({
     typeDefs: subgraphTypeDefs(definition.name),
     resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
-  });
+  }));
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,
     formatError: createErrorFormatter(logger),

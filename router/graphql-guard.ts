@@ -55,7 +55,7 @@ export function graphqlGuard(options: { config: Config; schema: () => GraphQLSch
     try {
       document = parse(request.query, { maxTokens: QUERY_LIMITS.tokens, noLocation: true });
     } catch (error) {
-      if (error instanceof Error && /more than \d+ tokens/.test(error.message)) {
+      if (error instanceof Error && /Document contains more \w+ \d+ tokens/.test(error.message)) {
         options.onRefused?.("tokens");
         return refuse(res, 400, `The query has more than ${QUERY_LIMITS.tokens} tokens, the limit`, {
           code: ErrorCode.QUERY_LIMIT_EXCEEDED,
