@@ -112,7 +112,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       let broken: unknown;
       try {
         // shopId is a validated integer, so it can be inlined: begin and scope in one round trip
-        await client.query(`begin read only; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', 'user', true)`);
+        await client.query(
+          options.withoutTenantSetting
+            ? "begin read only"
+            : `begin read only; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', 'user', true)`,
+        );
         const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
           const result = await client.query({ text, values, types: readTypes });
           return result.rows.map((row) => {
