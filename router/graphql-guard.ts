@@ -1,21 +1,26 @@
 import crypto from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from "graphql";
+import { getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Config } from "../core/config";
-import { AuthError, bearerToken, verifyToken } from "../core/auth";
+import { AuthError, bearerToken, verifyToken, type Viewer } from "../core/auth";
 import { ErrorCode } from "../core/errors";
 import { rootFieldNames } from "../core/permissions";
 import { exceededLimit, measureOperation, QUERY_LIMITS } from "./query-limits";
 import { clientIp, RateLimiter } from "./rate-limit";
 
+/** Why a request is refused before Apollo sees it: an HTTP status and a GraphQL error. */
+export interface Refusal {
+  status: number;
+  message: string;
+  extensions: Record<string, unknown>;
+  retryAfterSeconds?: number;
+  reason: string;
+}
+
 interface GraphQLRequestBody {
   query?: unknown;
   operationName?: unknown;
   variables?: unknown;
-}
-
-function refuse(res: Response, status: number, message: string, extensions: Record<string, unknown>) {
-  res.status(status).json({ errors: [{ message, extensions }] });
 }
 
 /** The request's query, operation name and variables, from a POST body or a GET query string. */
@@ -37,84 +42,113 @@ function graphqlRequest(req: Request): { query: string; operationName?: string; 
   };
 }
 
+/** Parses within the token limit; a Refusal for too many tokens, null for other syntax errors (Apollo reports those). */
+export function parseWithinLimits(query: string): DocumentNode | Refusal | null {
+  try {
+    return parse(query, { maxTokens: QUERY_LIMITS.tokens, noLocation: true });
+  } catch (error) {
+    if (error instanceof Error && /Document contains more \w+ \d+ tokens/.test(error.message)) {
+      return {
+        status: 400,
+        reason: "tokens",
+        message: `The query has more than ${QUERY_LIMITS.tokens} tokens, the limit`,
+        extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: "tokens", max: QUERY_LIMITS.tokens },
+      };
+    }
+    return null;
+  }
+}
+
+/** The rate-limit key of a verified caller: their shop and user, never a client-chosen value. */
+function userKey(viewer: Viewer): string {
+  return crypto.createHash("sha256").update(`${viewer.shopId}:${viewer.userId}`).digest("base64url");
+}
+
 /**
- * In front of Apollo on /graphql: parses the document once (at most QUERY_LIMITS.tokens
- * tokens), applies the rate limits (sign-in per IP, mutations per signed-in user) and the
- * query limits (depth, aliases, root fields, fields, cost). Anything it cannot parse goes on
- * to Apollo, which answers with the usual coded errors.
+ * What every GraphQL operation must pass before Apollo validates it, over HTTP and over the
+ * WebSocket alike: the rate limits (sign-in per IP, mutations per signed-in user) and the
+ * query limits (depth, aliases, root fields, fields, cost). Size comes before validation:
+ * validating a hostile document (thousands of repeated fields) is itself the attack.
  */
-export function graphqlGuard(options: { config: Config; schema: () => GraphQLSchema | undefined; onRefused?: (reason: string) => void }) {
+export function createRequestGuard(options: { config: Config; schema: () => GraphQLSchema | undefined; onRefused?: (reason: string) => void }) {
   const { config } = options;
   const loginLimiter = new RateLimiter(config.rateLimits.loginPerIp);
   const mutationLimiter = new RateLimiter(config.rateLimits.mutationPerUser);
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    const request = graphqlRequest(req);
-    if (!request) return next();
-    let document: DocumentNode;
-    try {
-      document = parse(request.query, { maxTokens: QUERY_LIMITS.tokens, noLocation: true });
-    } catch (error) {
-      if (error instanceof Error && /Document contains more \w+ \d+ tokens/.test(error.message)) {
-        options.onRefused?.("tokens");
-        return refuse(res, 400, `The query has more than ${QUERY_LIMITS.tokens} tokens, the limit`, {
-          code: ErrorCode.QUERY_LIMIT_EXCEEDED,
-          limit: "tokens",
-          max: QUERY_LIMITS.tokens,
-        });
-      }
-      return next();
-    }
-    const operation = getOperationAST(document, request.operationName);
-    if (!operation) return next();
+  function refuse(refusal: Refusal): Refusal {
+    options.onRefused?.(refusal.reason);
+    return refusal;
+  }
 
+  function check(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    request: { variables: Record<string, unknown>; ip: string; viewer: Viewer | null },
+  ): Refusal | null {
     if (operation.operation === "mutation") {
       if (rootFieldNames(operation, document).includes("login")) {
-        const decision = loginLimiter.take(clientIp(req));
+        const decision = loginLimiter.take(request.ip);
         if (!decision.allowed) {
-          options.onRefused?.("rate:login");
-          res.setHeader("Retry-After", String(decision.retryAfterSeconds));
-          return refuse(res, 429, `Too many sign-in attempts from this address; retry in ${decision.retryAfterSeconds} s`, {
-            code: ErrorCode.RATE_LIMITED,
-            retryAfter: decision.retryAfterSeconds,
+          return refuse({
+            status: 429,
+            reason: "rate:login",
+            retryAfterSeconds: decision.retryAfterSeconds,
+            message: `Too many sign-in attempts from this address; retry in ${decision.retryAfterSeconds} s`,
+            extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
           });
         }
       }
-      const user = signedInUser(req.header("authorization"), config);
-      if (user) {
-        const decision = mutationLimiter.take(user);
+      if (request.viewer) {
+        const decision = mutationLimiter.take(userKey(request.viewer));
         if (!decision.allowed) {
-          options.onRefused?.("rate:mutation");
-          res.setHeader("Retry-After", String(decision.retryAfterSeconds));
-          return refuse(res, 429, `Too many changes from this user; retry in ${decision.retryAfterSeconds} s`, {
-            code: ErrorCode.RATE_LIMITED,
-            retryAfter: decision.retryAfterSeconds,
+          return refuse({
+            status: 429,
+            reason: "rate:mutation",
+            retryAfterSeconds: decision.retryAfterSeconds,
+            message: `Too many changes from this user; retry in ${decision.retryAfterSeconds} s`,
+            extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
           });
         }
       }
     }
-
-    const measure = measureOperation(document, operation, {
-      schema: options.schema(),
-      variables: request.variables,
-      ignoreIntrospection: !config.production,
-    });
+    const measure = measureOperation(document, operation, { schema: options.schema(), variables: request.variables, ignoreIntrospection: !config.production });
     const exceeded = exceededLimit(measure);
-    if (exceeded) {
-      options.onRefused?.(exceeded.limit);
-      return refuse(res, 400, exceeded.message, { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: exceeded.limit, max: exceeded.max, actual: exceeded.actual });
+    if (!exceeded) return null;
+    return refuse({
+      status: 400,
+      reason: exceeded.limit,
+      message: exceeded.message,
+      extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: exceeded.limit, max: exceeded.max, actual: exceeded.actual },
+    });
+  }
+
+  /** express middleware in front of Apollo on /graphql; anything it cannot parse goes on to Apollo's own errors */
+  function middleware(req: Request, res: Response, next: NextFunction) {
+    const request = graphqlRequest(req);
+    if (!request) return next();
+    const document = parseWithinLimits(request.query);
+    if (!document) return next();
+    let refusal: Refusal | null = "status" in document ? refuse(document) : null;
+    if (!refusal) {
+      const operation = getOperationAST(document as DocumentNode, request.operationName);
+      if (!operation) return next();
+      refusal = check(document as DocumentNode, operation, { variables: request.variables, ip: clientIp(req), viewer: verifiedViewer(req.header("authorization"), config) });
     }
-    next();
-  };
+    if (!refusal) return next();
+    if (refusal.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
+    res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: refusal.extensions }] });
+  }
+
+  return { check, middleware };
 }
 
-/** The verified caller as a rate-limit key; null for no or a bad token (Apollo refuses those). */
-function signedInUser(header: string | undefined, config: Config): string | null {
+export type RequestGuard = ReturnType<typeof createRequestGuard>;
+
+/** The verified caller, for rate-limit keys; null for no or a bad token (Apollo refuses those). */
+function verifiedViewer(header: string | undefined, config: Config): Viewer | null {
   try {
     const token = bearerToken(header);
-    if (!token) return null;
-    const viewer = verifyToken(token, config.jwtSecrets);
-    return crypto.createHash("sha256").update(`${viewer.shopId}:${viewer.userId}`).digest("base64url");
+    return token ? verifyToken(token, config.jwtSecrets) : null;
   } catch (error) {
     if (error instanceof AuthError) return null;
     throw error;

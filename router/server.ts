@@ -15,7 +15,7 @@ import { createErrorFormatter } from "../core/errors";
 import { requireViewerPlugin } from "../core/public-operations";
 import { roleMatrixPlugin } from "../core/permissions";
 import { createAuthenticator } from "./authenticate";
-import { graphqlGuard } from "./graphql-guard";
+import { createRequestGuard } from "./graphql-guard";
 import { QUERY_LIMITS } from "./query-limits";
 import { limitPerIp, RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
@@ -138,11 +138,12 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     ],
   });
   await apollo.start();
-  const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics });
+  const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
+  const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
   app.use(
     "/graphql",
     express.json({ limit: "256kb" }),
-    graphqlGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) }),
+    guard.middleware,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         viewer: await authenticate(req.header("authorization")),

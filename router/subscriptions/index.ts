@@ -7,7 +7,9 @@ import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type
 import type { ApolloServer } from "@apollo/server";
 import type { ApolloGateway } from "@apollo/gateway";
 import client from "prom-client";
-import { AuthError, bearerToken, verifyToken, type Viewer } from "../../core/auth";
+import type { Viewer } from "../../core/auth";
+import type { Authenticate } from "../authenticate";
+import type { RequestGuard } from "../graphql-guard";
 import type { Config } from "../../core/config";
 import type { Database } from "../../core/db";
 import { ErrorCode } from "../../core/errors";
@@ -110,6 +112,10 @@ export function startBoardServer(deps: {
   apollo: ApolloServer<RouterContext>;
   apiSchema: () => GraphQLSchema;
   metrics: Metrics;
+  /** the router's token check (signature, expiry, claims, the shop exists) */
+  authenticate: Authenticate;
+  /** the router's rate and query limits, for operations sent over the socket */
+  guard: RequestGuard;
 }): BoardServer {
   const { config, logger } = deps;
   const log = logger.child({ component: "board" });
@@ -143,7 +149,7 @@ export function startBoardServer(deps: {
   const server = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       connectionInitWaitTimeout: 5_000,
-      onConnect(ctx: Ctx) {
+      async onConnect(ctx: Ctx) {
         // the contract says `authorization`; Sandbox forwards its headers panel as the payload, in any letter case
         const params = ctx.connectionParams ?? {};
         const key = Object.keys(params).find((name) => name.toLowerCase() === "authorization");
@@ -152,12 +158,13 @@ export function startBoardServer(deps: {
           return unauthorized(ctx, "connection_init must carry { authorization: 'Bearer <token>' }");
         }
         try {
-          const token = bearerToken(authorization);
-          ctx.extra.viewer = verifyToken(token!, config.jwtSecrets);
+          const viewer = await deps.authenticate(authorization);
+          if (!viewer) return unauthorized(ctx, "connection_init must carry { authorization: 'Bearer <token>' }");
+          ctx.extra.viewer = viewer;
           ctx.extra.subscriptions = new Set();
           return true;
         } catch (error) {
-          if (error instanceof AuthError) return unauthorized(ctx, error.message);
+          if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED) return unauthorized(ctx, error.message);
           throw error;
         }
       },
@@ -171,6 +178,15 @@ export function startBoardServer(deps: {
           document = parse(payload.query, { maxTokens: 2_000 });
         } catch (error) {
           return [codedError((error as Error).message, "GRAPHQL_PARSE_FAILED")];
+        }
+        const guarded = getOperationAST(document, payload.operationName);
+        if (guarded) {
+          const refusal = deps.guard.check(document, guarded, {
+            variables: payload.variables ?? {},
+            ip: ctx.extra.request.socket.remoteAddress ?? "unknown",
+            viewer,
+          });
+          if (refusal) return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
         }
         const schema = deps.apiSchema();
         const errors = validate(schema, document);

@@ -6,6 +6,9 @@ import http from "node:http";
 import { getIntrospectionQuery } from "graphql";
 import { startTestStack, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../harness";
 import { QUERY_LIMITS } from "../../router/query-limits";
+import { boardClient, collect, rawInit } from "../board-client";
+import jwt from "jsonwebtoken";
+import { TEST_JWT_SECRET } from "../harness";
 
 const ALLOWED_ORIGIN = "https://admin.cvety.kz";
 let t: TestStack;
@@ -173,6 +176,27 @@ describe("rate limits", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(((await limited.json()) as any).error).toMatch(/Too many webhook requests/);
+  });
+});
+
+describe("the WebSocket gets the same checks", () => {
+  it("refuses a token for a shop that does not exist at connection_init", async () => {
+    const token = jwt.sign({ shop_id: 999, role: "ADMIN" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 });
+    const answer = await rawInit(t.graphqlUrl.replace(/^http/, "ws"), { authorization: `Bearer ${token}` });
+    expect(answer.code).toBe(4401);
+    expect(answer.reason).toMatch(/shop 999/);
+  });
+
+  it("applies the query limits to operations sent over the socket", async () => {
+    const client = boardClient(t, t.token(PROD_SHOP));
+    try {
+      const deep = collect(client, `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`);
+      await deep.ended();
+      const error = deep.results[0]?.errors?.[0] ?? (Array.isArray(deep.error) ? deep.error[0] : undefined);
+      expect(error?.extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "depth" });
+    } finally {
+      await client.dispose();
+    }
   });
 });
 
