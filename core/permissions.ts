@@ -45,6 +45,23 @@ export const PUBLIC = "public" as const;
  */
 export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = {
   login: PUBLIC,
+  createProduct: "catalog.write",
+  updateProduct: "catalog.write",
+  setProductEnabled: "catalog.write",
+  archiveProduct: "catalog.write",
+  addProductImage: "catalog.write",
+  removeProductImage: "catalog.write",
+  reorderProductImages: "catalog.write",
+  setMainProductImage: "catalog.write",
+  setProductComposition: "catalog.write",
+  createWarehouseItem: "warehouse.items",
+  updateWarehouseItem: "warehouse.items",
+  // receiving with a cost also needs warehouse.cost (the service's own rule)
+  receiveStock: "warehouse.write",
+  writeOffStock: "warehouse.write",
+  adjustStock: "warehouse.write",
+  consumeStock: "warehouse.write",
+  returnStock: "warehouse.write",
   createOrder: "order.write",
   updateOrderStatus: "order.status",
   addOrderNote: "order.annotate",
@@ -54,15 +71,21 @@ export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = 
 /**
  * Fields that carry sensitive data ("Type.field"): customers and their phones, purchase
  * costs. Without the permission the field resolves to a FORBIDDEN error (null in the data),
- * the rest of the query answers normally. Every field whose name mentions a phone or a cost,
- * and every field returning a customer, must be listed (test/security/roles.test.ts checks).
+ * or plainly to null for the fields in NULL_WITHOUT_PERMISSION; the rest of the query answers
+ * normally. Every field whose name mentions a phone or a cost, and every field returning a
+ * customer, must be listed (test/security/roles.test.ts checks).
  */
 export const FIELD_PERMISSIONS: Record<string, Permission> = {
   "Query.clientProfile": "customer.read",
   "Order.customer": "customer.read",
   "Order.recipientPhone": "customer.read",
   "ClientProfile.phone": "customer.read",
+  "WarehouseItem.costPerUnit": "warehouse.cost",
+  "WarehouseOperation.costPerUnit": "warehouse.cost",
 };
+
+/** Sensitive fields a role without the permission reads as null, without an error (a florist's stock list has no costs). */
+export const NULL_WITHOUT_PERMISSION = new Set(["WarehouseItem.costPerUnit", "WarehouseOperation.costPerUnit"]);
 
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
@@ -130,8 +153,10 @@ export function enforceFieldPermissions(schema: GraphQLSchema): GraphQLSchema {
     const field = type && isObjectType(type) ? type.getFields()[fieldName] : undefined;
     if (!field) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
+    const quiet = NULL_WITHOUT_PERMISSION.has(coordinate);
     field.resolve = (source, args, context: { viewer?: Viewer | null }, info) => {
       if (!context.viewer) throw unauthenticated();
+      if (quiet && !can(context.viewer.role, permission)) return null;
       requirePermission(context.viewer, permission);
       return resolve(source, args, context, info);
     };
@@ -145,7 +170,9 @@ export function renderRoleMatrix(): string {
   const rule = `| --- | ${ROLES.map(() => ":---:").join(" | ")} | --- | --- |`;
   const rows = (Object.keys(PERMISSIONS) as Permission[]).map((permission) => {
     const mutations = Object.entries(MUTATION_PERMISSIONS).filter(([, p]) => p === permission).map(([m]) => `\`${m}\``);
-    const fields = Object.entries(FIELD_PERMISSIONS).filter(([, p]) => p === permission).map(([f]) => `\`${f}\``);
+    const fields = Object.entries(FIELD_PERMISSIONS)
+      .filter(([, p]) => p === permission)
+      .map(([f]) => `\`${f}\`${NULL_WITHOUT_PERMISSION.has(f) ? " (null for others)" : ""}`);
     return `| \`${permission}\` | ${ROLES.map((role) => (can(role, permission) ? "✔" : "—")).join(" | ")} | ${mutations.join(", ")} | ${fields.join(", ")} |`;
   });
   const publicMutations = Object.entries(MUTATION_PERMISSIONS).filter(([, p]) => p === PUBLIC).map(([m]) => `\`${m}\``);

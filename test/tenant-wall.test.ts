@@ -110,6 +110,21 @@ describe("every table that belongs to a shop is behind the wall", () => {
     await expect(app.query("set role cvety_auth")).rejects.toThrow(/permission denied/);
     await expect(app.query("set session authorization postgres")).rejects.toThrow(/permission denied/);
   });
+
+  it("every SECURITY DEFINER function runs as cvety_auth (narrow policies), with a fixed search_path, not executable by PUBLIC", async () => {
+    const { rows } = await owner.query(`
+      select p.oid::regprocedure::text as name, pg_get_userbyid(p.proowner) as owner, p.proconfig as config,
+             has_function_privilege('public', p.oid, 'execute') as public_execute
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'public' and p.prosecdef`);
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["auth_user_by_email(text)", "known_shop_ids()"]));
+    const problems = rows.flatMap((r) => [
+      ...(r.owner === "cvety_auth" ? [] : [`${r.name} is owned by ${r.owner}`]),
+      ...((r.config ?? []).some((c: string) => c.startsWith("search_path=")) ? [] : [`${r.name} has no fixed search_path`]),
+      ...(r.public_execute ? [`${r.name} is executable by PUBLIC`] : []),
+    ]);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe("as the application role", () => {

@@ -114,3 +114,18 @@ REVOKE ALL ON FUNCTION auth_user_by_email(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION known_shop_ids() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION auth_user_by_email(text) TO cvety_app;
 GRANT EXECUTE ON FUNCTION known_shop_ids() TO cvety_app;
+
+-- Every SECURITY DEFINER function is owned by cvety_auth, whose only rows are the two
+-- lookups' policies: owned by the migrating owner (a superuser in development) it would
+-- bypass the wall, and behind FORCE as a plain owner it would see nothing.
+-- (test/tenant-wall.test.ts checks that this holds for functions added later too.)
+DO $$
+BEGIN
+  IF to_regprocedure('stock_consumer_shop_ids()') IS NOT NULL THEN
+    ALTER FUNCTION stock_consumer_shop_ids() OWNER TO cvety_auth;
+    ALTER FUNCTION stock_consumer_shop_ids() SET search_path = pg_catalog, public;
+    REVOKE ALL ON FUNCTION stock_consumer_shop_ids() FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION stock_consumer_shop_ids() TO cvety_app;
+  END IF;
+END
+$$;
