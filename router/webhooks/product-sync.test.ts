@@ -7,7 +7,7 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({ env: { STOCK_CONSUMER_POLL_MS: "0" } });
   // records the app.origin of every product write, as the Bitrix outbox trigger will read it
-  await t.stack.db.pool.query(`
+  await t.ownerQuery(`
     create table test_product_origin (product_id int, origin text);
     create function test_record_origin() returns trigger language plpgsql as $$
     begin insert into test_product_origin values (new.id, current_setting('app.origin', true)); return new; end $$;
@@ -25,7 +25,7 @@ async function post(body: unknown, options: { secret?: string | null; contentTyp
 }
 
 async function productRow(bitrixProductId: number, shopId = PROD_SHOP) {
-  const { rows } = await t.stack.db.pool.query(
+  const { rows } = await t.ownerQuery(
     `select p.id, p.name, p.price, p.description, p.enabled,
             (select url from product_image i where i.product_id = p.id and i.is_main) as main_image,
             (select count(*)::int from product_image i where i.product_id = p.id) as images
@@ -116,7 +116,7 @@ describe("upserts", () => {
     expect(result.body).toEqual({ status: "success", product_id: expect.any(Number), created: true });
     const row = await productRow(900100);
     expect(row).toMatchObject({ id: result.body.product_id, name: "Букет из Bitrix", price: 500000, description: "Из CRM", enabled: true, main_image: "https://cdn.cvety.kz/b/900100.jpg", images: 1 });
-    const origins = await t.stack.db.pool.query(`select distinct origin from test_product_origin where product_id = $1`, [row.id]);
+    const origins = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [row.id]);
     expect(origins.rows.map((r) => r.origin)).toEqual(["bitrix"]);
     // visible through the API with its Bitrix id
     const api = await t.graphql(`query($id: ID!) { product(id: $id) { name formattedPrice bitrixProductId images { url isMain } } }`, { id: String(row.id) });
@@ -175,7 +175,7 @@ describe("upserts", () => {
     const second = await post(body);
     expect(first.body.created).toBe(true);
     expect(second.body).toEqual({ status: "success", product_id: first.body.product_id, created: false });
-    const { rows } = await t.stack.db.pool.query(`select count(*)::int as n from product where bitrix_product_id = 900300`);
+    const { rows } = await t.ownerQuery(`select count(*)::int as n from product where bitrix_product_id = 900300`);
     expect(rows[0].n).toBe(1);
   });
 
@@ -192,7 +192,7 @@ describe("upserts", () => {
     let rows: any[] = [];
     for (let attempt = 0; attempt < 50 && rows.length === 0; attempt += 1) {
       if (attempt) await new Promise((resolve) => setTimeout(resolve, 100));
-      ({ rows } = await t.stack.db.pool.query(
+      ({ rows } = await t.ownerQuery(
         `select status_code, headers, response from webhook_delivery where endpoint = $1 and raw_body like '%900500%'`,
         [PATH],
       ));
@@ -205,7 +205,7 @@ describe("upserts", () => {
 
 describe("tenancy", () => {
   it("only ever touches shop BITRIX_SHOP_ID: shop 8's product with the same Bitrix id is left alone", async () => {
-    const { rows } = await t.stack.db.pool.query(
+    const { rows } = await t.ownerQuery(
       `insert into product (shop_id, name, price, bitrix_product_id, updated_at) values ($1, 'Dev-товар', 100, 900600, now()) returning id`,
       [DEV_SHOP],
     );
@@ -221,7 +221,7 @@ describe("tenancy", () => {
 
   it("admin mutations write with origin user", async () => {
     const created = await t.graphql(`mutation { createProduct(input: { name: "Админский", price: 100 }) { id } }`);
-    const { rows } = await t.stack.db.pool.query(`select distinct origin from test_product_origin where product_id = $1`, [Number(created.data.createProduct.id)]);
+    const { rows } = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [Number(created.data.createProduct.id)]);
     expect(rows.map((r) => r.origin)).toEqual(["user"]);
   });
 });

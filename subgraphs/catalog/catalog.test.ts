@@ -120,7 +120,7 @@ describe("updateProduct, setProductEnabled, archiveProduct", () => {
 
   it("archives: gone from products, still readable by id and through orders; further edits are refused", async () => {
     // a seeded product that orders point at
-    const { rows } = await t.stack.db.pool.query(
+    const { rows } = await t.ownerQuery(
       `select oi.product_id, oi.order_id, p.name from order_item oi join product p on p.id = oi.product_id where oi.shop_id = $1 order by oi.id limit 1`,
       [PROD_SHOP],
     );

@@ -40,7 +40,7 @@ async function until<T>(check: () => Promise<T | undefined | null | false>, what
   }
 }
 
-const sql = <T = any>(text: string, params: unknown[] = []) => t.stack.db.pool.query(text, params).then((r) => r.rows as T[]);
+const sql = <T = any>(text: string, params: unknown[] = []) => t.ownerQuery(text, params).then((r) => r.rows as T[]);
 
 /** Orders of a shop in ACCEPTED whose items have recipes, not yet used by a test. */
 const used = new Set<number>();
@@ -295,7 +295,7 @@ describe("the stack runs the consumer", () => {
     const stack = await startTestStack({ env: { STOCK_CONSUMER_POLL_MS: "60000" } });
     try {
       expect(stack.stack.stockConsumer).not.toBeNull();
-      const [order] = (await stack.stack.db.pool.query(
+      const [order] = (await stack.ownerQuery(
         `select o.id from "order" o where o.shop_id = $1 and o.status = 'PAID'
            and exists (select 1 from order_item oi join recipe_item r on r.product_id = oi.product_id where oi.order_id = o.id) order by o.id limit 1`,
         [PROD_SHOP],
@@ -307,7 +307,7 @@ describe("the stack runs the consumer", () => {
       const deadline = Date.now() + 8_000;
       let rows: any[] = [];
       while (Date.now() < deadline && rows.length === 0) {
-        rows = (await stack.stack.db.pool.query(`select 1 from stock_consumption where order_id = $1`, [order.id])).rows;
+        rows = (await stack.ownerQuery(`select 1 from stock_consumption where order_id = $1`, [order.id])).rows;
         if (!rows.length) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(rows).toHaveLength(1);

@@ -147,7 +147,7 @@ describe("operations", () => {
 
   it("CONSUME and RETURN by hand, optionally for one of the shop's orders", async () => {
     const item = await newItem("Вероника", 10);
-    const { rows } = await t.stack.db.pool.query(`select id from "order" where shop_id = $1 order by id limit 1`, [PROD_SHOP]);
+    const { rows } = await t.ownerQuery(`select id from "order" where shop_id = $1 order by id limit 1`, [PROD_SHOP]);
     const orderId = String(rows[0].id);
     const consumed = await t.graphql(`mutation($id: ID!, $order: ID) { consumeStock(input: { itemId: $id, quantity: 4, orderId: $order }) { type delta balanceAfter orderId } }`, { id: item.id, order: orderId });
     expect(consumed.data.consumeStock).toEqual({ type: "CONSUME", delta: -4, balanceAfter: 6, orderId });
@@ -157,7 +157,7 @@ describe("operations", () => {
     expect(codeOf(tooMany)).toBe("CONFLICT");
     const byOrder = await t.graphql(`query($order: ID) { warehouseOperations(orderId: $order) { edges { node { delta item { name } } } } }`, { order: orderId });
     expect(byOrder.data.warehouseOperations.edges).toEqual([{ node: { delta: -4, item: { name: "Вероника" } } }]);
-    const { rows: devOrders } = await t.stack.db.pool.query(`select id from "order" where shop_id = $1 limit 1`, [DEV_SHOP]);
+    const { rows: devOrders } = await t.ownerQuery(`select id from "order" where shop_id = $1 limit 1`, [DEV_SHOP]);
     const foreign = await t.graphql(`mutation($id: ID!, $order: ID) { consumeStock(input: { itemId: $id, quantity: 1, orderId: $order }) { id } }`, { id: item.id, order: String(devOrders[0].id) });
     expect(codeOf(foreign)).toBe("NOT_FOUND");
     expect(await quantityOf(item.id)).toBe(7);
@@ -208,7 +208,7 @@ describe("operations", () => {
     expect(await quantityOf(item.id)).toBe(500 + 50 * 3 - 50 * 7);
     expect((await operationsOf(item.id)).totalCount).toBe(101);
     // the operations form one unbroken chain: each balance is the previous one plus its delta
-    const { rows } = await t.stack.db.pool.query(`select delta, balance_after from warehouse_operation where item_id = $1 order by id`, [Number(item.id)]);
+    const { rows } = await t.ownerQuery(`select delta, balance_after from warehouse_operation where item_id = $1 order by id`, [Number(item.id)]);
     expect(rows).toHaveLength(101);
     for (let i = 1; i < rows.length; i += 1) expect(rows[i].balance_after).toBe(rows[i - 1].balance_after + rows[i].delta);
     expect(rows[100].balance_after).toBe(300);
@@ -338,18 +338,18 @@ describe("tenancy: shop 8 cannot see or touch shop 17008's warehouse", () => {
   });
 
   it("recipes: another shop's product is NOT_FOUND, another shop's item is refused", async () => {
-    const { rows } = await t.stack.db.pool.query(`select p.id as product_id, r.item_id from product p join recipe_item r on r.product_id = p.id where p.shop_id = $1 limit 1`, [PROD_SHOP]);
+    const { rows } = await t.ownerQuery(`select p.id as product_id, r.item_id from product p join recipe_item r on r.product_id = p.id where p.shop_id = $1 limit 1`, [PROD_SHOP]);
     const set = (productId: string, itemId: string) =>
       t.graphql(`mutation($p: ID!, $i: ID!) { setProductComposition(productId: $p, lines: [{ itemId: $i, quantity: 1 }]) { id } }`, { p: productId, i: itemId }, { token: dev() });
-    const { rows: devItems } = await t.stack.db.pool.query(`select id from warehouse_item where shop_id = $1 limit 1`, [DEV_SHOP]);
+    const { rows: devItems } = await t.ownerQuery(`select id from warehouse_item where shop_id = $1 limit 1`, [DEV_SHOP]);
     expect(codeOf(await set(String(rows[0].product_id), String(devItems[0].id)))).toBe("NOT_FOUND");
     const devProduct = await t.graphql(`mutation { createProduct(input: { name: "Dev рецепт", price: 1 }) { id } }`, {}, { token: dev() });
     expect(codeOf(await set(devProduct.data.createProduct.id, String(rows[0].item_id)))).toBe("BAD_USER_INPUT");
   });
 
   it("the Product and Order entity references resolve nothing of another shop", async () => {
-    const { rows } = await t.stack.db.pool.query(`select p.id from product p where p.shop_id = $1 and exists (select 1 from recipe_item r where r.product_id = p.id) limit 1`, [PROD_SHOP]);
-    const { rows: orders } = await t.stack.db.pool.query(`select id from "order" where shop_id = $1 limit 1`, [PROD_SHOP]);
+    const { rows } = await t.ownerQuery(`select p.id from product p where p.shop_id = $1 and exists (select 1 from recipe_item r where r.product_id = p.id) limit 1`, [PROD_SHOP]);
+    const { rows: orders } = await t.ownerQuery(`select id from "order" where shop_id = $1 limit 1`, [PROD_SHOP]);
     const representations = [{ __typename: "Product", id: String(rows[0].id) }, { __typename: "Order", id: String(orders[0].id) }];
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { stock composition { quantity } } ... on Order { stockConsumption { id } } } }`;
     const ask = async (shopId: number) => {
