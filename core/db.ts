@@ -21,6 +21,11 @@ export interface Database {
    * Rows come back with camelCase keys and int8 as bigint, i.e. shaped like Prisma's models.
    */
   read<T>(shopId: number, work: (sql: SqlReader) => Promise<T>): Promise<T>;
+  /**
+   * The same raw path, read-write, for hot writes that are plain SQL (stock movements): one
+   * round trip to begin and scope, the caller's statements, commit. Origin as in withTenant.
+   */
+  write<T>(shopId: number, work: (sql: SqlReader) => Promise<T>, options?: Pick<TenantTxOptions, "origin">): Promise<T>;
   /** SQL statements sent so far (tests use it to prove batching) */
   statementCount(): number;
   close(): Promise<void>;
@@ -90,6 +95,39 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
+  /** A tenant transaction on a plain pg client: rows come back camelCased, shaped like Prisma's. */
+  async function rawTransaction<T>(shopId: number, begin: string, origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
+    assertShopId(shopId);
+    if (!/^[a-z]+$/.test(origin)) throw new Error(`bad origin ${origin}`);
+    const client = await pool.connect();
+    let broken: unknown;
+    try {
+      // shopId is a validated integer and origin a checked word, so both are inlined: begin and scope in one round trip
+      await client.query(
+        options.withoutTenantSetting
+          ? begin
+          : `${begin}; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`,
+      );
+      const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
+        const result = await client.query({ text, values, types: readTypes });
+        return result.rows.map((row) => {
+          const shaped: Record<string, unknown> = {};
+          for (const key in row) shaped[camel(key)] = row[key];
+          return shaped as Row;
+        });
+      };
+      const result = await work(sql);
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      broken = error;
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(broken instanceof Error && /terminat|Connection/i.test(broken.message) ? broken : undefined);
+    }
+  }
+
   return {
     prisma,
     pool,
@@ -106,35 +144,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
         { maxWait: 5_000, timeout: txOptions.timeoutMs ?? 15_000, isolationLevel: txOptions.isolationLevel },
       );
     },
-    async read(shopId, work) {
-      assertShopId(shopId);
-      const client = await pool.connect();
-      let broken: unknown;
-      try {
-        // shopId is a validated integer, so it can be inlined: begin and scope in one round trip
-        await client.query(
-          options.withoutTenantSetting
-            ? "begin read only"
-            : `begin read only; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', 'user', true)`,
-        );
-        const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
-          const result = await client.query({ text, values, types: readTypes });
-          return result.rows.map((row) => {
-            const shaped: Record<string, unknown> = {};
-            for (const key in row) shaped[camel(key)] = row[key];
-            return shaped as Row;
-          });
-        };
-        const result = await work(sql);
-        await client.query("commit");
-        return result;
-      } catch (error) {
-        broken = error;
-        await client.query("rollback").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release(broken instanceof Error && /terminat|Connection/i.test(broken.message) ? broken : undefined);
-      }
+    read(shopId, work) {
+      return rawTransaction(shopId, "begin read only", "user", work);
+    },
+    write(shopId, work, writeOptions = {}) {
+      return rawTransaction(shopId, "begin", writeOptions.origin ?? "user", work);
     },
     async close() {
       await prisma.$disconnect();

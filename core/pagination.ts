@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { badUserInput } from "./errors";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -55,4 +56,22 @@ export function parseId(id: string | number, field = "id"): number {
     throw badUserInput(`${field} must be a positive integer id, got "${String(id).slice(0, 40)}"`, field);
   }
   return value;
+}
+
+/**
+ * Whether the query selects `field` on the value this resolver returns (fragments included),
+ * so a connection can skip an expensive count nobody asked for.
+ */
+export function selectsField(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">, field: string): boolean {
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet);
+      const name = selection.name.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return visit(info.fragments[name]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
 }

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import pg from "pg";
 import { graphqlBody, load, type BenchScenario } from "../harness";
 
@@ -10,10 +11,32 @@ const BENCH_SHOP = 90005;
 const PRODUCTS = 10_000;
 const ITEMS = 20;
 const SEARCH_QUERY = `query Search { products(search: "роза", first: 20) { totalCount edges { node { id name price formattedPrice } } } }`;
+const SEARCH_PAGE_QUERY = `query SearchPage { products(search: "роза", first: 20) { edges { node { id name price formattedPrice } } } }`;
+const PLAIN_QUERY = `query Plain { products(first: 20) { totalCount edges { node { id name price formattedPrice } } } }`;
 const RECEIVE = `mutation Receive($id: ID!) { receiveStock(input: { itemId: $id, quantity: 1 }) { id balanceAfter } }`;
 
 const FLOWERS = ["Розы", "Букет из роз", "Роза кустовая", "Тюльпаны", "Пионы", "Хризантемы", "Эустома", "Гортензия", "Лилии", "Герберы", "Альстромерии", "Ирисы"];
 const STYLES = ["«Нежность»", "«Утро»", "«Весна»", "в коробке", "в корзине", "микс", "премиум", "классика"];
+
+/** CPU seconds the stack process has used (user + system), from /proc; null where there is none. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a load and adds the stack's CPU milliseconds per request: a figure other processes' load barely moves. */
+async function measured(pid: number, run: () => ReturnType<typeof load>, seconds: number) {
+  const before = cpuSeconds(pid);
+  const result = await run();
+  const after = cpuSeconds(pid);
+  const requests = result.rps * seconds;
+  const cpuMs = before === null || after === null || requests === 0 ? null : ((after - before) * 1000) / requests;
+  return { ...result, cpu: cpuMs === null ? "cpu n/a" : `stack CPU ${cpuMs.toFixed(2)} ms/req (≈ ${Math.round(1000 / cpuMs)} req/s per free core)` };
+}
 
 async function seedCatalog(databaseUrl: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -47,6 +70,8 @@ async function seedCatalog(databaseUrl: string): Promise<number[]> {
 }
 
 async function removeCatalog(databaseUrl: string): Promise<{ operations: number; quantity: number }> {
+  // let requests autocannon left in flight commit first
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -79,19 +104,26 @@ export const scenario: BenchScenario = {
       if (!checked.data) throw new Error(`search failed: ${JSON.stringify(checked.errors)}`);
       const matches = checked.data.products.totalCount;
 
-      await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 2, headers, body: graphqlBody(SEARCH_QUERY) });
-      const search1 = await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
+      await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 4, headers, body: graphqlBody(SEARCH_QUERY) });
+      const search1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) }), 8);
       const search10 = await load({ url: stack.graphqlUrl, connections: 10, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
+      const page1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_PAGE_QUERY) }), 8);
+      const plain1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(PLAIN_QUERY) }), 8);
 
       let next = 0;
       const spread = itemIds.map((id) => ({ method: "POST" as const, path: "/graphql", headers, body: graphqlBody(RECEIVE, { id: String(id) }) }));
       const warmup = await load({ url: stack.graphqlUrl, connections: 4, durationSeconds: 2, requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }] });
-      const ops = await load({
-        url: stack.graphqlUrl,
-        connections: 20,
-        durationSeconds: 10,
-        requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }],
-      });
+      const ops = await measured(
+        stack.pid,
+        () =>
+          load({
+            url: stack.graphqlUrl,
+            connections: 20,
+            durationSeconds: 10,
+            requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }],
+          }),
+        10,
+      );
       const hot = await load({ url: stack.graphqlUrl, connections: 20, durationSeconds: 8, headers, body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }) });
       const totals = await removeCatalog(databaseUrl);
       return [
@@ -102,9 +134,25 @@ export const scenario: BenchScenario = {
           rps: search1.rps,
           target: "p50 ≤ 15 ms",
           met: search1.p50 <= 15 && search1.errors + search1.non2xx === 0,
-          notes: `${matches} matches; errors ${search1.errors + search1.non2xx}`,
+          notes: `${matches} matches; errors ${search1.errors + search1.non2xx}; ${search1.cpu}`,
         },
         { scenario: `products(search: "роза"), router, 10 conn`, p50: search10.p50, p99: search10.p99, rps: search10.rps, notes: `errors ${search10.errors + search10.non2xx}` },
+        {
+          scenario: `products(search: "роза", first: 20) without totalCount, 1 conn`,
+          p50: page1.p50,
+          p99: page1.p99,
+          rps: page1.rps,
+          target: "p50 ≤ 15 ms",
+          met: page1.p50 <= 15 && page1.errors + page1.non2xx === 0,
+          notes: `errors ${page1.errors + page1.non2xx}; ${page1.cpu}`,
+        },
+        {
+          scenario: `products(first: 20) with totalCount, no search (reference), 1 conn`,
+          p50: plain1.p50,
+          p99: plain1.p99,
+          rps: plain1.rps,
+          notes: `search / plain p50 ratio ${(search1.p50 / Math.max(plain1.p50, 0.001)).toFixed(2)}; ${plain1.cpu}`,
+        },
         {
           scenario: `receiveStock, router, 20 conn over ${ITEMS} items`,
           p50: ops.p50,
@@ -112,7 +160,7 @@ export const scenario: BenchScenario = {
           rps: ops.rps,
           target: "≥ 800 ops/s",
           met: ops.rps >= 800 && ops.errors + ops.non2xx === 0,
-          notes: `errors ${ops.errors + ops.non2xx}`,
+          notes: `errors ${ops.errors + ops.non2xx}; ${ops.cpu}`,
         },
         {
           scenario: `receiveStock, router, 20 conn on one item`,

@@ -295,6 +295,16 @@ describe("products: Russian search, filters, sorting", () => {
     expect(names.some((n) => n.startsWith("Тюльпаны"))).toBe(false);
   });
 
+  it("counts matches whether totalCount is asked directly or through a fragment", async () => {
+    const direct = await t.graphql(`{ products(search: "Поиск", first: 2) { totalCount edges { node { id } } } }`);
+    expect(direct.data.products.totalCount).toBe(6);
+    const viaFragment = await t.graphql(`{ products(search: "Поиск", first: 2) { ...Count } } fragment Count on ProductConnection { ... on ProductConnection { totalCount } }`);
+    expect(viaFragment.data.products.totalCount).toBe(6);
+    const pageOnly = await t.graphql(`{ products(search: "Поиск", first: 2) { pageInfo { hasNextPage } edges { node { id } } } }`);
+    expect(pageOnly.data.products).toMatchObject({ pageInfo: { hasNextPage: true } });
+    expect(pageOnly.data.products.edges).toHaveLength(2);
+  });
+
   it("refuses a search longer than 200 characters", async () => {
     const result = await t.graphql(`query($s: String) { products(search: $s) { totalCount } }`, { s: "роза ".repeat(50) + "x".repeat(20) });
     expect(codeOf(result)).toBe("BAD_USER_INPUT");

@@ -97,8 +97,12 @@ function filterConditions(shopId: number, filter: ProductFilter): Conditions {
   return conditions;
 }
 
-/** A page of the shop's products that are not archived, keyset-paginated in the chosen order. */
-export async function listProducts(sql: SqlReader, shopId: number, filter: ProductFilter) {
+/**
+ * A page of the shop's products that are not archived, keyset-paginated in the chosen order.
+ * The count of all matches is the costly part of a search; it runs only when the client asks
+ * for `totalCount` (a search-as-you-type box does not), in the same read transaction.
+ */
+export async function listProducts(sql: SqlReader, shopId: number, filter: ProductFilter, withCount: boolean) {
   const size = pageSize(filter.first);
   const sort = SORTS[filter.sort ?? "NEWEST"];
   const cursor = decodeCursor(filter.after, 2);
@@ -118,6 +122,10 @@ export async function listProducts(sql: SqlReader, shopId: number, filter: Produ
     `select ${PRODUCT_COLUMNS} from product where ${page.where} order by ${sort.column} ${direction}, id ${direction} limit ${size + 1}`,
     page.values,
   );
-  const [count] = await sql<{ count: number }>(`select count(*)::int as count from product where ${where.where}`, where.values);
-  return toConnection(rows, size, count.count, (row) => [sort.key(row), row.id]);
+  let totalCount = 0;
+  if (withCount) {
+    const [row] = await sql<{ count: number }>(`select count(*)::int as count from product where ${where.where}`, where.values);
+    totalCount = row.count;
+  }
+  return toConnection(rows, size, totalCount, (row) => [sort.key(row), row.id]);
 }

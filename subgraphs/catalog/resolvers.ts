@@ -2,7 +2,7 @@ import type { Resolvers } from "./__generated__/resolvers-types";
 import type { CatalogContext } from "./context";
 import type { Tx } from "../../core/db";
 import { inTenant, requireViewer } from "../../core/context";
-import { parseId } from "../../core/pagination";
+import { parseId, selectsField } from "../../core/pagination";
 import { formatTenge } from "../../core/money";
 import { notFound, unauthenticated } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
@@ -28,9 +28,9 @@ export const resolvers: Resolvers = {
       if (!shop) throw notFound("Shop", requireViewer(context).shopId);
       return shop;
     },
-    products: (_parent, args, context) => {
+    products: (_parent, args, context, info) => {
       const { shopId } = requireViewer(context);
-      return context.db.read(shopId, (sql) => listProducts(sql, shopId, args));
+      return context.db.read(shopId, (sql) => listProducts(sql, shopId, args, selectsField(info, "totalCount")));
     },
     product: (_parent, args, context) => context.loaders.productById.load(parseId(args.id)),
   },

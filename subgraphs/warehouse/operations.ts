@@ -1,5 +1,5 @@
-import type { Tx } from "../../core/db";
-import { Prisma, type WarehouseOperation, type WarehouseOperationType } from "../../prisma/generated/client";
+import type { SqlReader, Tx } from "../../core/db";
+import type { Prisma, WarehouseOperation, WarehouseOperationType } from "../../prisma/generated/client";
 import { conflict, notFound, badUserInput } from "../../core/errors";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 
@@ -9,9 +9,6 @@ import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
  * concurrent operations queue on the item's row lock and none is lost, and the row lock is
  * held for a single round trip.
  */
-
-export const OPERATION_COLUMNS = Prisma.sql`id, shop_id as "shopId", item_id as "itemId", type, delta, balance_after as "balanceAfter",
-  cost_per_unit as "costPerUnit", reason, note, order_id as "orderId", created_by as "createdBy", created_at as "createdAt"`;
 
 export interface Movement {
   itemId: number;
@@ -34,54 +31,70 @@ export function insufficientStock(item: { id: number; name: string; unit: string
   );
 }
 
-/** Applies a signed change to an item and writes its operation; refuses to go below zero. */
-export async function applyMovement(tx: Tx, shopId: number, movement: Movement): Promise<WarehouseOperation> {
-  const cost = movement.costPerUnit ?? null;
-  const rows = await tx.$queryRaw<WarehouseOperation[]>`
-    with changed as (
-      update warehouse_item set
-        quantity = quantity + ${movement.delta}::int,
-        cost_per_unit = case
-          when ${cost}::int is null then cost_per_unit
-          when quantity + ${movement.delta}::int > 0
-            then round((quantity::numeric * cost_per_unit + ${movement.delta}::numeric * ${cost}::int) / (quantity + ${movement.delta}::int))::int
-          else ${cost}::int end,
-        updated_at = now()
-      where id = ${movement.itemId} and shop_id = ${shopId} and quantity + ${movement.delta}::int >= 0
-      returning id, quantity, cost_per_unit
-    )
-    insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, cost_per_unit, reason, note, order_id, created_by)
-    select ${shopId}, id, ${movement.type}::"WarehouseOperationType", ${movement.delta}::int, quantity,
-           case when ${movement.type} = 'RECEIVE' then coalesce(${cost}::int, cost_per_unit) end,
-           ${movement.reason ?? null}, ${movement.note ?? null}, ${movement.orderId ?? null}::int, ${movement.createdBy}
-    from changed
-    returning ${OPERATION_COLUMNS}`;
+/**
+ * Applies a signed change to an item and writes its operation; refuses to go below zero.
+ * Runs on the raw write path (`db.write`): it is plain SQL, and the hottest write there is.
+ */
+export async function applyMovement(sql: SqlReader, shopId: number, movement: Movement): Promise<WarehouseOperation> {
+  const rows = await sql<WarehouseOperation>(
+    `with changed as (
+       update warehouse_item set
+         quantity = quantity + $3::int,
+         cost_per_unit = case
+           when $4::int is null then cost_per_unit
+           when quantity + $3::int > 0 then round((quantity::numeric * cost_per_unit + $3::numeric * $4::int) / (quantity + $3::int))::int
+           else $4::int end,
+         updated_at = now()
+       where id = $2 and shop_id = $1 and quantity + $3::int >= 0
+       returning id, quantity, cost_per_unit
+     )
+     insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, cost_per_unit, reason, note, order_id, created_by)
+     select $1, id, $5::"WarehouseOperationType", $3::int, quantity,
+            case when $5 = 'RECEIVE' then coalesce($4::int, cost_per_unit) end,
+            $6, $7, $8::int, $9
+     from changed
+     returning *`,
+    [shopId, movement.itemId, movement.delta, movement.costPerUnit ?? null, movement.type, movement.reason ?? null, movement.note ?? null, movement.orderId ?? null, movement.createdBy],
+  );
   if (rows.length) return rows[0];
-  const item = await tx.warehouseItem.findFirst({ where: { id: movement.itemId, shopId } });
+  const [item] = await sql<{ id: number; name: string; unit: string; quantity: number }>(
+    `select id, name, unit::text, quantity from warehouse_item where id = $1 and shop_id = $2`,
+    [movement.itemId, shopId],
+  );
   if (!item) throw notFound("Warehouse item", movement.itemId);
   throw insufficientStock(item, -movement.delta);
 }
 
 /** An inventory count: sets the quantity and records the difference (possibly 0). */
 export async function applyCount(
-  tx: Tx,
+  sql: SqlReader,
   shopId: number,
   count: { itemId: number; countedQuantity: number; note?: string | null; createdBy: string },
 ): Promise<WarehouseOperation> {
-  const rows = await tx.$queryRaw<WarehouseOperation[]>`
-    with before as (
-      select id, quantity from warehouse_item where id = ${count.itemId} and shop_id = ${shopId} for update
-    ), changed as (
-      update warehouse_item w set quantity = ${count.countedQuantity}::int, updated_at = now()
-      from before where w.id = before.id
-      returning w.id, w.quantity, before.quantity as previous
-    )
-    insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, note, created_by)
-    select ${shopId}, id, 'ADJUST', quantity - previous, quantity, 'INVENTORY_COUNT', ${count.note ?? null}, ${count.createdBy}
-    from changed
-    returning ${OPERATION_COLUMNS}`;
+  const rows = await sql<WarehouseOperation>(
+    `with before as (
+       select id, quantity from warehouse_item where id = $2 and shop_id = $1 for update
+     ), changed as (
+       update warehouse_item w set quantity = $3::int, updated_at = now()
+       from before where w.id = before.id
+       returning w.id, w.quantity, before.quantity as previous
+     )
+     insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, note, created_by)
+     select $1, id, 'ADJUST', quantity - previous, quantity, 'INVENTORY_COUNT', $4, $5
+     from changed
+     returning *`,
+    [shopId, count.itemId, count.countedQuantity, count.note ?? null, count.createdBy],
+  );
   if (!rows.length) throw notFound("Warehouse item", count.itemId);
   return rows[0];
+}
+
+/** Checks that an order named by a hand movement is one of the shop's. */
+export async function checkOrder(sql: SqlReader, shopId: number, orderId: number | null): Promise<number | null> {
+  if (orderId === null) return null;
+  const rows = await sql(`select 1 from "order" where id = $1 and shop_id = $2`, [orderId, shopId]);
+  if (!rows.length) throw notFound("Order", orderId);
+  return orderId;
 }
 
 export interface OperationFilter {

@@ -1,13 +1,13 @@
 import type { Resolvers } from "./__generated__/resolvers-types";
 import type { WarehouseContext } from "./context";
-import type { Tx } from "../../core/db";
+import type { SqlReader, Tx } from "../../core/db";
 import type { Viewer } from "../../core/auth";
 import { inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
 import { badUserInput, notFound } from "../../core/errors";
 import { can, requirePermission, type Permission } from "../../core/permissions";
 import { integerInRange, optionalText } from "../../core/validation";
-import { applyCount, applyMovement, listOperations } from "./operations";
+import { applyCount, applyMovement, checkOrder, listOperations } from "./operations";
 import { createItem, listItems, lowStockItems, updateItem } from "./stock";
 import { setComposition } from "./recipes";
 import { linesOf, listConsumptions } from "./consumption";
@@ -23,13 +23,15 @@ function visibleCost(context: WarehouseContext, cost: number | null): number | n
   return context.viewer && can(context.viewer.role, "warehouse.cost") ? cost : null;
 }
 
-/** Hand movements may name an order; it must be one of the shop's. */
-async function checkOrder(tx: Tx, shopId: number, orderId: string | number | null | undefined): Promise<number | null> {
-  if (orderId === null || orderId === undefined) return null;
-  const id = parseId(orderId, "orderId");
-  const order = await tx.order.findFirst({ where: { id, shopId }, select: { id: true } });
-  if (!order) throw notFound("Order", id);
-  return id;
+/** Runs a stock movement on the raw write path, in the caller's shop, after checking the role. */
+function move<T>(context: WarehouseContext, work: (sql: SqlReader, viewer: Viewer) => Promise<T>): Promise<T> {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "warehouse.write");
+  return context.db.write(viewer.shopId, (sql) => work(sql, viewer));
+}
+
+function optionalId(id: string | number | null | undefined, field: string): number | null {
+  return id === null || id === undefined ? null : parseId(id, field);
 }
 
 export const resolvers: Resolvers = {
@@ -58,8 +60,8 @@ export const resolvers: Resolvers = {
       change(context, "warehouse.items", (tx, viewer) => updateItem(tx, viewer.shopId, parseId(id), input)),
     receiveStock: (_parent, { input }, context) => {
       if (input.costPerUnit !== null && input.costPerUnit !== undefined) requirePermission(requireViewer(context), "warehouse.cost");
-      return change(context, "warehouse.write", (tx, viewer) =>
-        applyMovement(tx, viewer.shopId, {
+      return move(context, (sql, viewer) =>
+        applyMovement(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           type: "RECEIVE",
           delta: integerInRange(input.quantity, "quantity", 1, 1_000_000),
@@ -70,10 +72,10 @@ export const resolvers: Resolvers = {
       );
     },
     writeOffStock: (_parent, { input }, context) =>
-      change(context, "warehouse.write", (tx, viewer) => {
+      move(context, (sql, viewer) => {
         const note = optionalText(input.note, "note", 1000);
         if (input.reason === "OTHER" && !note) throw badUserInput("note is required when the reason is OTHER", "note");
-        return applyMovement(tx, viewer.shopId, {
+        return applyMovement(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           type: "WRITE_OFF",
           delta: -integerInRange(input.quantity, "quantity", 1, 1_000_000),
@@ -83,8 +85,8 @@ export const resolvers: Resolvers = {
         });
       }),
     adjustStock: (_parent, { input }, context) =>
-      change(context, "warehouse.write", (tx, viewer) =>
-        applyCount(tx, viewer.shopId, {
+      move(context, (sql, viewer) =>
+        applyCount(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           countedQuantity: integerInRange(input.countedQuantity, "countedQuantity", 0, 100_000_000),
           note: optionalText(input.note, "note", 1000),
@@ -92,23 +94,23 @@ export const resolvers: Resolvers = {
         }),
       ),
     consumeStock: (_parent, { input }, context) =>
-      change(context, "warehouse.write", async (tx, viewer) =>
-        applyMovement(tx, viewer.shopId, {
+      move(context, async (sql, viewer) =>
+        applyMovement(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           type: "CONSUME",
           delta: -integerInRange(input.quantity, "quantity", 1, 1_000_000),
-          orderId: await checkOrder(tx, viewer.shopId, input.orderId),
+          orderId: await checkOrder(sql, viewer.shopId, optionalId(input.orderId, "orderId")),
           note: optionalText(input.note, "note", 1000),
           createdBy: viewer.userId,
         }),
       ),
     returnStock: (_parent, { input }, context) =>
-      change(context, "warehouse.write", async (tx, viewer) =>
-        applyMovement(tx, viewer.shopId, {
+      move(context, async (sql, viewer) =>
+        applyMovement(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           type: "RETURN",
           delta: integerInRange(input.quantity, "quantity", 1, 1_000_000),
-          orderId: await checkOrder(tx, viewer.shopId, input.orderId),
+          orderId: await checkOrder(sql, viewer.shopId, optionalId(input.orderId, "orderId")),
           note: optionalText(input.note, "note", 1000),
           createdBy: viewer.userId,
         }),
