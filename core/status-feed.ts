@@ -1,9 +1,10 @@
-import type { Tx } from "./db";
+import type { SqlReader } from "./db";
 import type { OrderStatus } from "../prisma/generated/client";
 
 /**
- * The shop's order status changes (history rows of kind STATUS) in commit-safe order: the live order board (router) and
- * the `orderStatusChanges` page (orders subgraph) both read history through here.
+ * The shop's order status changes (history rows of kind STATUS) in commit-safe order: the live
+ * order board (router) and the `orderStatusChanges` page (orders subgraph) both read history
+ * through here, on a read-only tenant transaction (`db.read(shopId, sql => …)`).
  *
  * History ids come from a sequence taken before commit, so a smaller id can commit after a
  * larger one. Ordering by id alone would let such a row slip behind a cursor. Instead every
@@ -64,13 +65,13 @@ export interface FeedPage {
  * for a subscriber catching up to where the live stream stands.
  */
 export async function readFeed(
-  tx: Tx,
+  sql: SqlReader,
   shopId: number,
   after: FeedPosition,
   limit: number,
   until?: FeedPosition,
 ): Promise<FeedPage> {
-  const rows = await tx.$queryRawUnsafe<(StatusChangeRow & { stable: boolean })[]>(
+  const rows = await sql<StatusChangeRow & { stable: boolean }>(
     `select ${COLUMNS}, h.xact_id < pg_snapshot_xmin(pg_current_snapshot()) as stable
        from order_history h
       where h.shop_id = $1 and h.kind = 'STATUS'
@@ -78,11 +79,7 @@ export async function readFeed(
         ${until ? "and (h.xact_id, h.id) <= ($5::text::xid8, $6::bigint)" : ""}
       order by h.xact_id, h.id
       limit $4`,
-    shopId,
-    after.xactId,
-    after.id,
-    limit + 1,
-    ...(until ? [until.xactId, until.id] : []),
+    [shopId, after.xactId, String(after.id), limit + 1, ...(until ? [until.xactId, String(until.id)] : [])],
   );
   const stable: StatusChangeRow[] = [];
   let pending = false;
@@ -103,48 +100,44 @@ export async function readFeed(
  * row. Any history entry (a note or photo too) names a position: the feed itself carries only
  * status changes.
  */
-export async function findPosition(tx: Tx, shopId: number, historyId: bigint): Promise<FeedPosition | null> {
-  const rows = await tx.$queryRawUnsafe<{ xactId: string; id: bigint }[]>(
+export async function findPosition(sql: SqlReader, shopId: number, historyId: bigint): Promise<FeedPosition | null> {
+  const rows = await sql<{ xactId: string; id: bigint }>(
     `select h.xact_id::text as "xactId", h.id from order_history h where h.shop_id = $1 and h.id = $2::bigint`,
-    shopId,
-    historyId,
+    [shopId, String(historyId)],
   );
   return rows[0] ? { xactId: rows[0].xactId, id: rows[0].id } : null;
 }
 
 /** The position of the shop's last stable row (FEED_START when there is none): "now" for a new subscriber. */
-export async function latestStablePosition(tx: Tx, shopId: number): Promise<FeedPosition> {
-  const rows = await tx.$queryRawUnsafe<{ xactId: string; id: bigint }[]>(
+export async function latestStablePosition(sql: SqlReader, shopId: number): Promise<FeedPosition> {
+  const rows = await sql<{ xactId: string; id: bigint }>(
     `select h.xact_id::text as "xactId", h.id
        from order_history h
       where h.shop_id = $1 and h.kind = 'STATUS' and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())
       order by h.xact_id desc, h.id desc
       limit 1`,
-    shopId,
+    [shopId],
   );
   return rows[0] ? { xactId: rows[0].xactId, id: rows[0].id } : FEED_START;
 }
 
 /** How many stable rows follow `after` (for a page's totalCount). */
-export async function countAfter(tx: Tx, shopId: number, after: FeedPosition): Promise<number> {
-  const rows = await tx.$queryRawUnsafe<{ count: bigint }[]>(
+export async function countAfter(sql: SqlReader, shopId: number, after: FeedPosition): Promise<number> {
+  const rows = await sql<{ count: bigint }>(
     `select count(*) as count from order_history h
       where h.shop_id = $1 and h.kind = 'STATUS' and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
         and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())`,
-    shopId,
-    after.xactId,
-    after.id,
+    [shopId, after.xactId, String(after.id)],
   );
   return Number(rows[0]?.count ?? 0);
 }
 
 /** The rows with these history ids in the shop (any order; missing ids are left out). */
-export function findByIds(tx: Tx, shopId: number, ids: readonly bigint[]): Promise<StatusChangeRow[]> {
+export function findByIds(sql: SqlReader, shopId: number, ids: readonly bigint[]): Promise<StatusChangeRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return tx.$queryRawUnsafe<StatusChangeRow[]>(
+  return sql<StatusChangeRow>(
     `select ${COLUMNS} from order_history h where h.shop_id = $1 and h.kind = 'STATUS' and h.id = any($2::bigint[])`,
-    shopId,
-    ids.map(String),
+    [shopId, ids.map(String)],
   );
 }
 

@@ -26,11 +26,10 @@ afterAll(() => t?.stop());
 const hub = () => t.stack.router.board.hub;
 async function attached(shopId: number, count: number) {
   const deadline = Date.now() + 15_000;
-  while (hub().subscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${hub().subscribersOf(shopId)} of ${count} subscribers attached`);
+  while (hub().liveSubscribersOf(shopId) < count) {
+    if (Date.now() > deadline) throw new Error(`only ${hub().liveSubscribersOf(shopId)} of ${count} subscribers attached`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  await new Promise((r) => setTimeout(r, 300));
 }
 
 async function metric(name: string): Promise<number> {

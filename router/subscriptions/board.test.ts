@@ -40,12 +40,11 @@ async function ordersIn(shopId: number, status: "NEW" | "PAID", count: number): 
 /** Waits until the router has `count` live subscribers of the shop attached (replay done). */
 async function attached(shopId: number, count: number) {
   const deadline = Date.now() + 10_000;
-  while (t.stack.router.board.hub.subscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${t.stack.router.board.hub.subscribersOf(shopId)} subscribers of shop ${shopId}`);
+  while (t.stack.router.board.hub.liveSubscribersOf(shopId) < count) {
+    if (Date.now() > deadline) throw new Error(`only ${t.stack.router.board.hub.liveSubscribersOf(shopId)} subscribers of shop ${shopId}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  // subscribersOf counts members from subscribe(); give the attach task a moment to run
-  await new Promise((r) => setTimeout(r, 150));
+
 }
 
 describe("orderStatusChanged", () => {

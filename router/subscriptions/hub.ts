@@ -15,7 +15,7 @@ import {
   type StatusChangeRow,
 } from "../../core/status-feed";
 import { eventVariables, splitEvents, EVENTS_OPERATION, type BoardOperation, type FormattedError } from "./operation";
-import { Subscriber } from "./subscriber";
+import { Subscriber, type BoardTransport, type SerializedEvent } from "./subscriber";
 
 /** Resolves a batched events query through the gateway with a subscriber's context. */
 export type ResolveEvents = (
@@ -35,6 +35,15 @@ export interface HubMetrics {
 const PAGE = 100;
 const RETRY_MIN_MS = 10;
 const RETRY_MAX_MS = 500;
+
+/** The events a subscriber has not been sent yet (it may have replayed past the live stream). */
+function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
+  const from = subscriber.position;
+  if (!from) return events;
+  let start = 0;
+  while (start < events.length && comparePositions(events[start].position, from) <= 0) start += 1;
+  return start === 0 ? events : events.slice(start);
+}
 
 /** Subscribers of one shop with one selection (and role): resolved once per event, for all of them. */
 interface Group {
@@ -97,7 +106,7 @@ class ShopChannel {
     if (this.position === null) return;
     for (;;) {
       const from = this.position;
-      const page = await this.hub.db.withTenant(this.shopId, (tx) => readFeed(tx, this.shopId, from, PAGE));
+      const page = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
       if (page.rows.length) {
         await this.dispatch(page.rows);
         this.position = positionOf(page.rows[page.rows.length - 1]);
@@ -113,17 +122,10 @@ class ShopChannel {
   private async dispatch(rows: StatusChangeRow[]): Promise<void> {
     const groups = [...this.groups.values()];
     const resolved = await Promise.all(groups.map((group) => this.hub.resolve(group.operation, group.viewer, rows)));
-    for (let i = 0; i < rows.length; i += 1) {
-      const position = positionOf(rows[i]);
-      this.hub.metrics?.eventDispatched();
-      groups.forEach((group, g) => {
-        for (const subscriber of group.subscribers) {
-          if (subscriber.position && comparePositions(position, subscriber.position) <= 0) continue;
-          subscriber.push(resolved[g][i], { historyId: rows[i].id.toString(), at: rows[i].createdAt });
-          subscriber.position = position;
-        }
-      });
-    }
+    for (let i = 0; i < rows.length; i += 1) this.hub.metrics?.eventDispatched();
+    groups.forEach((group, g) => {
+      for (const subscriber of group.subscribers) subscriber.deliver(newFor(subscriber, resolved[g]));
+    });
   }
 
   attach(subscriber: Subscriber): void {
@@ -186,6 +188,20 @@ export class BoardHub {
     return count;
   }
 
+  /** subscribers attached to their shop's live stream (the rest are still replaying or starting) */
+  get liveCount(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) for (const group of channel.groups.values()) count += group.subscribers.size;
+    return count;
+  }
+
+  /** subscribers of the shop attached to its live stream */
+  liveSubscribersOf(shopId: number): number {
+    let count = 0;
+    for (const group of this.channels.get(shopId)?.groups.values() ?? []) count += group.subscribers.size;
+    return count;
+  }
+
   subscribersOf(shopId: number): number {
     return this.channels.get(shopId)?.members.size ?? 0;
   }
@@ -204,7 +220,7 @@ export class BoardHub {
    * A new subscription: replays behind `after` when given, then attaches to the shop's live
    * stream. Throws RATE_LIMITED when the shop has too many subscribers on this router.
    */
-  subscribe(viewer: Viewer, operation: BoardOperation): Subscriber {
+  subscribe(viewer: Viewer, operation: BoardOperation, subscriptionId: string, transport: BoardTransport): Subscriber {
     if (this.subscribersOf(viewer.shopId) >= this.config.maxSubscribersPerShop) {
       throw new GraphQLError(`This shop already has ${this.config.maxSubscribersPerShop} live subscriptions on this server; close some first`, {
         extensions: { code: ErrorCode.RATE_LIMITED },
@@ -215,7 +231,7 @@ export class BoardHub {
       channel = new ShopChannel(viewer.shopId, this);
       this.channels.set(viewer.shopId, channel);
     }
-    const subscriber = new Subscriber(viewer, operation, crypto.randomUUID(), this.config.maxQueuedEvents, {
+    const subscriber = new Subscriber(viewer, operation, subscriptionId, transport, this.config.maxQueuedEvents, {
       onClose: (s) => this.remove(s),
       onDelivered: (at) => this.metrics?.delivered(at),
       onDropped: () => this.metrics?.dropped(),
@@ -237,10 +253,10 @@ export class BoardHub {
     const { shopId } = channel;
     const { after } = subscriber.operation;
     if (after !== null) {
-      const position = await this.db.withTenant(shopId, (tx) => findPosition(tx, shopId, after));
+      const position = await this.db.read(shopId, (sql) => findPosition(sql, shopId, after));
       if (!position) {
         // another shop's id answers exactly like an unknown one
-        subscriber.push({
+        subscriber.notify({
           data: null,
           errors: [
             new GraphQLError(`after: history entry ${after} is not in this shop's history; nothing was replayed, continuing live`, {
@@ -254,16 +270,19 @@ export class BoardHub {
         for (;;) {
           await subscriber.waitForRoom();
           if (subscriber.isClosed) return;
-          const page = await this.db.withTenant(shopId, (tx) => readFeed(tx, shopId, subscriber.position!, PAGE));
+          const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE));
           await this.deliverTo(subscriber, page.rows);
           if (!page.more) break;
         }
       }
     }
+    let opened = false;
     await channel.run(async () => {
       if (subscriber.isClosed) return;
       if (channel.position === null) {
-        channel.position = subscriber.position ?? (await this.db.withTenant(shopId, (tx) => latestStablePosition(tx, shopId)));
+        // NOTIFYs are ignored while a shop has no live stream: the first pump reads from here
+        channel.position = subscriber.position ?? (await this.db.read(shopId, (sql) => latestStablePosition(sql, shopId)));
+        opened = true;
       }
       if (subscriber.position === null) {
         subscriber.position = channel.position;
@@ -271,31 +290,35 @@ export class BoardHub {
         // the seam: catch up to exactly where the live stream stands, then join it
         while (comparePositions(subscriber.position, channel.position) < 0) {
           const until = channel.position;
-          const page = await this.db.withTenant(shopId, (tx) => readFeed(tx, shopId, subscriber.position!, PAGE, until));
+          const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
           if (!page.rows.length) break;
           await this.deliverTo(subscriber, page.rows);
         }
       }
       if (!subscriber.isClosed) channel.attach(subscriber);
     });
-    channel.schedulePump();
+    if (opened) channel.schedulePump();
   }
 
   private async deliverTo(subscriber: Subscriber, rows: StatusChangeRow[]): Promise<void> {
     if (!rows.length || subscriber.isClosed) return;
-    const results = await this.resolve(subscriber.operation, subscriber.viewer, rows);
-    rows.forEach((row, i) => {
-      subscriber.push(results[i], { historyId: row.id.toString(), at: row.createdAt });
-      subscriber.position = positionOf(row);
-    });
+    subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, rows)));
   }
 
-  /** One events query through the gateway for a batch of rows, split into one result per row. */
-  async resolve(operation: BoardOperation, viewer: Viewer, rows: StatusChangeRow[]) {
+  /**
+   * One events query through the gateway for a batch of rows, split into one result per row,
+   * each serialized once for all the subscribers that share the selection.
+   */
+  async resolve(operation: BoardOperation, viewer: Viewer, rows: StatusChangeRow[]): Promise<SerializedEvent[]> {
     const ids = rows.map((row) => row.id.toString());
     this.metrics?.resolution();
     const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), { viewer, requestId: crypto.randomUUID() });
-    return splitEvents(operation, rows.length, result.data, result.errors);
+    return splitEvents(operation, rows.length, result.data, result.errors).map((event, i) => ({
+      json: JSON.stringify(event),
+      historyId: ids[i],
+      position: positionOf(rows[i]),
+      at: rows[i].createdAt,
+    }));
   }
 
   private remove(subscriber: Subscriber): void {

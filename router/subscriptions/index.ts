@@ -19,7 +19,7 @@ import type { Metrics } from "../metrics";
 import { BoardHub, type ResolveEvents } from "./hub";
 import { StatusChangeListener } from "./listener";
 import { boardOperation, type BoardOperation } from "./operation";
-import { Subscriber } from "./subscriber";
+import { Subscriber, type BoardTransport } from "./subscriber";
 
 /** graphql-ws has no 4401 constant of its own use; Unauthorized (4401) is the protocol's code for a refused token */
 export const CLOSE_UNAUTHORIZED = CloseCode.Unauthorized;
@@ -34,7 +34,26 @@ type ConnectionExtra = {
 type Ctx = WsContext<Record<string, unknown>, { socket: WebSocket; request: http.IncomingMessage } & ConnectionExtra>;
 
 interface BoardArgs extends ExecutionArgs {
-  contextValue: { viewer: Viewer; board: BoardOperation | null; payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null } };
+  contextValue: {
+    viewer: Viewer;
+    board: BoardOperation | null;
+    subscriptionId: string;
+    transport: BoardTransport;
+    payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+  };
+}
+
+/** The graphql-ws socket as a board transport. `_socket` is ws's net.Socket, corked around a batch. */
+function socketTransport(socket: WebSocket): BoardTransport {
+  const raw = () => (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  return {
+    send(data, done) {
+      if (socket.readyState !== socket.OPEN) return done();
+      socket.send(data, done);
+    },
+    cork: () => raw()?.cork(),
+    uncork: () => raw()?.uncork(),
+  };
 }
 
 export interface BoardServer {
@@ -59,10 +78,14 @@ function boardMetrics(metrics: Metrics, hub: () => BoardHub | undefined) {
   const registers = [metrics.registry];
   new client.Gauge({
     name: "board_subscribers",
-    help: "Live order board subscriptions on this router",
+    help: "Live order board subscriptions on this router: live (attached to the stream) or starting (replaying)",
+    labelNames: ["state"] as const,
     registers,
     collect() {
-      this.set(hub()?.subscriberCount ?? 0);
+      const total = hub()?.subscriberCount ?? 0;
+      const live = hub()?.liveCount ?? 0;
+      this.set({ state: "live" }, live);
+      this.set({ state: "starting" }, total - live);
     },
   });
   const events = new client.Counter({ name: "board_events_total", help: "History rows dispatched to live boards", registers });
@@ -78,9 +101,9 @@ function boardMetrics(metrics: Metrics, hub: () => BoardHub | undefined) {
   const listener = new client.Gauge({ name: "board_listener_connected", help: "1 while the LISTEN connection is up", registers });
   return {
     eventDispatched: () => events.inc(),
-    delivered: (at: Date | undefined) => {
+    delivered: (at: Date) => {
       deliveries.inc();
-      if (at) lag.observe(Math.max(0, (Date.now() - at.getTime()) / 1000));
+      lag.observe(Math.max(0, (Date.now() - at.getTime()) / 1000));
     },
     dropped: () => dropped.inc(),
     resolution: () => resolutions.inc(),
@@ -148,7 +171,7 @@ export function startBoardServer(deps: {
   const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: 64 * 1024 });
   const server = useServer<Record<string, unknown>, ConnectionExtra>(
     {
-      connectionInitWaitTimeout: 5_000,
+      connectionInitWaitTimeout: 10_000,
       async onConnect(ctx: Ctx) {
         // the contract says `authorization`; Sandbox forwards its headers panel as the payload, in any letter case
         const params = ctx.connectionParams ?? {};
@@ -168,7 +191,7 @@ export function startBoardServer(deps: {
           throw error;
         }
       },
-      async onSubscribe(ctx: Ctx, _id, payload) {
+      async onSubscribe(ctx: Ctx, id, payload) {
         const viewer = ctx.extra.viewer!;
         if (viewer.expiresAt && viewer.expiresAt * 1000 <= Date.now()) {
           return [codedError("The token has expired; reconnect with a fresh token", ErrorCode.UNAUTHENTICATED)];
@@ -214,14 +237,14 @@ export function startBoardServer(deps: {
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: { viewer, board, payload },
+          contextValue: { viewer, board, payload, subscriptionId: id, transport: socketTransport(ctx.extra.socket) },
         };
         return args;
       },
       subscribe(args) {
-        const { viewer, board } = (args as BoardArgs).contextValue;
+        const { viewer, board, subscriptionId, transport } = (args as BoardArgs).contextValue;
         try {
-          return hub.subscribe(viewer, board!);
+          return hub.subscribe(viewer, board!, subscriptionId, transport);
         } catch (error) {
           if (error instanceof GraphQLError) return { errors: [error] };
           throw error;

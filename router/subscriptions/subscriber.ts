@@ -4,122 +4,146 @@ import { ErrorCode } from "../../core/errors";
 import type { FeedPosition } from "../../core/status-feed";
 import type { BoardOperation } from "./operation";
 
-interface Queued {
-  result: ExecutionResult;
-  /** history id, for the resume hint when a slow subscriber is dropped */
-  historyId?: string;
+/**
+ * Where a subscriber's messages go: the graphql-ws socket. `send` calls `done` once the frame
+ * is flushed to the kernel; cork/uncork let a batch of events leave in one write.
+ */
+export interface BoardTransport {
+  send(data: string, done: (error?: Error) => void): void;
+  cork(): void;
+  uncork(): void;
+}
+
+/** One event, serialized once for every subscriber that gets it. */
+export interface SerializedEvent {
+  /** JSON of the ExecutionResult (`{"data":…}` or with `errors`) */
+  json: string;
+  historyId: string;
+  position: FeedPosition;
   /** when the change was written, for the delivery-lag metric */
-  at?: Date;
+  at: Date;
 }
 
 export interface SubscriberHooks {
   /** the subscription ended (client completed, socket closed, expired, dropped) */
   onClose(subscriber: Subscriber): void;
-  onDelivered?(at: Date | undefined): void;
+  onDelivered?(at: Date): void;
   onDropped?(): void;
 }
 
 /**
- * One subscription of one board: a bounded queue the graphql-ws server pulls from. It is an
- * AsyncGenerator so graphql-ws can `return()` it when the client completes or disconnects.
+ * One subscription of one board. Events are written straight to the socket as graphql-ws
+ * `next` messages (serialized once per event and selection, framed per subscription id), so a
+ * burst costs one write per socket rather than a JSON.stringify and a write per message.
+ * graphql-ws still owns the subscription's life: it holds this object as the subscription's
+ * AsyncGenerator, which yields nothing and finishes when the subscription ends, after which
+ * graphql-ws sends `complete`.
+ *
+ * Memory stays bounded: an event whose frame the socket has not flushed yet counts as
+ * queued, and a subscriber with more than `maxQueued` of them (its client does not read) is
+ * dropped with a RATE_LIMITED error naming the last historyId it was sent.
  */
 export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, unknown> {
-  /** the feed position of the last event queued for this subscriber; null until it has one */
+  /** the feed position of the last event sent to this subscriber; null until it has one */
   position: FeedPosition | null = null;
-  private readonly queue: Queued[] = [];
-  private pull: ((value: IteratorResult<ExecutionResult, undefined>) => void) | null = null;
+  private readonly prefix: string;
+  private unflushed = 0;
   private roomWaiters: (() => void)[] = [];
-  private ending = false;
+  private ended = false;
   private closed = false;
-  private lastDeliveredHistoryId: string | null = null;
+  private waitingForEnd: ((value: IteratorResult<ExecutionResult, undefined>) => void) | null = null;
+  private lastHistoryId: string | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly viewer: Viewer,
     readonly operation: BoardOperation,
-    readonly requestId: string,
+    subscriptionId: string,
+    private readonly transport: BoardTransport,
     private readonly maxQueued: number,
     private readonly hooks: SubscriberHooks,
   ) {
+    this.prefix = `{"id":${JSON.stringify(subscriptionId)},"type":"next","payload":`;
     if (viewer.expiresAt) {
       // setTimeout overflows past ~24.8 days; tokens live hours, clamp anyway
       const ms = Math.min(Math.max(0, viewer.expiresAt * 1000 - Date.now()), 2_000_000_000);
-      this.expiryTimer = setTimeout(() => this.end(new GraphQLError("The token has expired; reconnect with a fresh token", {
-        extensions: { code: ErrorCode.UNAUTHENTICATED, ...this.resumeHint() },
-      })), ms);
+      this.expiryTimer = setTimeout(
+        () =>
+          this.end(
+            new GraphQLError("The token has expired; reconnect with a fresh token", {
+              extensions: { code: ErrorCode.UNAUTHENTICATED, ...this.resumeHint() },
+            }),
+          ),
+        ms,
+      );
       this.expiryTimer.unref();
     }
   }
 
   get isClosed(): boolean {
-    return this.closed || this.ending;
+    return this.ended || this.closed;
   }
 
+  /** events sent but not yet flushed to the socket */
   get queued(): number {
-    return this.queue.length;
+    return this.unflushed;
   }
 
-  /** Queues an event. A subscriber that falls `maxQueued` events behind is dropped, not buffered. */
-  push(result: ExecutionResult, event?: { historyId: string; at: Date }): void {
+  /** Sends events in order, in one socket write. */
+  deliver(events: readonly SerializedEvent[]): void {
+    if (this.isClosed || events.length === 0) return;
+    this.transport.cork();
+    try {
+      for (const event of events) {
+        if (this.isClosed) break;
+        this.write(this.prefix + event.json + "}");
+        this.position = event.position;
+        this.lastHistoryId = event.historyId;
+        this.hooks.onDelivered?.(event.at);
+        if (this.unflushed > this.maxQueued) {
+          this.hooks.onDropped?.();
+          this.end(
+            new GraphQLError(`This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`, {
+              extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() },
+            }),
+          );
+        }
+      }
+    } finally {
+      this.transport.uncork();
+    }
+  }
+
+  /** Sends a message that is not an event (a notice with errors), in order with the events. */
+  notify(result: ExecutionResult): void {
     if (this.isClosed) return;
-    if (this.pull) {
-      const pull = this.pull;
-      this.pull = null;
-      this.delivered({ result, ...event });
-      pull({ value: result, done: false });
-      return;
-    }
-    if (this.queue.length >= this.maxQueued) {
-      this.queue.length = 0;
-      this.hooks.onDropped?.();
-      this.end(
-        new GraphQLError(`This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`, {
-          extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() },
-        }),
-      );
-      return;
-    }
-    this.queue.push({ result, ...event });
+    this.write(this.prefix + JSON.stringify(result) + "}");
   }
 
-  /** Resolves once the queue has room for a page of replay, so a replay never outruns a slow reader. */
+  private write(data: string): void {
+    this.unflushed += 1;
+    this.transport.send(data, () => {
+      this.unflushed -= 1;
+      if (this.unflushed < this.maxQueued / 2) this.releaseWaiters();
+    });
+  }
+
+  /** Resolves once the socket has drained enough for a page of replay, so a replay never outruns a slow reader. */
   waitForRoom(): Promise<void> {
-    if (this.isClosed || this.queue.length < this.maxQueued / 2) return Promise.resolve();
+    if (this.isClosed || this.unflushed < this.maxQueued / 2) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  /** Ends the subscription after what is queued, with `error` as its last message when given. */
+  /** Ends the subscription, with `error` as its last message when given; graphql-ws then sends `complete`. */
   end(error?: GraphQLError): void {
     if (this.isClosed) return;
-    if (error) this.queue.push({ result: { errors: [error] } });
-    this.ending = true;
-    this.clearTimer();
-    this.releaseWaiters();
-    if (this.pull) this.drain();
+    if (error) this.notify({ errors: [error] });
+    this.ended = true;
+    this.finish();
   }
 
   private resumeHint(): Record<string, string> {
-    return this.lastDeliveredHistoryId ? { lastHistoryId: this.lastDeliveredHistoryId } : {};
-  }
-
-  private delivered(item: Queued): void {
-    if (item.historyId) this.lastDeliveredHistoryId = item.historyId;
-    if (item.historyId) this.hooks.onDelivered?.(item.at);
-  }
-
-  private drain(): void {
-    const pull = this.pull;
-    if (!pull) return;
-    const item = this.queue.shift();
-    if (item) {
-      this.pull = null;
-      this.delivered(item);
-      pull({ value: item.result, done: false });
-    } else if (this.ending) {
-      this.pull = null;
-      this.finish();
-      pull({ value: undefined, done: true });
-    }
+    return this.lastHistoryId ? { lastHistoryId: this.lastHistoryId } : {};
   }
 
   private releaseWaiters(): void {
@@ -128,44 +152,30 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, un
     for (const resolve of waiters) resolve();
   }
 
-  private clearTimer(): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.expiryTimer = null;
-  }
-
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clearTimer();
-    this.queue.length = 0;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.releaseWaiters();
+    const waiting = this.waitingForEnd;
+    this.waitingForEnd = null;
+    waiting?.({ value: undefined, done: true });
     this.hooks.onClose(this);
   }
 
+  /** graphql-ws pulls here: nothing is yielded, the promise settles when the subscription ends. */
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    const item = this.queue.shift();
-    if (item) {
-      this.delivered(item);
-      if (this.queue.length < this.maxQueued / 2) this.releaseWaiters();
-      return Promise.resolve({ value: item.result, done: false });
-    }
-    if (this.ending) {
-      this.finish();
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    this.releaseWaiters();
+    if (this.isClosed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
-      this.pull = resolve;
+      this.waitingForEnd = resolve;
     });
   }
 
+  /** graphql-ws calls it when the client completes the subscription or the socket closes. */
   return(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    const pull = this.pull;
-    this.pull = null;
-    this.ending = true;
+    this.ended = true;
     this.finish();
-    pull?.({ value: undefined, done: true });
     return Promise.resolve({ value: undefined, done: true });
   }
 

@@ -20,9 +20,14 @@ export const resolvers: Resolvers = {
       }
       return inTenant(context, (tx, viewer) => findByBitrixId(tx, viewer.shopId, args.bitrixOrderId));
     },
-    orderStatusChanges: (_parent, args, context) => inTenant(context, (tx, viewer) => listStatusChanges(tx, viewer.shopId, args)),
-    orderStatusChangesByIds: (_parent, args, context) =>
-      inTenant(context, (tx, viewer) => statusChangesByIds(tx, viewer.shopId, args.historyIds)),
+    orderStatusChanges: (_parent, args, context) => {
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => listStatusChanges(sql, shopId, args));
+    },
+    orderStatusChangesByIds: (_parent, args, context) => {
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => statusChangesByIds(sql, shopId, args.historyIds));
+    },
     clientProfile: (_parent, args, context) => service.clientProfileByPhone(context, args.phone),
   },
   Mutation: {
