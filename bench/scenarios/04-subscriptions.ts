@@ -93,11 +93,13 @@ function percentile(sorted: number[], p: number): number {
 
 export const scenario: BenchScenario = {
   name: "subscriptions",
-  async run({ stack, databaseUrl, token }) {
+  async run({ stack, databaseUrl, ownerDatabaseUrl, token }) {
+    // writers connect as the application role, behind the tenant wall, like the services do
     const pool = new pg.Pool({ connectionString: databaseUrl, max: SHOPS.length + 1, application_name: "cvety-bench-writer" });
+    const owner = new pg.Pool({ connectionString: ownerDatabaseUrl, max: 1, application_name: "cvety-bench-setup" });
     const clients: Client[] = [];
     try {
-      await createBenchShops(pool);
+      await createBenchShops(owner);
       const rssIdle = rssMb(stack.pid);
 
       // received[shop][historyId] → receipt times of every subscriber of that shop
@@ -238,6 +240,7 @@ export const scenario: BenchScenario = {
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
       await pool.end();
+      await owner.end();
     }
   },
 };
