@@ -36,6 +36,8 @@ export async function startStack(options: {
   const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20, ...options.databaseOptions });
   const started: RunningSubgraph[] = [];
   let stockConsumer: StockConsumer | null = null;
+  // the consumer has a small pool of its own, so background sweeps never queue behind requests
+  let consumerDb: Database | null = null;
   try {
     for (const [name, definition] of Object.entries(SUBGRAPHS)) {
       const port = options.config.subgraphPorts[name as keyof typeof SUBGRAPHS];
@@ -48,7 +50,8 @@ export async function startStack(options: {
     };
     const router = await startRouter({ config, db, logger: options.logger, port: config.port });
     if (config.stockConsumerPollMs > 0) {
-      stockConsumer = new StockConsumer({ db, databaseUrl: options.databaseUrl, logger: options.logger, pollMs: config.stockConsumerPollMs });
+      consumerDb = createDatabase(options.databaseUrl, { max: 2, applicationName: "cvety-stock-consumer", ...options.databaseOptions });
+      stockConsumer = new StockConsumer({ db: consumerDb, databaseUrl: options.databaseUrl, logger: options.logger, pollMs: config.stockConsumerPollMs });
       await stockConsumer.start();
     }
     return {
@@ -59,6 +62,7 @@ export async function startStack(options: {
       stockConsumer,
       async stop() {
         await stockConsumer?.stop();
+        await consumerDb?.close();
         await router.stop();
         await Promise.all(started.map((s) => s.stop()));
         await db.close();
@@ -66,6 +70,7 @@ export async function startStack(options: {
     };
   } catch (error) {
     await stockConsumer?.stop();
+    await consumerDb?.close();
     await Promise.all(started.map((s) => s.stop()));
     await db.close();
     throw error;
