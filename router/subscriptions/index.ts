@@ -274,7 +274,13 @@ export function startBoardServer(deps: {
     async stop() {
       hub.stop();
       await listener.stop();
-      await Promise.resolve(server.dispose()).catch(() => undefined);
+      // dispose sends 1001 to every socket and waits for their close handshakes; a peer that does
+      // not answer would hold shutdown for ws's 30 s close timeout, so cut it short after a second
+      const disposed = Promise.resolve(server.dispose()).catch(() => undefined);
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
+      await Promise.race([disposed, grace]);
+      for (const socket of wss.clients) socket.terminate();
+      await disposed;
     },
   };
 }
