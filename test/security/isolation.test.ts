@@ -1,0 +1,269 @@
+/**
+ * Tenant isolation, generated from the composed supergraph (schema/supergraph.graphql).
+ *
+ * Shop 8 (the attacker, a valid ADMIN token) calls every root query, every mutation and every
+ * entity of every subgraph, with arguments filled from the values shop 17008 (the victim)
+ * really has: ids of each type, Bitrix ids, anything whose name matches an argument. It
+ * fails when
+ *   - an answer holds any of the victim's objects (by type and id),
+ *   - an answer for the victim's values differs from the answer for values that exist
+ *     nowhere (another shop's row must look exactly like a missing one: no existence oracle),
+ *   - any of the victim's rows changed.
+ * Nothing here names a field: a field, mutation or entity added later is probed the same way.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack, type GraphQLResponse } from "../harness";
+import { signViewer } from "../../core/subgraph-signature";
+import { MUTATION_PERMISSIONS, PUBLIC } from "../../core/permissions";
+import { SCHEMA_DIR } from "../../core/subgraph-server";
+import { apiSchema, entitiesBySubgraph, objectsIn, rootOperation, selectionFor, type KnownValues } from "./schema-probe";
+import { databaseFingerprint } from "./db-fingerprint";
+
+const ATTACKER = DEV_SHOP;
+const VICTIM = PROD_SHOP;
+const MISSING_ID = "2147483000";
+const schema = apiSchema();
+const queryFields = Object.keys(schema.getQueryType()!.getFields());
+const mutationFields = Object.keys(schema.getMutationType()?.getFields() ?? {}).filter((name) => MUTATION_PERMISSIONS[name] !== PUBLIC);
+
+/** What one shop's answers showed: object ids by type, scalar values by field name. */
+class Seen {
+  readonly ids = new Map<string, Set<string>>();
+  readonly values = new Map<string, Set<unknown>>();
+
+  record(data: unknown) {
+    for (const { object } of objectsIn(data)) {
+      const type = object.__typename as string;
+      if (typeof object.id === "string" || typeof object.id === "number") {
+        if (!this.ids.has(type)) this.ids.set(type, new Set());
+        this.ids.get(type)!.add(String(object.id));
+      }
+      for (const [key, value] of Object.entries(object)) {
+        if (key === "__typename" || key === "id" || value === null || typeof value === "object") continue;
+        if (!this.values.has(key)) this.values.set(key, new Set());
+        this.values.get(key)!.add(value);
+      }
+    }
+  }
+}
+
+let t: TestStack;
+const victim = new Seen();
+const attacker = new Seen();
+let tokens: { attacker: string; victim: string };
+
+/** The victim's values for an argument, never one the attacker's shop has too. */
+const victimValues: KnownValues = (name, argument, returnType) => {
+  const wanted = name.replace(/Ids$/, "Id");
+  const namedArgType = getNamedType(argument.type);
+  const asArgument = (value: unknown) => (namedArgType.name === "Int" ? Number(value) : namedArgType.name === "ID" ? String(value) : value);
+  const only = (values: Iterable<unknown> | undefined, theirs: Set<unknown> | undefined) =>
+    [...(values ?? [])].find((value) => !theirs?.has(value) && !theirs?.has(String(value)));
+  // only identifying arguments get the victim's values: ids and external ids (bitrixOrderId); a
+  // name or a phone may just as well exist in the attacker's own shop
+  if (!["ID", "Int", "String"].includes(namedArgType.name) || !/(^id|Id)$/.test(wanted)) return undefined;
+  if (wanted !== "id" && victim.values.has(wanted)) {
+    const value = only(victim.values.get(wanted), attacker.values.get(wanted));
+    if (value !== undefined && value !== "") return asArgument(value);
+  }
+  let typeName: string | undefined;
+  if (wanted === "id") typeName = returnType?.name;
+  else if (/Id$/.test(wanted)) {
+    const stem = wanted.slice(0, -2).toLowerCase();
+    const types = [...victim.ids.keys()];
+    typeName = types.find((type) => type.toLowerCase() === stem) ?? types.find((type) => type.toLowerCase().endsWith(stem));
+  }
+  if (!typeName || !victim.ids.has(typeName)) return undefined;
+  const id = only(victim.ids.get(typeName), new Set(attacker.ids.get(typeName)));
+  return id === undefined ? undefined : asArgument(id);
+};
+
+/** Values of the same shape that exist in no shop. */
+function missingLike(value: unknown): unknown {
+  if (typeof value === "number") return Number(MISSING_ID);
+  if (typeof value === "string" && /^\d+$/.test(value)) return MISSING_ID;
+  if (typeof value === "string") return value.slice(0, 4) + value.slice(4).replace(/\d/g, "9").replace(/[a-zA-Z]/g, "q");
+  return value;
+}
+const missingValues: KnownValues = (name, argument, returnType) => {
+  const value = victimValues(name, argument, returnType);
+  return value === undefined ? undefined : missingLike(value);
+};
+
+/** Answers compared with the probed values, generated ids and times masked. */
+function normalised(response: GraphQLResponse, probes: unknown[]): string {
+  const mask = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => mask(v));
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
+    if (key && /^(id|.*Id|.*At|cursor|endCursor|token|createdAt|updatedAt|at)$/.test(key) && value !== null) return "<generated>";
+    return value;
+  };
+  let text = JSON.stringify({ data: mask(response.data ?? null), errors: (response.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })) });
+  for (const probe of probes) if (probe !== undefined && probe !== null && String(probe).length > 0) text = text.split(String(probe)).join("<probe>");
+  return text;
+}
+
+/** The victim's values an operation was built with: victimValues records what it hands out. */
+let handedOut: unknown[] = [];
+function recording(known: KnownValues): KnownValues {
+  return (name, argument, returnType) => {
+    const value = known(name, argument, returnType);
+    if (value !== undefined) handedOut.push(value);
+    return value;
+  };
+}
+function probesOfLastBuild(): unknown[] {
+  const values = [...new Set(handedOut)];
+  handedOut = [];
+  return [...values, ...values.map(missingLike)];
+}
+
+function leaks(data: unknown, echoedAt?: string): string[] {
+  const found: string[] = [];
+  for (const { path: at, object } of objectsIn(data)) {
+    // an entity reference answers with the key it was given; that echo is no leak (the comparison with a missing id covers it)
+    if (echoedAt !== undefined && at.join(".") === echoedAt) continue;
+    const id = object.id === undefined || object.id === null ? null : String(object.id);
+    if (id && victim.ids.get(object.__typename as string)?.has(id) && !attacker.ids.get(object.__typename as string)?.has(id)) {
+      found.push(`${at.join(".")}: ${object.__typename} ${id} of shop ${VICTIM}`);
+    }
+  }
+  return found;
+}
+
+const STRUCTURAL = new Set(["GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR"]);
+function structuralErrors(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).filter((e) => STRUCTURAL.has(String(e.extensions?.code))).map((e) => `${e.extensions?.code}: ${e.message}`);
+}
+
+/** Runs a root operation, backing off the selection depth when it is over the router's limits. */
+async function runRoot(kind: "query" | "mutation", field: string, known: KnownValues, token: string, depth = 4): Promise<{ operation: string; response: GraphQLResponse }> {
+  for (let d = depth; d >= 1; d--) {
+    const operation = rootOperation(schema, kind, field, known, { depth: d, fillOptionalIds: true });
+    const response = await t.graphql(operation, {}, { token });
+    if (!(response.errors ?? []).some((e) => e.extensions?.code === "QUERY_LIMIT_EXCEEDED")) return { operation, response };
+  }
+  throw new Error(`${kind} ${field}: no selection fits the router's limits`);
+}
+
+async function collect(seen: Seen, token: string) {
+  // twice: the second round can fill arguments with what the first one found
+  for (let round = 0; round < 2; round++) {
+    for (const field of queryFields) {
+      const known: KnownValues = (name, argument, returnType) => {
+        const wanted = name.replace(/Ids$/, "Id");
+        const type = wanted === "id" ? returnType?.name : [...seen.ids.keys()].find((k) => k.toLowerCase() === wanted.slice(0, -2).toLowerCase());
+        const named = getNamedType(argument.type).name;
+        const value = type && seen.ids.get(type)?.size ? [...seen.ids.get(type)!][0] : seen.values.get(wanted)?.values().next().value;
+        return value === undefined ? undefined : named === "Int" ? Number(value) : named === "ID" ? String(value) : value;
+      };
+      const { response } = await runRoot("query", field, known, token, 5);
+      seen.record(response.data);
+    }
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestStack();
+  const { rows } = await t.ownerQuery("select shop_id, min(id) as id from app_user where role = 'ADMIN' group by shop_id");
+  const userOf = (shop: number) => String(rows.find((r) => r.shop_id === shop).id);
+  tokens = { attacker: t.token(ATTACKER, "ADMIN", { userId: userOf(ATTACKER) }), victim: t.token(VICTIM, "ADMIN", { userId: userOf(VICTIM) }) };
+  await collect(victim, tokens.victim);
+  await collect(attacker, tokens.attacker);
+}, 120_000);
+afterAll(() => t?.stop());
+
+it("knows the victim's objects of every type the API lists (the probes below are not empty)", () => {
+  for (const type of ["Order", "Product", "ProductImage", "WarehouseItem", "Shop", "User"]) {
+    if (schema.getType(type)) expect({ type, victim: victim.ids.get(type)?.size ?? 0 }).toEqual({ type, victim: expect.any(Number) });
+    if (schema.getType(type)) expect(victim.ids.get(type)?.size ?? 0).toBeGreaterThan(0);
+  }
+});
+
+describe("root queries", () => {
+  it.each(queryFields)("%s", async (field) => {
+    handedOut = [];
+    const withVictim = await runRoot("query", field, recording(victimValues), tokens.attacker);
+    const probes = probesOfLastBuild();
+    const withMissing = await runRoot("query", field, missingValues, tokens.attacker);
+    expect(structuralErrors(withVictim.response)).toEqual([]);
+    expect(leaks(withVictim.response.data)).toEqual([]);
+    expect(normalised(withVictim.response, probes)).toEqual(normalised(withMissing.response, probes));
+    // the same operation by the victim itself does reach its data (the probe is not vacuous)
+    if (probes.length) {
+      const own = await runRoot("query", field, victimValues, tokens.victim);
+      expect(structuralErrors(own.response)).toEqual([]);
+      expect(own.response.data?.[field] ?? null).not.toBeNull();
+    }
+  });
+});
+
+describe("mutations", () => {
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    before = await databaseFingerprint((sql, params) => t.ownerQuery(sql, params), VICTIM);
+  });
+
+  it.each(mutationFields)("%s", async (field) => {
+    handedOut = [];
+    const withVictim = await runRoot("mutation", field, recording(victimValues), tokens.attacker, 3);
+    const probes = probesOfLastBuild();
+    expect(structuralErrors(withVictim.response)).toEqual([]);
+    expect(leaks(withVictim.response.data)).toEqual([]);
+    // with none of the victim's values in it, a second run would only measure the first one's effect
+    if (probes.length === 0) return;
+    const withMissing = await runRoot("mutation", field, missingValues, tokens.attacker, 3);
+    expect(structuralErrors(withMissing.response)).toEqual([]);
+    expect(normalised(withVictim.response, probes)).toEqual(normalised(withMissing.response, probes));
+  });
+
+  it("changed none of the victim's rows", async () => {
+    expect(await databaseFingerprint((sql, params) => t.ownerQuery(sql, params), VICTIM)).toEqual(before);
+  });
+});
+
+describe("entities, straight to each subgraph with a signed shop 8 viewer", () => {
+  const subgraphSchemas = new Map<string, GraphQLSchema>();
+  const schemaOf = (name: string) => {
+    if (!subgraphSchemas.has(name)) {
+      subgraphSchemas.set(name, buildSubgraphSchema({ typeDefs: parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), "utf8")) }));
+    }
+    return subgraphSchemas.get(name)!;
+  };
+  const entities = entitiesBySubgraph();
+
+  async function resolve(subgraph: string, typeName: string, id: string) {
+    const type = schemaOf(subgraph).getType(typeName) as GraphQLNamedType;
+    const selection = selectionFor(type, () => undefined, 3);
+    const response = await fetch(t.stack.subgraphs[subgraph as keyof TestStack["stack"]["subgraphs"]].url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signViewer({ userId: "isolation", shopId: ATTACKER, role: "ADMIN" }, "isolation", t.config.subgraphSecret) },
+      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} ${selection} } }`, variables: { r: [{ __typename: typeName, id }] } }),
+    });
+    return { ...((await response.json()) as GraphQLResponse), status: response.status };
+  }
+
+  it("covers every entity type of the supergraph", () => {
+    const types = new Set(entities.map((e) => e.typeName));
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (isObjectType(type) && type.astNode === undefined) continue;
+    }
+    expect(types.size).toBeGreaterThan(0);
+    for (const { typeName } of entities) expect({ typeName, knownVictimIds: (victim.ids.get(typeName)?.size ?? 0) > 0 }).toEqual({ typeName, knownVictimIds: true });
+  });
+
+  it.each(entities.map((e) => [e.typeName, e.subgraph] as [string, string]))("%s in %s", async (typeName, subgraph) => {
+    const victimId = [...victim.ids.get(typeName)!][0];
+    const ownId = [...attacker.ids.get(typeName)!][0];
+    const withVictim = await resolve(subgraph, typeName, victimId);
+    const withMissing = await resolve(subgraph, typeName, MISSING_ID);
+    const own = await resolve(subgraph, typeName, ownId);
+    for (const response of [withVictim, withMissing, own]) expect(structuralErrors(response)).toEqual([]);
+    expect(leaks(withVictim.data, "_entities.0")).toEqual([]);
+    expect(normalised(withVictim, [victimId, MISSING_ID])).toEqual(normalised(withMissing, [victimId, MISSING_ID]));
+    expect(own.data?._entities?.[0] ?? null).not.toBeNull();
+  });
+});
