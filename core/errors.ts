@@ -26,6 +26,14 @@ const CLIENT_CODES = new Set<string>([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+/**
+ * Gives an error thrown before execution (a plugin's didResolveOperation) its HTTP status;
+ * Apollo answers such errors with 500 otherwise. The formatter strips `http` from the body.
+ */
+export function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+}
+
 export function unauthenticated(message = "A valid bearer token is required"): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
 }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { defaultFieldResolver, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { defaultFieldResolver, GraphQLError, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { ROLES, type Role, type Viewer } from "./auth";
-import { forbidden, unauthenticated } from "./errors";
+import { forbidden, unauthenticated, withHttpStatus } from "./errors";
 
 /**
  * The role matrix: the one place that says which role may do what. Services ask
@@ -136,7 +136,12 @@ export const roleMatrixPlugin: ApolloServerPlugin<{ viewer: Viewer | null }> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, document, contextValue }) {
-        if (operation) checkOperation(contextValue.viewer, document, operation);
+        try {
+          if (operation) checkOperation(contextValue.viewer, document, operation);
+        } catch (error) {
+          // thrown before execution: without an http status Apollo would answer 500
+          throw error instanceof GraphQLError ? withHttpStatus(error, 403) : error;
+        }
       },
     };
   },

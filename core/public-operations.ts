@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import type { Viewer } from "./auth";
-import { unauthenticated } from "./errors";
+import { unauthenticated, withHttpStatus } from "./errors";
 
 /** Root fields an anonymous caller may use; everything else needs a verified viewer. */
 export const PUBLIC_ROOT_FIELDS = new Set(["__typename", "__schema", "__type", "_service", "login"]);
@@ -21,7 +21,8 @@ export const requireViewerPlugin: ApolloServerPlugin<{ viewer: Viewer | null }> 
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, contextValue }) {
-        if (!contextValue.viewer && !isPublicOperation(operation)) throw unauthenticated();
+        // thrown before execution: without an http status Apollo would answer 500
+        if (!contextValue.viewer && !isPublicOperation(operation)) throw withHttpStatus(unauthenticated(), 401);
       },
     };
   },
