@@ -33,6 +33,7 @@ const config: CodegenConfig = {
       Shop: `${PRISMA}#Shop`,
       User: "../users#UserRow",
       AuthPayload: "../users#SignedIn",
+      BitrixSync: `${PRISMA}#BitrixOutbox`,
     }),
     "subgraphs/orders/__generated__/resolvers-types.ts": subgraph("orders", "../context#OrdersContext", {
       Order: `${PRISMA}#Order`,

@@ -7,6 +7,7 @@ import { catalogSubgraph } from "../subgraphs/catalog";
 import { ordersSubgraph } from "../subgraphs/orders";
 import { warehouseSubgraph } from "../subgraphs/warehouse";
 import { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
+import { createBitrixRelay, type BitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
 
 export const SUBGRAPHS = { catalog: catalogSubgraph, orders: ordersSubgraph, warehouse: warehouseSubgraph } as const;
 
@@ -17,11 +18,14 @@ export interface Stack {
   subgraphs: Record<keyof typeof SUBGRAPHS, RunningSubgraph>;
   /** consumes stock when orders reach ASSEMBLED; null when STOCK_CONSUMER_POLL_MS=0 */
   stockConsumer: StockConsumer | null;
+  /** pushes product changes to Bitrix from the outbox (docs/bitrix-product-sync.md) */
+  bitrixRelay: BitrixRelay;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the three subgraphs and the router in this process, sharing one pool. Ports come
+ * Starts the three subgraphs, the router and the Bitrix relay in this process. Requests share
+ * one pool; the relay has a small one of its own so a Bitrix backlog never queues requests. Ports come
  * from the config (0 picks free ones, as tests do); the router is pointed at the subgraphs'
  * actual URLs.
  */
@@ -34,6 +38,8 @@ export async function startStack(options: {
   databaseOptions?: DatabaseOptions;
 }): Promise<Stack> {
   const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20, ...options.databaseOptions });
+  const relayDb = createDatabase(options.databaseUrl, { ...options.databaseOptions, max: 4, applicationName: "cvety-graph-bitrix-relay" });
+  const bitrixRelay = createBitrixRelay({ config: options.config, db: relayDb, logger: options.logger });
   const started: RunningSubgraph[] = [];
   let stockConsumer: StockConsumer | null = null;
   // the consumer has a small pool of its own, so background sweeps never queue behind requests
@@ -48,31 +54,35 @@ export async function startStack(options: {
       ...options.config,
       subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
     };
-    const router = await startRouter({ config, db, logger: options.logger, port: config.port });
+    const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics: bitrixRelay.registerMetrics });
     if (config.stockConsumerPollMs > 0) {
       consumerDb = createDatabase(options.databaseUrl, { max: 2, applicationName: "cvety-stock-consumer", ...options.databaseOptions });
       stockConsumer = new StockConsumer({ db: consumerDb, databaseUrl: options.databaseUrl, logger: options.logger, pollMs: config.stockConsumerPollMs });
       await stockConsumer.start();
     }
+    await bitrixRelay.start();
     return {
       config,
       db,
       router,
       subgraphs,
       stockConsumer,
+      bitrixRelay,
       async stop() {
+        await bitrixRelay.stop();
         await stockConsumer?.stop();
         await consumerDb?.close();
         await router.stop();
         await Promise.all(started.map((s) => s.stop()));
-        await db.close();
+        await Promise.all([db.close(), relayDb.close()]);
       },
     };
   } catch (error) {
     await stockConsumer?.stop();
     await consumerDb?.close();
+    await bitrixRelay.stop().catch(() => undefined);
     await Promise.all(started.map((s) => s.stop()));
-    await db.close();
+    await Promise.all([db.close(), relayDb.close()]);
     throw error;
   }
 }

@@ -24,6 +24,8 @@ export interface Config {
   bitrixShopId: number;
   bitrixBaseUrl: string | undefined;
   bitrixApiToken: string | undefined;
+  /** the outbox relay that pushes product changes to Bitrix (docs/bitrix-product-sync.md) */
+  bitrixSync: BitrixSyncConfig;
   corsOrigins: string[];
   logLevel: string;
   /** the live order board (subscriptions over graphql-ws) */
@@ -49,6 +51,22 @@ export interface BoardConfig {
   sweepMs: number;
 }
 
+export interface BitrixSyncConfig {
+  /** per-request timeout of a send (BITRIX_TIMEOUT_MS, default 30 s) */
+  timeoutMs: number;
+  /** sends in flight at once per process (BITRIX_SYNC_CONCURRENCY) */
+  concurrency: number;
+  /** how often an idle relay looks for due rows; a NOTIFY from the trigger wakes it sooner */
+  pollMs: number;
+  /** first retry delay; doubles per attempt up to backoffMaxMs, with jitter */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** attempts before a row is parked (the defaults retry for about a day) */
+  maxAttempts: number;
+  /** how long a claimed row stays with its relay; a crashed relay's rows are retried after it */
+  leaseMs: number;
+}
+
 export class ConfigError extends Error {}
 
 const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production";
@@ -60,6 +78,12 @@ function list(value: string | undefined): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = integer(env, name, fallback);
+  if (value === 0) throw new ConfigError(`${name} must be a positive integer, got "${env[name]}"`);
+  return value;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -109,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bitrixShopId: integer(env, "BITRIX_SHOP_ID", 17008),
     bitrixBaseUrl: env.BITRIX_BASE_URL || undefined,
     bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
+    bitrixSync: bitrixSyncConfig(env),
     corsOrigins: list(env.CORS_ORIGINS),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     stockConsumerPollMs: integer(env, "STOCK_CONSUMER_POLL_MS", 5_000),
@@ -125,5 +150,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mutationPerUser: integer(env, "RATE_LIMIT_MUTATIONS_PER_MINUTE", 120),
     },
     trustProxy: integer(env, "TRUST_PROXY", 0),
+  };
+}
+
+function bitrixSyncConfig(env: NodeJS.ProcessEnv): BitrixSyncConfig {
+  const timeoutMs = positive(env, "BITRIX_TIMEOUT_MS", 30_000);
+  const backoffBaseMs = positive(env, "BITRIX_SYNC_BACKOFF_BASE_MS", 5_000);
+  return {
+    timeoutMs,
+    concurrency: positive(env, "BITRIX_SYNC_CONCURRENCY", 32),
+    pollMs: positive(env, "BITRIX_SYNC_POLL_MS", 1_000),
+    backoffBaseMs,
+    backoffMaxMs: Math.max(backoffBaseMs, positive(env, "BITRIX_SYNC_BACKOFF_MAX_MS", 3_600_000)),
+    maxAttempts: positive(env, "BITRIX_SYNC_MAX_ATTEMPTS", 40),
+    // past the timeout with room to write the outcome, so a live relay never loses its lease
+    leaseMs: Math.max(positive(env, "BITRIX_SYNC_LEASE_MS", timeoutMs + 30_000), timeoutMs + 1_000),
   };
 }

@@ -36,7 +36,8 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
       for (const shop of SHOPS) {
         const random = prng(shop.id);
         const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
-        await tx.$queryRaw`select set_config('app.shop_id', ${String(shop.id)}, true)`;
+        // origin "seed": demo data is not pushed to Bitrix (the outbox triggers skip it)
+        await tx.$queryRaw`select set_config('app.shop_id', ${String(shop.id)}, true), set_config('app.origin', 'seed', true)`;
         await tx.shop.create({ data: { id: shop.id, name: shop.name, slug: shop.slug } });
 
         await tx.user.createMany({

@@ -31,6 +31,8 @@ export interface RouterDeps {
   logger: Logger;
   port: number;
   host?: string;
+  /** puts instruments of other parts of the process (e.g. the Bitrix relay) on /metrics */
+  registerMetrics?: (registry: Metrics["registry"]) => void;
 }
 
 export interface RunningRouter {
@@ -72,6 +74,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const { config, db } = deps;
   const logger = deps.logger.child({ component: "router" });
   const metrics = createMetrics(db);
+  deps.registerMetrics?.(metrics.registry);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);

@@ -7,6 +7,7 @@ import { formatTenge } from "../../core/money";
 import { notFound, unauthenticated } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { listProducts } from "./products";
+import { retrySync, syncQueue } from "./bitrix-sync/service";
 import * as service from "./product-service";
 
 /** Runs a catalog change for an ADMIN or MANAGER, in the caller's shop, with origin "user". */
@@ -33,8 +34,10 @@ export const resolvers: Resolvers = {
       return context.db.read(shopId, (sql) => listProducts(sql, shopId, args, selectsField(info, "totalCount")));
     },
     product: (_parent, args, context) => context.loaders.productById.load(parseId(args.id)),
+    bitrixSyncQueue: (_parent, args, context) => syncQueue(context, args),
   },
   Mutation: {
+    retryBitrixSync: (_parent, args, context) => retrySync(context, args.id),
     createProduct: (_parent, { input }, context) => editCatalog(context, (tx, shopId) => service.createProduct(tx, shopId, input)),
     updateProduct: (_parent, { id, input }, context) =>
       editCatalog(context, (tx, shopId) => service.updateProduct(tx, shopId, parseId(id), input)),
@@ -65,5 +68,11 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference, context) => context.loaders.productById.load(parseId(reference.id)),
     formattedPrice: (product) => formatTenge(product.price),
     images: (product, _args, context) => context.loaders.imagesByProductId.load(product.id),
+    bitrixSync: (product, _args, context) => context.loaders.bitrixSyncByProductId.load(product.id),
+  },
+  BitrixSync: {
+    product: async (entry, _args, context) => (await context.loaders.productById.load(entry.productId))!,
+    lastHttpStatus: (entry) => entry.lastStatus,
+    nextAttemptAt: (entry) => (entry.state === "PENDING" ? entry.nextAttemptAt : null),
   },
 };

@@ -1,5 +1,5 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { Product as ProductRow, ProductImage as ProductImageRow, Shop as ShopRow } from '../../../prisma/generated/client';
+import { Product as ProductRow, ProductImage as ProductImageRow, Shop as ShopRow, BitrixOutbox as BitrixOutboxRow } from '../../../prisma/generated/client';
 import { UserRow as UserRowRow, SignedIn as SignedInRow } from '../users';
 import { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
@@ -34,6 +34,77 @@ export type AuthPayload = {
   user: User;
 };
 
+/**
+ * One product change queued for Bitrix CRM (an entry of the outbox). Edits made before the first
+ * send collapse into one entry that sends the product's latest state.
+ */
+export type BitrixSync = {
+  __typename?: 'BitrixSync';
+  /** Sends tried so far. */
+  attempts: Scalars['Int']['output'];
+  /** The Bitrix product id it is sent to. */
+  bitrixProductId?: Maybe<Scalars['Int']['output']>;
+  /** How many edits were collapsed into this entry. */
+  changes: Scalars['Int']['output'];
+  /** When the first edit of this entry was queued. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When Bitrix accepted it; null until DELIVERED. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The entry's id; Bitrix receives it as the `Idempotency-Key` of every attempt. */
+  id: Scalars['ID']['output'];
+  /** When the last send was tried; null before the first. */
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Why the last attempt failed (status and the start of Bitrix's answer, a timeout, a network
+   * error); null after a success.
+   */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Bitrix's HTTP status of the last attempt; null when it did not answer (timeout, network). */
+  lastHttpStatus?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The product this change is about. */
+  product: Product;
+  /** Where the change stands. */
+  state: BitrixSyncState;
+  /** When the entry last changed (an edit collapsed in, an attempt, a retry). */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of the Bitrix sync queue. */
+export type BitrixSyncConnection = {
+  __typename?: 'BitrixSyncConnection';
+  /** The entries of this page. */
+  edges: Array<BitrixSyncEdge>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+  /** How many entries match the filter, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One entry in a page of the Bitrix sync queue. */
+export type BitrixSyncEdge = {
+  __typename?: 'BitrixSyncEdge';
+  /** Opaque cursor of this edge, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The queued change. */
+  node: BitrixSync;
+};
+
+/** Where a product change stands on its way to Bitrix CRM. */
+export type BitrixSyncState =
+  /** Bitrix accepted it (answered 2xx). */
+  | 'DELIVERED'
+  /**
+   * Given up on: Bitrix refused it (a 4xx) or every retry failed (about a day). Nothing is sent
+   * until a person calls `retryBitrixSync`.
+   */
+  | 'PARKED'
+  /** Waiting for its first send or for its next retry. */
+  | 'PENDING'
+  /** A person retried this parked entry; a newer entry carries the change. */
+  | 'REPLACED';
+
 /** A new product. */
 export type CreateProductInput = {
   /** Longer description (at most 5000 characters). */
@@ -65,6 +136,12 @@ export type Mutation = {
   removeProductImage: Product;
   /** Puts a product's images in a new display order. `imageIds` must list every image of the product exactly once. ADMIN and MANAGER only. */
   reorderProductImages: Product;
+  /**
+   * Sends a queued product change to Bitrix again. ADMIN only. A PENDING entry is tried now;
+   * a PARKED entry is replaced by a new entry carrying the product's current state (returned);
+   * a DELIVERED or REPLACED entry is refused with CONFLICT.
+   */
+  retryBitrixSync: BitrixSync;
   /** Makes an image the product's main image. ADMIN and MANAGER only. */
   setMainProductImage: Product;
   /** Offers a product for sale (true) or withdraws it (false). ADMIN and MANAGER only. */
@@ -108,6 +185,11 @@ export type MutationReorderProductImagesArgs = {
 };
 
 
+export type MutationRetryBitrixSyncArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSetMainProductImageArgs = {
   imageId: Scalars['ID']['input'];
 };
@@ -140,6 +222,11 @@ export type Product = {
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The product's id in Bitrix CRM, when it is synchronised with Bitrix. */
   bitrixProductId?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Where the product's latest change stands on its way to Bitrix CRM; null when none was ever
+   * queued (products of other shops and products without a Bitrix id are never sent).
+   */
+  bitrixSync?: Maybe<BitrixSync>;
   /** When the product was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Longer description, if any. */
@@ -206,6 +293,11 @@ export type ProductSort =
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The shop's queue of product changes for Bitrix CRM, oldest first. ADMIN only. Use
+   * `state: PARKED` to find the changes that need a person.
+   */
+  bitrixSyncQueue: BitrixSyncConnection;
   /** The signed-in user, as named by the token. */
   me: User;
   /** One product of the caller's shop, or null when there is none with that id. */
@@ -214,6 +306,13 @@ export type Query = {
   products: ProductConnection;
   /** The caller's shop. */
   shop: Shop;
+};
+
+
+export type QueryBitrixSyncQueueArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  state?: InputMaybe<BitrixSyncState>;
 };
 
 
@@ -366,12 +465,16 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<SignedInRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  BitrixSync: ResolverTypeWrapper<BitrixOutboxRow>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BitrixSyncConnection: ResolverTypeWrapper<Omit<BitrixSyncConnection, 'edges'> & { edges: Array<ResolversTypes['BitrixSyncEdge']> }>;
+  BitrixSyncEdge: ResolverTypeWrapper<Omit<BitrixSyncEdge, 'node'> & { node: ResolversTypes['BitrixSync'] }>;
+  BitrixSyncState: BitrixSyncState;
   CreateProductInput: CreateProductInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductRow>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
@@ -389,12 +492,15 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AuthPayload: SignedInRow;
   String: Scalars['String']['output'];
+  BitrixSync: BitrixOutboxRow;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  BitrixSyncConnection: Omit<BitrixSyncConnection, 'edges'> & { edges: Array<ResolversParentTypes['BitrixSyncEdge']> };
+  BitrixSyncEdge: Omit<BitrixSyncEdge, 'node'> & { node: ResolversParentTypes['BitrixSync'] };
   CreateProductInput: CreateProductInput;
   Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
-  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Product: ProductRow;
   ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
@@ -413,6 +519,36 @@ export type AuthPayloadResolvers<ContextType = CatalogContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type BitrixSyncResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BitrixSync'] = ResolversParentTypes['BitrixSync']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bitrixProductId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  changes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastHttpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['BitrixSyncState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BitrixSyncConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BitrixSyncConnection'] = ResolversParentTypes['BitrixSyncConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BitrixSyncEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BitrixSyncEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BitrixSyncEdge'] = ResolversParentTypes['BitrixSyncEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BitrixSync'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -424,6 +560,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   removeProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductImageArgs, 'imageId'>>;
   reorderProductImages?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationReorderProductImagesArgs, 'imageIds' | 'productId'>>;
+  retryBitrixSync?: Resolver<ResolversTypes['BitrixSync'], ParentType, ContextType, RequireFields<MutationRetryBitrixSyncArgs, 'id'>>;
   setMainProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetMainProductImageArgs, 'imageId'>>;
   setProductEnabled?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetProductEnabledArgs, 'enabled' | 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
@@ -439,6 +576,7 @@ export type ProductResolvers<ContextType = CatalogContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, { __typename: 'Product' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   bitrixProductId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  bitrixSync?: Resolver<Maybe<ResolversTypes['BitrixSync']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -473,6 +611,7 @@ export type ProductImageResolvers<ContextType = CatalogContext, ParentType exten
 }>;
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  bitrixSyncQueue?: Resolver<ResolversTypes['BitrixSyncConnection'], ParentType, ContextType, Partial<QueryBitrixSyncQueueArgs>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
@@ -498,6 +637,9 @@ export type UserResolvers<ContextType = CatalogContext, ParentType extends Resol
 
 export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  BitrixSync?: BitrixSyncResolvers<ContextType>;
+  BitrixSyncConnection?: BitrixSyncConnectionResolvers<ContextType>;
+  BitrixSyncEdge?: BitrixSyncEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,0 +1,409 @@
+import client from "prom-client";
+import { createDatabase, type Database } from "../../../core/db";
+import { createLogger } from "../../../core/logger";
+import { createTestDatabase, testConfig, DEV_SHOP, PROD_SHOP } from "../../../test/harness";
+import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
+import { backoffDelay, createBitrixRelay, parseRetryAfter, type BitrixRelay } from "./relay";
+import { claimDue } from "./outbox";
+
+/**
+ * The relay against a real PostgreSQL and a fake Bitrix (a real HTTP server on localhost).
+ * Products are changed with SQL inside db.withTenant: the triggers queue every path alike.
+ */
+
+const TOKEN = "test-bitrix-api-token";
+let database: { url: string; drop(): Promise<void> };
+let db: Database;
+let fake: FakeBitrix;
+let relays: BitrixRelay[] = [];
+let products: { id: number; bitrixProductId: number; name: string; price: number }[];
+
+function relayEnv(extra: Record<string, string> = {}) {
+  return {
+    BITRIX_BASE_URL: fake.url,
+    BITRIX_API_TOKEN: TOKEN,
+    BITRIX_SYNC_POLL_MS: "20",
+    BITRIX_SYNC_BACKOFF_BASE_MS: "20",
+    BITRIX_SYNC_BACKOFF_MAX_MS: "80",
+    BITRIX_TIMEOUT_MS: "2000",
+    ...extra,
+  };
+}
+
+async function startRelay(env: Record<string, string> = {}, registry?: client.Registry, stopGraceMs?: number) {
+  const relay = createBitrixRelay({ config: testConfig(relayEnv(env)), db, logger: createLogger("silent"), stopGraceMs });
+  if (registry) relay.registerMetrics(registry);
+  await relay.start();
+  relays.push(relay);
+  return relay;
+}
+
+function change(shopId: number, sql: (tx: any) => Promise<unknown>, origin: "user" | "bitrix" = "user") {
+  return db.withTenant(shopId, sql, { origin });
+}
+
+function setPrice(productId: number, price: number, origin: "user" | "bitrix" = "user") {
+  return change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = ${price} where id = ${productId}`, origin);
+}
+
+function outbox(productId: number, shopId = PROD_SHOP) {
+  return db.withTenant(shopId, (tx) => tx.bitrixOutbox.findMany({ where: { productId }, orderBy: { id: "asc" } }));
+}
+
+async function metricValue(registry: client.Registry, labels: Record<string, string>) {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === "bitrix_sync_sends_total");
+  return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val)).reduce((sum, v) => sum + v.value, 0);
+}
+
+const quiet = (ms = 250) => new Promise((resolve) => setTimeout(resolve, ms));
+let nextProduct = 0;
+const product = () => products[nextProduct++];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDatabase(database.url, { max: 6 });
+  fake = await startFakeBitrix();
+  products = await db.withTenant(PROD_SHOP, (tx) =>
+    tx.product.findMany({ where: { shopId: PROD_SHOP, bitrixProductId: { not: null } }, orderBy: { id: "asc" } }),
+  ) as typeof products;
+});
+
+afterEach(async () => {
+  await Promise.all(relays.map((r) => r.stop()));
+  relays = [];
+  fake.reset();
+  await db.withTenant(PROD_SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
+  await db.withTenant(DEV_SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await db?.close();
+  await database?.drop();
+});
+
+describe("Bitrix relay", () => {
+  it("the demo seed queued nothing", async () => {
+    const count = await db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.count());
+    expect(count).toBe(0);
+  });
+
+  it("delivers a change once, with the token, the outbox id as idempotency key and the product's state", async () => {
+    const p = product();
+    await startRelay();
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = 500000, name = 'Розы «Сабина»', description = 'Свежие' where id = ${p.id}`);
+    const [request] = await fake.waitForRequests(1);
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "DELIVERED" ? outbox(p.id) : null));
+    const mainImage = await db.withTenant(PROD_SHOP, (tx) => tx.productImage.findFirst({ where: { productId: p.id, isMain: true } }));
+    expect(request.method).toBe("PUT");
+    expect(request.path).toBe(`/api/v2/products/update-from-railway/${p.bitrixProductId}`);
+    expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request.headers["idempotency-key"]).toBe(String(row.id));
+    expect(request.headers["content-type"]).toMatch(/^application\/json/);
+    expect(request.body).toEqual({ name: "Розы «Сабина»", price: "5 000 ₸", image: mainImage!.url, description: "Свежие", enabled: "Y" });
+    expect(row).toMatchObject({ attempts: 1, lastStatus: 200, lastError: null, lockedUntil: null });
+    expect(row.deliveredAt).toBeInstanceOf(Date);
+    await quiet();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("retries a 500 and then delivers, under the same key and body", async () => {
+    const p = product();
+    const registry = new client.Registry();
+    fake.queue({ status: 500, body: { error: "database is down" } });
+    await startRelay({}, registry);
+    await setPrice(p.id, 123400);
+    const requests = await fake.waitForRequests(2);
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "DELIVERED" ? outbox(p.id) : null));
+    expect(requests[1].headers["idempotency-key"]).toBe(requests[0].headers["idempotency-key"]);
+    expect(requests[1].body).toEqual(requests[0].body);
+    expect(requests[0].body.price).toBe("1 234 ₸");
+    expect(row).toMatchObject({ attempts: 2, lastStatus: 200, lastError: null });
+    expect(await metricValue(registry, { outcome: "retry", reason: "5xx" })).toBe(1);
+    expect(await metricValue(registry, { outcome: "delivered" })).toBe(1);
+  });
+
+  it("retries after a timeout", async () => {
+    const p = product();
+    const registry = new client.Registry();
+    fake.queue({ status: 200, delayMs: 1_500 });
+    await startRelay({ BITRIX_TIMEOUT_MS: "300" }, registry);
+    await setPrice(p.id, 200000);
+    await fake.waitForRequests(2);
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "DELIVERED" ? outbox(p.id) : null));
+    expect(row.attempts).toBe(2);
+    expect(await metricValue(registry, { outcome: "retry", reason: "timeout" })).toBe(1);
+    expect(fake.requests[1].headers["idempotency-key"]).toBe(fake.requests[0].headers["idempotency-key"]);
+  });
+
+  it("keeps the timeout's error on the row while it waits", async () => {
+    const p = product();
+    fake.respond(() => ({ status: 200, delayMs: 1_000 }));
+    await startRelay({ BITRIX_TIMEOUT_MS: "200", BITRIX_SYNC_BACKOFF_BASE_MS: "60000", BITRIX_SYNC_BACKOFF_MAX_MS: "60000" });
+    await setPrice(p.id, 210000);
+    const [row] = await eventually(async () => {
+      const rows = await outbox(p.id);
+      return rows[0]?.lastError ? rows : null;
+    });
+    expect(row).toMatchObject({ state: "PENDING", attempts: 1, lastStatus: null, lockedUntil: null });
+    expect(row.lastError).toMatch(/timeout: no answer within 200 ms/);
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
+  });
+
+  it("honours Retry-After on a 429", async () => {
+    const p = product();
+    fake.queue({ status: 429, headers: { "retry-after": "1" }, body: { error: "slow down" } });
+    await startRelay();
+    await setPrice(p.id, 220000);
+    const [first, second] = await fake.waitForRequests(2, 5_000);
+    // the backoff alone would be ≤ 20 ms; Retry-After asks for a second
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+    await eventually(async () => (await outbox(p.id))[0]?.state === "DELIVERED");
+  });
+
+  it("parks a 400 at once and keeps Bitrix's message", async () => {
+    const p = product();
+    const registry = new client.Registry();
+    fake.queue({ status: 400, body: { error: "price is not a number" } });
+    await startRelay({}, registry);
+    await setPrice(p.id, 230000);
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "PARKED" ? outbox(p.id) : null));
+    expect(row).toMatchObject({ attempts: 1, lastStatus: 400 });
+    expect(row.lastError).toContain("price is not a number");
+    await quiet();
+    expect(fake.requests).toHaveLength(1);
+    expect(await metricValue(registry, { outcome: "parked", reason: "4xx" })).toBe(1);
+  });
+
+  it("parks after the last attempt instead of dropping the change", async () => {
+    const p = product();
+    fake.respond(() => ({ status: 503, body: { error: "maintenance" } }));
+    await startRelay({ BITRIX_SYNC_MAX_ATTEMPTS: "3" });
+    await setPrice(p.id, 240000);
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "PARKED" ? outbox(p.id) : null));
+    expect(row.attempts).toBe(3);
+    expect(row.lastError).toMatch(/^gave up after 3 attempts; last: HTTP 503/);
+    await quiet();
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it("retries network errors", async () => {
+    const p = product();
+    const closed = await startFakeBitrix();
+    const url = closed.url;
+    await closed.close();
+    await startRelay({ BITRIX_BASE_URL: url });
+    await setPrice(p.id, 250000);
+    const [row] = await eventually(async () => {
+      const rows = await outbox(p.id);
+      return rows[0]?.attempts >= 2 ? rows : null;
+    });
+    expect(row.state).toBe("PENDING");
+    expect(row.lastError).toMatch(/^network error: ECONNREFUSED/);
+  });
+
+  it("collapses several quick edits into one send of the latest state", async () => {
+    const p = product();
+    for (const price of [100000, 110000, 120000, 130000]) await setPrice(p.id, price);
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set name = 'Последнее имя' where id = ${p.id}`);
+    const queued = await outbox(p.id);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ state: "PENDING", changes: 5, attempts: 0 });
+    await startRelay();
+    await eventually(async () => (await outbox(p.id))[0]?.state === "DELIVERED");
+    await quiet();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].body).toMatchObject({ name: "Последнее имя", price: "1 300 ₸" });
+  });
+
+  it("an edit made while a send is being retried goes out after it, under a new key", async () => {
+    const p = product();
+    fake.queue({ status: 500 });
+    await startRelay({ BITRIX_SYNC_BACKOFF_BASE_MS: "400", BITRIX_SYNC_BACKOFF_MAX_MS: "400" });
+    await setPrice(p.id, 300000);
+    await fake.waitForRequests(1);
+    await eventually(async () => (await outbox(p.id))[0]?.lastStatus === 500);
+    await setPrice(p.id, 310000);
+    const rows = await eventually(async () => {
+      const all = await outbox(p.id);
+      return all.length === 2 && all.every((r) => r.state === "DELIVERED") ? all : null;
+    });
+    const keys = fake.requests.map((r) => r.headers["idempotency-key"]);
+    expect(keys).toEqual([String(rows[0].id), String(rows[0].id), String(rows[1].id)]);
+    // the retry resends what the first attempt sent; the newest state arrives last
+    expect(fake.requests.map((r) => r.body.price)).toEqual(["3 000 ₸", "3 000 ₸", "3 100 ₸"]);
+  });
+
+  it("does not echo a change that came from Bitrix", async () => {
+    const p = product();
+    await startRelay();
+    await setPrice(p.id, 400000, "bitrix");
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product_image set url = 'https://cdn.cvety.kz/from-bitrix.jpg' where product_id = ${p.id} and is_main`, "bitrix");
+    await quiet();
+    expect(await outbox(p.id)).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("never sends products of another shop, even with a Bitrix id or a row in the outbox", async () => {
+    await startRelay();
+    const devProduct = await db.withTenant(DEV_SHOP, (tx) => tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP } }));
+    await change(DEV_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = 990001, price = 777700 where id = ${devProduct.id}`);
+    expect(await outbox(devProduct.id, DEV_SHOP)).toHaveLength(0);
+    // a row that somehow got there (e.g. BITRIX_SHOP_ID changed) is not the relay's business
+    await change(DEV_SHOP, (tx) => tx.$executeRaw`insert into bitrix_outbox (shop_id, product_id, bitrix_product_id) values (${DEV_SHOP}, ${devProduct.id}, 990001)`);
+    await quiet(400);
+    expect(fake.requests).toHaveLength(0);
+    expect(await outbox(devProduct.id, DEV_SHOP)).toMatchObject([{ state: "PENDING", attempts: 0 }]);
+  });
+
+  it("sends only BITRIX_SHOP_ID's products when the setting names another shop", async () => {
+    const devProduct = await db.withTenant(DEV_SHOP, (tx) => tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP }, skip: 1 }));
+    const p = product();
+    await startRelay({ BITRIX_SHOP_ID: String(DEV_SHOP) });
+    try {
+      await change(DEV_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = 990002, price = 880000 where id = ${devProduct.id}`);
+      await setPrice(p.id, 880000);
+      const [request] = await fake.waitForRequests(1);
+      expect(request.path).toBe("/api/v2/products/update-from-railway/990002");
+      expect(await outbox(p.id)).toHaveLength(0);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+      relays = [];
+      await startRelay({ BITRIX_BASE_URL: "" }); // writes BITRIX_SHOP_ID 17008 back
+    }
+  });
+
+  it("never sends a product without a Bitrix id", async () => {
+    const p = product();
+    await startRelay();
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = null where id = ${p.id}`);
+    await setPrice(p.id, 410000);
+    await quiet();
+    expect(await outbox(p.id)).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("parks a queued row whose product lost its Bitrix id before the send", async () => {
+    const p = product();
+    await setPrice(p.id, 420000);
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = null where id = ${p.id}`);
+    await startRelay();
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "PARKED" ? outbox(p.id) : null));
+    expect(row.lastError).toMatch(/no Bitrix id/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("sends a new main image, an archived product as disabled, and ignores a change of nothing Bitrix gets", async () => {
+    const p = product();
+    await startRelay();
+    await change(PROD_SHOP, async (tx) => {
+      await tx.$executeRaw`update product_image set is_main = false where product_id = ${p.id}`;
+      await tx.$executeRaw`insert into product_image (shop_id, product_id, url, position, is_main) values (${PROD_SHOP}, ${p.id}, 'https://cdn.cvety.kz/new-main.jpg', 0, true)`;
+    });
+    await fake.waitForRequests(1);
+    expect(fake.requests[0].body.image).toBe("https://cdn.cvety.kz/new-main.jpg");
+    await eventually(async () => (await outbox(p.id)).every((r) => r.state === "DELIVERED"));
+
+    // another non-main image and an updated_at bump change nothing Bitrix receives
+    await change(PROD_SHOP, async (tx) => {
+      await tx.$executeRaw`insert into product_image (shop_id, product_id, url, position, is_main) values (${PROD_SHOP}, ${p.id}, 'https://cdn.cvety.kz/extra.jpg', 5, false)`;
+      await tx.$executeRaw`update product set updated_at = now() where id = ${p.id}`;
+    });
+    await quiet();
+    expect(fake.requests).toHaveLength(1);
+
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set archived_at = now() where id = ${p.id}`);
+    await fake.waitForRequests(2);
+    expect(fake.requests[1].body.enabled).toBe("N");
+  });
+
+  it("a rolled-back change queues nothing", async () => {
+    const p = product();
+    await expect(
+      change(PROD_SHOP, async (tx) => {
+        await tx.$executeRaw`update product set price = 1 where id = ${p.id}`;
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await outbox(p.id)).toHaveLength(0);
+  });
+
+  it("without BITRIX_BASE_URL rows wait; a relay started later sends them", async () => {
+    const p = product();
+    await startRelay({ BITRIX_BASE_URL: "" });
+    await setPrice(p.id, 430000);
+    await quiet();
+    expect(fake.requests).toHaveLength(0);
+    expect(await outbox(p.id)).toMatchObject([{ state: "PENDING", attempts: 0 }]);
+    await startRelay();
+    await fake.waitForRequests(1);
+    await eventually(async () => (await outbox(p.id))[0]?.state === "DELIVERED");
+  });
+
+  it("retries a row whose relay died holding it once the lease runs out", async () => {
+    const p = product();
+    await setPrice(p.id, 440000);
+    // a relay that claims and then is never heard of again
+    const [claimed] = await db.withTenant(PROD_SHOP, (tx) => claimDue(tx, PROD_SHOP, 10, 600));
+    expect(claimed.productId).toBe(p.id);
+    await startRelay();
+    await quiet(300);
+    expect(fake.requests).toHaveLength(0); // still leased
+    const [request] = await fake.waitForRequests(1, 3_000);
+    expect(request.headers["idempotency-key"]).toBe(String(claimed.id));
+    const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "DELIVERED" ? outbox(p.id) : null));
+    expect(row.attempts).toBe(2);
+  });
+
+  it("two relays side by side send each change exactly once", async () => {
+    const batch = Array.from({ length: 12 }, () => product());
+    fake.respond(() => ({ status: 200, delayMs: 30 }));
+    await startRelay({ BITRIX_SYNC_CONCURRENCY: "4" });
+    await startRelay({ BITRIX_SYNC_CONCURRENCY: "4" });
+    await Promise.all(batch.map((p, i) => setPrice(p.id, 500000 + i * 100)));
+    await fake.waitForRequests(batch.length);
+    await quiet(300);
+    const keys = fake.requests.map((r) => r.headers["idempotency-key"]);
+    expect(new Set(keys).size).toBe(batch.length);
+    expect(fake.requests).toHaveLength(batch.length);
+  });
+
+  it("stopping hands an unanswered send back without counting the attempt", async () => {
+    const p = product();
+    fake.respond(() => ({ status: 200, delayMs: 5_000 }));
+    const relay = await startRelay({}, undefined, 50);
+    await setPrice(p.id, 450000);
+    await fake.waitForRequests(1);
+    const started = Date.now();
+    await relay.stop();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await outbox(p.id)).toMatchObject([{ state: "PENDING", attempts: 0, lockedUntil: null }]);
+  });
+});
+
+describe("backoff", () => {
+  it("doubles from the base up to the cap, jittered between half and all of it", () => {
+    expect(backoffDelay(1, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffDelay(1, 1000, 60_000, () => 1)).toBe(1000);
+    expect(backoffDelay(4, 1000, 60_000, () => 1)).toBe(8000);
+    expect(backoffDelay(30, 1000, 60_000, () => 1)).toBe(60_000);
+    expect(backoffDelay(500, 1000, 60_000, () => 0.5)).toBe(45_000);
+  });
+
+  it("the default settings retry for about a day before parking", () => {
+    const { backoffBaseMs, backoffMaxMs, maxAttempts } = testConfig().bitrixSync;
+    let total = 0;
+    for (let attempt = 1; attempt < maxAttempts; attempt++) total += backoffDelay(attempt, backoffBaseMs, backoffMaxMs, () => 0.5);
+    expect(total / 3_600_000).toBeGreaterThan(20);
+    expect(total / 3_600_000).toBeLessThan(30);
+  });
+
+  it("reads Retry-After as seconds or an HTTP date, ignores garbage", () => {
+    const now = Date.parse("2026-11-26T12:00:00Z");
+    expect(parseRetryAfter("120", now)).toBe(120_000);
+    expect(parseRetryAfter("Thu, 26 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("soon", now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+    expect(parseRetryAfter("99999999", now)).toBe(24 * 3_600_000);
+  });
+});

@@ -1,0 +1,326 @@
+import client from "prom-client";
+import type pg from "pg";
+import type { Config } from "../../../core/config";
+import type { Database } from "../../../core/db";
+import type { Logger } from "../../../core/logger";
+import { formatTenge } from "../../../core/money";
+import { claimDue, complete, queueStats, setSyncTarget, type ClaimedRow, type Outcome, type QueueStats } from "./outbox";
+
+/**
+ * The Bitrix relay: claims due outbox rows of shop BITRIX_SHOP_ID and PUTs each product's
+ * state to Bitrix, up to `concurrency` requests at once. Any number of processes may run it
+ * (rows are claimed with FOR UPDATE SKIP LOCKED under a lease); a process that dies mid-send
+ * leaves its rows to be claimed again once the lease runs out, and they are resent under the
+ * same Idempotency-Key. See docs/bitrix-product-sync.md.
+ */
+export interface BitrixRelay {
+  /** writes BITRIX_SHOP_ID for the triggers and starts sending (when Bitrix is configured) */
+  start(): Promise<void>;
+  /** stops claiming, lets sends in flight finish for a moment, then hands the rest back */
+  stop(): Promise<void>;
+  /** puts the relay's instruments on a Prometheus registry (the router's /metrics) */
+  registerMetrics(registry: client.Registry): void;
+}
+
+export interface RelayDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** how long stop() waits for sends in flight before aborting them */
+  stopGraceMs?: number;
+}
+
+const ERROR_BODY_LIMIT = 300;
+const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 40)));
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, RETRY_AFTER_CAP_MS);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.min(Math.max(0, at - now), RETRY_AFTER_CAP_MS);
+}
+
+/** The JSON Bitrix's update-from-railway endpoint takes. */
+export function bitrixBody(snapshot: NonNullable<ClaimedRow["payload"]>) {
+  return {
+    name: snapshot.name,
+    price: formatTenge(snapshot.price),
+    image: snapshot.image,
+    description: snapshot.description,
+    enabled: snapshot.enabled ? "Y" : "N",
+  };
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  return `network error: ${String(detail).slice(0, 200)}`;
+}
+
+export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
+  const { config, db } = deps;
+  const settings = config.bitrixSync;
+  const shopId = config.bitrixShopId;
+  const logger = deps.logger.child({ component: "bitrix-relay" });
+  const baseUrl = config.bitrixBaseUrl?.replace(/\/+$/, "");
+  const apiToken = config.bitrixApiToken;
+
+  const sends = new client.Counter({
+    name: "bitrix_sync_sends_total",
+    help: "Product sends to Bitrix by outcome (delivered, retry, parked) and reason",
+    labelNames: ["outcome", "reason"] as const,
+    registers: [],
+  });
+  const sendDuration = new client.Histogram({
+    name: "bitrix_sync_send_duration_seconds",
+    help: "Duration of product sends to Bitrix",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [],
+  });
+  let statsCache: { at: number; value: Promise<QueueStats> } | null = null;
+  const stats = () => {
+    if (!statsCache || Date.now() - statsCache.at > 1_000) {
+      const value = db.withTenant(shopId, (tx) => queueStats(tx, shopId), { origin: "system" });
+      value.catch(() => (statsCache = null));
+      statsCache = { at: Date.now(), value };
+    }
+    return statsCache.value;
+  };
+  const queueDepth = new client.Gauge({
+    name: "bitrix_sync_queue_depth",
+    help: "Outbox rows for Bitrix waiting to be sent (PENDING) or given up on (PARKED)",
+    labelNames: ["state"] as const,
+    registers: [],
+    async collect() {
+      const current = await stats().catch(() => null);
+      if (!current) return;
+      this.set({ state: "PENDING" }, current.pending);
+      this.set({ state: "PARKED" }, current.parked);
+    },
+  });
+  const oldestAge = new client.Gauge({
+    name: "bitrix_sync_oldest_pending_age_seconds",
+    help: "Age of the oldest outbox row still waiting to reach Bitrix (0 when none)",
+    registers: [],
+    async collect() {
+      const current = await stats().catch(() => null);
+      if (current) this.set(current.oldestPendingSeconds);
+    },
+  });
+
+  let running = false;
+  let stopping = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  const inflight = new Set<Promise<void>>();
+  const aborts = new Set<AbortController>();
+  let kicked = false;
+  let wake: () => void = () => undefined;
+  let listener: pg.PoolClient | null = null;
+  let listening = false;
+
+  function kick() {
+    kicked = true;
+    wake();
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (kicked || stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      wake = done;
+      function done() {
+        clearTimeout(timer);
+        wake = () => undefined;
+        resolve();
+      }
+    });
+  }
+
+  async function send(row: ClaimedRow, abort: AbortController): Promise<Outcome> {
+    if (row.bitrixProductId === null || row.payload === null) {
+      return { kind: "parked", status: null, error: "the product has no Bitrix id any more; nothing to send" };
+    }
+    const url = `${baseUrl}/api/v2/products/update-from-railway/${row.bitrixProductId}`;
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(settings.timeoutMs)]);
+    const retryOrPark = (status: number | null, error: string, retryAfterMs: number | null = null): Outcome => {
+      if (row.attempts >= settings.maxAttempts) {
+        return { kind: "parked", status, error: `gave up after ${row.attempts} attempts; last: ${error}` };
+      }
+      const delayMs = Math.max(backoffDelay(row.attempts, settings.backoffBaseMs, settings.backoffMaxMs), retryAfterMs ?? 0);
+      return { kind: "retry", status, error, delayMs };
+    };
+    try {
+      const response = await fetch(url, {
+        method: "PUT",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          authorization: `Bearer ${apiToken}`,
+          "idempotency-key": String(row.id),
+        },
+        body: JSON.stringify(bitrixBody(row.payload)),
+        redirect: "manual",
+        signal,
+      });
+      const text = (await response.text()).replace(/\s+/g, " ").trim().slice(0, ERROR_BODY_LIMIT);
+      const status = response.status;
+      if (status >= 200 && status < 300) return { kind: "delivered", status };
+      const error = `HTTP ${status}${text ? `: ${text}` : ""}`;
+      if (status === 429 || status === 408 || status >= 500) {
+        return retryOrPark(status, error, parseRetryAfter(response.headers.get("retry-after")));
+      }
+      if (status >= 300 && status < 400) {
+        return { kind: "parked", status, error: `${error} (a redirect: check BITRIX_BASE_URL)` };
+      }
+      return { kind: "parked", status, error };
+    } catch (error) {
+      if (abort.signal.aborted) return { kind: "released" };
+      if ((error as Error)?.name === "TimeoutError") return retryOrPark(null, `timeout: no answer within ${settings.timeoutMs} ms`);
+      return retryOrPark(null, describeNetworkError(error));
+    }
+  }
+
+  function reasonOf(outcome: Outcome): string {
+    if (outcome.kind === "released") return "stopping";
+    if (outcome.kind === "delivered") return "2xx";
+    if (outcome.kind === "parked" && outcome.error.startsWith("gave up")) return "exhausted";
+    if (outcome.status === null) return outcome.error.startsWith("timeout") ? "timeout" : outcome.error.startsWith("network") ? "network" : "no_bitrix_id";
+    if (outcome.status === 429) return "429";
+    return `${Math.floor(outcome.status / 100)}xx`;
+  }
+
+  async function deliver(row: ClaimedRow): Promise<void> {
+    const abort = new AbortController();
+    aborts.add(abort);
+    const started = process.hrtime.bigint();
+    const outcome = await send(row, abort);
+    aborts.delete(abort);
+    if (outcome.kind !== "released") {
+      sendDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      sends.inc({ outcome: outcome.kind, reason: reasonOf(outcome) });
+    }
+    const log = { outboxId: row.id, productId: row.productId, bitrixProductId: row.bitrixProductId, attempt: row.attempts };
+    if (outcome.kind === "retry") logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
+    if (outcome.kind === "parked") logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
+    if (outcome.kind === "delivered") logger.debug(log, "Bitrix send delivered");
+    try {
+      await db.withTenant(shopId, (tx) => complete(tx, shopId, row, outcome), { origin: "system" });
+    } catch (error) {
+      // the row keeps its lease and is claimed again when it runs out (same idempotency key)
+      logger.error({ ...log, err: error }, "could not record the Bitrix send's outcome");
+    }
+  }
+
+  function dropListener(destroy: boolean) {
+    const current = listener;
+    listener = null;
+    listening = false;
+    if (!current) return;
+    current.removeListener("notification", kick);
+    current.removeListener("error", onListenerError);
+    current.release(destroy);
+  }
+
+  function onListenerError() {
+    dropListener(true);
+  }
+
+  /** A NOTIFY from the triggers wakes the relay at once; polling covers retries and a lost connection. */
+  async function listen() {
+    if (listening || stopping) return;
+    listening = true;
+    try {
+      listener = await db.pool.connect();
+      listener.on("notification", kick);
+      listener.on("error", onListenerError);
+      await listener.query("LISTEN bitrix_outbox");
+    } catch (error) {
+      logger.warn({ err: error }, "cannot LISTEN for new outbox rows; polling only");
+      dropListener(true);
+    }
+  }
+
+  async function loop() {
+    let failing = false;
+    while (!stopping) {
+      kicked = false;
+      const free = settings.concurrency - inflight.size;
+      let claimed: ClaimedRow[] = [];
+      if (free > 0) {
+        try {
+          claimed = await db.withTenant(shopId, (tx) => claimDue(tx, shopId, free, settings.leaseMs), { origin: "system" });
+          if (failing) logger.info("Bitrix relay can reach the database again");
+          failing = false;
+        } catch (error) {
+          if (!failing) logger.error({ err: error }, "Bitrix relay cannot claim outbox rows; retrying");
+          failing = true;
+          await sleep(settings.pollMs);
+          continue;
+        }
+        for (const row of claimed) {
+          const task = deliver(row).finally(() => {
+            inflight.delete(task);
+            kick();
+          });
+          inflight.add(task);
+        }
+        if (!listener && !stopping && claimed.length === 0) void listen();
+      }
+      if (free > 0 && claimed.length === free) continue;
+      await sleep(settings.pollMs);
+    }
+  }
+
+  return {
+    registerMetrics(registry) {
+      for (const metric of [sends, sendDuration, queueDepth, oldestAge] as client.Metric[]) registry.registerMetric(metric);
+    },
+    async start() {
+      if (running) return;
+      try {
+        await setSyncTarget(db, shopId);
+      } catch (error) {
+        logger.error({ err: error, bitrixShopId: shopId }, "cannot record BITRIX_SHOP_ID for the outbox triggers");
+      }
+      if (!baseUrl || !apiToken) {
+        logger.warn(
+          { bitrixShopId: shopId, missing: [!baseUrl && "BITRIX_BASE_URL", !apiToken && "BITRIX_API_TOKEN"].filter(Boolean) },
+          "Bitrix sync is not configured: product changes are queued in the outbox but not sent until it is",
+        );
+        return;
+      }
+      running = true;
+      stopping = false;
+      logger.info({ bitrixShopId: shopId, concurrency: settings.concurrency }, "Bitrix relay started");
+      await listen();
+      loopDone = loop();
+    },
+    async stop() {
+      if (!running) return;
+      stopping = true;
+      wake();
+      await loopDone;
+      const grace = deps.stopGraceMs ?? Math.min(2_000, settings.timeoutMs);
+      if (inflight.size > 0) {
+        await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+        for (const abort of aborts) abort.abort();
+        await Promise.allSettled([...inflight]);
+      }
+      if (listener) {
+        const ok = await listener.query("UNLISTEN *").then(() => true, () => false);
+        dropListener(!ok);
+      }
+      running = false;
+      logger.info("Bitrix relay stopped");
+    },
+  };
+}
