@@ -66,6 +66,7 @@ export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = 
   updateOrderStatus: "order.status",
   addOrderNote: "order.annotate",
   addOrderPhoto: "order.annotate",
+  retryBitrixSync: "bitrix.sync",
 };
 
 /**
@@ -82,6 +83,7 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   "ClientProfile.phone": "customer.read",
   "WarehouseItem.costPerUnit": "warehouse.cost",
   "WarehouseOperation.costPerUnit": "warehouse.cost",
+  "Query.bitrixSyncQueue": "bitrix.sync",
 };
 
 /** Sensitive fields a role without the permission reads as null, without an error (a florist's stock list has no costs). */

@@ -1,12 +1,14 @@
 /**
  * `npm run bitrix-relay`: the Bitrix relay alone, for running it in a process of its own next
- * to (or instead of) the one `npm start` runs. Needs DATABASE_URL; reads the same BITRIX_* and
+ * to (or instead of) the one `npm start` runs. Needs DATABASE_URL (and APP_DATABASE_URL or
+ * the application role's password, like `npm start`); reads the same BITRIX_* and
  * BITRIX_SYNC_* settings. Several may run at once: rows are claimed with SKIP LOCKED.
  */
 import { loadConfig, ConfigError } from "../core/config";
 import { createLogger } from "../core/logger";
 import { createDatabase } from "../core/db";
 import { createBitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
+import { applicationDatabaseUrl } from "../app/database";
 
 async function main() {
   let config;
@@ -24,7 +26,8 @@ async function main() {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel, "cvety-graph-bitrix-relay");
-  const db = createDatabase(config.databaseUrl, { max: 4, applicationName: "cvety-graph-bitrix-relay" });
+  // as the application role (APP_DATABASE_URL, or the owner's URL with the role's credentials)
+  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config), { max: 4, applicationName: "cvety-graph-bitrix-relay" });
   const relay = createBitrixRelay({ config, db, logger });
   await relay.start();
   // tests wait for this line before they make changes

@@ -44,51 +44,44 @@ export async function setSyncTarget(db: Database, bitrixShopId: number): Promise
  * pending row of a product is ever claimable, so a product's changes reach Bitrix in order and
  * never two at once. SKIP LOCKED lets several relays claim side by side.
  */
-export async function claimDue(tx: Tx, shopId: number, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
-  const rows = await tx.$queryRaw<
-    { id: number; product_id: number; bitrix_product_id: number | null; attempts: number; payload: ProductSnapshot | null }[]
-  >`
-    with due as (
-      select o.id
-        from bitrix_outbox o
-       where o.shop_id = ${shopId}
-         and o.state = 'PENDING'
-         and o.next_attempt_at <= now()
-         and (o.locked_until is null or o.locked_until < now())
-         and not exists (
-           select 1 from bitrix_outbox older
-            where older.product_id = o.product_id and older.state = 'PENDING' and older.id < o.id)
-       order by o.next_attempt_at, o.id
-       limit ${limit}
-       for update of o skip locked
-    )
-    update bitrix_outbox o
-       set attempts = o.attempts + 1,
-           locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
-           last_attempt_at = now(),
-           updated_at = now(),
-           payload = coalesce(o.payload, snapshot.payload),
-           bitrix_product_id = case when o.payload is null then p.bitrix_product_id else o.bitrix_product_id end
-      from due, product p,
-           lateral (
-             select jsonb_build_object(
-               'name', p.name,
-               'price', p.price,
-               'description', p.description,
-               'enabled', p.enabled and p.archived_at is null,
-               'image', (select i.url from product_image i where i.product_id = p.id
-                          order by i.is_main desc, i.position, i.id limit 1)
-             ) as payload
-           ) snapshot
-     where o.id = due.id and p.id = o.product_id and p.shop_id = o.shop_id
-    returning o.id, o.product_id, o.bitrix_product_id, o.attempts, o.payload`;
-  return rows.map((row) => ({
-    id: row.id,
-    productId: row.product_id,
-    bitrixProductId: row.bitrix_product_id,
-    attempts: row.attempts,
-    payload: row.payload,
-  }));
+export async function claimDue(sql: SqlReader, shopId: number, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
+  return sql<ClaimedRow>(
+    `with due as (
+       select o.id
+         from bitrix_outbox o
+        where o.shop_id = $1
+          and o.state = 'PENDING'
+          and o.next_attempt_at <= now()
+          and (o.locked_until is null or o.locked_until < now())
+          and not exists (
+            select 1 from bitrix_outbox older
+             where older.product_id = o.product_id and older.state = 'PENDING' and older.id < o.id)
+        order by o.next_attempt_at, o.id
+        limit $2
+        for update of o skip locked
+     )
+     update bitrix_outbox o
+        set attempts = o.attempts + 1,
+            locked_until = now() + make_interval(secs => $3::float8 / 1000),
+            last_attempt_at = now(),
+            updated_at = now(),
+            payload = coalesce(o.payload, snapshot.payload),
+            bitrix_product_id = case when o.payload is null then p.bitrix_product_id else o.bitrix_product_id end
+       from due, product p,
+            lateral (
+              select jsonb_build_object(
+                'name', p.name,
+                'price', p.price,
+                'description', p.description,
+                'enabled', p.enabled and p.archived_at is null,
+                'image', (select i.url from product_image i where i.product_id = p.id
+                           order by i.is_main desc, i.position, i.id limit 1)
+              ) as payload
+            ) snapshot
+      where o.id = due.id and p.id = o.product_id and p.shop_id = o.shop_id
+     returning o.id, o.product_id, o.bitrix_product_id, o.attempts, o.payload`,
+    [shopId, limit, leaseMs],
+  );
 }
 
 export type Outcome =
@@ -99,39 +92,40 @@ export type Outcome =
   | { kind: "released" };
 
 /**
- * Records the outcome of a claimed attempt. `attempts` fences it: when this relay's lease ran
- * out and another relay claimed the row again, the late answer changes nothing.
+ * Records the outcomes of claimed attempts in one statement. `attempts` fences each: when a
+ * relay's lease ran out and another relay claimed the row again, the late answer changes
+ * nothing. Returns how many rows were updated.
  */
-export async function complete(tx: Tx, shopId: number, row: ClaimedRow, outcome: Outcome): Promise<boolean> {
-  const error = "error" in outcome ? outcome.error.slice(0, 1000) : null;
-  const status = "status" in outcome ? outcome.status : null;
-  let count: number;
-  switch (outcome.kind) {
-    case "delivered":
-      count = await tx.$executeRaw`
-        update bitrix_outbox set state = 'DELIVERED', delivered_at = now(), locked_until = null, last_status = ${status},
-               last_error = null, updated_at = now()
-         where id = ${row.id} and shop_id = ${shopId} and attempts = ${row.attempts} and state = 'PENDING'`;
-      break;
-    case "retry":
-      count = await tx.$executeRaw`
-        update bitrix_outbox set next_attempt_at = now() + make_interval(secs => ${outcome.delayMs / 1000}), locked_until = null,
-               last_status = ${status}, last_error = ${error}, updated_at = now()
-         where id = ${row.id} and shop_id = ${shopId} and attempts = ${row.attempts} and state = 'PENDING'`;
-      break;
-    case "parked":
-      count = await tx.$executeRaw`
-        update bitrix_outbox set state = 'PARKED', locked_until = null, last_status = ${status}, last_error = ${error},
-               updated_at = now()
-         where id = ${row.id} and shop_id = ${shopId} and attempts = ${row.attempts} and state = 'PENDING'`;
-      break;
-    case "released":
-      count = await tx.$executeRaw`
-        update bitrix_outbox set attempts = attempts - 1, locked_until = null, next_attempt_at = now(), updated_at = now()
-         where id = ${row.id} and shop_id = ${shopId} and attempts = ${row.attempts} and state = 'PENDING'`;
-      break;
-  }
-  return count > 0;
+export async function complete(sql: SqlReader, shopId: number, results: { row: ClaimedRow; outcome: Outcome }[]): Promise<number> {
+  if (results.length === 0) return 0;
+  const column = <T>(pick: (result: { row: ClaimedRow; outcome: Outcome }) => T) => results.map(pick);
+  const updated = await sql<{ id: number }>(
+    `update bitrix_outbox o
+        set state = case r.kind when 'delivered' then 'DELIVERED' when 'parked' then 'PARKED' else 'PENDING' end::"BitrixSyncState",
+            delivered_at = case when r.kind = 'delivered' then now() else o.delivered_at end,
+            attempts = case when r.kind = 'released' then o.attempts - 1 else o.attempts end,
+            next_attempt_at = case r.kind
+                                when 'retry' then now() + make_interval(secs => r.delay_ms / 1000)
+                                when 'released' then now()
+                                else o.next_attempt_at end,
+            locked_until = null,
+            last_status = case when r.kind = 'released' then o.last_status else r.status end,
+            last_error = case when r.kind = 'released' then o.last_error else r.error end,
+            updated_at = now()
+       from unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::text[], $7::float8[]) as r(id, attempts, kind, status, error, delay_ms)
+      where o.id = r.id and o.shop_id = $1 and o.attempts = r.attempts and o.state = 'PENDING'
+     returning o.id`,
+    [
+      shopId,
+      column((r) => r.row.id),
+      column((r) => r.row.attempts),
+      column((r) => r.outcome.kind),
+      column((r) => ("status" in r.outcome ? r.outcome.status : null)),
+      column((r) => ("error" in r.outcome ? r.outcome.error.slice(0, 1000) : null)),
+      column((r) => (r.outcome.kind === "retry" ? r.outcome.delayMs : 0)),
+    ],
+  );
+  return updated.length;
 }
 
 export interface QueueStats {
@@ -141,13 +135,15 @@ export interface QueueStats {
   oldestPendingSeconds: number;
 }
 
-export async function queueStats(tx: Tx, shopId: number): Promise<QueueStats> {
-  const [row] = await tx.$queryRaw<{ pending: bigint; parked: bigint; oldest: number | null }[]>`
-    select count(*) filter (where state = 'PENDING') as pending,
-           count(*) filter (where state = 'PARKED') as parked,
-           extract(epoch from now() - min(created_at) filter (where state = 'PENDING'))::float8 as oldest
-      from bitrix_outbox
-     where shop_id = ${shopId} and state in ('PENDING', 'PARKED')`;
+export async function queueStats(sql: SqlReader, shopId: number): Promise<QueueStats> {
+  const [row] = await sql<{ pending: bigint; parked: bigint; oldest: number | null }>(
+    `select count(*) filter (where state = 'PENDING') as pending,
+            count(*) filter (where state = 'PARKED') as parked,
+            extract(epoch from now() - min(created_at) filter (where state = 'PENDING'))::float8 as oldest
+       from bitrix_outbox
+      where shop_id = $1 and state in ('PENDING', 'PARKED')`,
+    [shopId],
+  );
   return { pending: Number(row.pending), parked: Number(row.parked), oldestPendingSeconds: Math.max(0, row.oldest ?? 0) };
 }
 

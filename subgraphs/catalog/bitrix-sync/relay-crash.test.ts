@@ -2,7 +2,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createDatabase, type Database } from "../../../core/db";
-import { createTestDatabase, PROD_SHOP } from "../../../test/harness";
+import { applicationUrl, createTestDatabase, PROD_SHOP } from "../../../test/harness";
 import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
 
 /**
@@ -25,6 +25,8 @@ async function startRelayProcess(): Promise<ChildProcess> {
       ...process.env,
       NODE_ENV: "test",
       LOG_LEVEL: "silent",
+      // the application role, behind the tenant wall, as in production
+      APP_DATABASE_URL: applicationUrl(database.url),
       DATABASE_URL: database.url,
       BITRIX_BASE_URL: fake.url,
       BITRIX_API_TOKEN: "crash-test-token",
@@ -44,7 +46,7 @@ async function startRelayProcess(): Promise<ChildProcess> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = createDatabase(database.url, { max: 2 });
+  db = createDatabase(applicationUrl(database.url), { max: 2 });
   fake = await startFakeBitrix();
 });
 

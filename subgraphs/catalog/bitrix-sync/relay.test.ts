@@ -1,7 +1,7 @@
 import client from "prom-client";
 import { createDatabase, type Database } from "../../../core/db";
 import { createLogger } from "../../../core/logger";
-import { createTestDatabase, testConfig, DEV_SHOP, PROD_SHOP } from "../../../test/harness";
+import { applicationUrl, createTestDatabase, testConfig, DEV_SHOP, PROD_SHOP } from "../../../test/harness";
 import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
 import { backoffDelay, createBitrixRelay, parseRetryAfter, type BitrixRelay } from "./relay";
 import { claimDue } from "./outbox";
@@ -9,6 +9,7 @@ import { claimDue } from "./outbox";
 /**
  * The relay against a real PostgreSQL and a fake Bitrix (a real HTTP server on localhost).
  * Products are changed with SQL inside db.withTenant: the triggers queue every path alike.
+ * Everything connects as the application role, behind the tenant wall, as the stack does.
  */
 
 const TOKEN = "test-bitrix-api-token";
@@ -61,7 +62,7 @@ const product = () => products[nextProduct++];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = createDatabase(database.url, { max: 6 });
+  db = createDatabase(applicationUrl(database.url), { max: 6 });
   fake = await startFakeBitrix();
   products = await db.withTenant(PROD_SHOP, (tx) =>
     tx.product.findMany({ where: { shopId: PROD_SHOP, bitrixProductId: { not: null } }, orderBy: { id: "asc" } }),
@@ -344,7 +345,7 @@ describe("Bitrix relay", () => {
     const p = product();
     await setPrice(p.id, 440000);
     // a relay that claims and then is never heard of again
-    const [claimed] = await db.withTenant(PROD_SHOP, (tx) => claimDue(tx, PROD_SHOP, 10, 800));
+    const [claimed] = await db.write(PROD_SHOP, (sql) => claimDue(sql, PROD_SHOP, 10, 800), { origin: "system" });
     expect(claimed.productId).toBe(p.id);
     const [leased] = await outbox(p.id);
     await startRelay();

@@ -89,7 +89,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   let statsCache: { at: number; value: Promise<QueueStats> } | null = null;
   const stats = () => {
     if (!statsCache || Date.now() - statsCache.at > 1_000) {
-      const value = db.withTenant(shopId, (tx) => queueStats(tx, shopId), { origin: "system" });
+      const value = db.read(shopId, (sql) => queueStats(sql, shopId));
       value.catch(() => (statsCache = null));
       statsCache = { at: Date.now(), value };
     }
@@ -121,6 +121,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   let stopping = false;
   let loopDone: Promise<void> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
+  const claimBatch = Math.max(1, Math.floor(settings.concurrency / 4));
   const aborts = new Set<AbortController>();
   let kicked = false;
   let wake: () => void = () => undefined;
@@ -212,12 +213,35 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     if (outcome.kind === "retry") logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
     if (outcome.kind === "parked") logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
     if (outcome.kind === "delivered") logger.debug(log, "Bitrix send delivered");
-    try {
-      await db.withTenant(shopId, (tx) => complete(tx, shopId, row, outcome), { origin: "system" });
-    } catch (error) {
-      // the row keeps its lease and is claimed again when it runs out (same idempotency key)
-      logger.error({ ...log, err: error }, "could not record the Bitrix send's outcome");
+    await record(row, outcome);
+  }
+
+  /**
+   * Outcomes are written in batches: whatever finished while the previous batch was being
+   * written goes in the next one statement, so a busy relay costs the database little.
+   */
+  const unrecorded: { row: ClaimedRow; outcome: Outcome; done: () => void }[] = [];
+  let recording: Promise<void> | null = null;
+
+  function record(row: ClaimedRow, outcome: Outcome): Promise<void> {
+    return new Promise((done) => {
+      unrecorded.push({ row, outcome, done });
+      recording ??= writeOutcomes();
+    });
+  }
+
+  async function writeOutcomes(): Promise<void> {
+    while (unrecorded.length > 0) {
+      const batch = unrecorded.splice(0, 500);
+      try {
+        await db.write(shopId, (sql) => complete(sql, shopId, batch), { origin: "system" });
+      } catch (error) {
+        // the rows keep their lease and are claimed again when it runs out (same idempotency key)
+        logger.error({ err: error, outboxIds: batch.map((b) => b.row.id) }, "could not record Bitrix send outcomes");
+      }
+      for (const item of batch) item.done();
     }
+    recording = null;
   }
 
   function dropListener(destroy: boolean) {
@@ -255,9 +279,10 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       kicked = false;
       const free = settings.concurrency - inflight.size;
       let claimed: ClaimedRow[] = [];
-      if (free > 0) {
+      // claim in batches: with sends in flight, wait until a quarter of the slots are free
+      if (free > 0 && (inflight.size === 0 || free >= claimBatch)) {
         try {
-          claimed = await db.withTenant(shopId, (tx) => claimDue(tx, shopId, free, settings.leaseMs), { origin: "system" });
+          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), { origin: "system" });
           if (failing) logger.info("Bitrix relay can reach the database again");
           failing = false;
         } catch (error) {
@@ -275,7 +300,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
         }
         if (!listener && !stopping && claimed.length === 0) void listen();
       }
-      if (free > 0 && claimed.length === free) continue;
+      if (claimed.length > 0 && claimed.length === free) continue;
       await sleep(settings.pollMs);
     }
   }
