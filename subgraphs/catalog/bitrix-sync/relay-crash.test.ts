@@ -19,7 +19,9 @@ let fake: FakeBitrix;
 const children: ChildProcess[] = [];
 
 async function startRelayProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "scripts", "bitrix-relay.ts")], {
+  // node itself with tsx's loader (not the tsx CLI, which would run the relay in a grandchild):
+  // the pid we SIGKILL is the relay's
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "bitrix-relay.ts")], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -54,7 +56,7 @@ afterAll(async () => {
   await Promise.all(
     children
       .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))),
+      .map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGKILL"))),
   );
   await fake?.close();
   await db?.close();
@@ -73,6 +75,7 @@ it("a relay killed between sending and recording is resent under the same idempo
   await requestSeen;
   first.kill("SIGKILL");
   expect(await killed).toBe("SIGKILL");
+  expect(() => process.kill(first.pid!, 0)).toThrow(/ESRCH/); // the relay itself is gone
 
   const [orphan] = await db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.findMany({ where: { productId: product.id } }));
   expect(orphan).toMatchObject({ state: "PENDING", attempts: 1, deliveredAt: null });
