@@ -49,13 +49,11 @@ CREATE TABLE "bitrix_sync_target" (
 );
 INSERT INTO "bitrix_sync_target" ("id", "bitrix_shop_id") VALUES (true, 17008);
 
--- Tenant wall on the outbox, like every table with a shop: rows are visible only to the
--- transaction whose app.shop_id is their shop (db.withTenant).
+-- Behind the tenant wall like every table with a shop: ENABLE + FORCE here (nothing is visible
+-- until a policy says so); the policy on shop_id comes from the tenant wall migration
+-- (20261126900000_tenant_wall), which walls every table with a shop_id column.
 ALTER TABLE "bitrix_outbox" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "bitrix_outbox" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "bitrix_outbox_tenant" ON "bitrix_outbox"
-  USING ("shop_id" = nullif(current_setting('app.shop_id', true), '')::integer)
-  WITH CHECK ("shop_id" = nullif(current_setting('app.shop_id', true), '')::integer);
 
 -- Queues (or collapses into the fresh row of) a send of the product's current state.
 -- Skipped for changes Bitrix itself made (app.origin = 'bitrix': no echo) and for the demo
