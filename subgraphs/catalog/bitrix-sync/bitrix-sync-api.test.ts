@@ -1,4 +1,4 @@
-import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../../test/harness";
+import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../../../test/harness";
 import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
 
 /**
@@ -85,6 +85,37 @@ describe("Product.bitrixSync", () => {
     // stock consumer polls); a query per product would add about 150
     expect(withSync - without).toBeGreaterThan(0);
     expect(withSync - without).toBeLessThanOrEqual(25);
+  });
+});
+
+describe("through the real paths", () => {
+  it("an admin's updateProduct reaches Bitrix", async () => {
+    const p = product();
+    const result = await t.graphql(
+      `mutation U($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id price } }`,
+      { id: String(p.id), input: { name: "Пионы «Сара Бернар»", price: 1234500 } },
+    );
+    expect(result.errors).toBeUndefined();
+    const [row] = await eventually(async () => ((await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null));
+    const request = fake.requests.find((r) => r.headers["idempotency-key"] === String(row.id));
+    expect(request?.path).toBe(`/api/v2/products/update-from-railway/${p.bitrixProductId}`);
+    expect(request?.body).toMatchObject({ name: "Пионы «Сара Бернар»", price: "12 345 ₸" });
+  });
+
+  it("a change that arrived through the Bitrix product webhook is not sent back", async () => {
+    const p = product();
+    const before = fake.requests.length;
+    const response = await fetch(`${t.origin}/api/v1/webhooks/product-sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-webhook-secret": TEST_WEBHOOK_SECRET },
+      body: JSON.stringify({ product_id: p.bitrixProductId, name: "Из Битрикса", price: "7 000 ₸", enabled: "N" }),
+    });
+    expect(response.status).toBe(200);
+    const changed = await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.product.findUniqueOrThrow({ where: { id: p.id } }));
+    expect(changed).toMatchObject({ name: "Из Битрикса", price: 700000, enabled: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entries(p.id)).toHaveLength(0);
+    expect(fake.requests.length).toBe(before);
   });
 });
 
