@@ -81,8 +81,8 @@ export async function load(options: {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.amount ? undefined : (options.durationSeconds ?? 8),
-    amount: options.amount,
+    // autocannon refuses an explicit `duration: undefined`: give exactly one of the two
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 8 }),
     method: options.method ?? "POST",
     headers: options.headers,
     body: options.body,
