@@ -24,6 +24,7 @@ import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
 import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
+import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
 
 export interface RouterDeps {
   config: Config;
@@ -118,6 +119,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
     rest.use(path, limitPerIp(webhookLimiter, "webhook"), webhookEndpoint(path, handler, { config, db, logger, observe: metrics.observeWebhook }));
   }
+  rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { config, db, logger }));
   app.use(rest);
 
   const gateway = createGateway(config);

@@ -310,3 +310,98 @@ describe("operations", () => {
     expect(text).toMatch(/webhook_request_duration_seconds_bucket\{le="0\.05",endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="success"\} [1-9]/);
   });
 });
+
+describe("stored deliveries: an operator can see and replay them", () => {
+  const ADMIN_PATH = "/api/v1/admin/webhook-deliveries";
+  async function admin(path: string, options: { token?: string | null; method?: string } = {}) {
+    const token = options.token === undefined ? t.token(PROD_SHOP, "ADMIN") : options.token;
+    const response = await fetch(`${t.origin}${ADMIN_PATH}${path}`, {
+      method: options.method ?? "GET",
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+  async function deliveryOf(rawBody: string) {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const row = await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.webhookDelivery.findFirst({ where: { rawBody, replayOf: null }, orderBy: { id: "desc" } }));
+      if (row) return row;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("delivery not recorded");
+  }
+
+  it("a delivery skipped because the order did not exist yet is applied when replayed after the order arrives", async () => {
+    const form = new URLSearchParams({ order_id: "4440001", status: "AP", changed_by_id: "9" }).toString();
+    const skipped = await postWebhook(t, null, { raw: form, contentType: "application/x-www-form-urlencoded" });
+    expect(skipped.body).toEqual({ status: "skipped", reason: "Order not found" });
+    const delivery = await deliveryOf(form);
+
+    const listed = await admin(`?endpoint=${encodeURIComponent("/api/v1/webhooks/order-status-sync")}&limit=100`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.deliveries.map((d: any) => d.id)).toContain(delivery.id);
+    const one = await admin(`/${delivery.id}`);
+    expect(one.body).toMatchObject({ id: delivery.id, rawBody: form, statusCode: 200, response: { status: "skipped" } });
+    expect(one.body.headers["x-webhook-secret"]).toBeUndefined();
+
+    const products = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id } } } }`);
+    const created = await t.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }`, {
+      input: { items: [{ productId: products.data.products.edges[0].node.id, quantity: 1 }], customer: { phone: "+77014440001" }, bitrixOrderId: 4440001 },
+    });
+    const orderId = Number(created.data.createOrder.id);
+
+    const replayed = await admin(`/${delivery.id}/replay`, { method: "POST" });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({ replayOf: delivery.id, statusCode: 200, response: { status: "success", order_id: orderId } });
+    expect((await historyOf(t, PROD_SHOP, orderId)).at(-1)).toMatchObject({ newStatus: "ACCEPTED", changedBy: "bitrix", changedById: "9" });
+    const replayRow = await admin(`/${replayed.body.deliveryId}`);
+    expect(replayRow.body).toMatchObject({ replayOf: delivery.id, rawBody: form });
+
+    const again = await admin(`/${delivery.id}/replay`, { method: "POST" });
+    expect(again.body.response).toEqual({ status: "unchanged", order_id: orderId });
+    expect(await historyOf(t, PROD_SHOP, orderId)).toHaveLength(2);
+  });
+
+  it("needs an ADMIN token of the shop the deliveries belong to", async () => {
+    const form = new URLSearchParams({ order_id: "4440002", status: "AP" }).toString();
+    await postWebhook(t, null, { raw: form, contentType: "application/x-www-form-urlencoded" });
+    const delivery = await deliveryOf(form);
+    expect((await admin("", { token: null })).status).toBe(401);
+    expect((await admin("", { token: "garbage" })).status).toBe(401);
+    for (const role of ["MANAGER", "FLORIST", "COURIER"] as const) {
+      const refused = await admin("", { token: t.token(PROD_SHOP, role) });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatch(/ADMIN/);
+      expect((await admin(`/${delivery.id}/replay`, { token: t.token(PROD_SHOP, role), method: "POST" })).status).toBe(403);
+    }
+    const otherShop = t.token(DEV_SHOP, "ADMIN");
+    expect((await admin("", { token: otherShop })).body.deliveries).toEqual([]);
+    expect((await admin(`/${delivery.id}`, { token: otherShop })).status).toBe(404);
+    expect((await admin(`/${delivery.id}/replay`, { token: otherShop, method: "POST" })).status).toBe(404);
+  });
+
+  it.each([
+    ["/abc", "id"],
+    ["/0/replay", "id"],
+    ["?limit=0", "limit"],
+    ["?limit=1000", "limit"],
+    ["?before=x", "before"],
+    ["?status=abc", "status"],
+  ])("refuses %s with 400 naming %s", async (path, field) => {
+    const answer = await admin(path, { method: path.endsWith("replay") ? "POST" : "GET" });
+    expect(answer.status).toBe(400);
+    expect(answer.body.field).toBe(field);
+  });
+
+  it("an unknown delivery is 404", async () => {
+    expect((await admin("/99999999")).status).toBe(404);
+    expect((await admin("/99999999/replay", { method: "POST" })).status).toBe(404);
+  });
+
+  it("pages newest first with before", async () => {
+    const first = await admin("?limit=2");
+    expect(first.body.deliveries).toHaveLength(2);
+    expect(first.body.deliveries[0].id).toBeGreaterThan(first.body.deliveries[1].id);
+    const next = await admin(`?limit=2&before=${first.body.nextBefore}`);
+    expect(next.body.deliveries[0].id).toBeLessThan(first.body.deliveries[1].id);
+  });
+});

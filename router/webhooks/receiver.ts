@@ -75,6 +75,33 @@ function outcomeOf(answer: WebhookAnswer): string {
 }
 
 /**
+ * Parses the raw body and runs the handler, turning every failure into an answer: a
+ * WebhookError into its status, an unreachable database into 503 (so the sender retries),
+ * anything else into a logged 500. Used for live deliveries and operator replays alike.
+ */
+export async function runWebhookHandler(
+  endpoint: string,
+  handler: WebhookHandler,
+  deps: WebhookDeps,
+  raw: Buffer,
+  contentType: string | undefined,
+): Promise<WebhookAnswer> {
+  try {
+    return await handler(parseWebhookBody(raw, contentType), deps);
+  } catch (error) {
+    if (error instanceof WebhookError) {
+      return { status: error.status, body: { error: error.message, ...(error.field ? { field: error.field } : {}) } };
+    }
+    if (isDatabaseUnavailable(error)) {
+      deps.logger.warn({ endpoint }, "webhook refused: database unavailable");
+      return { status: 503, body: { error: "The database is unavailable; retry later" } };
+    }
+    deps.logger.error({ err: error, endpoint }, "webhook failed");
+    return { status: 500, body: { error: "Internal error; the delivery was recorded and can be replayed" } };
+  }
+}
+
+/**
  * One Bitrix webhook endpoint: size limit, secret check (constant time, any of the rotated
  * secrets), body parsing, the handler, and a stored record of the delivery for operators.
  */
@@ -86,51 +113,49 @@ export function webhookEndpoint(endpoint: string, handler: WebhookHandler, deps:
     async (req: Request, res: Response) => {
       const started = process.hrtime.bigint();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let answer: WebhookAnswer;
-      if (!matchesAnySecret(req.header(SECRET_HEADER), deps.config.webhookSecrets)) {
-        answer = { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
-      } else {
-        try {
-          answer = await handler(parseWebhookBody(raw, req.header("content-type")), deps);
-        } catch (error) {
-          if (error instanceof WebhookError) {
-            answer = { status: error.status, body: { error: error.message, ...(error.field ? { field: error.field } : {}) } };
-          } else if (isDatabaseUnavailable(error)) {
-            deps.logger.warn({ endpoint }, "webhook refused: database unavailable");
-            answer = { status: 503, body: { error: "The database is unavailable; retry later" } };
-            res.setHeader("Retry-After", "5");
-          } else {
-            deps.logger.error({ err: error, endpoint }, "webhook failed");
-            answer = { status: 500, body: { error: "Internal error; the delivery was recorded and can be replayed" } };
-          }
-        }
-      }
+      const answer: WebhookAnswer = matchesAnySecret(req.header(SECRET_HEADER), deps.config.webhookSecrets)
+        ? await runWebhookHandler(endpoint, handler, deps, raw, req.header("content-type"))
+        : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
+      if (answer.status === 503) res.setHeader("Retry-After", "5");
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       res.status(answer.status).json(answer.body);
       deps.observe?.(endpoint, outcomeOf(answer), seconds);
-      if (answer.status !== 401) await recordDelivery(deps, endpoint, req, raw, answer, seconds * 1000);
+      if (answer.status !== 401) await recordDelivery(deps, endpoint, headersWithoutSecrets(req), raw, answer, seconds * 1000);
     },
   );
   return router;
 }
 
-async function recordDelivery(deps: WebhookDeps, endpoint: string, req: Request, raw: Buffer, answer: WebhookAnswer, durationMs: number) {
+/** Stores a delivery (or an operator's replay of one) for operators to see and replay. */
+export async function recordDelivery(
+  deps: WebhookDeps,
+  endpoint: string,
+  headers: Record<string, string>,
+  raw: Buffer,
+  answer: WebhookAnswer,
+  durationMs: number,
+  replayOf?: number,
+): Promise<number | null> {
   try {
-    await deps.db.withTenant(deps.config.bitrixShopId, (tx) =>
+    const row = await deps.db.withTenant(deps.config.bitrixShopId, (tx) =>
       tx.webhookDelivery.create({
         data: {
           shopId: deps.config.bitrixShopId,
           endpoint,
-          headers: headersWithoutSecrets(req),
+          headers,
           rawBody: raw.toString("utf8").replace(/\u0000/g, "\uFFFD"),
           statusCode: answer.status,
           response: answer.body as object,
           durationMs,
+          replayOf: replayOf ?? null,
         },
+        select: { id: true },
       }),
     );
+    return row.id;
   } catch (error) {
     deps.logger.warn({ endpoint, status: answer.status, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook delivery not recorded");
+    return null;
   }
 }
 

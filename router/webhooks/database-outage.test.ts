@@ -1,0 +1,72 @@
+import { createTestDatabase, startTestStack, PROD_SHOP, type TestStack } from "../../test/harness";
+import { historyOf, orderPicker, postWebhook, statusOf } from "../../test/order-fixtures";
+import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../../test/tcp-proxy";
+
+/**
+ * The database goes away mid-run and comes back: the webhook answers 503 (so Bitrix retries),
+ * /health reports degraded, and both recover without a restart. The outage is a TCP proxy
+ * cutting the stack off from the shared test PostgreSQL, which other test files keep using.
+ */
+let t: TestStack;
+let proxy: TcpProxy;
+let database: { url: string; drop(): Promise<void> };
+const pick = orderPicker(() => t);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  proxy = await startTcpProxy(targetOf(database.url));
+  t = await startTestStack({ databaseUrl: viaProxy(database.url, proxy) });
+});
+afterAll(async () => {
+  proxy?.resume();
+  await t?.stop();
+  await proxy?.close();
+  await database?.drop();
+});
+
+async function health() {
+  const response = await fetch(`${t.origin}/health`);
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+it("answers 503 while the database is unreachable and recovers without a restart", async () => {
+  const before = await pick(PROD_SHOP, "NEW");
+  const during = await pick(PROD_SHOP, "NEW");
+  expect((await postWebhook(t, { order_id: before.bitrixOrderId, status: "PD" })).body).toEqual({ status: "success", order_id: before.id });
+  expect((await health()).status).toBe(200);
+
+  proxy.pause();
+  try {
+    const refused = await postWebhook(t, { order_id: during.bitrixOrderId, status: "PD" });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatch(/database is unavailable/);
+    expect(refused.headers.get("retry-after")).toBe("5");
+
+    const degraded = await health();
+    expect(degraded.status).toBe(503);
+    expect(degraded.body.status).toBe("degraded");
+    expect(degraded.body.checks.database.status).toBe("unhealthy");
+    expect(typeof degraded.body.checks.database.error).toBe("string");
+
+    const graphql = await t.graphql(`{ orders(first: 1) { totalCount } }`);
+    expect(graphql.errors?.[0].extensions?.code).toBe("SERVICE_UNAVAILABLE");
+
+    // bad input is still judged without the database: 400, not 503
+    expect((await postWebhook(t, { order_id: "x", status: "PD" })).status).toBe(400);
+  } finally {
+    proxy.resume();
+  }
+
+  // Bitrix retries the same delivery: applied once
+  const retried = await postWebhook(t, { order_id: during.bitrixOrderId, status: "PD" });
+  expect(retried.status).toBe(200);
+  expect(retried.body).toEqual({ status: "success", order_id: during.id });
+  expect(await statusOf(t, PROD_SHOP, during.id)).toBe("PAID");
+  expect(await historyOf(t, PROD_SHOP, during.id)).toHaveLength(2);
+
+  const healthy = await health();
+  expect(healthy.status).toBe(200);
+  expect(healthy.body.status).toBe("healthy");
+  const graphql = await t.graphql(`{ orders(first: 1) { totalCount } }`);
+  expect(graphql.errors).toBeUndefined();
+});
