@@ -22,8 +22,9 @@ export interface Database {
    */
   read<T>(shopId: number, work: (sql: SqlReader) => Promise<T>): Promise<T>;
   /**
-   * The same raw path, read-write, for hot writes that are plain SQL (stock movements): one
-   * round trip to begin and scope, the caller's statements, commit. Origin as in withTenant.
+   * A read-write tenant transaction on a plain pg client, for hot write paths (the Bitrix
+   * status webhook, webhook delivery records): BEGIN and the tenant scope in one round trip,
+   * the same `app.shop_id` / `app.origin` settings as withTenant, rows shaped like `read`'s.
    */
   write<T>(shopId: number, work: (sql: SqlReader) => Promise<T>, options?: Pick<TenantTxOptions, "origin">): Promise<T>;
   /** SQL statements sent so far (tests use it to prove batching) */
@@ -31,7 +32,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Runs one parameterised SELECT and returns its rows with camelCase keys. */
+/** Runs one parameterised statement and returns its rows with camelCase keys. */
 export type SqlReader = <Row>(text: string, values?: unknown[]) => Promise<Row[]>;
 
 const camelCache = new Map<string, string>();
@@ -51,6 +52,21 @@ const readTypes = {
     return pg.types.getTypeParser(oid, format as "text");
   },
 } as pg.CustomTypesConfig;
+
+/**
+ * Server-side prepared statements for the raw paths: each distinct parameterised statement
+ * text gets a name, so PostgreSQL parses and plans it once per connection instead of on every
+ * call. Texts are the code's own constants; past a bound, new texts simply run unnamed.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < 500) {
+    name = `cvety_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 function assertShopId(shopId: number) {
   if (!Number.isInteger(shopId) || shopId <= 0) throw new Error(`a tenant transaction needs a shop id, got ${shopId}`);
@@ -95,21 +111,37 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
-  /** A tenant transaction on a plain pg client: rows come back camelCased, shaped like Prisma's. */
   async function rawTransaction<T>(shopId: number, begin: string, origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
     assertShopId(shopId);
-    if (!/^[a-z]+$/.test(origin)) throw new Error(`bad origin ${origin}`);
+    if (!/^[a-z]+$/.test(origin)) throw new Error(`origin must be a plain word, got ${origin}`);
     const client = await pool.connect();
     let broken: unknown;
+    // a connection lost between statements is reported as an 'error' event on the checked-out
+    // client; unheard, it would crash the process. Remember it: the client is then discarded.
+    const onLost = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onLost);
+    // shopId and origin are validated, so they can be inlined
+    const scope = options.withoutTenantSetting
+      ? begin
+      : `${begin}; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`;
+    let begun = false;
     try {
-      // shopId is a validated integer and origin a checked word, so both are inlined: begin and scope in one round trip
-      await client.query(
-        options.withoutTenantSetting
-          ? begin
-          : `${begin}; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`,
-      );
       const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
-        const result = await client.query({ text, values, types: readTypes });
+        let result: pg.QueryResult;
+        if (!begun && values.length === 0) {
+          // a first statement without parameters travels with BEGIN and the scope: one round trip for all three
+          begun = true;
+          const results = (await client.query({ text: `${scope}; ${text}`, types: readTypes })) as unknown as pg.QueryResult[];
+          result = results[results.length - 1];
+        } else {
+          if (!begun) {
+            begun = true;
+            await client.query(scope);
+          }
+          result = await client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
+        }
         return result.rows.map((row) => {
           const shaped: Record<string, unknown> = {};
           for (const key in row) shaped[camel(key)] = row[key];
@@ -117,14 +149,15 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
         });
       };
       const result = await work(sql);
-      await client.query("commit");
+      if (begun) await client.query("commit");
       return result;
     } catch (error) {
-      broken = error;
+      broken ??= error;
       await client.query("rollback").catch(() => undefined);
       throw error;
     } finally {
-      client.release(broken instanceof Error && /terminat|Connection/i.test(broken.message) ? broken : undefined);
+      client.off("error", onLost);
+      client.release(broken instanceof Error && /terminat|Connection|ECONNRESET/i.test(broken.message) ? broken : undefined);
     }
   }
 
@@ -147,8 +180,8 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     read(shopId, work) {
       return rawTransaction(shopId, "begin read only", "user", work);
     },
-    write(shopId, work, writeOptions = {}) {
-      return rawTransaction(shopId, "begin", writeOptions.origin ?? "user", work);
+    write(shopId, work, txOptions = {}) {
+      return rawTransaction(shopId, "begin", txOptions.origin ?? "user", work);
     },
     async close() {
       await prisma.$disconnect();

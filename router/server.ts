@@ -25,6 +25,7 @@ import { WEBHOOKS } from "./webhooks";
 import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
+import { createDeliveryLog } from "./webhooks/delivery-log";
 
 export interface RouterDeps {
   config: Config;
@@ -115,11 +116,13 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     res.setHeader("content-type", metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+  const deliveryLog = createDeliveryLog(db, config.bitrixShopId, logger);
+  const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog };
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    rest.use(path, limitPerIp(webhookLimiter, "webhook"), webhookEndpoint(path, handler, { config, db, logger, observe: metrics.observeWebhook }));
+    rest.use(path, limitPerIp(webhookLimiter, "webhook"), webhookEndpoint(path, handler, webhookDeps));
   }
-  rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { config, db, logger }));
+  rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
   app.use(rest);
 
   const gateway = createGateway(config);
@@ -187,6 +190,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     async stop() {
       await board.stop();
       await apollo.stop();
+      await deliveryLog.flush();
     },
   };
 }

@@ -70,3 +70,21 @@ it("answers 503 while the database is unreachable and recovers without a restart
   const graphql = await t.graphql(`{ orders(first: 1) { totalCount } }`);
   expect(graphql.errors).toBeUndefined();
 });
+
+it("a cut in the middle of deliveries: each answer is 200 or 503, nothing is applied twice, and the process survives", async () => {
+  const orders = await Promise.all(Array.from({ length: 10 }, () => pick(PROD_SHOP, "PAID")));
+  const inFlight = orders.map((order) => postWebhook(t, { order_id: order.bitrixOrderId, status: "AP" }));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  proxy.pause();
+  const answers = await Promise.all(inFlight);
+  for (const answer of answers) expect([200, 503]).toContain(answer.status);
+  proxy.resume();
+  // Bitrix redelivers everything it did not get a 200 for; a 200 it lost is redelivered too
+  const redelivered = await Promise.all(orders.map((order) => postWebhook(t, { order_id: order.bitrixOrderId, status: "AP" })));
+  for (const answer of redelivered) expect(["success", "unchanged"]).toContain(answer.body.status);
+  for (const order of orders) {
+    expect(await statusOf(t, PROD_SHOP, order.id)).toBe("ACCEPTED");
+    expect((await historyOf(t, PROD_SHOP, order.id)).filter((row) => row.newStatus === "ACCEPTED")).toHaveLength(1);
+  }
+  expect((await health()).status).toBe(200);
+});

@@ -41,9 +41,9 @@ export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): 
     throw new WebhookError(422, `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`, "status");
   }
   const shopId = deps.config.bitrixShopId;
-  const result = await deps.db.withTenant(
+  const result = await deps.db.write(
     shopId,
-    (tx) => changeOrderStatus(tx, shopId, { bitrixOrderId }, { status, notes }, { kind: "bitrix", changedById }),
+    (sql) => changeOrderStatus(sql, shopId, { bitrixOrderId }, { status, notes }, { kind: "bitrix", changedById }),
     { origin: "bitrix" },
   );
   switch (result.outcome) {

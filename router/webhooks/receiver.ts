@@ -4,6 +4,7 @@ import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { matchesAnySecret } from "../../core/auth";
 import { isDatabaseUnavailable } from "../../core/errors";
+import { createDeliveryLog, type DeliveryLog } from "./delivery-log";
 
 /** Bitrix posts small bodies; anything larger is refused before it is read whole. */
 export const WEBHOOK_BODY_LIMIT = "64kb";
@@ -29,6 +30,8 @@ export interface WebhookDeps {
   logger: Logger;
   /** called once per delivery with its outcome, for metrics */
   observe?: (endpoint: string, outcome: string, seconds: number) => void;
+  /** where deliveries are stored (batched); without one each delivery is written on its own */
+  deliveryLog?: DeliveryLog;
 }
 
 export type WebhookHandler = (body: WebhookBody, deps: WebhookDeps) => Promise<WebhookAnswer>;
@@ -118,7 +121,10 @@ export function webhookEndpoint(endpoint: string, handler: WebhookHandler, deps:
         : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
       if (answer.status === 503) res.setHeader("Retry-After", "5");
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      res.status(answer.status).json(answer.body);
+      // written directly: no ETag hashing or charset negotiation for a small JSON answer
+      res.statusCode = answer.status;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(JSON.stringify(answer.body));
       deps.observe?.(endpoint, outcomeOf(answer), seconds);
       if (answer.status !== 401) await recordDelivery(deps, endpoint, headersWithoutSecrets(req), raw, answer, seconds * 1000);
     },
@@ -136,27 +142,10 @@ export async function recordDelivery(
   durationMs: number,
   replayOf?: number,
 ): Promise<number | null> {
-  try {
-    const row = await deps.db.withTenant(deps.config.bitrixShopId, (tx) =>
-      tx.webhookDelivery.create({
-        data: {
-          shopId: deps.config.bitrixShopId,
-          endpoint,
-          headers,
-          rawBody: raw.toString("utf8").replace(/\u0000/g, "\uFFFD"),
-          statusCode: answer.status,
-          response: answer.body as object,
-          durationMs,
-          replayOf: replayOf ?? null,
-        },
-        select: { id: true },
-      }),
-    );
-    return row.id;
-  } catch (error) {
-    deps.logger.warn({ endpoint, status: answer.status, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook delivery not recorded");
-    return null;
-  }
+  const entry = { endpoint, headers, rawBody: raw.toString("utf8"), statusCode: answer.status, response: answer.body, durationMs, replayOf };
+  if (deps.deliveryLog) return deps.deliveryLog.record(entry);
+  const log = createDeliveryLog(deps.db, deps.config.bitrixShopId, deps.logger);
+  return log.record(entry);
 }
 
 /** Reads a required integer field; form bodies carry numbers as strings. */

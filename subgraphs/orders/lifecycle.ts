@@ -1,5 +1,5 @@
 import type { Role } from "../../core/auth";
-import type { Tx } from "../../core/db";
+import type { SqlReader, Tx } from "../../core/db";
 import { badUserInput, forbidden } from "../../core/errors";
 import type { OrderHistory, OrderStatus } from "../../prisma/generated/client";
 
@@ -8,9 +8,11 @@ import type { OrderHistory, OrderStatus } from "../../prisma/generated/client";
  * `updateOrderStatus` mutation and by the Bitrix webhook alike, and the only writer of the
  * order's history chain (status changes, notes, photos).
  *
- * Every change runs inside the caller's `withTenant` transaction:
- *  1. `SELECT … FOR UPDATE` on the order row: concurrent changes to one order queue here;
- *  2. one statement updates the order and appends the history row.
+ * A status change runs in a tenant transaction of `db.write` and costs three round trips:
+ *  1. BEGIN, the tenant scope and `SELECT … FOR UPDATE` of the order row, sent together:
+ *     concurrent changes to one order queue here;
+ *  2. one statement that updates the order and appends the history row;
+ *  3. COMMIT.
  * The database enforces the chain on top of that (migration 20261126100000_order_history_chain):
  * a trigger links each row to the order's previous row and refuses an `old_status` that is not
  * the previous `new_status`, and (order_id, previous_history_id) is unique.
@@ -67,15 +69,39 @@ export function assertRoleMaySet(role: Role, status: OrderStatus): void {
   }
 }
 
-async function lockOrder(tx: Tx, shopId: number, locator: OrderLocator): Promise<{ id: number; status: OrderStatus } | null> {
-  const rows =
-    "id" in locator
-      ? await tx.$queryRaw<{ id: number; status: OrderStatus }[]>`
-          select id, status::text as status from "order" where shop_id = ${shopId} and id = ${locator.id} for update`
-      : await tx.$queryRaw<{ id: number; status: OrderStatus }[]>`
-          select id, status::text as status from "order" where shop_id = ${shopId} and bitrix_order_id = ${locator.bitrixOrderId} for update`;
+type LockedOrder = { id: number; status: OrderStatus };
+
+/** An integer as SQL text; only ever given validated ids. */
+function integerLiteral(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
+}
+
+/**
+ * Locks the order row. The ids are validated integers written into the text, so the statement
+ * has no parameters and db.write sends it together with BEGIN and the tenant scope.
+ */
+function lockOrder(sql: SqlReader, shopId: number, locator: OrderLocator): Promise<LockedOrder[]> {
+  const match = "id" in locator ? `id = ${integerLiteral(locator.id)}` : `bitrix_order_id = ${integerLiteral(locator.bitrixOrderId)}`;
+  return sql<LockedOrder>(`select id, status::text as status from "order" where shop_id = ${integerLiteral(shopId)} and ${match} for update`);
+}
+
+/** The Prisma flavour of the same lock, for writers that run in a Prisma transaction. */
+async function lockOrderTx(tx: Tx, shopId: number, orderId: number): Promise<LockedOrder | null> {
+  const rows = await tx.$queryRaw<LockedOrder[]>`select id, status::text as status from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
   return rows[0] ?? null;
 }
+
+const APPEND_STATUS_CHANGE = `
+  with updated as (
+    update "order" set status = $3::"OrderStatus", updated_at = now()
+    where id = $2 and shop_id = $1
+    returning id, shop_id
+  )
+  insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes, kind)
+  select shop_id, id, $4::"OrderStatus", $3::"OrderStatus", $5::text, $6::text, $7::text, 'STATUS'
+  from updated
+  returning id`;
 
 /**
  * Changes an order's status and appends its history row, in the caller's tenant transaction.
@@ -83,14 +109,14 @@ async function lockOrder(tx: Tx, shopId: number, locator: OrderLocator): Promise
  * the statuses allowed next; a role that may not set the status: FORBIDDEN.
  */
 export async function changeOrderStatus(
-  tx: Tx,
+  sql: SqlReader,
   shopId: number,
   locator: OrderLocator,
   change: { status: OrderStatus; notes?: string | null },
   actor: Actor,
 ): Promise<StatusChangeResult> {
   if (actor.kind === "user") assertRoleMaySet(actor.role, change.status);
-  const order = await lockOrder(tx, shopId, locator);
+  const [order] = await lockOrder(sql, shopId, locator);
   if (!order) return { outcome: "not_found" };
   if (order.status === change.status) return { outcome: "unchanged", orderId: order.id, status: order.status };
 
@@ -111,17 +137,8 @@ export async function changeOrderStatus(
   }
   const changedBy = actor.kind === "user" ? actor.userId : BITRIX_ACTOR;
   const changedById = actor.kind === "bitrix" ? (actor.changedById ?? null) : null;
-  const [row] = await tx.$queryRaw<{ id: bigint }[]>`
-    with updated as (
-      update "order" set status = ${change.status}::"OrderStatus", updated_at = now()
-      where id = ${order.id} and shop_id = ${shopId}
-      returning id, shop_id
-    )
-    insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes, kind)
-    select shop_id, id, ${order.status}::"OrderStatus", ${change.status}::"OrderStatus", ${changedBy}::text, ${changedById}::text, ${notes}::text, 'STATUS'
-    from updated
-    returning id`;
-  return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: BigInt(row.id), outOfOrder: !inOrder };
+  const [row] = await sql<{ id: bigint }>(APPEND_STATUS_CHANGE, [shopId, order.id, change.status, order.status, changedBy, changedById, notes]);
+  return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: row.id, outOfOrder: !inOrder };
 }
 
 /** Writes the first history row of a new order (oldStatus null → NEW). */
@@ -142,7 +159,7 @@ export async function appendAnnotation(
   orderId: number,
   entry: { kind: "NOTE"; text: string; author: string } | { kind: "PHOTO"; url: string; photoKind: string; author: string },
 ): Promise<OrderHistory | null> {
-  const order = await lockOrder(tx, shopId, { id: orderId });
+  const order = await lockOrderTx(tx, shopId, orderId);
   if (!order) return null;
   const photo =
     entry.kind === "PHOTO"

@@ -20,11 +20,14 @@ export async function updateOrderStatus(context: OrdersContext, orderId: number,
   requirePermission(viewer, "order.status");
   assertRoleMaySet(viewer.role, status);
   const note = text(notes, "notes", { max: 2000 });
-  return inTenant(context, async (tx) => {
-    const result = await changeOrderStatus(tx, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role });
-    if (result.outcome === "not_found") throw notFound("Order", orderId);
-    return tx.order.findUniqueOrThrow({ where: { id: result.orderId } });
-  });
+  const result = await context.db.write(viewer.shopId, (sql) =>
+    changeOrderStatus(sql, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role }),
+  );
+  if (result.outcome === "not_found") throw notFound("Order", orderId);
+  // committed: a fresh read sees the change (the request's loader has not cached this order)
+  const order = await context.loaders.orderById.load(orderId);
+  if (!order) throw notFound("Order", orderId);
+  return order;
 }
 
 export function addOrderNote(context: OrdersContext, orderId: number, note: string) {
