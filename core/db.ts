@@ -72,6 +72,46 @@ function assertShopId(shopId: number) {
   if (!Number.isInteger(shopId) || shopId <= 0) throw new Error(`a tenant transaction needs a shop id, got ${shopId}`);
 }
 
+type AdapterTransaction = {
+  client: pg.PoolClient;
+  cleanup?: () => void;
+  executeRaw(query: { sql: string }): Promise<unknown>;
+};
+
+/**
+ * Prisma's transaction manager closes a transaction by sending COMMIT or ROLLBACK and only then
+ * calling the adapter's commit()/rollback(), which gives the pooled connection back. When that
+ * statement fails because the connection died (a database restart, a network cut), the second
+ * step never runs and the connection is never returned: each interactive transaction caught by
+ * an outage would shrink the pool for good. This gives such a connection back, marked broken.
+ */
+function releasingBrokenTransactions(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args: Parameters<typeof startTransaction>) => {
+      const transaction = await startTransaction(...args);
+      const tx = transaction as unknown as AdapterTransaction;
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (error) {
+          if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(query.sql)) {
+            tx.cleanup?.();
+            tx.client.release(error instanceof Error ? error : new Error(String(error)));
+          }
+          throw error;
+        }
+      };
+      return transaction;
+    };
+    return adapter;
+  };
+  return factory;
+}
+
 export interface TenantTxOptions {
   /** who caused the change; triggers read it, e.g. to skip echoing Bitrix's own changes back */
   origin?: "user" | "bitrix" | "system";
@@ -109,7 +149,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       return query(...args);
     };
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: releasingBrokenTransactions(new PrismaPg(pool)) });
 
   async function rawTransaction<T>(shopId: number, begin: string, origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
     assertShopId(shopId);

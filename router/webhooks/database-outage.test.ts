@@ -88,3 +88,29 @@ it("a cut in the middle of deliveries: each answer is 200 or 503, nothing is app
   }
   expect((await health()).status).toBe(200);
 });
+
+it("gives back every pooled connection the cut broke (none stays checked out)", async () => {
+  // Prisma transactions and raw ones alike: an interactive transaction whose ROLLBACK fails
+  // would otherwise keep its connection forever and shrink the pool with every outage
+  const pool = t.stack.db.pool;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const prismaTx = t.stack.db.withTenant(PROD_SHOP, async (tx) => {
+    await tx.$queryRaw`select 1 as one`;
+    await sleep(300);
+    await tx.$queryRaw`select 1 as one`;
+  });
+  const rawTx = t.stack.db.write(PROD_SHOP, async (sql) => {
+    await sql(`select 1 as one`);
+    await sleep(300);
+    await sql(`select $1::int as one`, [1]);
+  });
+  await sleep(100);
+  proxy.pause();
+  await expect(prismaTx).rejects.toThrow();
+  await expect(rawTx).rejects.toThrow();
+  proxy.resume();
+  const busy = () => pool.totalCount - pool.idleCount;
+  for (let attempt = 0; attempt < 100 && busy() > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(busy()).toBe(0);
+  expect(pool.waitingCount).toBe(0);
+});
