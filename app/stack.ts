@@ -1,13 +1,14 @@
 import type { Config } from "../core/config";
 import { createDatabase, type Database, type DatabaseOptions } from "../core/db";
+import { createBackgroundWorkers } from "./workers";
 import type { Logger } from "../core/logger";
 import { startSubgraph, type RunningSubgraph } from "../core/subgraph-server";
 import { startRouter, type RunningRouter } from "../router/server";
 import { catalogSubgraph } from "../subgraphs/catalog";
 import { ordersSubgraph } from "../subgraphs/orders";
 import { warehouseSubgraph } from "../subgraphs/warehouse";
-import { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
-import { createBitrixRelay, type BitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
+import type { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
+import type { BitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
 
 export const SUBGRAPHS = { catalog: catalogSubgraph, orders: ordersSubgraph, warehouse: warehouseSubgraph } as const;
 
@@ -38,12 +39,8 @@ export async function startStack(options: {
   databaseOptions?: DatabaseOptions;
 }): Promise<Stack> {
   const db = createDatabase(options.databaseUrl, { max: options.poolSize ?? 20, ...options.databaseOptions });
-  const relayDb = createDatabase(options.databaseUrl, { ...options.databaseOptions, max: 4, applicationName: "cvety-graph-bitrix-relay" });
-  const bitrixRelay = createBitrixRelay({ config: options.config, db: relayDb, logger: options.logger });
+  const workers = createBackgroundWorkers(options);
   const started: RunningSubgraph[] = [];
-  let stockConsumer: StockConsumer | null = null;
-  // the consumer has a small pool of its own, so background sweeps never queue behind requests
-  let consumerDb: Database | null = null;
   try {
     for (const [name, definition] of Object.entries(SUBGRAPHS)) {
       const port = options.config.subgraphPorts[name as keyof typeof SUBGRAPHS];
@@ -54,35 +51,26 @@ export async function startStack(options: {
       ...options.config,
       subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
     };
-    const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics: bitrixRelay.registerMetrics });
-    if (config.stockConsumerPollMs > 0) {
-      consumerDb = createDatabase(options.databaseUrl, { max: 2, applicationName: "cvety-stock-consumer", ...options.databaseOptions });
-      stockConsumer = new StockConsumer({ db: consumerDb, databaseUrl: options.databaseUrl, logger: options.logger, pollMs: config.stockConsumerPollMs });
-      await stockConsumer.start();
-    }
-    await bitrixRelay.start();
+    const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics: workers.bitrixRelay.registerMetrics });
+    await workers.start();
     return {
       config,
       db,
       router,
       subgraphs,
-      stockConsumer,
-      bitrixRelay,
+      stockConsumer: workers.stockConsumer,
+      bitrixRelay: workers.bitrixRelay,
       async stop() {
-        await bitrixRelay.stop();
-        await stockConsumer?.stop();
-        await consumerDb?.close();
+        await workers.stop();
         await router.stop();
         await Promise.all(started.map((s) => s.stop()));
-        await Promise.all([db.close(), relayDb.close()]);
+        await db.close();
       },
     };
   } catch (error) {
-    await stockConsumer?.stop();
-    await consumerDb?.close();
-    await bitrixRelay.stop().catch(() => undefined);
+    await workers.stop();
     await Promise.all(started.map((s) => s.stop()));
-    await Promise.all([db.close(), relayDb.close()]);
+    await db.close();
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import { startSubgraph } from "../core/subgraph-server";
 import { startRouter } from "../router/server";
 import { applicationDatabaseUrl, migrate, seedIfEmpty } from "../app/database";
 import { SUBGRAPHS } from "../app/stack";
+import { createBackgroundWorkers } from "../app/workers";
 
 export const PARTS = ["catalog", "orders", "warehouse", "router", "migrate"] as const;
 
@@ -25,12 +26,17 @@ async function main(part: string | undefined) {
     await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: true });
     return;
   }
-  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false }), { applicationName: `cvety-${part}` });
+  const appUrl = await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false });
+  const db = createDatabase(appUrl, { applicationName: `cvety-${part}` });
+  // the router's process also runs the background work: Bitrix relay and stock consumer
+  const workers = part === "router" ? createBackgroundWorkers({ config, databaseUrl: appUrl, logger }) : null;
   const running =
     part === "router"
-      ? await startRouter({ config, db, logger, port: config.port })
+      ? await startRouter({ config, db, logger, port: config.port, registerMetrics: workers!.bitrixRelay.registerMetrics })
       : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
+  await workers?.start();
   const stop = async () => {
+    await workers?.stop();
     await running.stop();
     await db.close();
     process.exit(0);
