@@ -104,16 +104,24 @@ export function webhookDeliveriesAdmin(webhooks: Record<string, WebhookHandler>,
     }),
   );
 
+  /** The caller's shop's delivery named in the path; answers 400/404 itself and returns null. */
+  async function findDelivery(req: Request, res: Response, shopId: number) {
+    const id = deliveryId(req, res);
+    if (id === null) return null;
+    const row = await deps.db.withTenant(shopId, (tx) => tx.webhookDelivery.findFirst({ where: { id, shopId } }));
+    if (!row) {
+      res.status(404).json({ error: `Delivery ${id} was not found` });
+      return null;
+    }
+    return { id, row };
+  }
+
   router.get(
     "/:id",
     handle(async (req, res, viewer) => {
-      const id = deliveryId(req, res);
-      if (id === null) return;
-      const row = await deps.db.withTenant(viewer.shopId, (tx) => tx.webhookDelivery.findFirst({ where: { id, shopId: viewer.shopId } }));
-      if (!row) {
-        res.status(404).json({ error: `Delivery ${id} was not found` });
-        return;
-      }
+      const found = await findDelivery(req, res, viewer.shopId);
+      if (!found) return;
+      const { id, row } = found;
       res.json(row);
     }),
   );
@@ -121,13 +129,9 @@ export function webhookDeliveriesAdmin(webhooks: Record<string, WebhookHandler>,
   router.post(
     "/:id/replay",
     handle(async (req, res, viewer) => {
-      const id = deliveryId(req, res);
-      if (id === null) return;
-      const row = await deps.db.withTenant(viewer.shopId, (tx) => tx.webhookDelivery.findFirst({ where: { id, shopId: viewer.shopId } }));
-      if (!row) {
-        res.status(404).json({ error: `Delivery ${id} was not found` });
-        return;
-      }
+      const found = await findDelivery(req, res, viewer.shopId);
+      if (!found) return;
+      const { id, row } = found;
       // deliveries are recorded for the Bitrix shop; replay only there
       const handler = webhooks[row.endpoint];
       if (!handler || row.shopId !== deps.config.bitrixShopId) {
