@@ -1,0 +1,118 @@
+/**
+ * The raw tenant paths (db.read, db.write) against a real PostgreSQL: parameters inlined as
+ * literals must arrive exactly as data, the tenant scope must last exactly one statement of a
+ * read (and one transaction of a write), and reads must stay read-only.
+ */
+import { createTestDatabase, applicationUrl, DEV_SHOP, PROD_SHOP } from "../test/harness";
+import { createDatabase, inlineParameters, type Database } from "./db";
+
+describe("inlineParameters", () => {
+  it("replaces each placeholder with the escaped literal of its value, $10 included", () => {
+    const values = Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(inlineParameters("select $1, $10, $2", values)).toBe("select '1', '10', '2'");
+  });
+
+  it("doubles quotes, escapes backslashes and writes NULL for null and undefined", () => {
+    expect(inlineParameters("select $1, $2, $3, $4", ["it's", "a\\b", null, undefined])).toBe("select 'it''s',  E'a\\\\b', NULL, NULL");
+  });
+
+  it("writes arrays, bigints, booleans and dates in node-postgres's text forms", () => {
+    const inlined = inlineParameters("select $1::int[], $2::bigint, $3::boolean, $4::timestamptz", [[1, 2], 9007199254740993n, true, new Date("2026-01-02T03:04:05.000Z")]);
+    expect(inlined).toMatch(/^select '\{"1","2"\}'::int\[\], '9007199254740993'::bigint, 'true'::boolean, '2026-01-0\d/);
+  });
+
+  it("leaves placeholders inside string literals, quoted identifiers and comments alone", () => {
+    expect(inlineParameters(`select '$1', "$1", $1 -- $1\n, /* $1 */ $1`, [7])).toBe(`select '$1', "$1", '7' -- $1\n, /* $1 */ '7'`);
+  });
+
+  it("declines what it cannot inline safely: binary values, dollar quoting, a placeholder without a value", () => {
+    expect(inlineParameters("select $1", [Buffer.from("x")])).toBeNull();
+    expect(inlineParameters("select $$text$$, $1", [1])).toBeNull();
+    expect(inlineParameters("select $1, $2", [1])).toBeNull();
+  });
+
+  it("returns a statement without parameters unchanged", () => {
+    expect(inlineParameters("select 1", [])).toBe("select 1");
+  });
+});
+
+describe("db.read and db.write on PostgreSQL", () => {
+  let database: { url: string; drop(): Promise<void> };
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // one connection: every statement below reuses the connection the one before used
+    db = createDatabase(applicationUrl(database.url), { max: 1 });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+
+  it("hands hostile text to PostgreSQL as data, byte for byte", async () => {
+    const hostile = ["'; drop table shop; --", "back\\slash", "$1 $2", "quote'n\"dquote", "new\nline", "ünï©ødé 🌸"];
+    for (const text of hostile) {
+      const rows = await db.read(DEV_SHOP, (sql) => sql<{ v: string }>("select $1::text as v", [text]));
+      expect(rows).toEqual([{ v: text }]);
+    }
+    const shops = await db.read(DEV_SHOP, (sql) => sql<{ id: number }>("select id from shop where id = $1", [DEV_SHOP]));
+    expect(shops).toEqual([{ id: DEV_SHOP }]);
+  });
+
+  it("scopes each read statement to its shop and leaves nothing set on the connection afterwards", async () => {
+    const [mine, theirs] = await Promise.all([
+      db.read(DEV_SHOP, (sql) => sql<{ id: number }>("select id from shop order by id")),
+      db.read(PROD_SHOP, (sql) => sql<{ id: number }>("select id from shop order by id")),
+    ]);
+    expect(mine).toEqual([{ id: DEV_SHOP }]);
+    expect(theirs).toEqual([{ id: PROD_SHOP }]);
+    // the same pooled connection, outside any tenant statement: no shop, so nothing is visible
+    const client = await db.pool.connect();
+    try {
+      const { rows } = await client.query("select current_setting('app.shop_id', true) as shop, (select count(*) from shop)::int as visible");
+      expect(rows[0]).toEqual({ shop: "", visible: 0 });
+    } finally {
+      client.release();
+    }
+  });
+
+  it("keeps the scope on every statement of a read, not just the first", async () => {
+    const counts = await db.read(PROD_SHOP, async (sql) => {
+      const first = await sql<{ n: number }>("select count(*)::int as n from shop where id = $1", [PROD_SHOP]);
+      const second = await sql<{ n: number }>("select count(*)::int as n from shop");
+      const binary = await sql<{ n: number }>("select count(*)::int as n from shop where $1::bytea is not null", [Buffer.from("x")]);
+      return [first[0].n, second[0].n, binary[0].n];
+    });
+    expect(counts).toEqual([1, 1, 1]);
+  });
+
+  it("refuses writes on the read path", async () => {
+    await expect(db.read(DEV_SHOP, (sql) => sql("update shop set name = name where id = $1", [DEV_SHOP]))).rejects.toThrow(/read-only transaction/);
+    await expect(db.read(DEV_SHOP, (sql) => sql("update shop set name = name where id = $1 and $2::bytea is not null", [DEV_SHOP, Buffer.from("x")]))).rejects.toThrow(/read-only transaction/);
+  });
+
+  it("runs a write as one transaction: all of it or, on an error, none of it", async () => {
+    const name = async () => (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0].name;
+    const before = await name();
+    await expect(
+      db.write(DEV_SHOP, async (sql) => {
+        await sql("update shop set name = $1 where id = $2", ["renamed in a failed write", DEV_SHOP]);
+        await sql("select 1/0");
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await name()).toBe(before);
+
+    await db.write(DEV_SHOP, async (sql) => {
+      await sql("update shop set name = $1 where id = $2", ["renamed", DEV_SHOP]);
+      await sql("update shop set name = name || $1 where id = $2", [" twice", DEV_SHOP]);
+    });
+    expect(await name()).toBe("renamed twice");
+    await db.write(DEV_SHOP, (sql) => sql("update shop set name = $1 where id = $2", [before, DEV_SHOP]));
+  });
+
+  it("cannot write into another shop", async () => {
+    const updated = await db.write(DEV_SHOP, (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [PROD_SHOP]));
+    expect(updated).toEqual([]);
+  });
+});
