@@ -1,9 +1,14 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { Fetcher } from "@apollo/utils.fetcher";
 import { GraphQLError } from "graphql";
 import type { Config } from "../core/config";
 import type { Viewer } from "../core/auth";
 import { signViewer } from "../core/subgraph-signature";
 import { readSupergraph, type SubgraphName } from "./supergraph";
+import { createSubgraphFetcher } from "./subgraph-fetcher";
+
+/** how long the router waits for one subgraph call */
+const SUBGRAPH_TIMEOUT_MS = 30_000;
 
 /** What the router knows about a request and forwards, signed, to subgraphs. */
 export interface RouterContext {
@@ -12,9 +17,8 @@ export interface RouterContext {
 }
 
 class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(url: string, private readonly secret: string) {
-    // Node's own fetch (undici, keep-alive pooling) instead of the default make-fetch-happen
-    super({ url, fetcher: fetch as never });
+  constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
+    super({ url, fetcher });
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {
@@ -38,10 +42,12 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
 }
 
 /** The gateway over the composed supergraph file; no runtime introspection of subgraphs. */
-export function createGateway(config: Config): ApolloGateway {
-  return new ApolloGateway({
+export function createGateway(config: Config): { gateway: ApolloGateway; closeConnections(): void } {
+  const fetcher = createSubgraphFetcher({ timeoutMs: SUBGRAPH_TIMEOUT_MS });
+  const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     buildService: ({ name, url }) =>
-      new SigningDataSource(config.subgraphUrls[name as SubgraphName] ?? url!, config.subgraphSecret),
+      new SigningDataSource(config.subgraphUrls[name as SubgraphName] ?? url!, config.subgraphSecret, fetcher),
   });
+  return { gateway, closeConnections: () => fetcher.close() };
 }

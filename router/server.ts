@@ -125,7 +125,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
   app.use(rest);
 
-  const gateway = createGateway(config);
+  const { gateway, closeConnections } = createGateway(config);
   const apiSchema = watchApiSchema(gateway);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -190,6 +190,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     async stop() {
       await board.stop();
       await apollo.stop();
+      closeConnections();
       await deliveryLog.flush();
     },
   };
