@@ -9,7 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { parse } from "graphql";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { Config } from "./config";
 import type { Database } from "./db";
 import type { Logger } from "./logger";
@@ -59,7 +59,9 @@ export async function startSubgraph<L>(
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // neither is used (no usage reporting, no HTTP caching), and each wraps every resolver
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       requireViewerPlugin as ApolloServerPlugin<SubgraphContext<L>>,
       roleMatrixPlugin as ApolloServerPlugin<SubgraphContext<L>>,
     ],
