@@ -3,6 +3,7 @@ import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
 import type { Config } from "../core/config";
+import { findFreePort } from "../core/database-server";
 
 /** One line of the bench table. Latencies in milliseconds. */
 export interface BenchRow {
@@ -21,7 +22,10 @@ export interface BenchStack {
   origin: string;
   graphqlUrl: string;
   catalogUrl: string;
+  /** the process serving the router (and, in one process, everything else) */
   pid: number;
+  /** every process of the stack */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -32,8 +36,8 @@ export interface BenchContext {
   ownerDatabaseUrl: string;
   config: Config;
   token(shopId: number, role?: "ADMIN" | "MANAGER" | "FLORIST" | "COURIER"): string;
-  /** starts the stack in a child process; extra env overrides the defaults */
-  startStack(env?: Record<string, string>): Promise<BenchStack>;
+  /** starts another stack (as `stack` is: BENCH_TOPOLOGY); extra env overrides the defaults */
+  startStack(env?: Record<string, string>, topology?: Topology): Promise<BenchStack>;
   /** the stack every scenario shares, started once */
   stack: BenchStack;
 }
@@ -45,10 +49,116 @@ export interface BenchScenario {
 
 const ROOT = path.resolve(__dirname, "..");
 
+/**
+ * `split` (the default, BENCH_TOPOLOGY): the router and each subgraph in its own process, started
+ * by scripts/serve.ts exactly as docker-compose starts them. `single`: everything in one
+ * process, as `npm start` runs it on a laptop.
+ */
+export type Topology = "split" | "single";
+
+export function benchTopology(): Topology {
+  const value = process.env.BENCH_TOPOLOGY ?? "split";
+  if (value !== "split" && value !== "single") throw new Error(`BENCH_TOPOLOGY must be split or single, got ${value}`);
+  return value;
+}
+
+export interface StackDatabase {
+  /** the application role's connection */
+  databaseUrl: string;
+  /** the owner's connection (scripts/serve.ts requires DATABASE_URL) */
+  ownerDatabaseUrl: string;
+}
+
+export function startBenchStack(database: StackDatabase, env: Record<string, string>, topology: Topology): Promise<BenchStack> {
+  return topology === "split" ? startSplitStack(database, env) : startStackProcess(database.databaseUrl, env);
+}
+
+const SPLIT_PARTS = ["catalog", "orders", "warehouse", "router"] as const;
+
+/** The docker-compose topology: four processes, each `node scripts/serve.ts <part>` in production mode. */
+async function startSplitStack(database: StackDatabase, env: Record<string, string>): Promise<BenchStack> {
+  const ports = { catalog: 0, orders: 0, warehouse: 0, router: 0 };
+  let next = 46_000 + Math.floor(Math.random() * 2_000);
+  for (const part of SPLIT_PARTS) {
+    ports[part] = await findFreePort(next);
+    next = ports[part] + 1;
+  }
+  const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
+  const shared = {
+    ...process.env,
+    ...env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: database.ownerDatabaseUrl,
+    APP_DATABASE_URL: database.databaseUrl,
+    SUBGRAPH_SECRET: env.SUBGRAPH_SECRET ?? "bench-subgraph-secret",
+    PORT: String(ports.router),
+    CATALOG_PORT: String(ports.catalog),
+    ORDERS_PORT: String(ports.orders),
+    WAREHOUSE_PORT: String(ports.warehouse),
+    CATALOG_URL: url(ports.catalog),
+    ORDERS_URL: url(ports.orders),
+    WAREHOUSE_URL: url(ports.warehouse),
+  };
+  const children = new Map<string, ChildProcess>();
+  const stop = async () => {
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+  };
+  try {
+    for (const part of SPLIT_PARTS) {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "serve.ts"), part], {
+        cwd: ROOT,
+        env: shared,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      children.set(part, child);
+      const health = `http://127.0.0.1:${ports[part]}/${part === "router" ? "ready" : "health"}`;
+      const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`bench ${part} exited with ${code}`))));
+      exited.catch(() => undefined);
+      await Promise.race([waitFor(health), exited]);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const router = children.get("router")!;
+  return {
+    origin: `http://127.0.0.1:${ports.router}`,
+    graphqlUrl: url(ports.router),
+    catalogUrl: url(ports.catalog),
+    pid: router.pid!,
+    pids: [router.pid!, ...[...children.values()].filter((child) => child !== router).map((child) => child.pid!)],
+    stop,
+  };
+}
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function startStackProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchStack> {
   const child: ChildProcess = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "bench", "stack-process.ts")], {
     cwd: ROOT,
-    env: { ...process.env, ...env, BENCH_DATABASE_URL: databaseUrl, NODE_ENV: "test" },
+    // NODE_ENV=production, as the Dockerfile runs it: graphql-js and Apollo skip their development checks
+    env: { ...process.env, ...env, BENCH_DATABASE_URL: databaseUrl, BENCH_STACK: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -59,6 +169,7 @@ export async function startStackProcess(databaseUrl: string, env: Record<string,
   const info = JSON.parse(line) as { origin: string; catalogUrl: string; pid: number };
   return {
     ...info,
+    pids: [info.pid],
     graphqlUrl: `${info.origin}/graphql`,
     async stop() {
       child.kill("SIGTERM");

@@ -9,7 +9,7 @@ import { loadConfig } from "../core/config";
 import { signToken } from "../core/auth";
 import { withDatabaseName } from "../core/database-server";
 import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
-import { startStackProcess, type BenchContext, type BenchRow, type BenchScenario } from "./harness";
+import { benchTopology, startBenchStack, type BenchContext, type BenchRow, type BenchScenario } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -39,13 +39,15 @@ async function main() {
   const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
   // the stack runs as the application role, behind the tenant wall, as in production
   const databaseUrl = await applicationDatabaseUrl(ownerDatabaseUrl, config);
-  const stack = await startStackProcess(databaseUrl, env);
+  const topology = benchTopology();
+  const database = { databaseUrl, ownerDatabaseUrl };
+  const stack = await startBenchStack(database, env, topology);
   const context: BenchContext = {
     databaseUrl,
     ownerDatabaseUrl,
     config,
     token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
-    startStack: (extra) => startStackProcess(databaseUrl, { ...env, ...extra }),
+    startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
     stack,
   };
 
@@ -60,7 +62,7 @@ async function main() {
   const rows: BenchRow[] = [];
   try {
     for (const scenario of scenarios) {
-      console.error(`running ${scenario.name} …`);
+      console.error(`running ${scenario.name} (${topology}) …`);
       rows.push(...(await scenario.run(context)));
     }
   } finally {

@@ -10,7 +10,7 @@ async function main() {
   const config = loadConfig({ ...process.env, PORT: "0", CATALOG_PORT: "0", ORDERS_PORT: "0", WAREHOUSE_PORT: "0", LOG_LEVEL: "silent" });
   // BENCH_WITHOUT_TENANT_SETTING (06-rls-cost): the wall's set_config left out, connected as
   // the owner (BENCH_OWNER_DATABASE_URL, a superuser: no RLS either). Honoured only here.
-  const withoutTenantSetting = process.env.BENCH_WITHOUT_TENANT_SETTING === "1" && process.env.NODE_ENV === "test";
+  const withoutTenantSetting = process.env.BENCH_WITHOUT_TENANT_SETTING === "1" && process.env.BENCH_STACK === "1";
   const databaseUrl = withoutTenantSetting ? process.env.BENCH_OWNER_DATABASE_URL! : process.env.BENCH_DATABASE_URL!;
   const stack = await startStack({
     config,

@@ -20,8 +20,9 @@ export const scenario: BenchScenario = {
   name: "rls-cost",
   async run({ token, startStack, ownerDatabaseUrl }) {
     const quiet = { STOCK_CONSUMER_POLL_MS: "0" };
-    const walled = await startStack(quiet);
-    const open = await startStack({ ...quiet, BENCH_WITHOUT_TENANT_SETTING: "1", BENCH_OWNER_DATABASE_URL: ownerDatabaseUrl });
+    // both in one process each: the switch below exists only in bench/stack-process.ts
+    const walled = await startStack(quiet, "single");
+    const open = await startStack({ ...quiet, BENCH_WITHOUT_TENANT_SETTING: "1", BENCH_OWNER_DATABASE_URL: ownerDatabaseUrl }, "single");
     try {
       const headers = { "content-type": "application/json", authorization: `Bearer ${token(17008)}` };
       const body = graphqlBody(BOARD_QUERY);
