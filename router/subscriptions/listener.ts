@@ -58,8 +58,9 @@ export class StatusChangeListener {
     client.on("notification", (message) => {
       if (message.channel !== BOARD_CHANNEL || !message.payload) return;
       try {
-        const payload = JSON.parse(message.payload) as { shopId?: unknown };
-        if (typeof payload.shopId === "number") this.options.onNotify(payload.shopId);
+        const payload = JSON.parse(message.payload) as { shopId?: unknown; kind?: unknown };
+        // notes and photos are history too, but not on the board's feed
+        if (typeof payload.shopId === "number" && (payload.kind === undefined || payload.kind === "STATUS")) this.options.onNotify(payload.shopId);
       } catch {
         this.options.logger.warn("board listener got a malformed notification");
       }

@@ -128,7 +128,9 @@ export class StockConsumer {
     const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "cvety-stock-consumer" });
     client.on("notification", (message) => {
       try {
-        const payload = JSON.parse(message.payload ?? "{}") as { shopId?: unknown };
+        const payload = JSON.parse(message.payload ?? "{}") as { shopId?: unknown; kind?: unknown; newStatus?: unknown };
+        // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
+        if (payload.kind !== undefined && (payload.kind !== "STATUS" || payload.newStatus !== "ASSEMBLED")) return;
         this.schedule(typeof payload.shopId === "number" && Number.isInteger(payload.shopId) ? payload.shopId : null);
       } catch {
         this.schedule(null);

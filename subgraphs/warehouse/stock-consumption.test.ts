@@ -124,6 +124,32 @@ describe("exactly once", () => {
     expect(view.data.order.stockConsumption.lines).toEqual(needs.map((n) => ({ required: n.required, consumed: n.required, shortfall: 0, item: { id: String(n.item_id) } })));
   });
 
+  it("wakes only for ASSEMBLED: other statuses, notes and photos announced by the trigger leave it asleep", async () => {
+    const consumer = await startConsumer();
+    await consumer.idle();
+    const sweeps = jest.spyOn(consumer, "sweepShop");
+    // an order the other tests do not pick (not ACCEPTED), left in its status
+    const [{ id: orderId, status }] = await sql<{ id: number; status: string }>(`select id, status::text from "order" where shop_id = $1 and status <> 'ACCEPTED' order by id desc limit 1`, [PROD_SHOP]);
+    // a real status entry (the trigger's own payload) for a status with nothing to consume
+    await t.stack.db.withTenant(PROD_SHOP, async (tx) => {
+      await tx.$executeRaw`insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values (${PROD_SHOP}, ${orderId}, ${status}::"OrderStatus", ${status}::"OrderStatus", 'test')`;
+    });
+    const announce = (payload: object) => sql(`select pg_notify('order_status_changed', $1)`, [JSON.stringify({ id: "1", shopId: PROD_SHOP, orderId, ...payload })]);
+    await announce({ kind: "NOTE", newStatus: "ASSEMBLED" });
+    await announce({ kind: "STATUS", newStatus: "IN_DELIVERY" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await consumer.idle();
+    expect(sweeps).not.toHaveBeenCalled();
+
+    await announce({ kind: "STATUS", newStatus: "ASSEMBLED" });
+    await until(async () => sweeps.mock.calls.length === 1, "a sweep for the ASSEMBLED announcement");
+    // an announcement without the fields (a trigger older than this code) still wakes it
+    await consumer.idle();
+    await announce({});
+    await until(async () => sweeps.mock.calls.length === 2, "a sweep for the bare announcement");
+    expect(sweeps.mock.calls.map((call) => call[0])).toEqual([PROD_SHOP, PROD_SHOP]);
+  });
+
   it("a crash between the CONSUME operations and the record leaves nothing; the restarted consumer consumes once", async () => {
     let attempts = 0;
     const crashing = await startConsumer({
