@@ -1,4 +1,4 @@
-import type { Tx } from "../../core/db";
+import type { SqlReader, Tx } from "../../core/db";
 import type { StockConsumption } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 
@@ -25,69 +25,83 @@ export interface ConsumptionHooks {
   afterOperations?: (orderId: number) => Promise<void> | void;
 }
 
-/** Consumes the recipes of an order's items once; null when it was already consumed. */
+/**
+ * Consumes the recipes of an order's items once; null when it was already consumed. Runs on the
+ * raw write path (`db.write(shopId, sql => …)`): every assembled order passes through here.
+ */
 export async function consumeForOrder(
-  tx: Tx,
+  sql: SqlReader,
   shopId: number,
   orderId: number,
   historyId: bigint,
   hooks: ConsumptionHooks = {},
 ): Promise<StockConsumption | null> {
-  const claimed = await tx.$queryRaw<{ id: number }[]>`
-    insert into stock_consumption (shop_id, order_id, history_id) values (${shopId}, ${orderId}, ${historyId})
-    on conflict (order_id) do nothing
-    returning id`;
+  const claimed = await sql<{ id: number }>(
+    `insert into stock_consumption (shop_id, order_id, history_id) values ($1, $2, $3)
+     on conflict (order_id) do nothing
+     returning id`,
+    [shopId, orderId, historyId],
+  );
   if (!claimed.length) return null;
-  const needs = await tx.$queryRaw<{ item_id: number; required: number }[]>`
-    select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required
-    from order_item oi
-    join recipe_item r on r.product_id = oi.product_id and r.shop_id = oi.shop_id
-    where oi.order_id = ${orderId} and oi.shop_id = ${shopId}
-    group by r.item_id
-    order by r.item_id`;
+  const needs = await sql<{ itemId: number; required: number }>(
+    `select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required
+       from order_item oi
+       join recipe_item r on r.product_id = oi.product_id and r.shop_id = oi.shop_id
+      where oi.order_id = $1 and oi.shop_id = $2
+      group by r.item_id
+      order by r.item_id`,
+    [orderId, shopId],
+  );
   // lock in id order, as every consumer does, so two orders sharing items cannot deadlock
-  const items = await tx.$queryRaw<{ id: number; name: string; unit: string; quantity: number }[]>`
-    select id, name, unit::text, quantity from warehouse_item
-    where shop_id = ${shopId} and id = any(${needs.map((need) => need.item_id)}::int[])
-    order by id
-    for update`;
+  const items = await sql<{ id: number; name: string; unit: string; quantity: number }>(
+    `select id, name, unit::text, quantity from warehouse_item
+      where shop_id = $1 and id = any($2::int[])
+      order by id
+      for update`,
+    [shopId, needs.map((need) => need.itemId)],
+  );
   const byId = new Map(items.map((item) => [item.id, item]));
   const lines: ConsumptionLine[] = [];
   for (const need of needs) {
-    const item = byId.get(need.item_id);
+    const item = byId.get(need.itemId);
     if (!item) continue;
     const consumed = Math.min(need.required, item.quantity);
     if (consumed > 0) {
-      await tx.$executeRaw`
-        with changed as (
-          update warehouse_item set quantity = quantity - ${consumed}::int, updated_at = now()
-          where id = ${item.id} and shop_id = ${shopId}
-          returning id, quantity
-        )
-        insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, order_id, created_by)
-        select ${shopId}, id, 'CONSUME', ${-consumed}::int, quantity, ${`order ${orderId} assembled`}, ${orderId}, ${STOCK_CONSUMER}
-        from changed`;
+      await sql(
+        `with changed as (
+           update warehouse_item set quantity = quantity - $1::int, updated_at = now()
+            where id = $2 and shop_id = $3
+           returning id, quantity
+         )
+         insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, order_id, created_by)
+         select $3, id, 'CONSUME', $4::int, quantity, $5, $6, $7
+           from changed`,
+        [consumed, item.id, shopId, -consumed, `order ${orderId} assembled`, orderId, STOCK_CONSUMER],
+      );
     }
     lines.push({ itemId: item.id, itemName: item.name, unit: item.unit, required: need.required, consumed, shortfall: need.required - consumed });
   }
   await hooks.afterOperations?.(orderId);
   const shortfallUnits = lines.reduce((sum, line) => sum + line.shortfall, 0);
-  return tx.stockConsumption.update({
-    where: { id: claimed[0].id },
-    data: { lines: lines as unknown as object, shortfallUnits },
-  });
+  const [record] = await sql<StockConsumption>(
+    `update stock_consumption set lines = $1::jsonb, shortfall_units = $2 where id = $3 returning *`,
+    [JSON.stringify(lines), shortfallUnits, claimed[0].id],
+  );
+  return record;
 }
 
 /** The shop's ASSEMBLED history rows after its watermark whose order is not consumed yet. */
-export function pendingAssembled(tx: Tx, shopId: number, afterHistoryId = 0n, limit = 100) {
-  return tx.$queryRaw<{ id: bigint; order_id: number }[]>`
-    select h.id, h.order_id
-    from order_history h
-    join stock_consumption_watermark w on w.shop_id = h.shop_id
-    where h.shop_id = ${shopId} and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id and h.id > ${afterHistoryId}
-      and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)
-    order by h.id
-    limit ${limit}`;
+export function pendingAssembled(sql: SqlReader, shopId: number, afterHistoryId = 0n, limit = 100) {
+  return sql<{ id: bigint; orderId: number }>(
+    `select h.id, h.order_id
+       from order_history h
+       join stock_consumption_watermark w on w.shop_id = h.shop_id
+      where h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id and h.id > $2
+        and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)
+      order by h.id
+      limit $3`,
+    [shopId, afterHistoryId, limit],
+  );
 }
 
 /**

@@ -95,22 +95,22 @@ export class StockConsumer {
     let consumed = 0;
     let after = 0n;
     for (;;) {
-      const pending = await db.withTenant(shopId, (tx) => pendingAssembled(tx, shopId, after), { origin: "system" });
+      const pending = await db.read(shopId, (sql) => pendingAssembled(sql, shopId, after));
       if (!pending.length) return consumed;
       for (const row of pending) {
         if (this.stopped) return consumed;
         after = row.id;
         let record;
         try {
-          record = await db.withTenant(shopId, (tx) => consumeForOrder(tx, shopId, row.order_id, row.id, hooks), { origin: "system" });
+          record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, row.orderId, row.id, hooks), { origin: "system" });
         } catch (error) {
-          logger.error({ err: error, shopId, orderId: row.order_id }, "stock consumption failed; retried on the next sweep");
+          logger.error({ err: error, shopId, orderId: row.orderId }, "stock consumption failed; retried on the next sweep");
           this.failures += 1;
           continue;
         }
         if (record) {
           consumed += 1;
-          const log = { shopId, orderId: row.order_id, historyId: String(row.id), shortfallUnits: record.shortfallUnits };
+          const log = { shopId, orderId: row.orderId, historyId: String(row.id), shortfallUnits: record.shortfallUnits };
           if (record.shortfallUnits > 0) logger.warn(log, "order assembled with stock shortfall");
           else logger.info(log, "order stock consumed");
         }

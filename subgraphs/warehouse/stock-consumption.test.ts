@@ -109,7 +109,7 @@ describe("exactly once", () => {
     await consumer.sweepShop(PROD_SHOP);
     const second = await startConsumer();
     await second.sweepShop(PROD_SHOP);
-    const direct = await t.stack.db.withTenant(PROD_SHOP, (tx) => consumeForOrder(tx, PROD_SHOP, orderId, historyId));
+    const direct = await t.stack.db.write(PROD_SHOP, (sql) => consumeForOrder(sql, PROD_SHOP, orderId, historyId), { origin: "system" });
     expect(direct).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await consumer.idle();
