@@ -1,3 +1,5 @@
+import http from "node:http";
+import client from "prom-client";
 import type { Config } from "../core/config";
 import { createDatabase, type Database, type DatabaseOptions } from "../core/db";
 import type { Logger } from "../core/logger";
@@ -15,7 +17,9 @@ export interface BackgroundWorkers {
 /**
  * The work that runs beside the router: the Bitrix relay and the stock consumer, each on a
  * small pool of its own so background sweeps never queue behind requests. `npm start` runs
- * them in its one process (app/stack.ts), docker-compose in the router's (scripts/serve.ts).
+ * them in its one process (app/stack.ts); docker-compose in a process of their own
+ * (scripts/serve.ts workers, with /health and /metrics), so a relay catching up on a backlog
+ * or a burst of assembled orders never takes CPU from the router's requests and live boards.
  */
 export function createBackgroundWorkers(options: { config: Config; databaseUrl: string; logger: Logger; databaseOptions?: DatabaseOptions }): BackgroundWorkers {
   const { config, databaseUrl, logger } = options;
@@ -44,4 +48,39 @@ export function createBackgroundWorkers(options: { config: Config; databaseUrl: 
     },
   };
   return workers;
+}
+
+/**
+ * The workers' process (docker-compose): /health for the container check and /metrics with the
+ * relay's instruments; everything else is a JSON 404.
+ */
+export async function serveWorkers(workers: BackgroundWorkers, port: number, host = "0.0.0.0"): Promise<{ port: number; stop(): Promise<void> }> {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  workers.bitrixRelay.registerMetrics(registry);
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const json = (status: number, body: object) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== "GET") return json(405, { error: "Only GET is served here" });
+    if (path === "/health") return json(200, { status: "healthy", part: "workers" });
+    if (path === "/metrics") {
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": registry.contentType });
+          res.end(text);
+        },
+        () => json(503, { error: "Metrics are unavailable right now; try again shortly" }),
+      );
+      return;
+    }
+    json(404, { error: `Nothing at ${path}; this process serves /health and /metrics` });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -73,11 +73,11 @@ export function startBenchStack(database: StackDatabase, env: Record<string, str
   return topology === "split" ? startSplitStack(database, env) : startStackProcess(database.databaseUrl, env);
 }
 
-const SPLIT_PARTS = ["catalog", "orders", "warehouse", "router"] as const;
+const SPLIT_PARTS = ["catalog", "orders", "warehouse", "workers", "router"] as const;
 
-/** The docker-compose topology: four processes, each `node scripts/serve.ts <part>` in production mode. */
+/** The docker-compose topology: five processes, each `node scripts/serve.ts <part>` in production mode. */
 async function startSplitStack(database: StackDatabase, env: Record<string, string>): Promise<BenchStack> {
-  const ports = { catalog: 0, orders: 0, warehouse: 0, router: 0 };
+  const ports = { catalog: 0, orders: 0, warehouse: 0, workers: 0, router: 0 };
   let next = 46_000 + Math.floor(Math.random() * 2_000);
   for (const part of SPLIT_PARTS) {
     ports[part] = await findFreePort(next);
@@ -91,11 +91,11 @@ async function startSplitStack(database: StackDatabase, env: Record<string, stri
     LOG_LEVEL: "silent",
     DATABASE_URL: database.ownerDatabaseUrl,
     APP_DATABASE_URL: database.databaseUrl,
-    SUBGRAPH_SECRET: env.SUBGRAPH_SECRET ?? "bench-subgraph-secret",
     PORT: String(ports.router),
     CATALOG_PORT: String(ports.catalog),
     ORDERS_PORT: String(ports.orders),
     WAREHOUSE_PORT: String(ports.warehouse),
+    WORKERS_PORT: String(ports.workers),
     CATALOG_URL: url(ports.catalog),
     ORDERS_URL: url(ports.orders),
     WAREHOUSE_URL: url(ports.warehouse),

@@ -34,7 +34,8 @@ async function main() {
   await migrate(ownerDatabaseUrl);
   await seedIfEmpty(ownerDatabaseUrl, { passwordCost: 4 });
 
-  const env = { JWT_SECRET: "bench-jwt-secret", WEBHOOK_SECRET: "bench-webhook-secret" };
+  // SUBGRAPH_SECRET too: scenarios sign requests straight to a subgraph with config.subgraphSecret
+  const env = { JWT_SECRET: "bench-jwt-secret", WEBHOOK_SECRET: "bench-webhook-secret", SUBGRAPH_SECRET: "bench-subgraph-secret" };
   Object.assign(process.env, env);
   const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
   // the stack runs as the application role, behind the tenant wall, as in production

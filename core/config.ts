@@ -5,6 +5,8 @@ export interface Config {
   nodeEnv: string;
   production: boolean;
   port: number;
+  /** the background workers' own process (docker-compose): /health and /metrics (WORKERS_PORT) */
+  workersPort: number;
   subgraphPorts: { catalog: number; orders: number; warehouse: number };
   /** where the router finds each subgraph; defaults to localhost and the ports above */
   subgraphUrls: { catalog: string; orders: string; warehouse: string };
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv,
     production,
     port: integer(env, "PORT", 4000),
+    workersPort: integer(env, "WORKERS_PORT", 4004),
     subgraphPorts,
     subgraphUrls: {
       catalog: env.CATALOG_URL || `http://localhost:${subgraphPorts.catalog}/graphql`,

@@ -1,6 +1,6 @@
 /**
  * Runs one part of the system in its own process, as docker-compose does:
- *   tsx scripts/serve.ts catalog|orders|warehouse|router|migrate
+ *   tsx scripts/serve.ts catalog|orders|warehouse|router|workers|migrate
  * Needs DATABASE_URL; everything else comes from the same environment variables as npm start.
  */
 import { loadConfig, ConfigError } from "../core/config";
@@ -10,9 +10,9 @@ import { startSubgraph } from "../core/subgraph-server";
 import { startRouter } from "../router/server";
 import { applicationDatabaseUrl, migrate, seedIfEmpty } from "../app/database";
 import { SUBGRAPHS } from "../app/stack";
-import { createBackgroundWorkers } from "../app/workers";
+import { createBackgroundWorkers, serveWorkers } from "../app/workers";
 
-export const PARTS = ["catalog", "orders", "warehouse", "router", "migrate"] as const;
+export const PARTS = ["catalog", "orders", "warehouse", "router", "workers", "migrate"] as const;
 
 async function main(part: string | undefined) {
   if (!PARTS.includes(part as (typeof PARTS)[number])) throw new ConfigError(`usage: serve.ts ${PARTS.join("|")}`);
@@ -27,16 +27,27 @@ async function main(part: string | undefined) {
     return;
   }
   const appUrl = await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false });
+  if (part === "workers") {
+    // the Bitrix relay and the stock consumer, away from the router's requests
+    const workers = createBackgroundWorkers({ config, databaseUrl: appUrl, logger });
+    await workers.start();
+    const server = await serveWorkers(workers, config.workersPort);
+    logger.info({ port: server.port }, "workers running");
+    const stop = async () => {
+      await workers.stop();
+      await server.stop();
+      process.exit(0);
+    };
+    process.on("SIGTERM", () => void stop());
+    process.on("SIGINT", () => void stop());
+    return;
+  }
   const db = createDatabase(appUrl, { applicationName: `cvety-${part}` });
-  // the router's process also runs the background work: Bitrix relay and stock consumer
-  const workers = part === "router" ? createBackgroundWorkers({ config, databaseUrl: appUrl, logger }) : null;
   const running =
     part === "router"
-      ? await startRouter({ config, db, logger, port: config.port, registerMetrics: workers!.bitrixRelay.registerMetrics })
+      ? await startRouter({ config, db, logger, port: config.port })
       : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
-  await workers?.start();
   const stop = async () => {
-    await workers?.stop();
     await running.stop();
     await db.close();
     process.exit(0);

@@ -13,7 +13,7 @@ const compose = parse(fs.readFileSync(path.join(ROOT, "docker-compose.yml"), "ut
   services: Record<string, { command?: string[]; environment?: Record<string, string>; ports?: string[]; expose?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>; build?: string }>;
 };
 const services = compose.services;
-const APP_SERVICES = ["migrate", "catalog", "orders", "warehouse", "router"];
+const APP_SERVICES = ["migrate", "catalog", "orders", "warehouse", "router", "workers"];
 const CONTRACT_ENV = ["DATABASE_URL", "PORT", "JWT_SECRET", "WEBHOOK_SECRET", "BITRIX_SHOP_ID", "BITRIX_BASE_URL", "BITRIX_API_TOKEN", "CORS_ORIGINS", "LOG_LEVEL", "NODE_ENV"];
 
 /** Every environment variable name the application code reads. */
@@ -36,8 +36,8 @@ function variablesReadByCode(): Set<string> {
   return names;
 }
 
-it("has PostgreSQL, the migration, the three subgraphs and the router", () => {
-  expect(Object.keys(services).sort()).toEqual(["catalog", "migrate", "orders", "postgres", "router", "warehouse"]);
+it("has PostgreSQL, the migration, the three subgraphs, the router and the workers", () => {
+  expect(Object.keys(services).sort()).toEqual(["catalog", "migrate", "orders", "postgres", "router", "warehouse", "workers"]);
   expect(Object.keys(SUBGRAPHS).sort()).toEqual(["catalog", "orders", "warehouse"]);
 });
 
@@ -46,7 +46,7 @@ it("runs each part with the command the code knows", () => {
     expect(services[name].build).toBe(".");
     expect(services[name].command).toEqual(["npx", "tsx", "scripts/serve.ts", name]);
   }
-  expect(fs.readFileSync(path.join(ROOT, "scripts", "serve.ts"), "utf8")).toMatch(/PARTS = \["catalog", "orders", "warehouse", "router", "migrate"\]/);
+  expect(fs.readFileSync(path.join(ROOT, "scripts", "serve.ts"), "utf8")).toMatch(/PARTS = \["catalog", "orders", "warehouse", "router", "workers", "migrate"\]/);
   expect(fs.existsSync(path.join(ROOT, "Dockerfile"))).toBe(true);
 });
 
@@ -85,8 +85,19 @@ it("listens where the router looks: subgraph ports match the code's defaults and
   expect(services.router.ports).toEqual(["${PORT:-4000}:4000"]);
 });
 
+it("runs the background workers on their own, with the Bitrix settings and a health check on the port the code listens on", () => {
+  const defaults = loadConfig({});
+  expect(services.workers.environment!.WORKERS_PORT).toBe(String(defaults.workersPort));
+  expect(services.workers.expose).toContain(String(defaults.workersPort));
+  expect(services.workers.healthcheck!.test.join(" ")).toContain(`localhost:${defaults.workersPort}/health`);
+  for (const variable of ["BITRIX_SHOP_ID", "BITRIX_BASE_URL", "BITRIX_API_TOKEN"]) {
+    expect(services.workers.environment![variable]).toBe(services.router.environment![variable]);
+  }
+  expect(services.workers.depends_on).toEqual({ migrate: { condition: "service_completed_successfully" } });
+});
+
 it("has a health check on every long-running service and starts them in order", () => {
-  for (const name of ["postgres", "catalog", "orders", "warehouse", "router"]) expect(services[name].healthcheck?.test.length).toBeGreaterThan(0);
+  for (const name of ["postgres", "catalog", "orders", "warehouse", "router", "workers"]) expect(services[name].healthcheck?.test.length).toBeGreaterThan(0);
   expect(services.router.healthcheck!.test.join(" ")).toMatch(/localhost:4000\/ready/);
   expect(services.migrate.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
   for (const name of ["catalog", "orders", "warehouse"]) {
