@@ -111,6 +111,28 @@ describe("db.read and db.write on PostgreSQL", () => {
     await db.write(DEV_SHOP, (sql) => sql("update shop set name = $1 where id = $2", [before, DEV_SHOP]));
   });
 
+  it("autocommit: each statement commits on its own, in its shop, one round trip each", async () => {
+    const name = async () => (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0].name;
+    const before = await name();
+    const statements = db.statementCount();
+    await expect(
+      db.write(
+        DEV_SHOP,
+        async (sql) => {
+          await sql("update shop set name = $1 where id = $2", ["kept: committed on its own", DEV_SHOP]);
+          await sql("select 1/0");
+        },
+        { autocommit: true },
+      ),
+    ).rejects.toThrow(/division by zero/);
+    expect(db.statementCount() - statements).toBe(2);
+    expect(await name()).toBe("kept: committed on its own");
+    const other = await db.write(PROD_SHOP, (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [DEV_SHOP]), { autocommit: true });
+    expect(other).toEqual([]);
+    await db.write(DEV_SHOP, (sql) => sql("update shop set name = $1 where id = $2 and $3::bytea is not null", [before, DEV_SHOP, Buffer.from("x")]), { autocommit: true });
+    expect(await name()).toBe(before);
+  });
+
   it("cannot write into another shop", async () => {
     const updated = await db.write(DEV_SHOP, (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [PROD_SHOP]));
     expect(updated).toEqual([]);

@@ -27,7 +27,7 @@ export interface Database {
    * status webhook, webhook delivery records): BEGIN and the tenant scope in one round trip,
    * the same `app.shop_id` / `app.origin` settings as withTenant, rows shaped like `read`'s.
    */
-  write<T>(shopId: number, work: (sql: SqlReader) => Promise<T>, options?: Pick<TenantTxOptions, "origin">): Promise<T>;
+  write<T>(shopId: number, work: (sql: SqlReader) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** SQL statements sent so far (tests use it to prove batching) */
   statementCount(): number;
   close(): Promise<void>;
@@ -180,6 +180,15 @@ function releasingBrokenTransactions(factory: PrismaPg): PrismaPg {
   return factory;
 }
 
+export interface WriteOptions extends Pick<TenantTxOptions, "origin"> {
+  /**
+   * Each statement is its own transaction, committed with the tenant scope in one round trip
+   * (instead of BEGIN … COMMIT around them all): for work whose change is a single statement,
+   * like a stock movement, possibly followed by reads.
+   */
+  autocommit?: boolean;
+}
+
 export interface TenantTxOptions {
   /** who caused the change; triggers read it, e.g. to skip echoing Bitrix's own changes back */
   origin?: "user" | "bitrix" | "system";
@@ -224,10 +233,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
    * takes its own snapshot anyway), sent as one simple-protocol message with the tenant scope:
    * `set transaction read only; select set_config(…, true); <statement>` runs as one implicit
    * transaction, so the scope lives exactly as long as the statement. One round trip, no BEGIN
-   * or COMMIT. `write`: one explicit transaction; BEGIN, the scope and the first statement share
-   * a round trip. Statements whose parameters cannot be inlined run parameterised instead.
+   * or COMMIT. `autocommit`: the same for writes, each statement committing on its own. `write`:
+   * one explicit transaction; BEGIN, the scope and the first statement share a round trip.
+   * Statements whose parameters cannot be inlined run parameterised instead.
    */
-  async function rawTransaction<T>(shopId: number, mode: "read" | "write", origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
+  async function rawTransaction<T>(shopId: number, mode: "read" | "autocommit" | "write", origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
     assertShopId(shopId);
     if (!/^[a-z]+$/.test(origin)) throw new Error(`origin must be a plain word, got ${origin}`);
     const client = await pool.connect();
@@ -245,9 +255,10 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     let open = false;
     const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
       const inlined = inlineParameters(text, values);
-      if (mode === "read") {
+      if (mode !== "write") {
         if (inlined !== null) {
-          const results = (await client.query({ text: `set transaction read only${tenantScope}; ${inlined}`, types: readTypes })) as unknown as pg.QueryResult[];
+          const prefix = mode === "read" ? `set transaction read only${tenantScope}` : tenantScope.slice(2) || "select 1";
+          const results = (await client.query({ text: `${prefix}; ${inlined}`, types: readTypes })) as unknown as pg.QueryResult[];
           return results[results.length - 1];
         }
         await client.query(begin);
@@ -311,7 +322,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       return rawTransaction(shopId, "read", "user", work);
     },
     write(shopId, work, txOptions = {}) {
-      return rawTransaction(shopId, "write", txOptions.origin ?? "user", work);
+      return rawTransaction(shopId, txOptions.autocommit ? "autocommit" : "write", txOptions.origin ?? "user", work);
     },
     async close() {
       await prisma.$disconnect();

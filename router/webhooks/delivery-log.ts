@@ -55,6 +55,7 @@ export function createDeliveryLog(db: Database, shopId: number, logger: Logger):
             batch.map(({ entry }) => entry.replayOf ?? null),
           ],
         ),
+        { autocommit: true },
       );
       // ids come from one sequence in row order
       const ids = rows.map((row) => row.id).sort((a, b) => a - b);

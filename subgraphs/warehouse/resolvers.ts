@@ -23,11 +23,14 @@ function visibleCost(context: WarehouseContext, cost: number | null): number | n
   return context.viewer && can(context.viewer.role, "warehouse.cost") ? cost : null;
 }
 
-/** Runs a stock movement on the raw write path, in the caller's shop, after checking the role. */
+/**
+ * Runs a stock movement on the raw write path, in the caller's shop, after checking the role.
+ * A movement is one statement (operations.ts), so it commits on its own in one round trip.
+ */
 function move<T>(context: WarehouseContext, work: (sql: SqlReader, viewer: Viewer) => Promise<T>): Promise<T> {
   const viewer = requireViewer(context);
   requirePermission(viewer, "warehouse.write");
-  return context.db.write(viewer.shopId, (sql) => work(sql, viewer));
+  return context.db.write(viewer.shopId, (sql) => work(sql, viewer), { autocommit: true });
 }
 
 function optionalId(id: string | number | null | undefined, field: string): number | null {
