@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
@@ -206,6 +207,61 @@ export async function load(options: {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+/**
+ * One connection, one request at a time, for `seconds`: latency percentiles with sub-millisecond
+ * resolution (autocannon's are whole milliseconds, too coarse for a ratio of 2 ms and 5 ms).
+ */
+export async function sequential(options: { url: string; headers: Record<string, string>; body: string; seconds: number }): Promise<SequentialResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  try {
+    while (performance.now() < deadline) {
+      const begun = performance.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = http.request(options.url, { method: "POST", headers: options.headers, agent }, (response) => {
+          response.on("data", () => undefined);
+          response.on("end", () => resolve(response.statusCode ?? 0));
+          response.on("error", reject);
+        });
+        request.on("error", reject);
+        request.end(options.body);
+      }).catch(() => 0);
+      latencies.push(performance.now() - begun);
+      if (status !== 200) errors += 1;
+    }
+  } finally {
+    agent.destroy();
+  }
+  return summarize(latencies, (performance.now() - started) / 1000, errors);
+}
+
+export interface SequentialResult {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  latencies: number[];
+  seconds: number;
+}
+
+function summarize(latencies: number[], seconds: number, errors: number): SequentialResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: at(50), p99: at(99), rps: sorted.length / seconds, errors, latencies, seconds };
+}
+
+/** Several sequential runs as one (e.g. rounds alternated between two targets so drift hits both alike). */
+export function combine(results: SequentialResult[]): SequentialResult {
+  return summarize(
+    results.flatMap((r) => r.latencies),
+    results.reduce((sum, r) => sum + r.seconds, 0),
+    results.reduce((sum, r) => sum + r.errors, 0),
+  );
 }
 
 export function graphqlBody(query: string, variables?: Record<string, unknown>): string {

@@ -3,6 +3,7 @@ import type { Product, ProductImage } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { integerInRange } from "../../core/validation";
+import { Conditions, likePattern } from "../../core/sql";
 
 /** Data access for products. Every query names the shop; RLS is the second wall. */
 
@@ -44,31 +45,6 @@ const SORTS: Record<ProductSort, { column: string; descending: boolean; numeric:
 };
 
 export const MAX_SEARCH_LENGTH = 200;
-
-/** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** SQL conditions with their positional parameters. */
-class Conditions {
-  readonly parts: string[] = [];
-  readonly values: unknown[] = [];
-  add(sql: (...placeholders: string[]) => string, ...values: unknown[]): this {
-    const placeholders = values.map((value) => `$${this.values.push(value)}`);
-    this.parts.push(sql(...placeholders));
-    return this;
-  }
-  clone(): Conditions {
-    const copy = new Conditions();
-    copy.parts.push(...this.parts);
-    copy.values.push(...this.values);
-    return copy;
-  }
-  get where(): string {
-    return this.parts.join(" and ");
-  }
-}
 
 /**
  * The conditions shared by the page and its count. Search matches the stemmed Russian

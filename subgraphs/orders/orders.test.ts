@@ -237,6 +237,14 @@ describe("orders filters", () => {
     expect(next.data.orders.edges[0].node.createdAt <= times.at(-1)).toBe(true);
   });
 
+  it("refuses a cursor it did not hand out, including one shaped right but holding the wrong types", async () => {
+    const forged = [Buffer.from(JSON.stringify(["not a time", 1])).toString("base64url"), Buffer.from(JSON.stringify([5, "x"])).toString("base64url"), "garbage"];
+    for (const after of forged) {
+      const result = await t.graphql(LIST, { first: 5, after });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    }
+  });
+
   it("by a list of statuses", async () => {
     const result = await t.graphql(LIST, { first: 100, status: ["DELIVERED", "CANCELLED"] });
     expect(result.data.orders.totalCount).toBeGreaterThan(50);
@@ -290,6 +298,12 @@ describe("orders filters", () => {
     expect(byName.data.orders.edges.map((e: any) => e.node.recipientName)).toEqual(["Зарина Уникальная"]);
     const byBitrix = await t.graphql(LIST, { search: "888123" });
     expect(byBitrix.data.orders.edges.map((e: any) => e.node.bitrixOrderId)).toEqual([888123]);
+    // LIKE wildcards in a search are characters, not patterns
+    for (const wildcard of ["%", "_", "\\"]) {
+      const literal = await t.graphql(LIST, { first: 100, search: wildcard });
+      expect(literal.errors).toBeUndefined();
+      expect(literal.data.orders.edges.every((e: any) => (e.node.recipientName ?? "").includes(wildcard))).toBe(true);
+    }
     const tooLong = await t.graphql(LIST, { search: "x".repeat(101) });
     expect(tooLong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "search" });
   });

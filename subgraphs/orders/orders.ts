@@ -3,6 +3,7 @@ import type { Order, OrderHistory, OrderItem, OrderStatus, Prisma } from "../../
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { normalizePhone, text } from "../../core/validation";
+import { Conditions, likePattern } from "../../core/sql";
 
 /** Data access for orders. Every query names the shop; RLS is the second wall. */
 
@@ -81,61 +82,69 @@ export interface OrderFilter {
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The instants a calendar day of the shop's time zone starts and ends. */
-async function shopDayBounds(tx: Tx, shopId: number, day: string): Promise<{ start: Date; end: Date }> {
-  const match = DATE_ONLY.exec(day);
-  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
-  if (!date || date.toISOString().slice(0, 10) !== day) throw badUserInput(`deliveryDate must be a date as YYYY-MM-DD, got "${day.slice(0, 20)}"`, "deliveryDate");
-  const [bounds] = await tx.$queryRaw<{ start: Date; end: Date }[]>`
-    select (${day}::date)::timestamp at time zone s.timezone as start,
-           (${day}::date + 1)::timestamp at time zone s.timezone as "end"
-    from shop s where s.id = ${shopId}`;
-  if (!bounds) throw badUserInput("the shop is unknown", "deliveryDate");
-  return bounds;
-}
-
-async function filterWhere(tx: Tx, shopId: number, filter: OrderFilter): Promise<Prisma.OrderWhereInput> {
-  const conditions: Prisma.OrderWhereInput[] = [{ shopId }];
-  if (filter.status?.length) conditions.push({ status: { in: [...filter.status] } });
+/**
+ * The conditions shared by the page and its count. A delivery date is a calendar day of the
+ * shop's time zone, turned into instants by PostgreSQL; search matches the recipient's name
+ * (case-insensitive), phone digits, or a Bitrix order number.
+ */
+function filterConditions(shopId: number, filter: OrderFilter): Conditions {
+  const conditions = new Conditions().add((shop) => `o.shop_id = ${shop}`, shopId);
+  if (filter.status?.length) conditions.add((statuses) => `o.status = any(${statuses}::"OrderStatus"[])`, [...filter.status]);
   if (filter.createdFrom && filter.createdTo && filter.createdTo < filter.createdFrom) {
     throw badUserInput("createdTo must not be before createdFrom", "createdTo");
   }
-  if (filter.createdFrom) conditions.push({ createdAt: { gte: filter.createdFrom } });
-  if (filter.createdTo) conditions.push({ createdAt: { lt: filter.createdTo } });
+  if (filter.createdFrom) conditions.add((from) => `o.created_at >= ${from}::timestamptz`, filter.createdFrom);
+  if (filter.createdTo) conditions.add((to) => `o.created_at < ${to}::timestamptz`, filter.createdTo);
   if (filter.deliveryDate) {
-    const { start, end } = await shopDayBounds(tx, shopId, filter.deliveryDate);
-    conditions.push({ deliveryFrom: { gte: start, lt: end } });
+    const day = filter.deliveryDate;
+    const match = DATE_ONLY.exec(day);
+    const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+    if (!date || date.toISOString().slice(0, 10) !== day) throw badUserInput(`deliveryDate must be a date as YYYY-MM-DD, got "${day.slice(0, 20)}"`, "deliveryDate");
+    conditions.add(
+      (d) =>
+        `o.delivery_from >= (${d}::date)::timestamp at time zone (select s.timezone from shop s where s.id = o.shop_id)
+         and o.delivery_from < (${d}::date + 1)::timestamp at time zone (select s.timezone from shop s where s.id = o.shop_id)`,
+      day,
+    );
   }
-  if (filter.customerPhone) conditions.push({ client: { phone: normalizePhone(filter.customerPhone, "customerPhone"), shopId } });
-  if (filter.clientId) conditions.push({ clientId: filter.clientId });
+  if (filter.customerPhone) {
+    conditions.add((phone) => `o.client_id in (select c.id from client_profile c where c.shop_id = o.shop_id and c.phone = ${phone})`, normalizePhone(filter.customerPhone, "customerPhone"));
+  }
+  if (filter.clientId) conditions.add((client) => `o.client_id = ${client}`, filter.clientId);
   const search = text(filter.search, "search", { max: 100 });
   if (search) {
-    const or: Prisma.OrderWhereInput[] = [
-      { recipientName: { contains: search, mode: "insensitive" } },
-      { recipientPhone: { contains: search.replace(/[\s\-()]/g, "") } },
-    ];
-    if (/^\d{1,10}$/.test(search) && Number(search) <= 2_147_483_647) or.push({ bitrixOrderId: Number(search) });
-    conditions.push({ OR: or });
+    const number = /^\d{1,10}$/.test(search) && Number(search) <= 2_147_483_647 ? Number(search) : null;
+    conditions.add(
+      (name, phone, bitrix) => `(o.recipient_name ilike ${name} or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
+      likePattern(search),
+      likePattern(search.replace(/[\s\-()]/g, "")),
+      number,
+    );
   }
-  return { AND: conditions };
+  return conditions;
 }
 
-/** A page of the shop's orders, newest first, keyset-paginated on (createdAt, id). */
-export async function listOrders(tx: Tx, shopId: number, filter: OrderFilter) {
+/**
+ * A page of the shop's orders, newest first, keyset-paginated on (createdAt, id), on the raw
+ * read path. The count runs only when the client selects `totalCount` (the live board does not).
+ */
+export async function listOrders(sql: SqlReader, shopId: number, filter: OrderFilter, withCount: boolean) {
   const size = pageSize(filter.first);
   const cursor = decodeCursor(filter.after, 2);
-  const where = await filterWhere(tx, shopId, filter);
-  const after: Prisma.OrderWhereInput = cursor
-    ? {
-        OR: [
-          { createdAt: { lt: new Date(cursor[0]) } },
-          { createdAt: new Date(cursor[0]), id: { lt: Number(cursor[1]) } },
-        ],
-      }
-    : {};
-  const [rows, totalCount] = await Promise.all([
-    tx.order.findMany({ where: { AND: [where, after] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: size + 1 }),
-    tx.order.count({ where }),
-  ]);
+  const where = filterConditions(shopId, filter);
+  const page = where.clone();
+  if (cursor) {
+    const [createdAt, id] = cursor;
+    if (typeof createdAt !== "string" || Number.isNaN(new Date(createdAt).getTime()) || typeof id !== "number") {
+      throw badUserInput("after is not a cursor of this list", "after");
+    }
+    page.add((at, i) => `(o.created_at, o.id) < (${at}::timestamptz, ${i}::int)`, createdAt, id);
+  }
+  const rows = await sql<Order>(`select o.* from "order" o where ${page.where} order by o.created_at desc, o.id desc limit ${size + 1}`, page.values);
+  let totalCount = 0;
+  if (withCount) {
+    const [row] = await sql<{ count: number }>(`select count(*)::int as count from "order" o where ${where.where}`, where.values);
+    totalCount = row.count;
+  }
   return toConnection(rows, size, totalCount, (row) => [row.createdAt.toISOString(), row.id]);
 }

@@ -1,6 +1,6 @@
 import type { Resolvers } from "./__generated__/resolvers-types";
 import { inTenant, requireViewer } from "../../core/context";
-import { parseId } from "../../core/pagination";
+import { parseId, selectsField } from "../../core/pagination";
 import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
@@ -9,9 +9,10 @@ import { listStatusChanges, statusChangesByIds } from "./status-changes";
 
 export const resolvers: Resolvers = {
   Query: {
-    orders: (_parent, args, context) => {
+    orders: (_parent, args, context, info) => {
+      const { shopId } = requireViewer(context);
       if (args.customerPhone) requirePermission(requireViewer(context), "customer.read");
-      return inTenant(context, (tx, viewer) => listOrders(tx, viewer.shopId, args));
+      return context.db.read(shopId, (sql) => listOrders(sql, shopId, args, selectsField(info, "totalCount")));
     },
     order: (_parent, args, context) => context.loaders.orderById.load(parseId(args.id)),
     orderByBitrixId: (_parent, args, context) => {
@@ -77,7 +78,10 @@ export const resolvers: Resolvers = {
     kind: (photo) => photo.kind as "ASSEMBLED_BOUQUET" | "DELIVERY_PROOF" | "OTHER",
   },
   ClientProfile: {
-    orders: (client, args, context) => inTenant(context, (tx, viewer) => listOrders(tx, viewer.shopId, { ...args, clientId: client.id })),
+    orders: (client, args, context, info) => {
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => listOrders(sql, shopId, { ...args, clientId: client.id }, selectsField(info, "totalCount")));
+    },
     orderCount: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).orderCount,
     totalSpent: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).totalSpent,
     lastOrderAt: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).lastOrderAt,
