@@ -223,7 +223,8 @@ export async function sequential(options: { url: string; headers: Record<string,
     while (performance.now() < deadline) {
       const begun = performance.now();
       const status = await new Promise<number>((resolve, reject) => {
-        const request = http.request(options.url, { method: "POST", headers: options.headers, agent }, (response) => {
+        const headers = { ...options.headers, "content-length": String(Buffer.byteLength(options.body)) };
+        const request = http.request(options.url, { method: "POST", headers, agent }, (response) => {
           response.on("data", () => undefined);
           response.on("end", () => resolve(response.statusCode ?? 0));
           response.on("error", reject);

@@ -14,7 +14,7 @@ async function startEcho(): Promise<{ url: string; sockets: Set<unknown>; delayM
       setTimeout(() => {
         const status = req.url === "/fail" ? 400 : 200;
         res.writeHead(status, { "content-type": "application/json", "x-echo": "yes" });
-        res.end(JSON.stringify({ method: req.method, body, signature: req.headers["x-signature"] ?? null }));
+        res.end(JSON.stringify({ method: req.method, body, signature: req.headers["x-signature"] ?? null, length: req.headers["content-length"] ?? null, chunked: req.headers["transfer-encoding"] === "chunked" }));
       }, delayMs.value),
     );
   });
@@ -46,7 +46,8 @@ describe("the router's subgraph fetcher", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/json");
     expect(response.headers.get("x-echo")).toBe("yes");
-    expect(await response.json()).toEqual({ method: "POST", body: '{"query":"{ a }"}', signature: "signed" });
+    // with its length: no chunked encoding, headers and body in one write
+    expect(await response.json()).toEqual({ method: "POST", body: '{"query":"{ a }"}', signature: "signed", length: "17", chunked: false });
   });
 
   it("hands a failed answer over with its status and body (the gateway turns it into an error)", async () => {
@@ -54,6 +55,8 @@ describe("the router's subgraph fetcher", () => {
     expect(response.ok).toBe(false);
     expect(response.status).toBe(400);
     expect(JSON.parse(await response.clone().text())).toMatchObject({ body: "{}" });
+    const unicode = await fetcher(`${echo.url}/graphql`, { method: "POST", body: '{"q":"роза"}' });
+    expect(await unicode.json()).toMatchObject({ body: '{"q":"роза"}', length: String(Buffer.byteLength('{"q":"роза"}')) });
   });
 
   it("keeps connections alive: sequential calls reuse one socket", async () => {

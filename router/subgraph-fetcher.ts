@@ -22,7 +22,9 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
         return;
       }
       const client = target.protocol === "https:" ? https : http;
-      const request = client.request(target, { method: init.method ?? "GET", headers: init.headers, agent, timeout: options.timeoutMs }, (response) => {
+      // a known length: no chunked encoding, so headers and body leave in one write
+      const headers = init.body === undefined ? init.headers : { ...init.headers, "content-length": String(Buffer.byteLength(init.body)) };
+      const request = client.request(target, { method: init.method ?? "GET", headers, agent, timeout: options.timeoutMs }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", reject);
