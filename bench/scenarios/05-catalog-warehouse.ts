@@ -29,13 +29,18 @@ function cpuSeconds(pid: number): number | null {
 }
 
 /** Runs a load and adds the stack's CPU milliseconds per request: a figure other processes' load barely moves. */
-async function measured(pid: number, run: () => ReturnType<typeof load>, seconds: number) {
-  const before = cpuSeconds(pid);
+/** Runs `run` and reports the CPU the stack's processes (all of them when split) spent per request. */
+async function measured(pids: number[], run: () => ReturnType<typeof load>, seconds: number) {
+  const total = () => {
+    const each = pids.map(cpuSeconds);
+    return each.some((value) => value === null) ? null : (each as number[]).reduce((sum, value) => sum + value, 0);
+  };
+  const before = total();
   const result = await run();
-  const after = cpuSeconds(pid);
+  const after = total();
   const requests = result.rps * seconds;
   const cpuMs = before === null || after === null || requests === 0 ? null : ((after - before) * 1000) / requests;
-  return { ...result, cpu: cpuMs === null ? "cpu n/a" : `stack CPU ${cpuMs.toFixed(2)} ms/req (≈ ${Math.round(1000 / cpuMs)} req/s per free core)` };
+  return { ...result, cpu: cpuMs === null ? "cpu n/a" : `stack CPU ${cpuMs.toFixed(2)} ms/req over ${pids.length} process${pids.length > 1 ? "es" : ""} (≈ ${Math.round(1000 / cpuMs)} req/s per free core)` };
 }
 
 async function seedCatalog(databaseUrl: string): Promise<number[]> {
@@ -107,10 +112,10 @@ export const scenario: BenchScenario = {
       const matches = checked.data.products.totalCount;
 
       await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 4, headers, body: graphqlBody(SEARCH_QUERY) });
-      const search1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) }), 8);
+      const search1 = await measured(stack.pids, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) }), 8);
       const search10 = await load({ url: stack.graphqlUrl, connections: 10, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
-      const page1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_PAGE_QUERY) }), 8);
-      const plain1 = await measured(stack.pid, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(PLAIN_QUERY) }), 8);
+      const page1 = await measured(stack.pids, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_PAGE_QUERY) }), 8);
+      const plain1 = await measured(stack.pids, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(PLAIN_QUERY) }), 8);
 
       writeStack = await startStack({ RATE_LIMIT_MUTATIONS_PER_MINUTE: "0", STOCK_CONSUMER_POLL_MS: "0" });
       const writeUrl = writeStack.graphqlUrl;
@@ -120,7 +125,7 @@ export const scenario: BenchScenario = {
       const spread = itemIds.map((id) => ({ method: "POST" as const, path: "/graphql", headers, body: graphqlBody(RECEIVE, { id: String(id) }) }));
       const warmup = await load({ url: writeUrl, connections: 4, durationSeconds: 2, requests: [{ setupRequest: (req: any) => ({ ...req, ...spread[next++ % spread.length] }) }] });
       const ops = await measured(
-        writeStack!.pid,
+        writeStack!.pids,
         () =>
           load({
             url: writeUrl,
