@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   /** the background workers' own process (docker-compose): /health and /metrics (WORKERS_PORT) */
   workersPort: number;
+  /** the workers' process niceness (docker-compose): 0–19, higher yields the CPU to the router and subgraphs (WORKERS_NICE) */
+  workersNice: number;
   subgraphPorts: { catalog: number; orders: number; warehouse: number };
   /** where the router finds each subgraph; defaults to localhost and the ports above */
   subgraphUrls: { catalog: string; orders: string; warehouse: string };
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     port: integer(env, "PORT", 4000),
     workersPort: integer(env, "WORKERS_PORT", 4004),
+    workersNice: Math.min(19, integer(env, "WORKERS_NICE", 10)),
     subgraphPorts,
     subgraphUrls: {
       catalog: env.CATALOG_URL || `http://localhost:${subgraphPorts.catalog}/graphql`,

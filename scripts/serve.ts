@@ -3,6 +3,7 @@
  *   tsx scripts/serve.ts catalog|orders|warehouse|router|workers|migrate
  * Needs DATABASE_URL; everything else comes from the same environment variables as npm start.
  */
+import os from "node:os";
 import { loadConfig, ConfigError } from "../core/config";
 import { createLogger } from "../core/logger";
 import { createDatabase } from "../core/db";
@@ -28,7 +29,13 @@ async function main(part: string | undefined) {
   }
   const appUrl = await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false });
   if (part === "workers") {
-    // the Bitrix relay and the stock consumer, away from the router's requests
+    // the Bitrix relay and the stock consumer, away from the router's requests, and niced: when
+    // the CPU is short, a relay draining a backlog waits, not the admin's request
+    try {
+      os.setPriority(config.workersNice);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "could not lower the workers' priority");
+    }
     const workers = createBackgroundWorkers({ config, databaseUrl: appUrl, logger });
     await workers.start();
     const server = await serveWorkers(workers, config.workersPort);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { findFreePort } from "../core/database-server";
@@ -54,6 +55,12 @@ it("answers its health check", async () => {
   const response = await fetch(`${origin}/health`);
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ status: "healthy", part: "workers" });
+});
+
+it("runs niced (WORKERS_NICE, 10 by default), so background work yields the CPU to requests", () => {
+  const stat = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // field 19 of /proc/<pid>/stat is the nice value; after the command name, index 16
+  expect(Number(stat[16])).toBe(10);
 });
 
 it("serves the relay's instruments on /metrics", async () => {
