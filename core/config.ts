@@ -62,6 +62,11 @@ export interface BitrixSyncConfig {
   concurrency: number;
   /** how often an idle relay looks for due rows; a NOTIFY from the trigger wakes it sooner */
   pollMs: number;
+  /**
+   * how long a NOTIFY waits before the relay claims (BITRIX_SYNC_GATHER_MS): changes committed
+   * meanwhile are claimed together, one transaction for a burst of edits instead of one each
+   */
+  gatherMs: number;
   /** first retry delay; doubles per attempt up to backoffMaxMs, with jitter */
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -166,6 +171,7 @@ function bitrixSyncConfig(env: NodeJS.ProcessEnv): BitrixSyncConfig {
     timeoutMs,
     concurrency: positive(env, "BITRIX_SYNC_CONCURRENCY", 32),
     pollMs: positive(env, "BITRIX_SYNC_POLL_MS", 1_000),
+    gatherMs: integer(env, "BITRIX_SYNC_GATHER_MS", 100),
     backoffBaseMs,
     backoffMaxMs: Math.max(backoffBaseMs, positive(env, "BITRIX_SYNC_BACKOFF_MAX_MS", 3_600_000)),
     maxAttempts: positive(env, "BITRIX_SYNC_MAX_ATTEMPTS", 40),

@@ -217,6 +217,22 @@ describe("Bitrix relay", () => {
     expect(fake.requests[0].body).toMatchObject({ name: "Последнее имя", price: "1 300 ₸" });
   });
 
+  it("gathers the edits committed shortly after a NOTIFY into one claim (BITRIX_SYNC_GATHER_MS)", async () => {
+    // no polling to speak of: only the NOTIFY wakes the relay
+    await startRelay({ BITRIX_SYNC_POLL_MS: "60000", BITRIX_SYNC_GATHER_MS: "1000" });
+    const edited = [product(), product(), product(), product()];
+    const firstCommit = Date.now();
+    for (const [i, p] of edited.entries()) await setPrice(p.id, 140000 + i * 1000);
+    const lastCommit = Date.now();
+    await fake.waitForRequests(edited.length);
+    const times = fake.requests.map((r) => r.at).sort((a, b) => a - b);
+    // nothing went out before the window closed, and then all of it at once
+    expect(times[0] - firstCommit).toBeGreaterThanOrEqual(950);
+    expect(lastCommit - firstCommit).toBeLessThan(900);
+    expect(times.at(-1)! - times[0]).toBeLessThan(300);
+    expect(new Set(fake.requests.map((r) => r.path)).size).toBe(edited.length);
+  });
+
   it("an edit made while a send is being retried goes out after it, under a new key", async () => {
     const p = product();
     fake.queue({ status: 500 });

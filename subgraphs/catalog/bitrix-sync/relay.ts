@@ -133,6 +133,18 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     wake();
   }
 
+  let gathering: NodeJS.Timeout | null = null;
+  /** A NOTIFY: claim after gatherMs, together with whatever else commits meanwhile. */
+  function gatherThenKick() {
+    if (settings.gatherMs === 0) return kick();
+    if (gathering) return;
+    gathering = setTimeout(() => {
+      gathering = null;
+      kick();
+    }, settings.gatherMs);
+    gathering.unref();
+  }
+
   function sleep(ms: number): Promise<void> {
     if (kicked || stopping) return Promise.resolve();
     return new Promise((resolve) => {
@@ -249,7 +261,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     listener = null;
     listening = false;
     if (!current) return;
-    current.removeListener("notification", kick);
+    current.removeListener("notification", gatherThenKick);
     current.removeListener("error", onListenerError);
     current.release(destroy);
   }
@@ -258,13 +270,13 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     dropListener(true);
   }
 
-  /** A NOTIFY from the triggers wakes the relay at once; polling covers retries and a lost connection. */
+  /** A NOTIFY from the triggers wakes the relay (after gatherMs); polling covers retries and a lost connection. */
   async function listen() {
     if (listening || stopping) return;
     listening = true;
     try {
       listener = await db.pool.connect();
-      listener.on("notification", kick);
+      listener.on("notification", gatherThenKick);
       listener.on("error", onListenerError);
       await listener.query("LISTEN bitrix_outbox");
     } catch (error) {
@@ -332,6 +344,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     async stop() {
       if (!running) return;
       stopping = true;
+      if (gathering) clearTimeout(gathering);
+      gathering = null;
       wake();
       await loopDone;
       const grace = deps.stopGraceMs ?? Math.min(2_000, settings.timeoutMs);
