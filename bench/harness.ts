@@ -144,13 +144,16 @@ async function startSplitStack(database: StackDatabase, env: Record<string, stri
 
 async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
   for (;;) {
     try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `${response.status} ${(await response.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 in ${timeoutMs / 1000} s; last: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
