@@ -4,7 +4,7 @@ import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
 import type { Config } from "../core/config";
-import { findFreePort } from "../core/database-server";
+import { isPortFree } from "../core/database-server";
 
 /** One line of the bench table. Latencies in milliseconds. */
 export interface BenchRow {
@@ -79,10 +79,12 @@ const SPLIT_PARTS = ["catalog", "orders", "warehouse", "workers", "router"] as c
 /** The docker-compose topology: five processes, each `node scripts/serve.ts <part>` in production mode. */
 async function startSplitStack(database: StackDatabase, env: Record<string, string>): Promise<BenchStack> {
   const ports = { catalog: 0, orders: 0, warehouse: 0, workers: 0, router: 0 };
-  let next = 46_000 + Math.floor(Math.random() * 2_000);
+  // below Linux's ephemeral range (32768–60999), where outgoing connections would take them
+  let next = 20_000 + Math.floor(Math.random() * 10_000);
   for (const part of SPLIT_PARTS) {
-    ports[part] = await findFreePort(next);
-    next = ports[part] + 1;
+    while (!(await isPortFree(next))) next += 1;
+    ports[part] = next;
+    next += 1;
   }
   const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
   const shared = {

@@ -19,7 +19,8 @@ let origin: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   fake = await startFakeBitrix();
-  const port = await findFreePort(47_400);
+  // below the ephemeral range, where an outgoing connection could take it meanwhile
+  const port = await findFreePort(27_400);
   origin = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "serve.ts"), "workers"], {
     cwd: ROOT,
