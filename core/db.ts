@@ -69,15 +69,15 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+// node-postgres's own conversion of a parameter to its text form (untyped module)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
+
 /**
  * `text` with `$n` replaced by the escaped literal of `values[n - 1]`, so the statement can share
  * a simple-protocol round trip with BEGIN and the tenant scope; null when that is not safe to do
  * (binary values, dollar quoting). Placeholders inside quotes and comments are left alone.
  */
-// node-postgres's own conversion of a parameter to its text form (untyped module)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
-
 export function inlineParameters(text: string, values: readonly unknown[]): string | null {
   if (values.length === 0) return text;
   if (/\$[A-Za-z_]*\$/.test(text)) return null;
@@ -249,17 +249,19 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     };
     client.on("error", onLost);
     // shopId and origin are validated, so they can be inlined
-    const tenantScope = options.withoutTenantSetting ? "" : `; select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`;
-    const begin = `${mode === "read" ? "begin read only" : "begin"}${tenantScope}`;
+    const scope = options.withoutTenantSetting ? null : `select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`;
+    /** statements for one simple-protocol message */
+    const message = (...statements: (string | null)[]) => statements.filter((statement) => statement !== null).join("; ");
+    const begin = message(mode === "read" ? "begin read only" : "begin", scope);
     /** an explicit transaction is open on the connection */
     let open = false;
     const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
       const inlined = inlineParameters(text, values);
       if (mode !== "write") {
         if (inlined !== null) {
-          const prefix = mode === "read" ? `set transaction read only${tenantScope}` : tenantScope.slice(2) || "select 1";
-          const results = (await client.query({ text: `${prefix}; ${inlined}`, types: readTypes })) as unknown as pg.QueryResult[];
-          return results[results.length - 1];
+          const text = mode === "read" ? message("set transaction read only", scope, inlined) : message(scope, inlined);
+          const results = (await client.query({ text, types: readTypes })) as unknown as pg.QueryResult[] | pg.QueryResult;
+          return Array.isArray(results) ? results[results.length - 1] : results;
         }
         await client.query(begin);
         open = true;
@@ -270,7 +272,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       }
       if (!open && inlined !== null) {
         open = true;
-        const results = (await client.query({ text: `${begin}; ${inlined}`, types: readTypes })) as unknown as pg.QueryResult[];
+        const results = (await client.query({ text: message(begin, inlined), types: readTypes })) as unknown as pg.QueryResult[];
         return results[results.length - 1];
       }
       if (!open) {

@@ -28,6 +28,7 @@ async function main(part: string | undefined) {
     return;
   }
   const appUrl = await applicationDatabaseUrl(config.databaseUrl, config, { grantLogin: false });
+  let stop: () => Promise<void>;
   if (part === "workers") {
     // the Bitrix relay and the stock consumer, away from the router's requests, and niced: when
     // the CPU is short, a relay draining a backlog waits, not the admin's request
@@ -40,27 +41,24 @@ async function main(part: string | undefined) {
     await workers.start();
     const server = await serveWorkers(workers, config.workersPort);
     logger.info({ port: server.port }, "workers running");
-    const stop = async () => {
+    stop = async () => {
       await workers.stop();
       await server.stop();
-      process.exit(0);
     };
-    process.on("SIGTERM", () => void stop());
-    process.on("SIGINT", () => void stop());
-    return;
+  } else {
+    const db = createDatabase(appUrl, { applicationName: `cvety-${part}` });
+    const running =
+      part === "router"
+        ? await startRouter({ config, db, logger, port: config.port })
+        : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
+    stop = async () => {
+      await running.stop();
+      await db.close();
+    };
   }
-  const db = createDatabase(appUrl, { applicationName: `cvety-${part}` });
-  const running =
-    part === "router"
-      ? await startRouter({ config, db, logger, port: config.port })
-      : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
-  const stop = async () => {
-    await running.stop();
-    await db.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
+  const exit = () => void stop().finally(() => process.exit(0));
+  process.on("SIGTERM", exit);
+  process.on("SIGINT", exit);
 }
 
 main(process.argv[2]).catch((error) => {
