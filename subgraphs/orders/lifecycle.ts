@@ -18,7 +18,7 @@ import type { OrderHistory, OrderStatus } from "../../prisma/generated/client";
  * the previous `new_status`, and (order_id, previous_history_id) is unique.
  *
  * Publishing: the AFTER INSERT trigger on order_history (migration 20261126000100) sends
- * `pg_notify('order_status_changed', {id, shopId, orderId})`, which PostgreSQL delivers when
+ * `pg_notify('order_status_changed', {id, shopId, orderId, kind, newStatus})`, which PostgreSQL delivers when
  * the transaction commits — so listeners in every process hear each committed change once and
  * never a rolled-back one. That notification is this service's publish step.
  */
