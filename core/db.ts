@@ -255,31 +255,30 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     const begin = message(mode === "read" ? "begin read only" : "begin", scope);
     /** an explicit transaction is open on the connection */
     let open = false;
+    /** one simple-protocol message; its last statement's result */
+    const simple = async (text: string): Promise<pg.QueryResult> => {
+      const results = (await client.query({ text, types: readTypes })) as unknown as pg.QueryResult[] | pg.QueryResult;
+      return Array.isArray(results) ? results[results.length - 1] : results;
+    };
+    const parameterised = (text: string, values: unknown[]): Promise<pg.QueryResult> =>
+      client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
     const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
+      // inside an open write transaction nothing is saved by inlining: run it as it is
+      if (open) return parameterised(text, values);
       const inlined = inlineParameters(text, values);
-      if (mode !== "write") {
-        if (inlined !== null) {
-          const text = mode === "read" ? message("set transaction read only", scope, inlined) : message(scope, inlined);
-          const results = (await client.query({ text, types: readTypes })) as unknown as pg.QueryResult[] | pg.QueryResult;
-          return Array.isArray(results) ? results[results.length - 1] : results;
-        }
+      if (mode === "write") {
+        open = true;
+        if (inlined !== null) return simple(message(begin, inlined));
         await client.query(begin);
-        open = true;
-        const result = await client.query({ name: statementName(text), text, values, types: readTypes });
-        await client.query("commit");
-        open = false;
-        return result;
+        return parameterised(text, values);
       }
-      if (!open && inlined !== null) {
-        open = true;
-        const results = (await client.query({ text: message(begin, inlined), types: readTypes })) as unknown as pg.QueryResult[];
-        return results[results.length - 1];
-      }
-      if (!open) {
-        open = true;
-        await client.query(begin);
-      }
-      return client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
+      if (inlined !== null) return simple(mode === "read" ? message("set transaction read only", scope, inlined) : message(scope, inlined));
+      await client.query(begin);
+      open = true;
+      const result = await parameterised(text, values);
+      await client.query("commit");
+      open = false;
+      return result;
     };
     try {
       const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
