@@ -15,6 +15,32 @@ import type { OrderStatus } from "../prisma/generated/client";
  * `after: <historyId>` resumes exactly behind it: no gap, no duplicate.
  */
 
+/** The channel the order_history trigger announces every committed row on (migrations 20261126000100, 20261127000000). */
+export const HISTORY_CHANNEL = "order_status_changed";
+
+/** What an announcement says; `kind` and `newStatus` are missing from triggers older than 20261127000000. */
+export interface HistoryAnnouncement {
+  /** null when the payload names no shop (a listener then re-reads every shop) */
+  shopId: number | null;
+  kind?: string;
+  newStatus?: string;
+}
+
+/** Parses a NOTIFY payload of HISTORY_CHANNEL; null when it is not JSON. */
+export function parseHistoryAnnouncement(payload: string | undefined): HistoryAnnouncement | null {
+  let value: { shopId?: unknown; kind?: unknown; newStatus?: unknown };
+  try {
+    value = JSON.parse(payload ?? "{}");
+  } catch {
+    return null;
+  }
+  return {
+    shopId: typeof value.shopId === "number" && Number.isInteger(value.shopId) ? value.shopId : null,
+    ...(typeof value.kind === "string" ? { kind: value.kind } : {}),
+    ...(typeof value.newStatus === "string" ? { newStatus: value.newStatus } : {}),
+  };
+}
+
 /** One history row as the feed hands it out. */
 export interface StatusChangeRow {
   id: bigint;

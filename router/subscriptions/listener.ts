@@ -1,7 +1,8 @@
 import pg from "pg";
 import type { Logger } from "../../core/logger";
+import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
 
-export const BOARD_CHANNEL = "order_status_changed";
+export const BOARD_CHANNEL = HISTORY_CHANNEL;
 export const LISTENER_APPLICATION_NAME = "cvety-board-listener";
 
 export interface ListenerOptions {
@@ -57,13 +58,13 @@ export class StatusChangeListener {
     client.on("end", () => onLost());
     client.on("notification", (message) => {
       if (message.channel !== BOARD_CHANNEL || !message.payload) return;
-      try {
-        const payload = JSON.parse(message.payload) as { shopId?: unknown; kind?: unknown };
-        // notes and photos are history too, but not on the board's feed
-        if (typeof payload.shopId === "number" && (payload.kind === undefined || payload.kind === "STATUS")) this.options.onNotify(payload.shopId);
-      } catch {
+      const announced = parseHistoryAnnouncement(message.payload);
+      if (!announced) {
         this.options.logger.warn("board listener got a malformed notification");
+        return;
       }
+      // notes and photos are history too, but not on the board's feed
+      if (announced.shopId !== null && (announced.kind === undefined || announced.kind === "STATUS")) this.options.onNotify(announced.shopId);
     });
     try {
       await client.connect();

@@ -1,9 +1,10 @@
 import pg from "pg";
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
+import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
 import { consumeForOrder, ensureWatermark, pendingAssembled, type ConsumptionHooks } from "./consumption";
 
-export const ORDER_STATUS_CHANNEL = "order_status_changed";
+export const ORDER_STATUS_CHANNEL = HISTORY_CHANNEL;
 
 export interface StockConsumerOptions {
   db: Database;
@@ -127,14 +128,11 @@ export class StockConsumer {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "cvety-stock-consumer" });
     client.on("notification", (message) => {
-      try {
-        const payload = JSON.parse(message.payload ?? "{}") as { shopId?: unknown; kind?: unknown; newStatus?: unknown };
-        // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
-        if (payload.kind !== undefined && (payload.kind !== "STATUS" || payload.newStatus !== "ASSEMBLED")) return;
-        this.schedule(typeof payload.shopId === "number" && Number.isInteger(payload.shopId) ? payload.shopId : null);
-      } catch {
-        this.schedule(null);
-      }
+      const announced = parseHistoryAnnouncement(message.payload);
+      if (!announced) return this.schedule(null);
+      // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
+      if (announced.kind !== undefined && (announced.kind !== "STATUS" || announced.newStatus !== "ASSEMBLED")) return;
+      this.schedule(announced.shopId);
     });
     client.on("error", (error) => {
       this.options.logger.warn({ err: error.message }, "stock consumer lost its LISTEN connection; reconnecting");
