@@ -1,5 +1,5 @@
 import type { SqlReader, Tx } from "../../core/db";
-import type { Order, OrderHistory, OrderItem, OrderStatus, Prisma } from "../../prisma/generated/client";
+import type { Order, OrderHistory, OrderItem, OrderStatus } from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { normalizePhone, text } from "../../core/validation";
@@ -100,15 +100,17 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
     const match = DATE_ONLY.exec(day);
     const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
     if (!date || date.toISOString().slice(0, 10) !== day) throw badUserInput(`deliveryDate must be a date as YYYY-MM-DD, got "${day.slice(0, 20)}"`, "deliveryDate");
+    // the shop's time zone is looked up once per statement (uncorrelated), not once per row
     conditions.add(
-      (d) =>
-        `o.delivery_from >= (${d}::date)::timestamp at time zone (select s.timezone from shop s where s.id = o.shop_id)
-         and o.delivery_from < (${d}::date + 1)::timestamp at time zone (select s.timezone from shop s where s.id = o.shop_id)`,
+      (d, shop) =>
+        `o.delivery_from >= (${d}::date)::timestamp at time zone (select s.timezone from shop s where s.id = ${shop})
+         and o.delivery_from < (${d}::date + 1)::timestamp at time zone (select s.timezone from shop s where s.id = ${shop})`,
       day,
+      shopId,
     );
   }
   if (filter.customerPhone) {
-    conditions.add((phone) => `o.client_id in (select c.id from client_profile c where c.shop_id = o.shop_id and c.phone = ${phone})`, normalizePhone(filter.customerPhone, "customerPhone"));
+    conditions.add((phone, shop) => `o.client_id in (select c.id from client_profile c where c.shop_id = ${shop} and c.phone = ${phone})`, normalizePhone(filter.customerPhone, "customerPhone"), shopId);
   }
   if (filter.clientId) conditions.add((client) => `o.client_id = ${client}`, filter.clientId);
   const search = text(filter.search, "search", { max: 100 });

@@ -10,9 +10,9 @@ import { listStatusChanges, statusChangesByIds } from "./status-changes";
 export const resolvers: Resolvers = {
   Query: {
     orders: (_parent, args, context, info) => {
-      const { shopId } = requireViewer(context);
-      if (args.customerPhone) requirePermission(requireViewer(context), "customer.read");
-      return context.db.read(shopId, (sql) => listOrders(sql, shopId, args, selectsField(info, "totalCount")));
+      const viewer = requireViewer(context);
+      if (args.customerPhone) requirePermission(viewer, "customer.read");
+      return context.db.read(viewer.shopId, (sql) => listOrders(sql, viewer.shopId, args, selectsField(info, "totalCount")));
     },
     order: (_parent, args, context) => context.loaders.orderById.load(parseId(args.id)),
     orderByBitrixId: (_parent, args, context) => {
