@@ -255,10 +255,15 @@ export interface SequentialResult {
   seconds: number;
 }
 
+/** The value under which `p`% of the sorted values fall; NaN when there are none. */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 function summarize(latencies: number[], seconds: number, errors: number): SequentialResult {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { p50: at(50), p99: at(99), rps: sorted.length / seconds, errors, latencies, seconds };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: sorted.length / seconds, errors, latencies, seconds };
 }
 
 /** Several sequential runs as one (e.g. rounds alternated between two targets so drift hits both alike). */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { load, type BenchRow, type BenchScenario, type BenchStack } from "../harness";
+import { load, percentile, type BenchRow, type BenchScenario, type BenchStack } from "../harness";
 
 /**
  * The Bitrix status webhook at 20 connections, alternating AP/CO over a pool of shop 17008
@@ -36,10 +36,6 @@ async function orderPools(databaseUrl: string): Promise<{ webhook: Pooled[]; flo
   } finally {
     await client.end();
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** The floor: CONNECTIONS workers, each owning a slice of orders, alternating their status. */

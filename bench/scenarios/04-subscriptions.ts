@@ -2,7 +2,7 @@ import fs from "node:fs";
 import pg from "pg";
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws";
-import type { BenchRow, BenchScenario } from "../harness";
+import { percentile, type BenchRow, type BenchScenario } from "../harness";
 
 /**
  * The live order board under load: 1,000 graphql-ws subscribers over 10 shops (100 each), a
@@ -99,11 +99,6 @@ function postgresCpuSeconds(): number {
     }
   }
   return total;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export const scenario: BenchScenario = {
