@@ -51,7 +51,7 @@ export interface BenchScenario {
 const ROOT = path.resolve(__dirname, "..");
 
 /**
- * `split` (the default, BENCH_TOPOLOGY): the router and each subgraph in its own process, started
+ * `split` (the default, BENCH_TOPOLOGY): the router, each subgraph and the workers in their own processes, started
  * by scripts/serve.ts exactly as docker-compose starts them. `single`: everything in one
  * process, as `npm start` runs it on a laptop.
  */
