@@ -163,7 +163,11 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       return { kind: "parked", status: null, error: "the product has no Bitrix id any more; nothing to send" };
     }
     const url = `${baseUrl}/api/v2/products/update-from-railway/${row.bitrixProductId}`;
-    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(settings.timeoutMs)]);
+    // A timer of our own, not AbortSignal.timeout(): inside AbortSignal.any() Node may collect the
+    // timeout signal before it fires (nodejs/node#57736), and the send then waits for Bitrix forever.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${settings.timeoutMs} ms`, "TimeoutError")), settings.timeoutMs);
+    const signal = AbortSignal.any([abort.signal, timeout.signal]);
     const retryOrPark = (status: number | null, error: string, retryAfterMs: number | null = null): Outcome => {
       if (row.attempts >= settings.maxAttempts) {
         return { kind: "parked", status, error: `gave up after ${row.attempts} attempts; last: ${error}` };
@@ -199,6 +203,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       if (abort.signal.aborted) return { kind: "released" };
       if ((error as Error)?.name === "TimeoutError") return retryOrPark(null, `timeout: no answer within ${settings.timeoutMs} ms`);
       return retryOrPark(null, describeNetworkError(error));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
