@@ -5,7 +5,7 @@ import type { Config } from "../core/config";
 import type { Viewer } from "../core/auth";
 import { signViewer } from "../core/subgraph-signature";
 import { readSupergraph, type SubgraphName } from "./supergraph";
-import { createSubgraphFetcher } from "./subgraph-fetcher";
+import { createHttpClient } from "../core/http-client";
 
 /** how long the router waits for one subgraph call */
 const SUBGRAPH_TIMEOUT_MS = 30_000;
@@ -43,7 +43,7 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
 
 /** The gateway over the composed supergraph file; no runtime introspection of subgraphs. */
 export function createGateway(config: Config): { gateway: ApolloGateway; closeConnections(): void } {
-  const fetcher = createSubgraphFetcher({ timeoutMs: SUBGRAPH_TIMEOUT_MS });
+  const fetcher = createHttpClient({ timeoutMs: SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     buildService: ({ name, url }) =>

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSubgraphFetcher } from "./subgraph-fetcher";
+import { createHttpClient } from "./http-client";
 
 /** A real HTTP server that answers after `delayMs`, echoing what it received. */
 async function startEcho(): Promise<{ url: string; sockets: Set<unknown>; delayMs: { value: number }; close(): Promise<void> }> {
@@ -28,9 +28,9 @@ async function startEcho(): Promise<{ url: string; sockets: Set<unknown>; delayM
   };
 }
 
-describe("the router's subgraph fetcher", () => {
+describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", () => {
   let echo: Awaited<ReturnType<typeof startEcho>>;
-  const fetcher = createSubgraphFetcher({ timeoutMs: 300 });
+  const fetcher = createHttpClient({ timeoutMs: 300 });
 
   beforeAll(async () => {
     echo = await startEcho();
@@ -69,6 +69,21 @@ describe("the router's subgraph fetcher", () => {
     echo.delayMs.value = 1_000;
     try {
       await expect(fetcher(`${echo.url}/graphql`, { method: "POST", body: "{}" })).rejects.toThrow(/did not answer within 300 ms/);
+    } finally {
+      echo.delayMs.value = 0;
+    }
+  });
+
+  it("aborts a call in flight when its signal fires, and refuses one already aborted", async () => {
+    echo.delayMs.value = 1_000;
+    try {
+      const abort = new AbortController();
+      const started = Date.now();
+      const call = fetcher(`${echo.url}/graphql`, { method: "PUT", body: "{}", signal: abort.signal as never });
+      setTimeout(() => abort.abort(new DOMException("stopping", "AbortError")), 50);
+      await expect(call).rejects.toThrow(/stopping/);
+      expect(Date.now() - started).toBeLessThan(900);
+      await expect(fetcher(`${echo.url}/graphql`, { method: "PUT", body: "{}", signal: AbortSignal.abort(new Error("already gone")) as never })).rejects.toThrow(/already gone/);
     } finally {
       echo.delayMs.value = 0;
     }

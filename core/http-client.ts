@@ -3,12 +3,13 @@ import https from "node:https";
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from "@apollo/utils.fetcher";
 
 /**
- * The router's client for subgraph calls: Node's http module over keep-alive sockets. The gateway
- * makes one call per subgraph per query plan step, so this is on every federated request's path;
- * global fetch (undici) spends several times as much CPU per call on WHATWG streams and objects
- * the gateway never looks at. Answers are buffered whole (subgraph answers are JSON documents).
+ * A fetch for calls between our services (router → subgraphs, relay → Bitrix): Node's http
+ * module over keep-alive sockets. Global fetch (undici) spends several times as much CPU per
+ * call on WHATWG streams and objects these callers never look at; on the router that was most
+ * of a federated request's cost. Answers are buffered whole (JSON documents); redirects are not
+ * followed. `init.signal` aborts a call; `timeoutMs` bounds a socket's silence.
  */
-export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?: number }): Fetcher & { close(): void } {
+export function createHttpClient(options: { timeoutMs: number; maxSockets?: number }): Fetcher & { close(): void } {
   const agents = {
     "http:": new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
     "https:": new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
@@ -18,7 +19,12 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
       const target = new URL(url);
       const agent = agents[target.protocol as keyof typeof agents];
       if (!agent) {
-        reject(new Error(`subgraph URL ${url} is neither http nor https`));
+        reject(new Error(`URL ${url} is neither http nor https`));
+        return;
+      }
+      const signal = init.signal as AbortSignal | undefined;
+      if (signal?.aborted) {
+        reject(signal.reason);
         return;
       }
       const client = target.protocol === "https:" ? https : http;
@@ -32,8 +38,16 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
           resolve(new BufferedResponse(url, response.statusCode ?? 0, response.statusMessage ?? "", response.headers, Buffer.concat(chunks))),
         );
       });
-      request.on("timeout", () => request.destroy(new Error(`subgraph did not answer within ${options.timeoutMs} ms`)));
+      request.on("timeout", () => request.destroy(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`)));
       request.on("error", reject);
+      if (signal) {
+        const abort = () => {
+          reject(signal.reason); // as fetch does: the caller sees its own reason (a DOMException is no Error here)
+          request.destroy();
+        };
+        signal.addEventListener("abort", abort, { once: true });
+        request.once("close", () => signal.removeEventListener("abort", abort));
+      }
       request.end(init.body);
     });
   return Object.assign(fetcher, {
