@@ -24,6 +24,14 @@ describe("loadConfig", () => {
     expect(config.corsOrigins).toEqual(["https://admin.cvety.kz", "http://localhost:5173"]);
   });
 
+  it("reads the relay's pace: a ceiling, and a busy rate at a CPU pressure given in percent", () => {
+    expect(loadConfig({}).bitrixSync).toMatchObject({ maxPerSecond: 500, busyCpuPressure: 0.4, busyPerSecond: 10 });
+    const config = loadConfig({ BITRIX_SYNC_MAX_PER_SECOND: "0", BITRIX_SYNC_BUSY_CPU_PRESSURE: "250", BITRIX_SYNC_BUSY_PER_SECOND: "3" });
+    expect(config.bitrixSync).toMatchObject({ maxPerSecond: 0, busyCpuPressure: 1, busyPerSecond: 3 });
+    expect(() => loadConfig({ BITRIX_SYNC_BUSY_PER_SECOND: "0" })).toThrow(/BITRIX_SYNC_BUSY_PER_SECOND/);
+    expect(() => loadConfig({ BITRIX_SYNC_MAX_PER_SECOND: "fast" })).toThrow(/BITRIX_SYNC_MAX_PER_SECOND/);
+  });
+
   it("refuses a port that is not a number", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ BITRIX_SHOP_ID: "-1" })).toThrow(/BITRIX_SHOP_ID/);

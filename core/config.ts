@@ -67,6 +67,20 @@ export interface BitrixSyncConfig {
    * meanwhile are claimed together, one transaction for a burst of edits instead of one each
    */
   gatherMs: number;
+  /**
+   * sends started per second per process at most (BITRIX_SYNC_MAX_PER_SECOND; 0 = no limit): a
+   * backlog reaches Bitrix at a steady pace instead of as a flood that Bitrix and the two cores
+   * serving the admin panel would both feel
+   */
+  maxPerSecond: number;
+  /**
+   * when the host's CPU pressure (the share of time some task waited for a CPU, Linux PSI) is at
+   * least this (BITRIX_SYNC_BUSY_CPU_PRESSURE, percent; 0 = never), the host is busy serving
+   * requests and the relay slows to busyPerSecond until it is calm again
+   */
+  busyCpuPressure: number;
+  /** sends per second while the host is busy (BITRIX_SYNC_BUSY_PER_SECOND) */
+  busyPerSecond: number;
   /** first retry delay; doubles per attempt up to backoffMaxMs, with jitter */
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -172,6 +186,9 @@ function bitrixSyncConfig(env: NodeJS.ProcessEnv): BitrixSyncConfig {
     concurrency: positive(env, "BITRIX_SYNC_CONCURRENCY", 32),
     pollMs: positive(env, "BITRIX_SYNC_POLL_MS", 1_000),
     gatherMs: integer(env, "BITRIX_SYNC_GATHER_MS", 100),
+    maxPerSecond: integer(env, "BITRIX_SYNC_MAX_PER_SECOND", 500),
+    busyCpuPressure: Math.min(100, integer(env, "BITRIX_SYNC_BUSY_CPU_PRESSURE", 40)) / 100,
+    busyPerSecond: positive(env, "BITRIX_SYNC_BUSY_PER_SECOND", 10),
     backoffBaseMs,
     backoffMaxMs: Math.max(backoffBaseMs, positive(env, "BITRIX_SYNC_BACKOFF_MAX_MS", 3_600_000)),
     maxAttempts: positive(env, "BITRIX_SYNC_MAX_ATTEMPTS", 40),

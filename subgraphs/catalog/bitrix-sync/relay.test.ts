@@ -3,7 +3,7 @@ import { createDatabase, type Database } from "../../../core/db";
 import { createLogger } from "../../../core/logger";
 import { applicationUrl, createTestDatabase, testConfig, DEV_SHOP, PROD_SHOP } from "../../../test/harness";
 import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
-import { backoffDelay, createBitrixRelay, parseRetryAfter, type BitrixRelay } from "./relay";
+import { backoffDelay, createBitrixRelay, parseRetryAfter, SendPace, type BitrixRelay } from "./relay";
 import { claimDue } from "./outbox";
 
 /**
@@ -54,6 +54,21 @@ function outbox(productId: number, shopId = PROD_SHOP) {
 async function metricValue(registry: client.Registry, labels: Record<string, string>) {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === "bitrix_sync_sends_total");
   return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val)).reduce((sum, v) => sum + v.value, 0);
+}
+
+let nextBitrixId = 990_000;
+/** Products of their own for tests that need many (created as if by Bitrix: nothing queued). */
+function freshProducts(count: number): Promise<{ id: number }[]> {
+  const first = nextBitrixId;
+  nextBitrixId += count;
+  return change(
+    PROD_SHOP,
+    (tx) => tx.$queryRaw`
+      insert into product (shop_id, name, price, bitrix_product_id, updated_at)
+      select ${PROD_SHOP}, 'Relay test bouquet ' || g, 500000, g, now() from generate_series(${first}::int, ${first + count - 1}::int) g
+      returning id`,
+    "bitrix",
+  ) as Promise<{ id: number }[]>;
 }
 
 const quiet = (ms = 250) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -215,6 +230,55 @@ describe("Bitrix relay", () => {
     await quiet();
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].body).toMatchObject({ name: "Последнее имя", price: "1 300 ₸" });
+  });
+
+  it("paces a backlog at BITRIX_SYNC_MAX_PER_SECOND: a burst, then a steady rate, nothing lost", async () => {
+    const backlog = await freshProducts(5);
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`);
+    // a burst of a quarter second's worth (2), then the other 3 at 5 a second ≈ 600 ms
+    await startRelay({ BITRIX_SYNC_MAX_PER_SECOND: "5", BITRIX_SYNC_CONCURRENCY: "4", BITRIX_SYNC_GATHER_MS: "0" });
+    await fake.waitForRequests(backlog.length, 10_000);
+    const times = fake.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual(500);
+    expect(times.at(-1)! - times[0]).toBeLessThan(2_000);
+    // after the burst, no 300 ms hold more than the rate allows (1.5) plus one
+    for (const start of times.slice(2)) expect(times.filter((t) => t >= start && t < start + 300).length).toBeLessThanOrEqual(2);
+    expect(new Set(fake.requests.map((r) => r.path)).size).toBe(backlog.length);
+    await eventually(async () => {
+      const rows = await db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.findMany({ where: { productId: { in: backlog.map((p) => p.id) } } }));
+      return rows.length === backlog.length && rows.every((r) => r.state === "DELIVERED");
+    });
+  });
+
+  it("slows to BITRIX_SYNC_BUSY_PER_SECOND while the host's CPU pressure is high, and speeds up when it is calm", async () => {
+    const backlog = await freshProducts(5);
+    let share = 0.9;
+    const registry = new client.Registry();
+    const relay = createBitrixRelay({
+      config: testConfig(relayEnv({ BITRIX_SYNC_MAX_PER_SECOND: "0", BITRIX_SYNC_BUSY_PER_SECOND: "2", BITRIX_SYNC_BUSY_CPU_PRESSURE: "50", BITRIX_SYNC_CONCURRENCY: "4", BITRIX_SYNC_GATHER_MS: "0" })),
+      db,
+      logger: createLogger("silent"),
+      cpuPressure: () => ({ sample: () => share }),
+      pressureSampleMs: 50,
+    });
+    relay.registerMetrics(registry);
+    relays.push(relay);
+    const limit = async () => (await registry.getSingleMetric("bitrix_sync_send_rate_limit")!.get()).values[0]?.value;
+    await relay.start();
+    await quiet(100);
+    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`);
+    await quiet(1_000);
+    expect(await limit()).toBe(2);
+    // a second at 2 a second, plus one that may start as the pace turned
+    expect(fake.requests.length).toBeGreaterThanOrEqual(1);
+    expect(fake.requests.length).toBeLessThanOrEqual(3);
+    expect(fake.requests.length).toBeLessThan(backlog.length);
+    share = 0.1;
+    const calmAt = Date.now();
+    await fake.waitForRequests(backlog.length, 5_000);
+    expect(Date.now() - calmAt).toBeLessThan(1_000);
+    expect(await limit()).toBe(0);
+    expect(new Set(fake.requests.map((r) => r.path)).size).toBe(backlog.length);
   });
 
   it("gathers the edits committed shortly after a NOTIFY into one claim (BITRIX_SYNC_GATHER_MS)", async () => {
@@ -396,6 +460,41 @@ describe("Bitrix relay", () => {
     await relay.stop();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await outbox(p.id)).toMatchObject([{ state: "PENDING", attempts: 0, lockedUntil: null }]);
+  });
+});
+
+describe("send pace", () => {
+  it("allows a burst, then refills at the rate, never above the burst", () => {
+    let now = 0;
+    const pace = new SendPace(16, 4, () => now);
+    expect(pace.available()).toBe(4);
+    pace.take(4);
+    expect(pace.available()).toBe(0);
+    expect(pace.msUntil(2)).toBe(125);
+    now += 130;
+    expect(pace.available()).toBe(2);
+    now += 60_000;
+    expect(pace.available()).toBe(4);
+  });
+
+  it("a slower rate has smaller bursts (a quarter second's worth), and a changed rate applies at once", () => {
+    let now = 0;
+    const pace = new SendPace(100, 32, () => now);
+    expect(pace.available()).toBe(25);
+    pace.setRate(4);
+    expect(pace.available()).toBe(1);
+    expect(pace.msUntil(10)).toBe(0); // asks for at most a burst
+    pace.take(1);
+    expect(pace.msUntil(1)).toBe(250);
+    pace.setRate(0);
+    expect(pace.available()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("a rate of 0 does not limit", () => {
+    const pace = new SendPace(0, 4, () => 0);
+    pace.take(1_000);
+    expect(pace.available()).toBe(Number.POSITIVE_INFINITY);
+    expect(pace.msUntil(50)).toBe(0);
   });
 });
 

@@ -3,6 +3,8 @@ import type pg from "pg";
 import type { Config } from "../../../core/config";
 import type { Database } from "../../../core/db";
 import type { Logger } from "../../../core/logger";
+import { cpuPressure, type CpuPressure } from "../../../core/cpu-pressure";
+import { createHttpClient } from "../../../core/http-client";
 import { formatTenge } from "../../../core/money";
 import { claimDue, complete, queueStats, setSyncTarget, type ClaimedRow, type Outcome, type QueueStats } from "./outbox";
 
@@ -28,9 +30,14 @@ export interface RelayDeps {
   logger: Logger;
   /** how long stop() waits for sends in flight before aborting them */
   stopGraceMs?: number;
+  /** the host's CPU pressure (default: Linux PSI) and how often the relay looks at it */
+  cpuPressure?: () => CpuPressure;
+  pressureSampleMs?: number;
 }
 
 const ERROR_BODY_LIMIT = 300;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 
 /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
@@ -49,6 +56,58 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Math.min(Math.max(0, at - now), RETRY_AFTER_CAP_MS);
 }
 
+/**
+ * A token bucket: `perSecond` sends a second on average, with bursts of a quarter second's worth
+ * (at most `maxBurst`) after a quiet spell. A rate of 0 does not limit. The rate can change as
+ * the host gets busy or quiet.
+ */
+export class SendPace {
+  private tokens: number;
+  private at: number;
+
+  constructor(private rate: number, private readonly maxBurst: number, private readonly now: () => number = Date.now) {
+    this.at = now();
+    this.tokens = this.burst();
+  }
+
+  get perSecond(): number {
+    return this.rate;
+  }
+
+  setRate(perSecond: number): void {
+    this.available();
+    this.rate = perSecond;
+    this.tokens = Math.min(this.tokens, this.burst());
+  }
+
+  /** the most sends that may start at once */
+  burst(): number {
+    return this.rate === 0 ? this.maxBurst : Math.max(1, Math.min(this.maxBurst, Math.ceil(this.rate / 4)));
+  }
+
+  /** how many sends may start now */
+  available(): number {
+    const now = this.now();
+    if (this.rate === 0) {
+      this.at = now;
+      return Number.POSITIVE_INFINITY;
+    }
+    this.tokens = Math.min(this.burst(), this.tokens + ((now - this.at) * this.rate) / 1000);
+    this.at = now;
+    return Math.floor(this.tokens);
+  }
+
+  take(count: number): void {
+    if (this.rate !== 0) this.tokens -= count;
+  }
+
+  /** milliseconds until `count` sends (at most a burst) may start */
+  msUntil(count: number): number {
+    const missing = Math.min(count, this.burst()) - this.available();
+    return missing <= 0 ? 0 : Math.ceil((missing * 1000) / this.rate);
+  }
+}
+
 /** The JSON Bitrix's update-from-railway endpoint takes. */
 export function bitrixBody(snapshot: NonNullable<ClaimedRow["payload"]>) {
   return {
@@ -61,8 +120,8 @@ export function bitrixBody(snapshot: NonNullable<ClaimedRow["payload"]>) {
 }
 
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const failure = error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? failure?.message ?? String(error);
   return `network error: ${String(detail).slice(0, 200)}`;
 }
 
@@ -73,6 +132,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   const logger = deps.logger.child({ component: "bitrix-relay" });
   const baseUrl = config.bitrixBaseUrl?.replace(/\/+$/, "");
   const apiToken = config.bitrixApiToken;
+  // the send's own timer bounds the whole exchange; the socket's idle timeout is only a backstop
+  const http = createHttpClient({ timeoutMs: settings.timeoutMs * 2, maxSockets: settings.concurrency });
 
   const sends = new client.Counter({
     name: "bitrix_sync_sends_total",
@@ -117,11 +178,23 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     },
   });
 
+  const sendRateLimit = new client.Gauge({
+    name: "bitrix_sync_send_rate_limit",
+    help: "Sends per second the relay allows itself now (0 = no limit); lower while the host is busy",
+    registers: [],
+    collect() {
+      this.set(pace.perSecond);
+    },
+  });
+
   let running = false;
   let stopping = false;
   let loopDone: Promise<void> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
   const claimBatch = Math.max(1, Math.floor(settings.concurrency / 4));
+  const pace = new SendPace(settings.maxPerSecond, Math.max(claimBatch, settings.concurrency));
+  const busyRate = settings.maxPerSecond === 0 ? settings.busyPerSecond : Math.min(settings.busyPerSecond, settings.maxPerSecond);
+  let pressureTimer: NodeJS.Timeout | null = null;
   const aborts = new Set<AbortController>();
   let kicked = false;
   let wake: () => void = () => undefined;
@@ -176,7 +249,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       return { kind: "retry", status, error, delayMs };
     };
     try {
-      const response = await fetch(url, {
+      const response = await http(url, {
         method: "PUT",
         headers: {
           "content-type": "application/json",
@@ -185,8 +258,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
           "idempotency-key": String(row.id),
         },
         body: JSON.stringify(bitrixBody(row.payload)),
-        redirect: "manual",
-        signal,
+        signal: signal as never,
       });
       const text = (await response.text()).replace(/\s+/g, " ").trim().slice(0, ERROR_BODY_LIMIT);
       const status = response.status;
@@ -231,12 +303,14 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     if (outcome.kind === "retry") logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
     if (outcome.kind === "parked") logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
     if (outcome.kind === "delivered") logger.debug(log, "Bitrix send delivered");
-    await record(row, outcome);
+    // the slot frees as the answer arrives; the outcome joins the next batch (stop() waits for it)
+    void record(row, outcome);
   }
 
   /**
-   * Outcomes are written in batches: whatever finished while the previous batch was being
-   * written goes in the next one statement, so a busy relay costs the database little.
+   * Outcomes are written in batches: the answers that arrive within gatherMs of each other, and
+   * whatever finished while the previous batch was being written, go in one statement, so a
+   * busy relay costs the database one commit per batch rather than one per send.
    */
   const unrecorded: { row: ClaimedRow; outcome: Outcome; done: () => void }[] = [];
   let recording: Promise<void> | null = null;
@@ -244,7 +318,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   function record(row: ClaimedRow, outcome: Outcome): Promise<void> {
     return new Promise((done) => {
       unrecorded.push({ row, outcome, done });
-      recording ??= writeOutcomes();
+      recording ??= (settings.gatherMs > 0 && !stopping ? delay(settings.gatherMs) : Promise.resolve()).then(writeOutcomes);
     });
   }
 
@@ -252,7 +326,7 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     while (unrecorded.length > 0) {
       const batch = unrecorded.splice(0, 500);
       try {
-        await db.write(shopId, (sql) => complete(sql, shopId, batch), { origin: "system" });
+        await db.write(shopId, (sql) => complete(sql, shopId, batch), { origin: "system", autocommit: true });
       } catch (error) {
         // the rows keep their lease and are claimed again when it runs out (same idempotency key)
         logger.error({ err: error, outboxIds: batch.map((b) => b.row.id) }, "could not record Bitrix send outcomes");
@@ -276,6 +350,33 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     dropListener(true);
   }
 
+  /**
+   * Sending is background work: while the host is busy (CPU pressure at or above the setting) the
+   * relay slows to busyPerSecond, and goes back to full pace after two calm samples in a row.
+   * Niceness yields Node's CPU; this also spares PostgreSQL's, which serves the requests too.
+   */
+  function watchPressure() {
+    if (settings.busyCpuPressure === 0) return;
+    const pressure = (deps.cpuPressure ?? cpuPressure)();
+    let calm = 0;
+    pressureTimer = setInterval(() => {
+      const share = pressure.sample();
+      if (share === null) return;
+      if (share >= settings.busyCpuPressure) {
+        calm = 0;
+        if (pace.perSecond !== busyRate) {
+          pace.setRate(busyRate);
+          logger.debug({ cpuPressure: share, perSecond: busyRate }, "host busy: Bitrix relay slows down");
+        }
+      } else if (++calm >= 2 && pace.perSecond !== settings.maxPerSecond) {
+        pace.setRate(settings.maxPerSecond);
+        logger.debug({ cpuPressure: share, perSecond: settings.maxPerSecond }, "host calm: Bitrix relay back to full pace");
+        kick();
+      }
+    }, deps.pressureSampleMs ?? 500);
+    pressureTimer.unref();
+  }
+
   /** A NOTIFY from the triggers wakes the relay (after gatherMs); polling covers retries and a lost connection. */
   async function listen() {
     if (listening || stopping) return;
@@ -295,12 +396,15 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     let failing = false;
     while (!stopping) {
       kicked = false;
-      const free = settings.concurrency - inflight.size;
+      const slots = settings.concurrency - inflight.size;
+      const free = Math.min(slots, pace.available());
       let claimed: ClaimedRow[] = [];
       // claim in batches: with sends in flight, wait until a quarter of the slots are free
-      if (free > 0 && (inflight.size === 0 || free >= claimBatch)) {
+      const claiming = free > 0 && (inflight.size === 0 || free >= claimBatch);
+      if (claiming) {
         try {
-          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), { origin: "system" });
+          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), { origin: "system", autocommit: true });
+          pace.take(claimed.length);
           if (failing) logger.info("Bitrix relay can reach the database again");
           failing = false;
         } catch (error) {
@@ -318,14 +422,17 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
         }
         if (!listener && !stopping && claimed.length === 0) void listen();
       }
-      if (claimed.length > 0 && claimed.length === free) continue;
-      await sleep(settings.pollMs);
+      const more = claimed.length > 0 && claimed.length === free;
+      // held back by the pace (not by busy slots or an empty queue): look again once a batch may go
+      const paced = free < slots && (more || !claiming);
+      if (more && !paced) continue;
+      await sleep(paced ? Math.max(1, pace.msUntil(Math.min(slots, claimBatch))) : settings.pollMs);
     }
   }
 
   return {
     registerMetrics(registry) {
-      for (const metric of [sends, sendDuration, queueDepth, oldestAge] as client.Metric[]) registry.registerMetric(metric);
+      for (const metric of [sends, sendDuration, queueDepth, oldestAge, sendRateLimit] as client.Metric[]) registry.registerMetric(metric);
     },
     async start() {
       if (running) return;
@@ -345,11 +452,15 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       stopping = false;
       logger.info({ bitrixShopId: shopId, concurrency: settings.concurrency }, "Bitrix relay started");
       await listen();
+      watchPressure();
       loopDone = loop();
     },
     async stop() {
       if (!running) return;
       stopping = true;
+      if (pressureTimer) clearInterval(pressureTimer);
+      pressureTimer = null;
+      pace.setRate(settings.maxPerSecond);
       if (gathering) clearTimeout(gathering);
       gathering = null;
       wake();
@@ -360,10 +471,12 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
         for (const abort of aborts) abort.abort();
         await Promise.allSettled([...inflight]);
       }
+      await recording;
       if (listener) {
         const ok = await listener.query("UNLISTEN *").then(() => true, () => false);
         dropListener(!ok);
       }
+      http.close();
       running = false;
       logger.info("Bitrix relay stopped");
     },
