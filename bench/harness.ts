@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
@@ -25,8 +26,10 @@ export interface BenchStack {
   catalogUrl: string;
   /** the process serving the router (and, in one process, everything else) */
   pid: number;
-  /** every process of the stack */
+  /** every process of the stack, the router's first */
   pids: number[];
+  /** what each of `pids` serves ("router", "catalog", …; "stack" in one process) */
+  parts: string[];
   stop(): Promise<void>;
 }
 
@@ -140,6 +143,7 @@ async function startSplitStack(database: StackDatabase, env: Record<string, stri
     catalogUrl: url(ports.catalog),
     pid: router.pid!,
     pids: [router.pid!, ...[...children.values()].filter((child) => child !== router).map((child) => child.pid!)],
+    parts: ["router", ...[...children.keys()].filter((part) => part !== "router")],
     stop,
   };
 }
@@ -176,6 +180,7 @@ export async function startStackProcess(databaseUrl: string, env: Record<string,
   return {
     ...info,
     pids: [info.pid],
+    parts: ["stack"],
     graphqlUrl: `${info.origin}/graphql`,
     async stop() {
       child.kill("SIGTERM");
@@ -278,3 +283,29 @@ export function combine(results: SequentialResult[]): SequentialResult {
 export function graphqlBody(query: string, variables?: Record<string, unknown>): string {
   return JSON.stringify({ query, variables });
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every PostgreSQL server process on this machine (the bench's embedded server). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+      total += cpuSeconds(Number(entry)) ?? 0;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import pg from "pg";
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws";
-import { percentile, type BenchRow, type BenchScenario } from "../harness";
+import { cpuSeconds, percentile, postgresCpuSeconds, type BenchRow, type BenchScenario } from "../harness";
 
 /**
  * The live order board under load: 1,000 graphql-ws subscribers over 10 shops (100 each), a
@@ -78,27 +78,6 @@ async function histogramPercentile(origin: string, name: string, p: number): Pro
   const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({ le: Number(m[1] === "+Inf" ? Infinity : m[1]), count: Number(m[2]) }));
   const total = buckets.at(-1)?.count ?? 0;
   return (buckets.find((b) => b.count >= (p / 100) * total)?.le ?? NaN) * 1000;
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds of every PostgreSQL server process on this machine (the bench's embedded server). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
-      total += cpuSeconds(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
 }
 
 export const scenario: BenchScenario = {
@@ -226,7 +205,7 @@ export const scenario: BenchScenario = {
       while (deliveredCount() < expectedDeliveries && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 500));
       clearInterval(sampler);
-      const stackCpu = stack.pids.map((pid, i) => cpuSeconds(pid) - stackCpuBefore[i]);
+      const stackCpu = stack.pids.map((pid, i) => (cpuSeconds(pid) ?? 0) - (stackCpuBefore[i] ?? 0));
       const postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
       const ownCpu = process.cpuUsage(ownCpuBefore);
       const serverLag50 = await histogramPercentile(stack.origin, "board_delivery_lag_seconds", 50);

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import pg from "pg";
-import { graphqlBody, load, type BenchScenario } from "../harness";
+import { cpuSeconds, graphqlBody, load, type BenchScenario } from "../harness";
 
 /**
  * Issue 5: Russian product search through the router on a 10,000-product catalog, and
@@ -18,17 +17,6 @@ const RECEIVE = `mutation Receive($id: ID!) { receiveStock(input: { itemId: $id,
 const FLOWERS = ["Розы", "Букет из роз", "Роза кустовая", "Тюльпаны", "Пионы", "Хризантемы", "Эустома", "Гортензия", "Лилии", "Герберы", "Альстромерии", "Ирисы"];
 const STYLES = ["«Нежность»", "«Утро»", "«Весна»", "в коробке", "в корзине", "микс", "премиум", "классика"];
 
-/** CPU seconds the stack process has used (user + system), from /proc; null where there is none. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs a load and adds the stack's CPU milliseconds per request: a figure other processes' load barely moves. */
 /** Runs `run` and reports the CPU the stack's processes (all of them when split) spent per request. */
 async function measured(pids: number[], run: () => ReturnType<typeof load>, seconds: number) {
   const total = () => {
