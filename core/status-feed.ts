@@ -22,13 +22,16 @@ export const HISTORY_CHANNEL = "order_status_changed";
 export interface HistoryAnnouncement {
   /** null when the payload names no shop (a listener then re-reads every shop) */
   shopId: number | null;
+  /** the history row and its order, when the payload names them */
+  historyId?: bigint;
+  orderId?: number;
   kind?: string;
   newStatus?: string;
 }
 
 /** Parses a NOTIFY payload of HISTORY_CHANNEL; null when it is not JSON. */
 export function parseHistoryAnnouncement(payload: string | undefined): HistoryAnnouncement | null {
-  let value: { shopId?: unknown; kind?: unknown; newStatus?: unknown };
+  let value: { id?: unknown; orderId?: unknown; shopId?: unknown; kind?: unknown; newStatus?: unknown };
   try {
     value = JSON.parse(payload ?? "{}");
   } catch {
@@ -36,6 +39,8 @@ export function parseHistoryAnnouncement(payload: string | undefined): HistoryAn
   }
   return {
     shopId: typeof value.shopId === "number" && Number.isInteger(value.shopId) ? value.shopId : null,
+    ...(typeof value.id === "string" && /^[1-9]\d{0,18}$/.test(value.id) ? { historyId: BigInt(value.id) } : {}),
+    ...(typeof value.orderId === "number" && Number.isSafeInteger(value.orderId) && value.orderId > 0 ? { orderId: value.orderId } : {}),
     ...(typeof value.kind === "string" ? { kind: value.kind } : {}),
     ...(typeof value.newStatus === "string" ? { newStatus: value.newStatus } : {}),
   };

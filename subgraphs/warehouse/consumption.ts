@@ -26,7 +26,8 @@ export interface ConsumptionHooks {
 }
 
 /**
- * Consumes the recipes of an order's items once; null when it was already consumed. Runs on the
+ * Consumes the recipes of an order's items once; null when it was already consumed (or the
+ * history row is not an ASSEMBLED change of this order in this shop). Runs on the
  * raw write path (`db.write(shopId, sql => …)`): every assembled order passes through here.
  */
 export async function consumeForOrder(
@@ -36,8 +37,13 @@ export async function consumeForOrder(
   historyId: bigint,
   hooks: ConsumptionHooks = {},
 ): Promise<StockConsumption | null> {
+  // the claim names a committed ASSEMBLED row of this order in this shop: an announcement is
+  // checked against the table, never taken on its word
   const claimed = await sql<{ id: number }>(
-    `insert into stock_consumption (shop_id, order_id, history_id) values ($1, $2, $3)
+    `insert into stock_consumption (shop_id, order_id, history_id)
+     select h.shop_id, h.order_id, h.id from order_history h
+      where h.id = $3 and h.order_id = $2 and h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS'
+        and h.id > coalesce((select w.history_id from stock_consumption_watermark w where w.shop_id = $1), 0)
      on conflict (order_id) do nothing
      returning id`,
     [shopId, orderId, historyId],

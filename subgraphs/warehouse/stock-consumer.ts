@@ -27,8 +27,10 @@ export class StockConsumer {
   private timer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  /** shops with a notification not yet swept; null entry = sweep all */
+  /** shops to sweep (a notification that named no order) */
   private dirty = new Set<number>();
+  /** announced ASSEMBLED rows not yet consumed, by order: the fast path needs no sweep */
+  private announced = new Map<number, { shopId: number; historyId: bigint }>();
   private sweepAll = false;
   private running: Promise<void> | null = null;
   /** orders whose consumption failed and was rolled back, since start (tests and metrics read it) */
@@ -65,6 +67,21 @@ export class StockConsumer {
     if (this.stopped) return;
     if (shopId === null) this.sweepAll = true;
     else this.dirty.add(shopId);
+    this.run();
+  }
+
+  /**
+   * Queues one announced ASSEMBLED row for consumption: no sweep of the shop's history, which
+   * grows with every order. The claim in consumeForOrder makes a repeat (or a sweep finding the
+   * same order) harmless; the poll's sweep catches whatever this path misses.
+   */
+  consumeAnnounced(shopId: number, orderId: number, historyId: bigint): void {
+    if (this.stopped) return;
+    this.announced.set(orderId, { shopId, historyId });
+    this.run();
+  }
+
+  private run(): void {
     if (!this.running) {
       this.running = this.drain().finally(() => {
         this.running = null;
@@ -73,7 +90,13 @@ export class StockConsumer {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && (this.sweepAll || this.dirty.size)) {
+    while (!this.stopped && (this.sweepAll || this.dirty.size || this.announced.size)) {
+      const orders = [...this.announced];
+      this.announced.clear();
+      for (const [orderId, { shopId, historyId }] of orders) {
+        if (this.stopped) return;
+        await this.consume(shopId, orderId, historyId);
+      }
       const all = this.sweepAll;
       const shops = [...this.dirty];
       this.sweepAll = false;
@@ -92,7 +115,7 @@ export class StockConsumer {
    * that fails is logged and left for the next sweep; it does not hold up the orders after it.
    */
   async sweepShop(shopId: number): Promise<number> {
-    const { db, logger, hooks } = this.options;
+    const { db } = this.options;
     let consumed = 0;
     let after = 0n;
     for (;;) {
@@ -101,22 +124,27 @@ export class StockConsumer {
       for (const row of pending) {
         if (this.stopped) return consumed;
         after = row.id;
-        let record;
-        try {
-          record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, row.orderId, row.id, hooks), { origin: "system" });
-        } catch (error) {
-          logger.error({ err: error, shopId, orderId: row.orderId }, "stock consumption failed; retried on the next sweep");
-          this.failures += 1;
-          continue;
-        }
-        if (record) {
-          consumed += 1;
-          const log = { shopId, orderId: row.orderId, historyId: String(row.id), shortfallUnits: record.shortfallUnits };
-          if (record.shortfallUnits > 0) logger.warn(log, "order assembled with stock shortfall");
-          else logger.info(log, "order stock consumed");
-        }
+        if (await this.consume(shopId, row.orderId, row.id)) consumed += 1;
       }
     }
+  }
+
+  /** Consumes one order in its own transaction; false when it was consumed before or failed (logged, left for the next sweep). */
+  private async consume(shopId: number, orderId: number, historyId: bigint): Promise<boolean> {
+    const { db, logger, hooks } = this.options;
+    let record;
+    try {
+      record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, orderId, historyId, hooks), { origin: "system" });
+    } catch (error) {
+      logger.error({ err: error, shopId, orderId }, "stock consumption failed; retried on the next sweep");
+      this.failures += 1;
+      return false;
+    }
+    if (!record) return false;
+    const log = { shopId, orderId, historyId: String(historyId), shortfallUnits: record.shortfallUnits };
+    if (record.shortfallUnits > 0) logger.warn(log, "order assembled with stock shortfall");
+    else logger.info(log, "order stock consumed");
+    return true;
   }
 
   private async withEachShop(work: (shopId: number) => Promise<unknown>): Promise<void> {
@@ -132,6 +160,9 @@ export class StockConsumer {
       if (!announced) return this.schedule(null);
       // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
       if (announced.kind !== undefined && (announced.kind !== "STATUS" || announced.newStatus !== "ASSEMBLED")) return;
+      if (announced.shopId !== null && announced.orderId !== undefined && announced.historyId !== undefined) {
+        return this.consumeAnnounced(announced.shopId, announced.orderId, announced.historyId);
+      }
       this.schedule(announced.shopId);
     });
     client.on("error", (error) => {

@@ -141,13 +141,43 @@ describe("exactly once", () => {
     await consumer.idle();
     expect(sweeps).not.toHaveBeenCalled();
 
+    const consumes = jest.spyOn(consumer, "consumeAnnounced");
     await announce({ kind: "STATUS", newStatus: "ASSEMBLED" });
-    await until(async () => sweeps.mock.calls.length === 1, "a sweep for the ASSEMBLED announcement");
-    // an announcement without the fields (a trigger older than this code) still wakes it
+    await until(async () => consumes.mock.calls.length === 1, "the ASSEMBLED announcement taken up");
     await consumer.idle();
-    await announce({});
-    await until(async () => sweeps.mock.calls.length === 2, "a sweep for the bare announcement");
-    expect(sweeps.mock.calls.map((call) => call[0])).toEqual([PROD_SHOP, PROD_SHOP]);
+    expect(sweeps).not.toHaveBeenCalled();
+    // history row "1" is no ASSEMBLED change of this order: checked against the table, nothing consumed
+    expect(await consumptionRows(orderId)).toHaveLength(0);
+    // an announcement without the fields (a trigger older than this code) still wakes it, with a sweep
+    await sql(`select pg_notify('order_status_changed', $1)`, [JSON.stringify({ shopId: PROD_SHOP })]);
+    await until(async () => sweeps.mock.calls.length === 1, "a sweep for the bare announcement");
+    expect(sweeps.mock.calls.map((call) => call[0])).toEqual([PROD_SHOP]);
+  });
+
+  it("consumes an announced ASSEMBLED order directly, without sweeping the shop's history", async () => {
+    const consumer = await startConsumer();
+    await consumer.idle();
+    const sweeps = jest.spyOn(consumer, "sweepShop");
+    const orderId = await acceptedOrder();
+    await assemble(orderId);
+    await until(async () => (await consumptionRows(orderId)).length === 1, "the consumption of the assembled order");
+    await consumer.idle();
+    expect(sweeps).not.toHaveBeenCalled();
+  });
+
+  it("a claim is checked against the table: another shop's scope, or a row that is no ASSEMBLED change of the order, consumes nothing", async () => {
+    // no consumer runs in this test: the claims below are the only ones
+    const orderId = await acceptedOrder();
+    await assemble(orderId);
+    const [assembled] = await sql<{ id: string }>(`select id::text from order_history where order_id = $1 and new_status = 'ASSEMBLED' order by id desc limit 1`, [orderId]);
+    const [accepted] = await sql<{ id: string }>(`select id::text from order_history where order_id = $1 and new_status = 'ACCEPTED' order by id desc limit 1`, [orderId]);
+    const claim = (shopId: number, historyId: string) =>
+      t.stack.db.write(shopId, (s) => consumeForOrder(s, shopId, orderId, BigInt(historyId)), { origin: "system" });
+    expect(await claim(DEV_SHOP, assembled.id)).toBeNull();
+    if (accepted) expect(await claim(PROD_SHOP, accepted.id)).toBeNull();
+    expect(await consumptionRows(orderId)).toHaveLength(0);
+    expect(await claim(PROD_SHOP, assembled.id)).toMatchObject({ orderId, shopId: PROD_SHOP });
+    expect(await consumptionRows(orderId)).toHaveLength(1);
   });
 
   it("a crash between the CONSUME operations and the record leaves nothing; the restarted consumer consumes once", async () => {
