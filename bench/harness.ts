@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
+import { readCpuStallMicros } from "../core/cpu-pressure";
 import type { Config } from "../core/config";
 import { isPortFree } from "../core/database-server";
 
@@ -309,3 +310,21 @@ export function postgresCpuSeconds(): number {
   return total;
 }
 
+
+/**
+ * CPU seconds each process spends while `work` runs: the stack's (router first), any `others`,
+ * and PostgreSQL's; and the CPU pressure meanwhile (the share of time some task waited for a
+ * CPU). Two cores carry all of them, so this says where time goes and how crowded it was.
+ */
+export async function cpuDuring<T>(stack: BenchStack, others: { name: string; pid: number }[], work: () => Promise<T>): Promise<{ result: T; cpu: string }> {
+  const pids = [...stack.pids, ...others.map((other) => other.pid)];
+  const sample = () => [...pids.map((pid) => cpuSeconds(pid) ?? 0), postgresCpuSeconds()];
+  const before = sample();
+  const [stallBefore, started] = [readCpuStallMicros(), Date.now()];
+  const result = await work();
+  const spent = sample().map((value, i) => value - before[i]);
+  const stallAfter = readCpuStallMicros();
+  const names = [...stack.parts, ...others.map((other) => other.name), "PostgreSQL"];
+  const pressure = stallBefore === null || stallAfter === null ? "" : `; CPU pressure (some) ${(((stallAfter - stallBefore) / 1000 / (Date.now() - started)) * 100).toFixed(0)} %`;
+  return { result, cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")} s${pressure}` };
+}

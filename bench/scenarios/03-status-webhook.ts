@@ -1,5 +1,5 @@
 import pg from "pg";
-import { load, percentile, type BenchRow, type BenchScenario, type BenchStack } from "../harness";
+import { cpuDuring, load, percentile, type BenchRow, type BenchScenario, type BenchStack } from "../harness";
 
 /**
  * The Bitrix status webhook at 20 connections, alternating AP/CO over a pool of shop 17008
@@ -129,9 +129,11 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
 
     const ids = pools.webhook.map((order) => order.id);
     const historyBefore = await historyCount(databaseUrl, ids);
-    const webhook = await load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests });
+    const { result: webhook, cpu: webhookCpu } = await cpuDuring(stack, [], () =>
+      load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests }),
+    );
     const historyAfter = await historyCount(databaseUrl, ids);
-    const floor = await measureFloor(databaseUrl, pools.floor, DURATION_SECONDS);
+    const { result: floor, cpu: floorCpu } = await cpuDuring(stack, [], () => measureFloor(databaseUrl, pools.floor, DURATION_SECONDS));
 
     const ratio = webhook.p50 / Math.max(floor.p50, 0.001);
     const applied = historyAfter - historyBefore;
@@ -144,9 +146,9 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
         rps: webhook.rps,
         target: "≥ 1000 req/s, p99 ≤ 20 ms",
         met: webhook.rps >= 1000 && webhook.p99 <= 20 && errors === 0,
-        notes: `errors ${errors}; history rows written ${applied}`,
+        notes: `errors ${errors}; history rows written ${applied}; CPU ${webhookCpu}`,
       },
-      { scenario: "floor: bare pg update + history insert, 20 conn", p50: floor.p50, p99: floor.p99, rps: floor.rps },
+      { scenario: "floor: bare pg update + history insert, 20 conn", p50: floor.p50, p99: floor.p99, rps: floor.rps, notes: `CPU ${floorCpu}` },
       { scenario: "status webhook / floor latency", target: "p50 ≤ 3×", met: ratio <= 3, notes: `p50 ratio ${ratio.toFixed(2)}` },
     ];
   }

@@ -1,9 +1,8 @@
 import path from "node:path";
 import readline from "node:readline";
 import { spawn } from "node:child_process";
-import { readCpuStallMicros as cpuStallMicros } from "../../core/cpu-pressure";
 import { createDatabase, type Database } from "../../core/db";
-import { cpuSeconds, graphqlBody, load, postgresCpuSeconds, type BenchScenario, type BenchStack } from "../harness";
+import { cpuDuring, graphqlBody, load, type BenchScenario } from "../harness";
 
 /**
  * The Bitrix outbox under load, against a fake Bitrix (its own process) answering in 50 ms.
@@ -54,22 +53,6 @@ async function counts(db: Database) {
       select count(*) filter (where state = 'PENDING') as pending, count(*) filter (where state = 'DELIVERED') as delivered from bitrix_outbox`,
   );
   return { pending: Number(row.pending), delivered: Number(row.delivered) };
-}
-
-/**
- * CPU seconds each process spends while `work` runs: the stack's processes (router first), the
- * fake Bitrix, PostgreSQL. Two cores carry all of them, so this says where a slowdown comes from.
- */
-async function cpuDuring<T>(stack: BenchStack, fakePid: number, work: () => Promise<T>): Promise<{ result: T; cpu: string }> {
-  const sample = () => [...[...stack.pids, fakePid].map((pid) => cpuSeconds(pid) ?? 0), postgresCpuSeconds()];
-  const before = sample();
-  const [stallBefore, started] = [cpuStallMicros(), Date.now()];
-  const result = await work();
-  const spent = sample().map((value, i) => value - before[i]);
-  const stall = stallBefore === null ? null : (cpuStallMicros()! - stallBefore) / 1000 / (Date.now() - started);
-  const names = [...stack.parts, "fake Bitrix", "PostgreSQL"];
-  const pressure = stall === null ? "" : `; CPU pressure (some) ${(stall * 100).toFixed(0)} %`;
-  return { result, cpu: spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ") + " s" + pressure };
 }
 
 /** Milliseconds since `since` when no row is pending any more (null after the timeout). */
@@ -130,7 +113,7 @@ export const scenario: BenchScenario = {
       try {
         await mutations(stopped.graphqlUrl, 510_000, 200); // warm-up
         await db.withTenant(SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
-        const measured = await cpuDuring(stopped, fake.pid, () => mutations(stopped.graphqlUrl, 520_000));
+        const measured = await cpuDuring(stopped, [{ name: "fake Bitrix", pid: fake.pid }], () => mutations(stopped.graphqlUrl, 520_000));
         const off = measured.result;
         offCpu = measured.cpu;
         [offP50, offP99] = [off.p50, off.p99];
@@ -143,7 +126,7 @@ export const scenario: BenchScenario = {
       const running = await startStack({ ...env, BITRIX_BASE_URL: fake.url });
       try {
         const backlogStarted = Date.now();
-        const { result: backlogMs, cpu: backlogCpu } = await cpuDuring(running, fake.pid, () => drained(db, backlogStarted));
+        const { result: backlogMs, cpu: backlogCpu } = await cpuDuring(running, [{ name: "fake Bitrix", pid: fake.pid }], () => drained(db, backlogStarted));
         const deliveredBacklog = (await counts(db)).delivered;
         const backlogSpan = await sendingSpan(db);
 
@@ -152,7 +135,7 @@ export const scenario: BenchScenario = {
         await drained(db, Date.now());
         await db.withTenant(SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
         const liveStarted = Date.now();
-        const { result: on, cpu: onCpu } = await cpuDuring(running, fake.pid, () => mutations(running.graphqlUrl, 530_000));
+        const { result: on, cpu: onCpu } = await cpuDuring(running, [{ name: "fake Bitrix", pid: fake.pid }], () => mutations(running.graphqlUrl, 530_000));
         const liveMs = await drained(db, liveStarted);
         const deliveredLive = (await counts(db)).delivered;
 
