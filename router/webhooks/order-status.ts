@@ -44,7 +44,7 @@ export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): 
   const result = await deps.db.write(
     shopId,
     (sql) => changeOrderStatus(sql, shopId, { bitrixOrderId }, { status, notes }, { kind: "bitrix", changedById }),
-    { origin: "bitrix" },
+    { origin: "bitrix", autocommit: true },
   );
   switch (result.outcome) {
     case "not_found":

@@ -1,6 +1,6 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import { expectChain, historyOf, orderPicker, statusOf } from "../../test/order-fixtures";
-import { allowedNext, LIFECYCLE } from "./lifecycle";
+import { allowedFrom, allowedNext, LIFECYCLE } from "./lifecycle";
 import type { Role } from "../../core/auth";
 
 let t: TestStack;
@@ -20,6 +20,15 @@ function update(orderId: number, status: string, options: { role?: Role; shop?: 
 }
 
 describe("the lifecycle", () => {
+  it("allowedFrom is allowedNext read backwards (what the one-statement change is told)", () => {
+    expect(allowedFrom("NEW")).toEqual([]);
+    expect(allowedFrom("ASSEMBLED")).toEqual(["NEW", "PAID", "ACCEPTED"]);
+    expect(allowedFrom("CANCELLED")).toEqual(["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY"]);
+    for (const to of [...LIFECYCLE, "CANCELLED" as const]) {
+      for (const from of [...LIFECYCLE, "CANCELLED" as const]) expect(allowedFrom(to).includes(from)).toBe(allowedNext(from).includes(to));
+    }
+  });
+
   it("allowedNext follows NEW → PAID → ACCEPTED → ASSEMBLED → IN_DELIVERY → DELIVERED, CANCELLED from any status that is not final", () => {
     expect(allowedNext("NEW")).toEqual(["PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY", "DELIVERED", "CANCELLED"]);
     expect(allowedNext("ASSEMBLED")).toEqual(["IN_DELIVERY", "DELIVERED", "CANCELLED"]);

@@ -8,11 +8,11 @@ import type { OrderHistory, OrderStatus } from "../../prisma/generated/client";
  * `updateOrderStatus` mutation and by the Bitrix webhook alike, and the only writer of the
  * order's history chain (status changes, notes, photos).
  *
- * A status change runs in a tenant transaction of `db.write` and costs three round trips:
- *  1. BEGIN, the tenant scope and `SELECT … FOR UPDATE` of the order row, sent together:
- *     concurrent changes to one order queue here;
- *  2. one statement that updates the order and appends the history row;
- *  3. COMMIT.
+ * A status change is ONE statement (CHANGE_STATUS): it locks the order row (`FOR UPDATE`:
+ * concurrent changes to one order queue there), and when the move is to be applied updates the
+ * order and appends the history row. Run with `db.write(…, { autocommit: true })` it is sent
+ * with the tenant scope in one round trip and commits on its own. The rules stay here in
+ * TypeScript: the statement is told which current statuses the move may come from.
  * The database enforces the chain on top of that (migration 20261126100000_order_history_chain):
  * a trigger links each row to the order's previous row and refuses an `old_status` that is not
  * the previous `new_status`, and (order_id, previous_history_id) is unique.
@@ -71,42 +71,51 @@ export function assertRoleMaySet(role: Role, status: OrderStatus): void {
 
 type LockedOrder = { id: number; status: OrderStatus };
 
-/** An integer as SQL text; only ever given validated ids. */
-function integerLiteral(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-  return String(value);
+/** The statuses from which a move to `to` follows the panel's rules. */
+export function allowedFrom(to: OrderStatus): OrderStatus[] {
+  return ALL_STATUSES.filter((from) => isAllowedMove(from, to));
 }
 
-/**
- * Locks the order row. The ids are validated integers written into the text, so the statement
- * has no parameters and db.write sends it together with BEGIN and the tenant scope.
- */
-function lockOrder(sql: SqlReader, shopId: number, locator: OrderLocator): Promise<LockedOrder[]> {
-  const match = "id" in locator ? `id = ${integerLiteral(locator.id)}` : `bitrix_order_id = ${integerLiteral(locator.bitrixOrderId)}`;
-  return sql<LockedOrder>(`select id, status::text as status from "order" where shop_id = ${integerLiteral(shopId)} and ${match} for update`);
-}
-
-/** The Prisma flavour of the same lock, for writers that run in a Prisma transaction. */
+/** The Prisma flavour of the order lock, for writers that run in a Prisma transaction. */
 async function lockOrderTx(tx: Tx, shopId: number, orderId: number): Promise<LockedOrder | null> {
   const rows = await tx.$queryRaw<LockedOrder[]>`select id, status::text as status from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
   return rows[0] ?? null;
 }
 
-const APPEND_STATUS_CHANGE = `
-  with updated as (
-    update "order" set status = $3::"OrderStatus", updated_at = now()
-    where id = $2 and shop_id = $1
-    returning id, shop_id
+/**
+ * Locks the order, and unless it already has the status or the move is refused, updates it and
+ * appends the history row. $3: apply a move that breaks the rules (Bitrix), noting it; $4: the
+ * statuses the move may come from under the rules. Answers the order's status before the
+ * statement and the new history row's id (null when nothing was written).
+ */
+const CHANGE_STATUS = (match: "id" | "bitrix_order_id") => `
+  with current as (
+    select id, status from "order" where shop_id = $1 and ${match} = $8 for update
+  ),
+  updated as (
+    update "order" o set status = $2::"OrderStatus", updated_at = now()
+      from current c
+     where o.id = c.id and c.status <> $2::"OrderStatus" and ($3::boolean or c.status = any($4::"OrderStatus"[]))
+    returning o.id, o.shop_id, c.status as old_status
+  ),
+  appended as (
+    insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes, kind)
+    select u.shop_id, u.id, u.old_status, $2::"OrderStatus", $5::text, $6::text,
+           case when u.old_status = any($4::"OrderStatus"[]) then $7::text
+                else concat_ws('; ', 'out of order from Bitrix: ' || u.old_status::text || ' → ' || $2::text, $7::text) end,
+           'STATUS'
+      from updated u
+    returning id
   )
-  insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes, kind)
-  select shop_id, id, $4::"OrderStatus", $3::"OrderStatus", $5::text, $6::text, $7::text, 'STATUS'
-  from updated
-  returning id`;
+  select c.id, c.status::text as status, (select a.id from appended a) as history_id from current c`;
+const CHANGE_STATUS_BY_ID = CHANGE_STATUS("id");
+const CHANGE_STATUS_BY_BITRIX_ID = CHANGE_STATUS("bitrix_order_id");
 
 /**
- * Changes an order's status and appends its history row, in the caller's tenant transaction.
- * Same status again: "unchanged", nothing written. A user's refused move: BAD_USER_INPUT naming
- * the statuses allowed next; a role that may not set the status: FORBIDDEN.
+ * Changes an order's status and appends its history row (see CHANGE_STATUS). Same status again:
+ * "unchanged", nothing written. A user's refused move: BAD_USER_INPUT naming the statuses allowed
+ * next; a role that may not set the status: FORBIDDEN. Bitrix's moves are applied even out of
+ * order, with a note on the history row.
  */
 export async function changeOrderStatus(
   sql: SqlReader,
@@ -116,29 +125,26 @@ export async function changeOrderStatus(
   actor: Actor,
 ): Promise<StatusChangeResult> {
   if (actor.kind === "user") assertRoleMaySet(actor.role, change.status);
-  const [order] = await lockOrder(sql, shopId, locator);
-  if (!order) return { outcome: "not_found" };
-  if (order.status === change.status) return { outcome: "unchanged", orderId: order.id, status: order.status };
-
-  const inOrder = isAllowedMove(order.status, change.status);
-  let notes = change.notes ?? null;
-  if (!inOrder) {
-    if (actor.kind === "user") {
-      const next = allowedNext(order.status);
-      throw badUserInput(
-        `Order ${order.id} cannot move from ${order.status} to ${change.status}: ` +
-          (next.length ? `allowed next: ${next.join(", ")}` : `${order.status} is final, nothing may follow it`),
-        "status",
-        { currentStatus: order.status, allowedNext: next },
-      );
-    }
-    const remark = `out of order from Bitrix: ${order.status} → ${change.status}`;
-    notes = notes ? `${remark}; ${notes}` : remark;
-  }
   const changedBy = actor.kind === "user" ? actor.userId : BITRIX_ACTOR;
   const changedById = actor.kind === "bitrix" ? (actor.changedById ?? null) : null;
-  const [row] = await sql<{ id: bigint }>(APPEND_STATUS_CHANGE, [shopId, order.id, change.status, order.status, changedBy, changedById, notes]);
-  return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: row.id, outOfOrder: !inOrder };
+  const inOrderFrom = allowedFrom(change.status);
+  const [order] = await sql<{ id: number; status: OrderStatus; historyId: bigint | null }>(
+    "id" in locator ? CHANGE_STATUS_BY_ID : CHANGE_STATUS_BY_BITRIX_ID,
+    [shopId, change.status, actor.kind === "bitrix", inOrderFrom, changedBy, changedById, change.notes ?? null, "id" in locator ? locator.id : locator.bitrixOrderId],
+  );
+  if (!order) return { outcome: "not_found" };
+  if (order.status === change.status) return { outcome: "unchanged", orderId: order.id, status: order.status };
+  const inOrder = inOrderFrom.includes(order.status);
+  if (order.historyId === null) {
+    const next = allowedNext(order.status);
+    throw badUserInput(
+      `Order ${order.id} cannot move from ${order.status} to ${change.status}: ` +
+        (next.length ? `allowed next: ${next.join(", ")}` : `${order.status} is final, nothing may follow it`),
+      "status",
+      { currentStatus: order.status, allowedNext: next },
+    );
+  }
+  return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: BigInt(order.historyId), outOfOrder: !inOrder };
 }
 
 /** Writes the first history row of a new order (oldStatus null → NEW). */

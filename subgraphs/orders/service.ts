@@ -20,8 +20,10 @@ export async function updateOrderStatus(context: OrdersContext, orderId: number,
   requirePermission(viewer, "order.status");
   assertRoleMaySet(viewer.role, status);
   const note = text(notes, "notes", { max: 2000 });
-  const result = await context.db.write(viewer.shopId, (sql) =>
-    changeOrderStatus(sql, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role }),
+  const result = await context.db.write(
+    viewer.shopId,
+    (sql) => changeOrderStatus(sql, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role }),
+    { autocommit: true },
   );
   if (result.outcome === "not_found") throw notFound("Order", orderId);
   // committed: a fresh read sees the change (the request's loader has not cached this order)
