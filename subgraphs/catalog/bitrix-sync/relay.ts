@@ -36,9 +36,9 @@ export interface RelayDeps {
 }
 
 const ERROR_BODY_LIMIT = 300;
+const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 
 /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
