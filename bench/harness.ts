@@ -295,14 +295,19 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
-/** CPU seconds of every PostgreSQL server process on this machine (the bench's embedded server). */
+/**
+ * CPU seconds of every PostgreSQL server process on this machine (the bench's embedded server),
+ * including backends that have exited: the postmaster reaps them, so their time is in its
+ * children's fields (cutime, cstime). Without those a closed connection made the total drop.
+ */
 export function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
-      total += cpuSeconds(Number(entry)) ?? 0;
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
       // the process ended meanwhile
     }
@@ -310,21 +315,27 @@ export function postgresCpuSeconds(): number {
   return total;
 }
 
-
 /**
  * CPU seconds each process spends while `work` runs: the stack's (router first), any `others`,
- * and PostgreSQL's; and the CPU pressure meanwhile (the share of time some task waited for a
+ * PostgreSQL's and the bench's own (its load generator); and the CPU pressure meanwhile (the share of time some task waited for a
  * CPU). Two cores carry all of them, so this says where time goes and how crowded it was.
  */
-export async function cpuDuring<T>(stack: BenchStack, others: { name: string; pid: number }[], work: () => Promise<T>): Promise<{ result: T; cpu: string }> {
+export async function cpuDuring<T>(
+  stack: BenchStack,
+  others: { name: string; pid: number }[],
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: string; stackSeconds: number }> {
   const pids = [...stack.pids, ...others.map((other) => other.pid)];
   const sample = () => [...pids.map((pid) => cpuSeconds(pid) ?? 0), postgresCpuSeconds()];
   const before = sample();
-  const [stallBefore, started] = [readCpuStallMicros(), Date.now()];
+  const [stallBefore, started, ownBefore] = [readCpuStallMicros(), Date.now(), process.cpuUsage()];
   const result = await work();
   const spent = sample().map((value, i) => value - before[i]);
+  const own = process.cpuUsage(ownBefore);
   const stallAfter = readCpuStallMicros();
   const names = [...stack.parts, ...others.map((other) => other.name), "PostgreSQL"];
   const pressure = stallBefore === null || stallAfter === null ? "" : `; CPU pressure (some) ${(((stallAfter - stallBefore) / 1000 / (Date.now() - started)) * 100).toFixed(0)} %`;
-  return { result, cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")} s${pressure}` };
+  const stackSeconds = spent.slice(0, stack.pids.length).reduce((sum, seconds) => sum + seconds, 0);
+  const client = `, this bench process ${((own.user + own.system) / 1e6).toFixed(2)}`;
+  return { result, cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")}${client} s${pressure}`, stackSeconds };
 }
