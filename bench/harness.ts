@@ -285,11 +285,16 @@ export function graphqlBody(query: string, variables?: Record<string, unknown>):
   return JSON.stringify({ query, variables });
 }
 
+/** The fields of /proc/<pid>/stat after the command name: [11] utime, [12] stime, [13] cutime, [14] cstime, in ticks. */
+function procStat(pid: number): number[] {
+  return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").map(Number);
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc; null when it is gone. */
 export function cpuSeconds(pid: number): number | null {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const fields = procStat(pid);
+    return (fields[11] + fields[12]) / 100;
   } catch {
     return null;
   }
@@ -306,8 +311,8 @@ export function postgresCpuSeconds(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+      const fields = procStat(Number(entry));
+      total += (fields[11] + fields[12] + fields[13] + fields[14]) / 100;
     } catch {
       // the process ended meanwhile
     }
@@ -317,8 +322,9 @@ export function postgresCpuSeconds(): number {
 
 /**
  * CPU seconds each process spends while `work` runs: the stack's (router first), any `others`,
- * PostgreSQL's and the bench's own (its load generator); and the CPU pressure meanwhile (the share of time some task waited for a
- * CPU). Two cores carry all of them, so this says where time goes and how crowded it was.
+ * PostgreSQL's and the bench's own (its load generator); and the CPU pressure meanwhile (the
+ * share of time some task waited for a CPU). Two cores carry all of them, so this says where
+ * time goes and how crowded it was.
  */
 export async function cpuDuring<T>(
   stack: BenchStack,
