@@ -37,9 +37,11 @@ export function parseHistoryAnnouncement(payload: string | undefined): HistoryAn
   } catch {
     return null;
   }
+  // the trigger sends the id as text (a bigint); the same rule as any history id argument
+  const historyId = typeof value.id === "string" ? parseHistoryId(value.id) : null;
   return {
     shopId: typeof value.shopId === "number" && Number.isInteger(value.shopId) ? value.shopId : null,
-    ...(typeof value.id === "string" && /^[1-9]\d{0,18}$/.test(value.id) ? { historyId: BigInt(value.id) } : {}),
+    ...(historyId !== null ? { historyId } : {}),
     ...(typeof value.orderId === "number" && Number.isSafeInteger(value.orderId) && value.orderId > 0 ? { orderId: value.orderId } : {}),
     ...(typeof value.kind === "string" ? { kind: value.kind } : {}),
     ...(typeof value.newStatus === "string" ? { newStatus: value.newStatus } : {}),
