@@ -104,6 +104,27 @@ export async function recordStatusChange(
   });
 }
 
+/**
+ * Waits until every committed status change of the shop is stable in the feed (no transaction
+ * older than it still runs anywhere in the cluster). A board that attaches after this starts
+ * behind all of them; one that attaches while another suite's transaction is open would also
+ * receive the rows committed just before it.
+ */
+export async function feedSettled(db: Database, shopId: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.read(shopId, (sql) =>
+      sql<{ settled: boolean }>(
+        `select coalesce(max(xact_id) < pg_snapshot_xmin(pg_current_snapshot()), true) as settled from order_history where shop_id = $1`,
+        [shopId],
+      ),
+    );
+    if (row.settled) return;
+    if (Date.now() > deadline) throw new Error(`shop ${shopId}'s status feed did not settle: a transaction stays open`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Some order ids of a shop that have items (the seed gives every order items). */
 export async function someOrders(db: Database, shopId: number, count: number): Promise<number[]> {
   const rows = await db.withTenant(shopId, (tx) => tx.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, take: count, select: { id: true } }));

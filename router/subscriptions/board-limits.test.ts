@@ -1,6 +1,6 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { boardClient, collect, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
 
 const FULL = `subscription { orderStatusChanged { historyId newStatus order { id status items { product { name stock } } } } }`;
 const SLIM = `subscription Slim { orderStatusChanged { historyId newStatus } }`;
@@ -20,6 +20,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  // the next test's boards start behind everything this one wrote
+  await feedSettled(t.stack.db, DEV_SHOP);
+  await feedSettled(t.stack.db, PROD_SHOP);
 });
 afterAll(() => t?.stop());
 

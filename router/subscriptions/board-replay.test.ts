@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { boardClient, collect, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
 import { LISTENER_APPLICATION_NAME } from "./listener";
 
 const BOARD = `subscription Board($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }`;
@@ -23,6 +23,12 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  // a failed test must not leave its slow transaction open: it would hold every board in the cluster back
+  await Promise.all([...openTransactions].map((connection) => connection.end()));
+  openTransactions.clear();
+  // the next test's boards start behind everything this one wrote
+  await feedSettled(t.stack.db, DEV_SHOP);
+  await feedSettled(t.stack.db, PROD_SHOP);
 });
 afterAll(() => t?.stop());
 
@@ -39,10 +45,13 @@ async function attached(shopId: number, count: number) {
 let n = 0;
 const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
 
+const openTransactions = new Set<pg.Client>();
+
 /** A transaction on its own connection that inserts a history row now and commits when told. */
 async function openTransaction(orderId: number) {
   const connection = new pg.Client({ connectionString: t.databaseUrl });
   await connection.connect();
+  openTransactions.add(connection);
   await connection.query("begin");
   await connection.query("select set_config('app.shop_id', $1, true)", [String(DEV_SHOP)]);
   const { rows } = await connection.query(
@@ -57,6 +66,7 @@ async function openTransaction(orderId: number) {
     historyId: rows[0].id as string,
     async commit() {
       await connection.query("commit");
+      openTransactions.delete(connection);
       await connection.end();
     },
   };
@@ -65,6 +75,7 @@ async function openTransaction(orderId: number) {
 describe("the seam between replay and live", () => {
   it("a change that takes its id first and commits last is delivered to live and replaying boards, once, in order", async () => {
     const h0 = await change();
+    await feedSettled(t.stack.db, DEV_SHOP);
     const live = collect(client(), BOARD);
     await attached(DEV_SHOP, 1);
 
@@ -108,6 +119,7 @@ describe("the seam between replay and live", () => {
   it("replays behind `after` while changes keep committing: every change exactly once, in order", async () => {
     const before: string[] = [];
     for (let i = 0; i < 30; i += 1) before.push(await change());
+    await feedSettled(t.stack.db, DEV_SHOP);
     const live = collect(client(), BOARD);
     await attached(DEV_SHOP, 1);
     const resumeAfter = before[4];

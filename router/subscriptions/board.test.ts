@@ -2,7 +2,7 @@ import jwt from "jsonwebtoken";
 import WebSocket from "ws";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_JWT_SECRET, type TestStack } from "../../test/harness";
-import { boardClient, collect, rawInit, recordStatusChange, someOrders } from "../../test/board-client";
+import { boardClient, collect, feedSettled, rawInit, recordStatusChange, someOrders } from "../../test/board-client";
 import { postWebhook } from "../../test/order-fixtures";
 
 const BOARD = `subscription Board($after: ID) {
@@ -25,6 +25,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  // the next test's boards start behind everything this one wrote
+  await feedSettled(t.stack.db, DEV_SHOP);
+  await feedSettled(t.stack.db, PROD_SHOP);
 });
 afterAll(() => t?.stop());
 
