@@ -50,6 +50,26 @@ describe("db.read and db.write on PostgreSQL", () => {
     await database?.drop();
   });
 
+  it("a pooled session left idle in a transaction is ended by the server after the timeout", async () => {
+    const client = await db.pool.connect();
+    try {
+      const { rows } = await client.query("show idle_in_transaction_session_timeout");
+      expect(rows[0].idle_in_transaction_session_timeout).toBe("1min");
+    } finally {
+      client.release();
+    }
+    const quick = createDatabase(applicationUrl(database.url), { max: 1, idleInTransactionTimeoutMs: 200 });
+    const leaked = await quick.pool.connect();
+    const ended = new Promise<unknown>((resolve) => leaked.once("error", resolve));
+    try {
+      await leaked.query("begin");
+      await expect(ended).resolves.toMatchObject({ code: "25P03" });
+    } finally {
+      leaked.release(true);
+      await quick.close();
+    }
+  });
+
   it("hands hostile text to PostgreSQL as data, byte for byte", async () => {
     const hostile = ["'; drop table shop; --", "back\\slash", "$1 $2", "quote'n\"dquote", "new\nline", "ünï©ødé 🌸"];
     for (const text of hostile) {

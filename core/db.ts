@@ -206,6 +206,12 @@ export interface DatabaseOptions {
    * owner connection.
    */
   withoutTenantSetting?: boolean;
+  /**
+   * The server ends a session that sits in an open transaction longer than this (default 60 s).
+   * A transaction left open holds back the status feed of every shop (core/status-feed.ts waits
+   * for all older transactions) and keeps its row locks; no transaction here idles for long.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
@@ -215,6 +221,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     application_name: options.applicationName ?? "cvety-graph",
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on("error", () => undefined);
