@@ -32,6 +32,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ BITRIX_SYNC_MAX_PER_SECOND: "fast" })).toThrow(/BITRIX_SYNC_MAX_PER_SECOND/);
   });
 
+  it("reads the board's pending retry: a first wait doubling up to a last, refusing 0 or a last below the first", () => {
+    expect(loadConfig({}).board.pendingRetryMs).toEqual({ min: 10, max: 500 });
+    expect(loadConfig({ BOARD_PENDING_RETRY_MIN_MS: "50", BOARD_PENDING_RETRY_MAX_MS: "50" }).board.pendingRetryMs).toEqual({ min: 50, max: 50 });
+    expect(() => loadConfig({ BOARD_PENDING_RETRY_MIN_MS: "0" })).toThrow(/BOARD_PENDING_RETRY_MIN_MS must be at least 1/);
+    expect(() => loadConfig({ BOARD_PENDING_RETRY_MIN_MS: "600" })).toThrow(/at most BOARD_PENDING_RETRY_MAX_MS, got 600 and 500/);
+    expect(() => loadConfig({ BOARD_PENDING_RETRY_MAX_MS: "soon" })).toThrow(/BOARD_PENDING_RETRY_MAX_MS must be a non-negative integer/);
+  });
+
   it("refuses a port that is not a number", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ BITRIX_SHOP_ID: "-1" })).toThrow(/BITRIX_SHOP_ID/);

@@ -53,6 +53,12 @@ export interface BoardConfig {
   maxQueuedEvents: number;
   /** how often the history table is re-read for shops with subscribers, in case a NOTIFY was lost (BOARD_SWEEP_MS) */
   sweepMs: number;
+  /**
+   * how soon a shop's stream looks again at committed rows still waiting behind an older running
+   * transaction: the first wait, doubling up to the last (BOARD_PENDING_RETRY_MIN_MS,
+   * BOARD_PENDING_RETRY_MAX_MS). A commit announced by any shop looks sooner.
+   */
+  pendingRetryMs: { min: number; max: number };
 }
 
 export interface BitrixSyncConfig {
@@ -168,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSubscribersPerShop: integer(env, "BOARD_MAX_SUBSCRIBERS_PER_SHOP", 2_000),
       maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
       sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
+      pendingRetryMs: pendingRetry(env),
     },
     rateLimits: {
       loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),
@@ -176,6 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: integer(env, "TRUST_PROXY", 0),
   };
+}
+
+function pendingRetry(env: NodeJS.ProcessEnv): BoardConfig["pendingRetryMs"] {
+  const min = integer(env, "BOARD_PENDING_RETRY_MIN_MS", 10);
+  const max = integer(env, "BOARD_PENDING_RETRY_MAX_MS", 500);
+  if (min < 1 || max < min) {
+    throw new ConfigError(`BOARD_PENDING_RETRY_MIN_MS must be at least 1 and at most BOARD_PENDING_RETRY_MAX_MS, got ${min} and ${max}`);
+  }
+  return { min, max };
 }
 
 function bitrixSyncConfig(env: NodeJS.ProcessEnv): BitrixSyncConfig {

@@ -3,12 +3,15 @@ import pg from "pg";
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws";
 import { cpuDuring, percentile, type BenchRow, type BenchScenario } from "../harness";
+import { createDatabase } from "../../core/db";
+import { changeOrderStatus } from "../../subgraphs/orders/lifecycle";
+import type { OrderStatus } from "../../prisma/generated/client";
 
 /**
  * The live order board under load: 1,000 graphql-ws subscribers over 10 shops (100 each), a
- * burst of status changes committed straight to PostgreSQL by 10 concurrent writers, and the
- * latency from each commit to each subscriber's receipt of it (same clock: this process), plus
- * the router's resident memory. Every subscriber must receive exactly its shop's changes.
+ * burst of status changes committed by 10 concurrent writers (one per shop, through the same
+ * statement a Bitrix status webhook runs), and the latency from each commit to each
+ * subscriber's receipt of it (same clock: this process), plus the router's resident memory. Every subscriber must receive exactly its shop's changes.
  */
 const SHOPS = [8, 17008, 9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008];
 const SUBSCRIBERS_PER_SHOP = 100;
@@ -84,7 +87,7 @@ export const scenario: BenchScenario = {
   name: "subscriptions",
   async run({ stack, databaseUrl, ownerDatabaseUrl, token }) {
     // writers connect as the application role, behind the tenant wall, like the services do
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: SHOPS.length + 1, application_name: "cvety-bench-writer" });
+    const writer = createDatabase(databaseUrl, { max: SHOPS.length, applicationName: "cvety-bench-writer" });
     const owner = new pg.Pool({ connectionString: ownerDatabaseUrl, max: 1, application_name: "cvety-bench-setup" });
     const clients: Client[] = [];
     try {
@@ -147,36 +150,30 @@ export const scenario: BenchScenario = {
       const attachSeconds = (performance.now() - subscribeStarted) / 1000;
       const rssSubscribed = rssMb(stack.pid);
 
-      // one writer per shop, `changes` status changes each over its shop's orders
+      // one writer per shop, `changes` status changes each over its shop's orders, written the
+      // way a Bitrix status webhook writes them (changeOrderStatus: one autocommit statement)
       const write = (changes: number, into: Map<string, { at: number; shop: number }>) =>
         Promise.all(
-        SHOPS.map(async (shop, s) => {
-          const client = await pool.connect();
-          try {
-            const orders = await inShop(client, shop, () =>
-              client.query(`select id from "order" where shop_id = $1 order by id limit $2`, [shop, CHANGES_PER_SHOP]).then((r) => r.rows),
+          SHOPS.map(async (shop, s) => {
+            const orders = await writer.read(shop, (sql) =>
+              sql<{ id: number; status: string }>(`select id, status::text as status from "order" where shop_id = $1 order by id limit $2`, [shop, CHANGES_PER_SHOP]),
             );
             for (let i = 0; i < changes; i += 1) {
-              const orderId = orders[i % orders.length].id;
-              const newStatus = STATUSES[(i + s) % STATUSES.length];
-              const id = await inShop(client, shop, async () => {
-                const { rows } = await client.query(
-                  `with old as (select status from "order" where shop_id = $1 and id = $2 for update),
-                        upd as (update "order" set status = $3::"OrderStatus", updated_at = now() where shop_id = $1 and id = $2)
-                   insert into order_history (shop_id, order_id, old_status, new_status, changed_by)
-                   select $1, $2, old.status, $3::"OrderStatus", 'bench' from old
-                   returning id::text`,
-                  [shop, orderId, newStatus],
-                );
-                return rows[0].id as string;
+              const order = orders[i % orders.length];
+              // the next status in the cycle that differs from the order's: every change writes a row
+              let k = i + s;
+              while (STATUSES[k % STATUSES.length] === order.status) k += 1;
+              const status = STATUSES[k % STATUSES.length] as OrderStatus;
+              const result = await writer.write(shop, (sql) => changeOrderStatus(sql, shop, { id: order.id }, { status }, { kind: "bitrix", changedById: null }), {
+                origin: "bitrix",
+                autocommit: true,
               });
-              into.set(id, { at: performance.now(), shop });
+              if (result.outcome !== "changed") throw new Error(`bench writer: order ${order.id} ${result.outcome}`);
+              order.status = status;
+              into.set(String(result.historyId), { at: performance.now(), shop });
             }
-          } finally {
-            client.release();
-          }
-        }),
-      );
+          }),
+        );
       const deliveredCount = () => [...received.values()].reduce((n, times) => n + times.length, 0);
 
       // warm-up: one change per shop, delivered before the clock starts (the first events query
@@ -243,7 +240,7 @@ export const scenario: BenchScenario = {
       ] satisfies BenchRow[];
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
-      await pool.end();
+      await writer.close();
       await owner.end();
     }
   },

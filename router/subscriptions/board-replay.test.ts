@@ -48,20 +48,20 @@ const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db
 const openTransactions = new Set<pg.Client>();
 
 /** A transaction on its own connection that inserts a history row now and commits when told. */
-async function openTransaction(orderId: number) {
+async function openTransaction(orderId: number, shopId = DEV_SHOP) {
   const connection = new pg.Client({ connectionString: t.databaseUrl });
   await connection.connect();
   openTransactions.add(connection);
   await connection.query("begin");
-  await connection.query("select set_config('app.shop_id', $1, true)", [String(DEV_SHOP)]);
+  await connection.query("select set_config('app.shop_id', $1, true)", [String(shopId)]);
   const { rows } = await connection.query(
     `insert into order_history (shop_id, order_id, old_status, new_status, changed_by)
      select shop_id, id, status, case when status = 'ACCEPTED' then 'ASSEMBLED'::"OrderStatus" else 'ACCEPTED'::"OrderStatus" end, 'slow-tx'
        from "order" where shop_id = $1 and id = $2
      returning id::text, new_status::text`,
-    [DEV_SHOP, orderId],
+    [shopId, orderId],
   );
-  await connection.query(`update "order" set status = $3::"OrderStatus" where shop_id = $1 and id = $2`, [DEV_SHOP, orderId, rows[0].new_status]);
+  await connection.query(`update "order" set status = $3::"OrderStatus" where shop_id = $1 and id = $2`, [shopId, orderId, rows[0].new_status]);
   return {
     historyId: rows[0].id as string,
     async commit() {
@@ -186,6 +186,36 @@ describe("the seam between replay and live", () => {
     const result = await t.graphql(`query($ids: [ID!]!) { orderStatusChangesByIds(historyIds: $ids) { historyId order { id } } }`, { ids: [own, otherShopsId] }, { token: t.token(DEV_SHOP) });
     expect(result.errors).toBeUndefined();
     expect(result.data.orderStatusChangesByIds).toEqual([{ historyId: own, order: { id: expect.any(String) } }, null]);
+  });
+});
+
+describe("rows waiting behind another shop's transaction", () => {
+  it("are delivered as soon as that shop's commit is announced, not when the retry timer fires", async () => {
+    // this router's timer alone would look again only after 20 s
+    const router = await startTestStack({
+      databaseUrl: t.databaseUrl,
+      env: { BOARD_SWEEP_MS: "0", BOARD_PENDING_RETRY_MIN_MS: "20000", BOARD_PENDING_RETRY_MAX_MS: "20000" },
+    });
+    try {
+      const c = boardClient(router, router.token(DEV_SHOP));
+      clients.push(c);
+      await feedSettled(t.stack.db, DEV_SHOP);
+      const board = collect(c, BOARD);
+      while (router.stack.router.board.hub.liveSubscribersOf(DEV_SHOP) < 1) await new Promise((r) => setTimeout(r, 20));
+
+      const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
+      const slow = await openTransaction(prodOrder, PROD_SHOP); // shop 17008's, older, still open
+      const fast = await change();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(ids(board)).toEqual([]);
+
+      await slow.commit();
+      await board.atLeast(1, 10_000);
+      expect(ids(board)).toEqual([fast]);
+    } finally {
+      await Promise.all(clients.splice(0).map((client) => client.dispose()));
+      await router.stop();
+    }
   });
 });
 

@@ -33,8 +33,6 @@ export interface HubMetrics {
 
 /** rows read per page, and history ids per events query (the events field takes at most 100) */
 const PAGE = 100;
-const RETRY_MIN_MS = 10;
-const RETRY_MAX_MS = 500;
 
 /** The events a subscriber has not been sent yet (it may have replayed past the live stream). */
 function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
@@ -66,12 +64,16 @@ class ShopChannel {
   private tail: Promise<void> = Promise.resolve();
   private pumpQueued = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelay = RETRY_MIN_MS;
+  private retryDelay: number;
+  /** the last read found committed rows behind an older transaction that was still running */
+  waitingForOlderTransaction = false;
 
   constructor(
     readonly shopId: number,
     private readonly hub: BoardHub,
-  ) {}
+  ) {
+    this.retryDelay = hub.config.pendingRetryMs.min;
+  }
 
   run(task: () => Promise<void>): Promise<void> {
     const next = this.tail.then(task);
@@ -98,7 +100,7 @@ class ShopChannel {
       this.schedulePump();
     }, this.retryDelay);
     this.retryTimer.unref();
-    this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+    this.retryDelay = Math.min(this.hub.config.pendingRetryMs.max, this.retryDelay * 2);
   }
 
   /** Dispatches every stable row behind `position` to the attached subscribers. */
@@ -112,9 +114,12 @@ class ShopChannel {
         this.position = positionOf(page.rows[page.rows.length - 1]);
       }
       if (page.more) continue;
-      // committed rows behind an older, still running transaction: look again shortly
+      this.waitingForOlderTransaction = page.pending;
+      // the stream moved: the next wait starts short again
+      if (page.rows.length || !page.pending) this.retryDelay = this.hub.config.pendingRetryMs.min;
+      // committed rows behind an older, still running transaction: look again shortly (a
+      // commit announced by any shop in between looks sooner, see BoardHub.notify)
       if (page.pending) this.scheduleRetry();
-      else this.retryDelay = RETRY_MIN_MS;
       return;
     }
   }
@@ -172,7 +177,7 @@ export class BoardHub {
   constructor(
     readonly db: Database,
     readonly logger: Logger,
-    private readonly config: BoardConfig,
+    readonly config: BoardConfig,
     private readonly resolveEvents: ResolveEvents,
     readonly metrics?: HubMetrics,
   ) {
@@ -206,9 +211,16 @@ export class BoardHub {
     return this.channels.get(shopId)?.members.size ?? 0;
   }
 
-  /** A history row of this shop committed (NOTIFY). */
+  /**
+   * A history row of this shop committed (NOTIFY). The transaction that committed may be the
+   * one other shops' newer rows were waiting for (stability is by transaction id, across
+   * shops), so those channels look again too, instead of waiting out their retry timer.
+   */
   notify(shopId: number): void {
     this.channels.get(shopId)?.schedulePump();
+    for (const channel of this.channels.values()) {
+      if (channel.waitingForOlderTransaction && channel.shopId !== shopId) channel.schedulePump();
+    }
   }
 
   /** Re-reads the feed of every shop with subscribers: after the listener reconnects, and on a timer. */
