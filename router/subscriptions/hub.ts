@@ -65,8 +65,7 @@ class ShopChannel {
   private pumpQueued = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
-  /** the last read found committed rows behind an older transaction that was still running */
-  waitingForOlderTransaction = false;
+  private stopped = false;
 
   constructor(
     readonly shopId: number,
@@ -82,7 +81,7 @@ class ShopChannel {
   }
 
   schedulePump(): void {
-    if (this.pumpQueued || this.position === null) return;
+    if (this.stopped || this.pumpQueued || this.position === null) return;
     this.pumpQueued = true;
     void this.run(async () => {
       this.pumpQueued = false;
@@ -114,7 +113,8 @@ class ShopChannel {
         this.position = positionOf(page.rows[page.rows.length - 1]);
       }
       if (page.more) continue;
-      this.waitingForOlderTransaction = page.pending;
+      if (page.pending && !this.stopped) this.hub.waitingForOlderTransaction.add(this);
+      else this.hub.waitingForOlderTransaction.delete(this);
       // the stream moved: the next wait starts short again
       if (page.rows.length || !page.pending) this.retryDelay = this.hub.config.pendingRetryMs.min;
       // committed rows behind an older, still running transaction: look again shortly (a
@@ -160,6 +160,7 @@ class ShopChannel {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
@@ -173,6 +174,8 @@ class ShopChannel {
 export class BoardHub {
   private readonly channels = new Map<number, ShopChannel>();
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** channels whose last read found committed rows behind an older transaction still running */
+  readonly waitingForOlderTransaction = new Set<ShopChannel>();
 
   constructor(
     readonly db: Database,
@@ -218,8 +221,8 @@ export class BoardHub {
    */
   notify(shopId: number): void {
     this.channels.get(shopId)?.schedulePump();
-    for (const channel of this.channels.values()) {
-      if (channel.waitingForOlderTransaction && channel.shopId !== shopId) channel.schedulePump();
+    for (const channel of this.waitingForOlderTransaction) {
+      if (channel.shopId !== shopId) channel.schedulePump();
     }
   }
 
@@ -340,6 +343,7 @@ export class BoardHub {
     if (channel.idle) {
       channel.stop();
       this.channels.delete(channel.shopId);
+      this.waitingForOlderTransaction.delete(channel);
     }
   }
 
@@ -350,6 +354,7 @@ export class BoardHub {
       for (const subscriber of [...channel.members]) void subscriber.return();
     }
     this.channels.clear();
+    this.waitingForOlderTransaction.clear();
   }
 }
 
