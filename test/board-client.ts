@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
 import type { Database } from "../core/db";
+import { comparePositions, latestStablePosition, type FeedPosition } from "../core/status-feed";
 import type { TestStack } from "./harness";
 
 /** A real graphql-ws client of the stack's router, authenticated with `token`. */
@@ -113,13 +114,14 @@ export async function recordStatusChange(
 export async function feedSettled(db: Database, shopId: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await db.read(shopId, (sql) =>
-      sql<{ settled: boolean }>(
-        `select coalesce(max(xact_id) < pg_snapshot_xmin(pg_current_snapshot()), true) as settled from order_history where shop_id = $1`,
+    const settled = await db.read(shopId, async (sql) => {
+      const [newest] = await sql<FeedPosition>(
+        `select xact_id::text as "xactId", id from order_history where shop_id = $1 and kind = 'STATUS' order by xact_id desc, id desc limit 1`,
         [shopId],
-      ),
-    );
-    if (row.settled) return;
+      );
+      return !newest || comparePositions(newest, await latestStablePosition(sql, shopId)) === 0;
+    });
+    if (settled) return;
     if (Date.now() > deadline) throw new Error(`shop ${shopId}'s status feed did not settle: a transaction stays open`);
     await new Promise((r) => setTimeout(r, 20));
   }
