@@ -43,12 +43,14 @@ export interface BenchContext {
   token(shopId: number, role?: "ADMIN" | "MANAGER" | "FLORIST" | "COURIER"): string;
   /** starts another stack (as `stack` is: BENCH_TOPOLOGY); extra env overrides the defaults */
   startStack(env?: Record<string, string>, topology?: Topology): Promise<BenchStack>;
-  /** the stack every scenario shares, started once */
-  stack: BenchStack;
+  /** the stack the scenarios share (not there for a scenario with `ownStacks`) */
+  readonly stack: BenchStack;
 }
 
 export interface BenchScenario {
   name: string;
+  /** runs only on stacks it starts: the shared stack is stopped meanwhile */
+  ownStacks?: boolean;
   run(context: BenchContext): Promise<BenchRow[]>;
 }
 

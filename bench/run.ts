@@ -9,7 +9,7 @@ import { loadConfig } from "../core/config";
 import { signToken } from "../core/auth";
 import { withDatabaseName } from "../core/database-server";
 import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
-import { benchTopology, startBenchStack, type BenchContext, type BenchRow, type BenchScenario } from "./harness";
+import { benchTopology, startBenchStack, type BenchContext, type BenchRow, type BenchScenario, type BenchStack } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -42,16 +42,6 @@ async function main() {
   const databaseUrl = await applicationDatabaseUrl(ownerDatabaseUrl, config);
   const topology = benchTopology();
   const database = { databaseUrl, ownerDatabaseUrl };
-  const stack = await startBenchStack(database, env, topology);
-  const context: BenchContext = {
-    databaseUrl,
-    ownerDatabaseUrl,
-    config,
-    token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
-    startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
-    stack,
-  };
-
   const scenarioDir = path.join(__dirname, "scenarios");
   const scenarios: BenchScenario[] = fs
     .readdirSync(scenarioDir)
@@ -60,14 +50,34 @@ async function main() {
     .map((file) => require(path.join(scenarioDir, file)).scenario as BenchScenario)
     .filter((scenario) => !filter || scenario.name.includes(filter));
 
+  // the shared stack is stopped while a scenario runs on stacks of its own: its background
+  // workers would otherwise answer that scenario's NOTIFYs too (work, and CPU, no deployment has)
+  let shared: BenchStack | null = null;
+  const context: BenchContext = {
+    databaseUrl,
+    ownerDatabaseUrl,
+    config,
+    token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
+    startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
+    get stack() {
+      if (!shared) throw new Error("this scenario runs on stacks of its own (ownStacks): the shared stack is stopped");
+      return shared;
+    },
+  };
+
   const rows: BenchRow[] = [];
   try {
     for (const scenario of scenarios) {
+      if (scenario.ownStacks && shared) {
+        await shared.stop();
+        shared = null;
+      }
+      if (!scenario.ownStacks && !shared) shared = await startBenchStack(database, env, topology);
       console.error(`running ${scenario.name} (${topology}) …`);
       rows.push(...(await scenario.run(context)));
     }
   } finally {
-    await stack.stop();
+    await shared?.stop();
     await server?.stop();
   }
 

@@ -91,6 +91,7 @@ async function historyCount(databaseUrl: string, orderIds: number[]): Promise<nu
 
 export const scenario: BenchScenario = {
   name: "status-webhook",
+  ownStacks: true,
   async run({ startStack, databaseUrl }): Promise<BenchRow[]> {
     // its own stack: Bitrix posts from one address, so the per-IP webhook limit is off here,
     // as it must be (or raised) for the Bitrix sender in production

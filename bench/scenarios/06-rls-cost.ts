@@ -18,6 +18,7 @@ function median(values: number[]): number {
 
 export const scenario: BenchScenario = {
   name: "rls-cost",
+  ownStacks: true,
   async run({ token, startStack, ownerDatabaseUrl }) {
     const quiet = { STOCK_CONSUMER_POLL_MS: "0" };
     // both in one process each: the switch below exists only in bench/stack-process.ts

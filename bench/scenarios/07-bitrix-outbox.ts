@@ -66,6 +66,7 @@ async function drained(db: Database, since: number, timeoutMs = 90_000): Promise
 
 export const scenario: BenchScenario = {
   name: "bitrix-outbox",
+  ownStacks: true,
   async run({ databaseUrl, startStack, token }) {
     const db = createDatabase(databaseUrl, { max: 2, applicationName: "bench-bitrix" });
     const fake = await startFake();
