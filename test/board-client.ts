@@ -127,6 +127,16 @@ export async function feedSettled(db: Database, shopId: number, timeoutMs = 15_0
   }
 }
 
+/** Waits until `stack`'s router has `count` subscribers of the shop attached to the live stream (replay done). */
+export async function attached(stack: TestStack, shopId: number, count: number, timeoutMs = 10_000): Promise<void> {
+  const hub = stack.stack.router.board.hub;
+  const deadline = Date.now() + timeoutMs;
+  while (hub.liveSubscribersOf(shopId) < count) {
+    if (Date.now() > deadline) throw new Error(`only ${hub.liveSubscribersOf(shopId)} of ${count} subscribers of shop ${shopId} attached`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Some order ids of a shop that have items (the seed gives every order items). */
 export async function someOrders(db: Database, shopId: number, count: number): Promise<number[]> {
   const rows = await db.withTenant(shopId, (tx) => tx.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, take: count, select: { id: true } }));

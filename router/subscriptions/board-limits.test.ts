@@ -1,6 +1,6 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
 
 const FULL = `subscription { orderStatusChanged { historyId newStatus order { id status items { product { name stock } } } } }`;
 const SLIM = `subscription Slim { orderStatusChanged { historyId newStatus } }`;
@@ -26,14 +26,6 @@ afterEach(async () => {
 });
 afterAll(() => t?.stop());
 
-const hub = () => t.stack.router.board.hub;
-async function attached(shopId: number, count: number) {
-  const deadline = Date.now() + 15_000;
-  while (hub().liveSubscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${hub().liveSubscribersOf(shopId)} of ${count} subscribers attached`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${t.origin}/metrics`)).text();
@@ -48,8 +40,8 @@ describe("100 concurrent subscribers of two shops", () => {
       const shop = i % 2 === 0 ? DEV_SHOP : PROD_SHOP;
       boards.push({ shop, board: collect(client(t.token(shop)), i % 4 < 2 ? FULL : SLIM) });
     }
-    await attached(DEV_SHOP, 50);
-    await attached(PROD_SHOP, 50);
+    await attached(t, DEV_SHOP, 50, 15_000);
+    await attached(t, PROD_SHOP, 50, 15_000);
     const resolutionsBefore = await metric("board_resolutions_total");
 
     const written: Record<number, string[]> = { [DEV_SHOP]: [], [PROD_SHOP]: [] };
@@ -105,12 +97,12 @@ describe("limits", () => {
       const c = client(t.token(DEV_SHOP));
       for (let j = 0; j < 3; j += 1) boards.push(collect(c, SLIM));
     }
-    await attached(DEV_SHOP, 60);
+    await attached(t, DEV_SHOP, 60, 15_000);
     const refused = collect(client(t.token(DEV_SHOP)), SLIM);
     await refused.ended();
     expect(refused.results[0]?.errors?.[0].extensions?.code ?? (refused.error as any[])?.[0]?.extensions?.code).toBe("RATE_LIMITED");
     const otherShop = collect(client(t.token(PROD_SHOP)), SLIM);
-    await attached(PROD_SHOP, 1);
+    await attached(t, PROD_SHOP, 1, 15_000);
     expect(otherShop.error).toBeUndefined();
     expect(otherShop.completed).toBe(false);
   });

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
 import { LISTENER_APPLICATION_NAME } from "./listener";
 
 const BOARD = `subscription Board($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }`;
@@ -34,13 +34,6 @@ afterAll(() => t?.stop());
 
 const ids = (board: Collected) => board.data.map((d: any) => d.orderStatusChanged.historyId as string);
 
-async function attached(shopId: number, count: number) {
-  const deadline = Date.now() + 10_000;
-  while (t.stack.router.board.hub.liveSubscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error("subscribers did not attach");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
@@ -77,13 +70,13 @@ describe("the seam between replay and live", () => {
     const h0 = await change();
     await feedSettled(t.stack.db, DEV_SHOP);
     const live = collect(client(), BOARD);
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
 
     const slow = await openTransaction(orders[1]); // takes the smaller id, stays open
     const fast = await change(2); // a larger id, committed first
     expect(BigInt(slow.historyId)).toBeLessThan(BigInt(fast));
     const replaying = collect(client(), BOARD, { after: h0 });
-    await attached(DEV_SHOP, 2);
+    await attached(t, DEV_SHOP, 2);
     await new Promise((r) => setTimeout(r, 300));
     // nothing is handed out while an older transaction could still commit in front of it
     expect(ids(live)).toEqual([]);
@@ -98,7 +91,7 @@ describe("the seam between replay and live", () => {
     // resuming behind either one picks up exactly what follows it
     const behindSlow = collect(client(), BOARD, { after: slow.historyId });
     const behindFast = collect(client(), BOARD, { after: fast });
-    await attached(DEV_SHOP, 4);
+    await attached(t, DEV_SHOP, 4);
     const next = await change();
     await behindSlow.atLeast(2);
     await behindFast.atLeast(1);
@@ -121,7 +114,7 @@ describe("the seam between replay and live", () => {
     for (let i = 0; i < 30; i += 1) before.push(await change());
     await feedSettled(t.stack.db, DEV_SHOP);
     const live = collect(client(), BOARD);
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
     const resumeAfter = before[4];
     const board = collect(client(), BOARD, { after: resumeAfter });
     const during: string[] = [];
@@ -153,7 +146,7 @@ describe("the seam between replay and live", () => {
     }
     // the two answers are the same: an id of another shop looks exactly like a missing one
     expect(foreign.results[0].errors?.[0].message.replace(otherShopsId, "X")).toBe(unknown.results[0].errors?.[0].message.replace("999999999", "X"));
-    await attached(DEV_SHOP, 2);
+    await attached(t, DEV_SHOP, 2);
     const next = await change();
     await unknown.atLeast(2);
     await foreign.atLeast(2);
@@ -201,7 +194,7 @@ describe("rows waiting behind another shop's transaction", () => {
       clients.push(c);
       await feedSettled(t.stack.db, DEV_SHOP);
       const board = collect(c, BOARD);
-      while (router.stack.router.board.hub.liveSubscribersOf(DEV_SHOP) < 1) await new Promise((r) => setTimeout(r, 20));
+      await attached(router, DEV_SHOP, 1);
 
       const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
       const slow = await openTransaction(prodOrder, PROD_SHOP); // shop 17008's, older, still open
@@ -222,7 +215,7 @@ describe("rows waiting behind another shop's transaction", () => {
 describe("when the listening connection drops", () => {
   it("reconnects and delivers the changes committed while it was down", async () => {
     const board = collect(client(), BOARD);
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
     const admin = new pg.Client({ connectionString: process.env.TEST_MAINTENANCE_URL });
     await admin.connect();
     const database = new URL(t.databaseUrl).pathname.slice(1);
@@ -258,8 +251,8 @@ describe("a second router instance on the same database", () => {
       clients.push(onSecond);
       const boardTwo = collect(onSecond, BOARD);
       const boardOne = collect(client(), BOARD);
-      await attached(DEV_SHOP, 1);
-      while (second.stack.router.board.hub.liveSubscribersOf(DEV_SHOP) < 1) await new Promise((r) => setTimeout(r, 20));
+      await attached(t, DEV_SHOP, 1);
+      await attached(second, DEV_SHOP, 1);
       // the mutation goes through the second router: the board on the first hears of it too
       const fresh = await t.stack.db.withTenant(DEV_SHOP, (tx) => tx.order.findFirstOrThrow({ where: { shopId: DEV_SHOP, status: "NEW" }, orderBy: { id: "desc" } }));
       const updated = await second.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { status history { id } } }`, { id: String(fresh.id) }, { token: second.token(DEV_SHOP) });

@@ -2,7 +2,7 @@ import jwt from "jsonwebtoken";
 import WebSocket from "ws";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_JWT_SECRET, type TestStack } from "../../test/harness";
-import { boardClient, collect, feedSettled, rawInit, recordStatusChange, someOrders } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, rawInit, recordStatusChange, someOrders } from "../../test/board-client";
 import { postWebhook } from "../../test/order-fixtures";
 
 const BOARD = `subscription Board($after: ID) {
@@ -40,21 +40,12 @@ async function ordersIn(shopId: number, status: "NEW" | "PAID", count: number): 
   return ids;
 }
 
-/** Waits until the router has `count` live subscribers of the shop attached (replay done). */
-async function attached(shopId: number, count: number) {
-  const deadline = Date.now() + 10_000;
-  while (t.stack.router.board.hub.liveSubscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${t.stack.router.board.hub.liveSubscribersOf(shopId)} subscribers of shop ${shopId}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-
-}
 
 describe("orderStatusChanged", () => {
   it("delivers a committed change with fields from all three subgraphs", async () => {
     const [orderId] = await someOrders(t.stack.db, PROD_SHOP, 1);
     const board = collect(client(t.token(PROD_SHOP)), BOARD);
-    await attached(PROD_SHOP, 1);
+    await attached(t, PROD_SHOP, 1);
     const historyId = await recordStatusChange(t.stack.db, PROD_SHOP, orderId, "ASSEMBLED", "florist-7");
     await board.atLeast(1);
     const [result] = board.results;
@@ -71,7 +62,7 @@ describe("orderStatusChanged", () => {
 
   it("createOrder is a change from null to NEW", async () => {
     const board = collect(client(t.token(DEV_SHOP)), `subscription { orderStatusChanged { oldStatus newStatus changedBy order { id status items { quantity product { name } } } } }`);
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
     const products = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id name } } } }`, {}, { token: t.token(DEV_SHOP) });
     const product = products.data.products.edges[0].node;
     const created = await t.graphql(
@@ -94,7 +85,7 @@ describe("orderStatusChanged", () => {
   it("delivers a change made with the updateOrderStatus mutation", async () => {
     const [orderId] = await ordersIn(PROD_SHOP, "NEW", 1);
     const board = collect(client(t.token(PROD_SHOP, "FLORIST")), BOARD);
-    await attached(PROD_SHOP, 1);
+    await attached(t, PROD_SHOP, 1);
     const updated = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID, notes: "paid by card") { id status } }`, { id: String(orderId) }, { token: t.token(PROD_SHOP, "MANAGER") });
     expect(updated.errors).toBeUndefined();
     await board.atLeast(1);
@@ -111,7 +102,7 @@ describe("orderStatusChanged", () => {
       tx.order.findFirstOrThrow({ where: { shopId: PROD_SHOP, status: "PAID", bitrixOrderId: { not: null } }, orderBy: { id: "desc" } }),
     );
     const board = collect(client(t.token(PROD_SHOP)), BOARD);
-    await attached(PROD_SHOP, 1);
+    await attached(t, PROD_SHOP, 1);
     const response = await postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42 });
     expect(response.body).toEqual({ status: "success", order_id: order.id });
     await board.atLeast(1);
@@ -127,8 +118,8 @@ describe("orderStatusChanged", () => {
     const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
     const dev = collect(client(t.token(DEV_SHOP)), BOARD);
     const prod = collect(client(t.token(PROD_SHOP, "FLORIST")), BOARD);
-    await attached(DEV_SHOP, 1);
-    await attached(PROD_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
+    await attached(t, PROD_SHOP, 1);
     const prodId = await recordStatusChange(t.stack.db, PROD_SHOP, prodOrder, "PAID");
     const devId = await recordStatusChange(t.stack.db, DEV_SHOP, devOrder, "ACCEPTED");
     await dev.atLeast(1);
@@ -147,7 +138,7 @@ describe("orderStatusChanged", () => {
        fragment Change on OrderStatusChange { historyId order { orderId: id items @include(if: $withItems) { quantity } } }`,
       { withItems: false },
     );
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
     const historyId = await recordStatusChange(t.stack.db, DEV_SHOP, orderId, "CANCELLED");
     await board.atLeast(1);
     expect(board.results[0]).toEqual({ data: { change: { historyId, to: "CANCELLED", order: { orderId: String(orderId) } } } });
@@ -177,7 +168,7 @@ describe("authentication", () => {
   it("ends a subscription with UNAUTHENTICATED when the token expires mid-stream", async () => {
     const [orderId] = await someOrders(t.stack.db, DEV_SHOP, 1);
     const board = collect(client(t.token(DEV_SHOP, "ADMIN", { ttlSeconds: 2 })), BOARD);
-    await attached(DEV_SHOP, 1);
+    await attached(t, DEV_SHOP, 1);
     const historyId = await recordStatusChange(t.stack.db, DEV_SHOP, orderId, "PAID");
     await board.atLeast(1);
     expect(board.data[0].orderStatusChanged.historyId).toBe(historyId);
