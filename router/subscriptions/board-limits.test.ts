@@ -26,7 +26,6 @@ afterEach(async () => {
 });
 afterAll(() => t?.stop());
 
-
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${t.origin}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));

@@ -34,7 +34,6 @@ afterAll(() => t?.stop());
 
 const ids = (board: Collected) => board.data.map((d: any) => d.orderStatusChanged.historyId as string);
 
-
 let n = 0;
 const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
 

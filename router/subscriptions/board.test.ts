@@ -40,7 +40,6 @@ async function ordersIn(shopId: number, status: "NEW" | "PAID", count: number): 
   return ids;
 }
 
-
 describe("orderStatusChanged", () => {
   it("delivers a committed change with fields from all three subgraphs", async () => {
     const [orderId] = await someOrders(t.stack.db, PROD_SHOP, 1);
