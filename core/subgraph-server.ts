@@ -2,9 +2,8 @@ import http from "node:http";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import express from "express";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
+import { BodyError, readJsonBody, sendJson, serveGraphQL } from "./graphql-http";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
@@ -17,8 +16,16 @@ import type { SubgraphContext } from "./context";
 import { createErrorFormatter } from "./errors";
 import { requireViewerPlugin } from "./public-operations";
 import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
-import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER } from "./subgraph-signature";
+import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER, type SignedContext } from "./subgraph-signature";
 import { DateTime } from "./scalars";
+
+/** a subgraph hears only the router, whose own limit on a request is smaller */
+const SUBGRAPH_BODY_LIMIT = 1024 * 1024;
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 export const SCHEMA_DIR = path.resolve(__dirname, "..", "schema");
 
@@ -45,8 +52,7 @@ export async function startSubgraph<L>(
   deps: { config: Config; db: Database; logger: Logger; port: number; host?: string },
 ): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: definition.name });
-  const app = express();
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
   const schema = enforceFieldPermissions(buildSubgraphSchema({
     typeDefs: subgraphTypeDefs(definition.name),
     resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
@@ -68,38 +74,35 @@ export async function startSubgraph<L>(
   });
   await server.start();
 
-  // liveness for container health checks; says nothing about data
-  app.get("/health", (_req, res) => {
-    res.json({ status: "healthy", subgraph: definition.name });
+  const context = async (signed: SignedContext) => {
+    const base = {
+      viewer: signed.viewer,
+      requestId: signed.requestId || crypto.randomUUID(),
+      config: deps.config,
+      logger: logger.child({ requestId: signed.requestId }),
+      db: deps.db,
+    };
+    return { ...base, loaders: definition.createLoaders(base) };
+  };
+  httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const pathname = (req.url ?? "/").split("?", 1)[0];
+    // liveness for container health checks; says nothing about data
+    if (pathname === "/health" && req.method === "GET") return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
+    if (pathname !== "/graphql") return sendJson(res, 404, { error: `No route ${pathname}` });
+    const signed = verifySignedViewer(header(req, VIEWER_HEADER), header(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
+    if (!signed) {
+      req.resume();
+      return sendJson(res, 401, { errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }] });
+    }
+    readJsonBody(req, SUBGRAPH_BODY_LIMIT)
+      .then((body) => serveGraphQL(server, req, res, body, () => context(signed)))
+      .catch((error: unknown) => {
+        if (error instanceof BodyError) return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }] });
+        logger.error({ err: error }, "subgraph request failed");
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+        else res.destroy();
+      });
   });
-  app.use(
-    "/graphql",
-    express.json({ limit: "1mb" }),
-    (req, res, next) => {
-      const signed = verifySignedViewer(req.header(VIEWER_HEADER), req.header(SIGNATURE_HEADER), deps.config.subgraphSecret);
-      if (!signed) {
-        res.status(401).json({
-          errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }],
-        });
-        return;
-      }
-      res.locals.signed = signed;
-      next();
-    },
-    expressMiddleware(server, {
-      context: async ({ res }) => {
-        const signed = res.locals.signed as NonNullable<ReturnType<typeof verifySignedViewer>>;
-        const base = {
-          viewer: signed.viewer,
-          requestId: signed.requestId || crypto.randomUUID(),
-          config: deps.config,
-          logger: logger.child({ requestId: signed.requestId }),
-          db: deps.db,
-        };
-        return { ...base, loaders: definition.createLoaders(base) };
-      },
-    }),
-  );
 
   await new Promise<void>((resolve) => httpServer.listen(deps.port, deps.host ?? "127.0.0.1", resolve));
   const port = (httpServer.address() as { port: number }).port;

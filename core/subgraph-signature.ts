@@ -10,7 +10,7 @@ export const VIEWER_HEADER = "x-cvety-viewer";
 export const SIGNATURE_HEADER = "x-cvety-signature";
 const MAX_AGE_MS = 5 * 60 * 1000;
 
-interface SignedContext {
+export interface SignedContext {
   viewer: Viewer | null;
   requestId: string;
   issuedAt: number;

@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import type { NextFunction, Request, Response } from "express";
 import { getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Config } from "../core/config";
 import { AuthError, bearerToken, verifyToken, type Viewer } from "../core/auth";
 import { ErrorCode } from "../core/errors";
 import { rootFieldNames } from "../core/permissions";
 import { exceededLimit, measureOperation, QUERY_LIMITS } from "./query-limits";
-import { clientIp, RateLimiter } from "./rate-limit";
+import { RateLimiter } from "./rate-limit";
 
 /** Why a request is refused before Apollo sees it: an HTTP status and a GraphQL error. */
 export interface Refusal {
@@ -23,9 +22,20 @@ interface GraphQLRequestBody {
   variables?: unknown;
 }
 
+/** What the guard needs of an HTTP request: it runs before Apollo, on the raw request. */
+export interface HttpGraphQLRequest {
+  method: string;
+  /** the parsed JSON body of a POST */
+  body: unknown;
+  /** the query string of a GET, with its "?" */
+  search: string;
+  ip: string;
+  authorization: string | undefined;
+}
+
 /** The request's query, operation name and variables, from a POST body or a GET query string. */
-function graphqlRequest(req: Request): { query: string; operationName?: string; variables: Record<string, unknown> } | null {
-  const source: GraphQLRequestBody = req.method === "GET" ? (req.query as GraphQLRequestBody) : (req.body as GraphQLRequestBody);
+function graphqlRequest(req: HttpGraphQLRequest): { query: string; operationName?: string; variables: Record<string, unknown> } | null {
+  const source: GraphQLRequestBody = req.method === "GET" ? Object.fromEntries(new URLSearchParams(req.search)) : (req.body as GraphQLRequestBody);
   if (!source || typeof source !== "object" || Array.isArray(source) || typeof source.query !== "string") return null;
   let variables: unknown = source.variables;
   if (typeof variables === "string") {
@@ -122,24 +132,19 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
     });
   }
 
-  /** express middleware in front of Apollo on /graphql; anything it cannot parse goes on to Apollo's own errors */
-  function middleware(req: Request, res: Response, next: NextFunction) {
+  /** A refusal of an HTTP request before Apollo sees it; anything it cannot parse goes on to Apollo's own errors. */
+  function checkHttp(req: HttpGraphQLRequest): Refusal | null {
     const request = graphqlRequest(req);
-    if (!request) return next();
+    if (!request) return null;
     const document = parseWithinLimits(request.query);
-    if (!document) return next();
-    let refusal: Refusal | null = "status" in document ? refuse(document) : null;
-    if (!refusal) {
-      const operation = getOperationAST(document as DocumentNode, request.operationName);
-      if (!operation) return next();
-      refusal = check(document as DocumentNode, operation, { variables: request.variables, ip: clientIp(req), viewer: verifiedViewer(req.header("authorization"), config) });
-    }
-    if (!refusal) return next();
-    if (refusal.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
-    res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: refusal.extensions }] });
+    if (!document) return null;
+    if ("status" in document) return refuse(document);
+    const operation = getOperationAST(document, request.operationName);
+    if (!operation) return null;
+    return check(document, operation, { variables: request.variables, ip: req.ip, viewer: verifiedViewer(req.authorization, config) });
   }
 
-  return { check, middleware };
+  return { check, checkHttp };
 }
 
 export type RequestGuard = ReturnType<typeof createRequestGuard>;

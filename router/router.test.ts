@@ -57,6 +57,47 @@ describe("authentication", () => {
   });
 });
 
+describe("a subgraph's HTTP edge", () => {
+  const signed = () => signViewer({ userId: "x", shopId: DEV_SHOP, role: "ADMIN" }, "r1", t.config.subgraphSecret);
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(t.stack.subgraphs.catalog.url, { method: "POST", headers: { "content-type": "application/json", ...signed(), ...headers }, body });
+
+  it("answers the router's signed request", async () => {
+    const response = await post(JSON.stringify({ query: "{ shop { id } }" }));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).data.shop.id).toBe(String(DEV_SHOP));
+  });
+
+  it("a body that is not JSON: 400 with a GraphQL error", async () => {
+    const response = await post("{nope");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+  });
+
+  it("a body over 1 MiB: 413, whether it declares its length or not", async () => {
+    const huge = JSON.stringify({ query: "{ shop { id } }", pad: "x".repeat(1024 * 1024) });
+    const declared = await post(huge);
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as any).errors[0].message).toMatch(/too large/);
+    const chunked = await fetch(t.stack.subgraphs.catalog.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signed() },
+      body: new Blob([huge]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it("/health and an unknown path answer JSON", async () => {
+    const base = t.stack.subgraphs.catalog.url.replace(/\/graphql$/, "");
+    const health = await fetch(`${base}/health`);
+    expect(await health.json()).toEqual({ status: "healthy", subgraph: "catalog" });
+    const unknown = await fetch(`${base}/nope`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).error).toMatch(/nope/);
+  });
+});
+
 describe("bad input gets a coded error, never a 500", () => {
   it("first: 1000", async () => {
     const result = await t.graphql(`{ orders(first: 1000) { totalCount } }`);

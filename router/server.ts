@@ -1,10 +1,8 @@
 import http from "node:http";
-import crypto from "node:crypto";
 import express, { type NextFunction, type Request, type Response } from "express";
 import cors from "cors";
 import helmet from "helmet";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -16,6 +14,7 @@ import { requireViewerPlugin } from "../core/public-operations";
 import { roleMatrixPlugin } from "../core/permissions";
 import { createAuthenticator } from "./authenticate";
 import { createRequestGuard } from "./graphql-guard";
+import { createGraphQLEndpoint, isGraphQLRequest } from "./graphql-endpoint";
 import { QUERY_LIMITS } from "./query-limits";
 import { limitPerIp, RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
@@ -80,7 +79,9 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  const httpServer = http.createServer(app);
+  // GraphQL over HTTP is served on the bare request (router/graphql-endpoint.ts); see below
+  let graphqlEndpoint: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  const httpServer = http.createServer((req, res) => (graphqlEndpoint && isGraphQLRequest(req) ? graphqlEndpoint(req, res) : app(req, res)));
   httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
   httpServer.headersTimeout = Math.min(httpServer.headersTimeout, REQUEST_TIMEOUT_MS);
   const authenticate = createAuthenticator(config, db);
@@ -93,7 +94,8 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     });
     next();
   });
-  app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true }));
+  const corsHeaders = cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
+  app.use(corsHeaders);
 
   const rest = express.Router();
   rest.use(helmet());
@@ -120,7 +122,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog };
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    rest.use(path, limitPerIp(webhookLimiter, "webhook"), webhookEndpoint(path, handler, webhookDeps));
+    rest.use(path, limitPerIp(webhookLimiter, "webhook", config.trustProxy), webhookEndpoint(path, handler, webhookDeps));
   }
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
   app.use(rest);
@@ -148,17 +150,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   await apollo.start();
   const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
   const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
-  app.use(
-    "/graphql",
-    express.json({ limit: "256kb" }),
-    guard.middleware,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        viewer: await authenticate(req.header("authorization")),
-        requestId: crypto.randomUUID(),
-      }),
-    }),
-  );
+  graphqlEndpoint = createGraphQLEndpoint({ apollo, guard, authenticate, metrics, cors: corsHeaders, trustedProxies: config.trustProxy, logger });
 
   app.use(express.raw({ type: () => true, limit: NO_BODY_LIMIT }), (req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });

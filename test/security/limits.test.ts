@@ -19,6 +19,8 @@ beforeAll(async () => {
       RATE_LIMIT_WEBHOOK_PER_MINUTE: "3",
       RATE_LIMIT_MUTATIONS_PER_MINUTE: "3",
       CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other.cvety.kz`,
+      // one proxy in front; requests without X-Forwarded-For count as the socket's address
+      TRUST_PROXY: "1",
     },
   });
 });
@@ -79,6 +81,23 @@ describe("HTTP hardening", () => {
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
     const simple = await fetch(`${t.origin}/health`, { headers: { origin: "https://evil.example" } });
     expect(simple.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("CORS headers on the GraphQL answer itself, for the configured origins only", async () => {
+    const query = (origin: string) =>
+      fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: { origin, "content-type": "application/json", authorization: `Bearer ${t.token(PROD_SHOP)}` },
+        body: JSON.stringify({ query: "{ shop { id } }" }),
+      });
+    const allowed = await query(ALLOWED_ORIGIN);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(allowed.headers.get("vary")).toMatch(/origin/i);
+    expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
+    const denied = await query("https://evil.example");
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("CSRF prevention refuses a GET or a simple POST without a preflight-forcing header", async () => {
@@ -143,6 +162,22 @@ describe("rate limits", () => {
     expect(hidden.status).toBe(429);
     // queries are not sign-ins
     expect((await t.graphql(`{ shop { id } }`)).status).toBe(200);
+  });
+
+  it("login: behind TRUST_PROXY=1, each forwarded client has a budget of its own", async () => {
+    // the test above spent the socket's own budget
+    const login = (forwardedFor?: string) =>
+      fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+        body: JSON.stringify({ query: LOGIN }),
+      });
+    expect((await login()).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await login("203.0.113.7")).status).toBe(200);
+    expect((await login("203.0.113.7")).status).toBe(429);
+    // only the nearest hop is trusted: an address a client put further left changes nothing
+    expect((await login("198.51.100.1, 203.0.113.7")).status).toBe(429);
+    expect((await login("203.0.113.8")).status).toBe(200);
   });
 
   it("mutations: per signed-in user; another user keeps their budget", async () => {

@@ -1,0 +1,79 @@
+import type http from "node:http";
+import crypto from "node:crypto";
+import type { ApolloServer } from "@apollo/server";
+import type { Logger } from "../core/logger";
+import { BodyError, readJsonBody, sendJson, serveGraphQL } from "../core/graphql-http";
+import type { Authenticate } from "./authenticate";
+import type { RouterContext } from "./gateway";
+import type { RequestGuard } from "./graphql-guard";
+import type { Metrics } from "./metrics";
+import { clientIp } from "./rate-limit";
+
+export const GRAPHQL_PATH = "/graphql";
+/** the largest GraphQL request body the router reads */
+export const GRAPHQL_BODY_LIMIT = 256 * 1024;
+
+type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void) => void;
+
+/** GET and POST on /graphql: everything else on that path (the CORS preflight) goes to express. */
+export function isGraphQLRequest(req: http.IncomingMessage): boolean {
+  if (req.method !== "POST" && req.method !== "GET") return false;
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  return (query < 0 ? url : url.slice(0, query)) === GRAPHQL_PATH;
+}
+
+/**
+ * The router's GraphQL over HTTP, on the bare request: CORS, the body, the guard (rate and
+ * query limits), then Apollo with the caller's verified context. The REST shim stays on express.
+ */
+export function createGraphQLEndpoint(deps: {
+  apollo: ApolloServer<RouterContext>;
+  guard: RequestGuard;
+  authenticate: Authenticate;
+  metrics: Metrics;
+  cors: Middleware;
+  trustedProxies: number;
+  logger: Logger;
+}) {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const body = req.method === "POST" ? await readJsonBody(req, GRAPHQL_BODY_LIMIT) : (req.resume(), undefined);
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const refusal = deps.guard.checkHttp({
+      method: req.method ?? "GET",
+      body,
+      search: query >= 0 ? url.slice(query) : "",
+      ip: clientIp(req, deps.trustedProxies),
+      authorization: req.headers.authorization,
+    });
+    if (refusal) {
+      if (refusal.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
+      return sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: refusal.extensions }] });
+    }
+    await serveGraphQL(deps.apollo, req, res, body, async () => ({
+      viewer: await deps.authenticate(req.headers.authorization),
+      requestId: crypto.randomUUID(),
+    }));
+  }
+
+  return function graphqlEndpoint(req: http.IncomingMessage, res: http.ServerResponse) {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      deps.metrics.httpDuration.observe({ method: req.method ?? "GET", route: GRAPHQL_PATH, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    // the one header of helmet's that matters on a JSON answer (the REST shim gets them all)
+    res.setHeader("x-content-type-options", "nosniff");
+    deps.cors(req, res, (corsError) => {
+      const answered = corsError ? Promise.reject(corsError) : handle(req, res);
+      answered.catch((error: unknown) => {
+        if (error instanceof BodyError) {
+          return sendJson(res, error.status, { error: error.message });
+        }
+        deps.logger.error({ err: error }, "graphql request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "Internal server error" });
+        else res.destroy();
+      });
+    });
+  };
+}
