@@ -15,9 +15,9 @@ export const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
 type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void) => void;
 
-/** GET and POST on /graphql: everything else on that path (the CORS preflight) goes to express. */
+/** Requests for /graphql, but for the CORS preflight (express's cors answers it). */
 export function isGraphQLRequest(req: http.IncomingMessage): boolean {
-  if (req.method !== "POST" && req.method !== "GET") return false;
+  if (req.method === "OPTIONS") return false;
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   return (query < 0 ? url : url.slice(0, query)) === GRAPHQL_PATH;
@@ -37,6 +37,7 @@ export function createGraphQLEndpoint(deps: {
   logger: Logger;
 }) {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    // Apollo answers other methods with 405; their bodies are not read
     const body = req.method === "POST" ? await readJsonBody(req, GRAPHQL_BODY_LIMIT) : (req.resume(), undefined);
     const url = req.url ?? "/";
     const query = url.indexOf("?");

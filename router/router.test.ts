@@ -179,6 +179,12 @@ describe("REST shim", () => {
     expect(await response.text()).toMatch(/sandbox/i);
   });
 
+  it("another method on /graphql is 405 naming the allowed ones", async () => {
+    const response = await fetch(t.graphqlUrl, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toMatch(/GET, POST/);
+  });
+
   it("an unknown path is a JSON 404", async () => {
     const response = await fetch(`${t.origin}/nope`);
     expect(response.status).toBe(404);
