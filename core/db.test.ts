@@ -4,6 +4,7 @@
  * read (and one transaction of a write), and reads must stay read-only.
  */
 import { createTestDatabase, applicationUrl, DEV_SHOP, PROD_SHOP } from "../test/harness";
+import pg from "pg";
 import { createDatabase, inlineParameters, type Database } from "./db";
 
 describe("inlineParameters", () => {
@@ -105,6 +106,48 @@ describe("db.read and db.write on PostgreSQL", () => {
       return [first[0].n, second[0].n, binary[0].n];
     });
     expect(counts).toEqual([1, 1, 1]);
+  });
+
+  it("prepares a read's statement once per connection and pipelines it with the scope", async () => {
+    const text = "select id from shop where id = $1 and $2::int > 0";
+    for (let i = 1; i <= 7; i++) expect(await db.read(PROD_SHOP, (sql) => sql("select id from shop where id = $1 and $2::int > 0", [PROD_SHOP, i]))).toEqual([{ id: PROD_SHOP }]);
+    const client = await db.pool.connect();
+    try {
+      const { rows } = await client.query("select name, generic_plans + custom_plans as runs from pg_prepared_statements where statement = $1", [text]);
+      expect(rows).toEqual([{ name: expect.stringMatching(/^cvety_\d+$/), runs: "7" }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("after a failed statement the connection carries no scope and runs the next statement", async () => {
+    await expect(db.read(PROD_SHOP, (sql) => sql("select 1/$1::int", [0]))).rejects.toThrow(/division by zero/);
+    // a statement that does not parse, twice: the second time is not taken for prepared
+    for (let i = 0; i < 2; i++) await expect(db.read(PROD_SHOP, (sql) => sql("selec $1::int", [1]))).rejects.toThrow(/syntax error/);
+    await expect(db.write(PROD_SHOP, (sql) => sql("select 1/$1::int", [0]), { autocommit: true })).rejects.toThrow(/division by zero/);
+    const client = await db.pool.connect();
+    try {
+      const { rows } = await client.query("select current_setting('app.shop_id', true) as shop, current_setting('transaction_read_only') as read_only");
+      expect(rows[0]).toEqual({ shop: "", read_only: "off" });
+    } finally {
+      client.release();
+    }
+    expect(await db.read(PROD_SHOP, (sql) => sql("select id from shop"))).toEqual([{ id: PROD_SHOP }]);
+  });
+
+  it("prepares a statement afresh when a migration changed its table's columns", async () => {
+    const all = () => db.read(PROD_SHOP, (sql) => sql<Record<string, unknown>>("select * from shop where id = $1", [PROD_SHOP]));
+    expect((await all())[0]).not.toHaveProperty("extra");
+    const owner = new pg.Client({ connectionString: database.url });
+    await owner.connect();
+    try {
+      await owner.query("alter table shop add column extra int default 7");
+      expect((await all())[0]).toMatchObject({ id: PROD_SHOP, extra: 7 });
+    } finally {
+      await owner.query("alter table shop drop column if exists extra");
+      await owner.end();
+    }
+    expect((await all())[0]).not.toHaveProperty("extra");
   });
 
   it("refuses writes on the read path", async () => {

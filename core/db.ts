@@ -74,6 +74,65 @@ function statementName(text: string): string | undefined {
 const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
 
 /**
+ * The tenant scope as server-side prepared statements, PREPAREd once on every connection of
+ * the pool: `set_config(…, true)` lasts until the end of the transaction it runs in.
+ */
+const SCOPE = {
+  read: {
+    name: "cvety_scope_read",
+    parameters: "(text, text)",
+    text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
+  },
+  write: { name: "cvety_scope_write", parameters: "(text, text)", text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)" },
+  /** bench only (DatabaseOptions.withoutTenantSetting): the read-only part alone */
+  readOnly: { name: "cvety_scope_read_only", parameters: "", text: "select set_config('transaction_read_only', 'on', true)" },
+} as const;
+const PREPARE_SCOPES = Object.values(SCOPE)
+  .map((scope) => `prepare ${scope.name} ${scope.parameters} as ${scope.text}`)
+  .join("; ");
+/** connections whose scope statements are prepared (once, on a connection's first raw statement) */
+const scopesPrepared = new WeakSet<pg.PoolClient>();
+
+interface PgConnection {
+  bind(config: { portal: string; statement: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  describe(config: { type: "P"; name: string }): void;
+  execute(config: { portal: string }): void;
+}
+const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig, values?: undefined, callback?: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void) => {
+  prepare(connection: PgConnection): void;
+  requiresPreparation(): boolean;
+};
+
+/**
+ * A statement and its tenant scope in one round trip, with the statement's plan cached: the
+ * extended protocol's pipeline sends Bind/Execute of the scope, then (Parse the first time on a
+ * connection) Bind/Execute of the named statement, then one Sync. Everything before a Sync is
+ * one implicit transaction, so the scope holds for the statement and ends with it, and an error
+ * in either undoes both. (A simple-protocol message could carry both too, but PostgreSQL then
+ * parses and plans the statement, row-level security included, on every call.)
+ */
+class ScopedStatement extends PgQuery {
+  constructor(
+    config: pg.QueryConfig,
+    private readonly scope: { statement: string; values: string[] },
+    callback: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void,
+  ) {
+    super(config, undefined, callback);
+  }
+
+  requiresPreparation() {
+    return true;
+  }
+
+  prepare(connection: PgConnection) {
+    connection.bind({ portal: "", statement: this.scope.statement, values: this.scope.values, valueMapper: prepareValue });
+    connection.describe({ type: "P", name: "" });
+    connection.execute({ portal: "" });
+    super.prepare(connection);
+  }
+}
+
+/**
  * `text` with `$n` replaced by the escaped literal of `values[n - 1]`, so the statement can share
  * a simple-protocol round trip with BEGIN and the tenant scope; null when that is not safe to do
  * (binary values, dollar quoting). Placeholders inside quotes and comments are left alone.
@@ -134,6 +193,11 @@ function closingQuote(text: string, start: number, quote: string): number {
 function lineEnd(text: string, start: number): number {
   const newline = text.indexOf("\n", start);
   return newline === -1 ? text.length : newline;
+}
+
+/** PostgreSQL refuses a prepared statement whose result columns a migration has changed. */
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: string }).code === "0A000" && /cached plan must not change result type/.test((error as Error).message);
 }
 
 function assertShopId(shopId: number) {
@@ -226,8 +290,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on("error", () => undefined);
   let statements = 0;
+  /** the pool's connections' own query, for setup that is not the caller's statement */
+  const ownQuery = new WeakMap<pg.PoolClient, (text: string) => Promise<unknown>>();
+  const uncounted = (client: pg.PoolClient, text: string) => (ownQuery.get(client) ?? ((t: string) => client.query(t)))(text);
   pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    ownQuery.set(client as pg.PoolClient, query as (text: string) => Promise<unknown>);
     (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
       statements += 1;
       return query(...args);
@@ -237,12 +305,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
 
   /**
    * `read`: each statement is its own read-only transaction (at READ COMMITTED every statement
-   * takes its own snapshot anyway), sent as one simple-protocol message with the tenant scope:
-   * `set transaction read only; select set_config(…, true); <statement>` runs as one implicit
-   * transaction, so the scope lives exactly as long as the statement. One round trip, no BEGIN
-   * or COMMIT. `autocommit`: the same for writes, each statement committing on its own. `write`:
-   * one explicit transaction; BEGIN, the scope and the first statement share a round trip.
-   * Statements whose parameters cannot be inlined run parameterised instead.
+   * takes its own snapshot anyway), pipelined with the tenant scope (ScopedStatement): the
+   * scope lives exactly as long as the statement. One round trip, no BEGIN or COMMIT, and the
+   * statement's plan is cached. `autocommit`: the same for writes, each statement committing on
+   * its own. `write`: one explicit transaction; BEGIN, the scope and the first statement (its
+   * parameters inlined when that is safe) share a simple-protocol round trip.
    */
   async function rawTransaction<T>(shopId: number, mode: "read" | "autocommit" | "write", origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
     assertShopId(shopId);
@@ -259,7 +326,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     const scope = options.withoutTenantSetting ? null : `select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`;
     /** statements for one simple-protocol message */
     const message = (...statements: (string | null)[]) => statements.filter((statement) => statement !== null).join("; ");
-    const begin = message(mode === "read" ? "begin read only" : "begin", scope);
+    const begin = message("begin", scope);
     /** an explicit transaction is open on the connection */
     let open = false;
     /** one simple-protocol message; its last statement's result */
@@ -269,23 +336,53 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     };
     const parameterised = (text: string, values: unknown[]): Promise<pg.QueryResult> =>
       client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
+    /** the scope of a read or an autocommit statement; null: none (the bench's wall-less stack writing) */
+    const statementScope =
+      mode === "write"
+        ? null
+        : options.withoutTenantSetting
+          ? mode === "read"
+            ? { statement: SCOPE.readOnly.name, values: [] }
+            : null
+          : { statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] };
+    const pipelined = (text: string, values: unknown[], scope: { statement: string; values: string[] }) =>
+      new Promise<pg.QueryResult>((resolve, reject) => {
+        client.query(
+          new ScopedStatement({ name: statementName(text), text, values, types: readTypes }, scope, (error, results) => {
+            if (error) reject(error);
+            else resolve(Array.isArray(results) ? results[results.length - 1] : results);
+          }) as unknown as pg.QueryConfig,
+        );
+      });
+    const scoped = async (text: string, values: unknown[], scope: { statement: string; values: string[] }) => {
+      try {
+        return await pipelined(text, values, scope);
+      } catch (error) {
+        const name = statementName(text);
+        if (!name || !isStalePlan(error)) throw error;
+        // A migration changed a table under a statement prepared on this connection. The
+        // statement failed whole (its own transaction), so it is prepared afresh and run again.
+        await uncounted(client, `deallocate ${name}`);
+        delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
+        return pipelined(text, values, scope);
+      }
+    };
     const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
       // inside an open write transaction nothing is saved by inlining: run it as it is
       if (open) return parameterised(text, values);
-      const inlined = inlineParameters(text, values);
-      if (mode === "write") {
-        open = true;
-        if (inlined !== null) return simple(message(begin, inlined));
-        await client.query(begin);
-        return parameterised(text, values);
+      if (mode !== "write") {
+        if (!statementScope) return parameterised(text, values);
+        if (!scopesPrepared.has(client)) {
+          await uncounted(client, PREPARE_SCOPES);
+          scopesPrepared.add(client);
+        }
+        return scoped(text, values, statementScope);
       }
-      if (inlined !== null) return simple(mode === "read" ? message("set transaction read only", scope, inlined) : message(scope, inlined));
-      await client.query(begin);
       open = true;
-      const result = await parameterised(text, values);
-      await client.query("commit");
-      open = false;
-      return result;
+      const inlined = inlineParameters(text, values);
+      if (inlined !== null) return simple(message(begin, inlined));
+      await client.query(begin);
+      return parameterised(text, values);
     };
     try {
       const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
