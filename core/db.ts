@@ -69,7 +69,7 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-// node-postgres's own conversion of a parameter to its text form (untyped module)
+// node-postgres's own conversion of a parameter to its text form, for binding the pipeline's steps (untyped module)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
 
@@ -90,8 +90,10 @@ const SCOPE = {
 const PREPARE_SCOPES = Object.values(SCOPE)
   .map((scope) => `prepare ${scope.name} ${scope.parameters} as ${scope.text}`)
   .join("; ");
-/** connections whose scope statements are prepared (once, on a connection's first raw statement) */
-const scopesPrepared = new WeakSet<pg.PoolClient>();
+/** BEGIN as a statement prepared at the protocol level (SQL's PREPARE takes no BEGIN) */
+const BEGIN_STATEMENT = "cvety_begin";
+/** connections with the scope statements and BEGIN prepared (once, on a connection's first raw statement) */
+const setUp = new WeakSet<pg.PoolClient>();
 
 interface PgConnection {
   bind(config: { portal: string; statement: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
@@ -103,18 +105,24 @@ const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig, values?: und
   requiresPreparation(): boolean;
 };
 
+interface PipelineStep {
+  statement: string;
+  values: string[];
+}
+
 /**
- * A statement and its tenant scope in one round trip, with the statement's plan cached: the
- * extended protocol's pipeline sends Bind/Execute of the scope, then (Parse the first time on a
- * connection) Bind/Execute of the named statement, then one Sync. Everything before a Sync is
- * one implicit transaction, so the scope holds for the statement and ends with it, and an error
- * in either undoes both. (A simple-protocol message could carry both too, but PostgreSQL then
- * parses and plans the statement, row-level security included, on every call.)
+ * A statement and what must precede it (BEGIN, the tenant scope) in one round trip, with the
+ * statement's plan cached: the extended protocol's pipeline sends Bind/Execute of each prepared
+ * step, then (Parse the first time on a connection) Bind/Execute of the named statement, then one
+ * Sync. Without BEGIN everything before the Sync is one implicit transaction, so the scope holds
+ * for the statement and ends with it, and an error undoes both. (A simple-protocol message could
+ * carry them all too, but PostgreSQL then parses and plans the statement, row-level security
+ * included, on every call.)
  */
-class ScopedStatement extends PgQuery {
+class PipelinedStatement extends PgQuery {
   constructor(
     config: pg.QueryConfig,
-    private readonly scope: { statement: string; values: string[] },
+    private readonly before: readonly PipelineStep[],
     callback: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void,
   ) {
     super(config, undefined, callback);
@@ -125,74 +133,13 @@ class ScopedStatement extends PgQuery {
   }
 
   prepare(connection: PgConnection) {
-    connection.bind({ portal: "", statement: this.scope.statement, values: this.scope.values, valueMapper: prepareValue });
-    connection.describe({ type: "P", name: "" });
-    connection.execute({ portal: "" });
+    for (const step of this.before) {
+      connection.bind({ portal: "", statement: step.statement, values: step.values, valueMapper: prepareValue });
+      connection.describe({ type: "P", name: "" });
+      connection.execute({ portal: "" });
+    }
     super.prepare(connection);
   }
-}
-
-/**
- * `text` with `$n` replaced by the escaped literal of `values[n - 1]`, so the statement can share
- * a simple-protocol round trip with BEGIN and the tenant scope; null when that is not safe to do
- * (binary values, dollar quoting). Placeholders inside quotes and comments are left alone.
- */
-export function inlineParameters(text: string, values: readonly unknown[]): string | null {
-  if (values.length === 0) return text;
-  if (/\$[A-Za-z_]*\$/.test(text)) return null;
-  const literals: string[] = [];
-  for (const value of values) {
-    const prepared = prepareValue(value);
-    if (prepared === null) literals.push("NULL");
-    else if (typeof prepared === "string") literals.push(pg.escapeLiteral(prepared));
-    else return null;
-  }
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    const end =
-      c === "'" || c === '"'
-        ? closingQuote(text, i, c)
-        : c === "-" && text[i + 1] === "-"
-          ? lineEnd(text, i)
-          : c === "/" && text[i + 1] === "*"
-            ? text.indexOf("*/", i + 2) + 2 || text.length
-            : -1;
-    if (end > i) {
-      out += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (c === "$" && /[0-9]/.test(text[i + 1] ?? "")) {
-      let j = i + 1;
-      while (j < text.length && /[0-9]/.test(text[j])) j += 1;
-      const index = Number(text.slice(i + 1, j)) - 1;
-      if (index >= literals.length) return null;
-      out += literals[index];
-      i = j;
-      continue;
-    }
-    out += c;
-    i += 1;
-  }
-  return out;
-}
-
-function closingQuote(text: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < text.length) {
-    if (text[i] === quote) {
-      if (text[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i += 1;
-  }
-  return text.length;
-}
-
-function lineEnd(text: string, start: number): number {
-  const newline = text.indexOf("\n", start);
-  return newline === -1 ? text.length : newline;
 }
 
 /** PostgreSQL refuses a prepared statement whose result columns a migration has changed. */
@@ -291,11 +238,18 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   pool.on("error", () => undefined);
   let statements = 0;
   /** the pool's connections' own query, for setup that is not the caller's statement */
-  const ownQuery = new WeakMap<pg.PoolClient, (text: string) => Promise<unknown>>();
-  const uncounted = (client: pg.PoolClient, text: string) => (ownQuery.get(client) ?? ((t: string) => client.query(t)))(text);
+  const ownQuery = new WeakMap<pg.PoolClient, (query: string | pg.QueryConfig) => Promise<unknown>>();
+  const uncounted = (client: pg.PoolClient, query: string | pg.QueryConfig) =>
+    (ownQuery.get(client) ?? ((q: string | pg.QueryConfig) => client.query(q)))(query);
+  async function setUpConnection(client: pg.PoolClient) {
+    await uncounted(client, PREPARE_SCOPES);
+    // preparing BEGIN at the protocol level runs it once: end that transaction
+    await uncounted(client, { name: BEGIN_STATEMENT, text: "begin" });
+    await uncounted(client, "rollback");
+  }
   pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    ownQuery.set(client as pg.PoolClient, query as (text: string) => Promise<unknown>);
+    ownQuery.set(client as pg.PoolClient, query as (query: string | pg.QueryConfig) => Promise<unknown>);
     (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
       statements += 1;
       return query(...args);
@@ -322,67 +276,47 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       broken = error;
     };
     client.on("error", onLost);
-    // shopId and origin are validated, so they can be inlined
-    const scope = options.withoutTenantSetting ? null : `select set_config('app.shop_id', '${shopId}', true), set_config('app.origin', '${origin}', true)`;
-    /** statements for one simple-protocol message */
-    const message = (...statements: (string | null)[]) => statements.filter((statement) => statement !== null).join("; ");
-    const begin = message("begin", scope);
     /** an explicit transaction is open on the connection */
     let open = false;
-    /** one simple-protocol message; its last statement's result */
-    const simple = async (text: string): Promise<pg.QueryResult> => {
-      const results = (await client.query({ text, types: readTypes })) as unknown as pg.QueryResult[] | pg.QueryResult;
-      return Array.isArray(results) ? results[results.length - 1] : results;
-    };
     const parameterised = (text: string, values: unknown[]): Promise<pg.QueryResult> =>
       client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
-    /** the scope of a read or an autocommit statement; null: none (the bench's wall-less stack writing) */
-    const statementScope =
-      mode === "write"
-        ? null
-        : options.withoutTenantSetting
-          ? mode === "read"
-            ? { statement: SCOPE.readOnly.name, values: [] }
-            : null
-          : { statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] };
-    const pipelined = (text: string, values: unknown[], scope: { statement: string; values: string[] }) =>
+    /** what runs before the first statement, in its round trip: BEGIN (write), the scope (unless the bench's wall-less stack) */
+    const before: PipelineStep[] = [];
+    if (mode === "write") before.push({ statement: BEGIN_STATEMENT, values: [] });
+    if (!options.withoutTenantSetting) before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
+    else if (mode === "read") before.push({ statement: SCOPE.readOnly.name, values: [] });
+    const pipelined = (text: string, values: unknown[]) =>
       new Promise<pg.QueryResult>((resolve, reject) => {
         client.query(
-          new ScopedStatement({ name: statementName(text), text, values, types: readTypes }, scope, (error, results) => {
+          new PipelinedStatement({ name: statementName(text), text, values, types: readTypes }, before, (error, results) => {
             if (error) reject(error);
             else resolve(Array.isArray(results) ? results[results.length - 1] : results);
           }) as unknown as pg.QueryConfig,
         );
       });
-    const scoped = async (text: string, values: unknown[], scope: { statement: string; values: string[] }) => {
+    /** the first statement (for read and autocommit: every statement), in one round trip with `before` */
+    const first = async (text: string, values: unknown[]) => {
+      if (!setUp.has(client)) {
+        await setUpConnection(client);
+        setUp.add(client);
+      }
       try {
-        return await pipelined(text, values, scope);
+        return await pipelined(text, values);
       } catch (error) {
         const name = statementName(text);
         if (!name || !isStalePlan(error)) throw error;
-        // A migration changed a table under a statement prepared on this connection. The
-        // statement failed whole (its own transaction), so it is prepared afresh and run again.
+        // A migration changed a table under a statement prepared on this connection. Nothing
+        // of this statement's transaction is left, so it is prepared afresh and run again.
+        if (mode === "write") await client.query("rollback");
         await uncounted(client, `deallocate ${name}`);
         delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
-        return pipelined(text, values, scope);
+        return pipelined(text, values);
       }
     };
-    const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
-      // inside an open write transaction nothing is saved by inlining: run it as it is
+    const run = (text: string, values: unknown[]): Promise<pg.QueryResult> => {
       if (open) return parameterised(text, values);
-      if (mode !== "write") {
-        if (!statementScope) return parameterised(text, values);
-        if (!scopesPrepared.has(client)) {
-          await uncounted(client, PREPARE_SCOPES);
-          scopesPrepared.add(client);
-        }
-        return scoped(text, values, statementScope);
-      }
-      open = true;
-      const inlined = inlineParameters(text, values);
-      if (inlined !== null) return simple(message(begin, inlined));
-      await client.query(begin);
-      return parameterised(text, values);
+      if (mode === "write") open = true;
+      return first(text, values);
     };
     try {
       const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
