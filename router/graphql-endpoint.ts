@@ -2,11 +2,10 @@ import type http from "node:http";
 import crypto from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { Logger } from "../core/logger";
-import { BodyError, readJsonBody, sendJson, serveGraphQL } from "../core/graphql-http";
+import { BodyError, readJsonBody, sendJson, serveGraphQL } from "../core/http-server";
 import type { Authenticate } from "./authenticate";
 import type { RouterContext } from "./gateway";
 import type { RequestGuard } from "./graphql-guard";
-import type { Metrics } from "./metrics";
 import { clientIp } from "./rate-limit";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -15,12 +14,16 @@ export const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
 type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void) => void;
 
-/** Requests for /graphql, but for the CORS preflight (express's cors answers it). */
-export function isGraphQLRequest(req: http.IncomingMessage): boolean {
-  if (req.method === "OPTIONS") return false;
+/** The request's path, without its query string. */
+export function pathOf(req: http.IncomingMessage): string {
   const url = req.url ?? "/";
   const query = url.indexOf("?");
-  return (query < 0 ? url : url.slice(0, query)) === GRAPHQL_PATH;
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** Requests for /graphql, but for the CORS preflight (express's cors answers it). */
+export function isGraphQLRequest(req: http.IncomingMessage): boolean {
+  return req.method !== "OPTIONS" && pathOf(req) === GRAPHQL_PATH;
 }
 
 /**
@@ -31,7 +34,6 @@ export function createGraphQLEndpoint(deps: {
   apollo: ApolloServer<RouterContext>;
   guard: RequestGuard;
   authenticate: Authenticate;
-  metrics: Metrics;
   cors: Middleware;
   trustedProxies: number;
   logger: Logger;
@@ -59,10 +61,6 @@ export function createGraphQLEndpoint(deps: {
   }
 
   return function graphqlEndpoint(req: http.IncomingMessage, res: http.ServerResponse) {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      deps.metrics.httpDuration.observe({ method: req.method ?? "GET", route: GRAPHQL_PATH, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
     // the one header of helmet's that matters on a JSON answer (the REST shim gets them all)
     res.setHeader("x-content-type-options", "nosniff");
     deps.cors(req, res, (corsError) => {

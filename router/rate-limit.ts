@@ -1,6 +1,5 @@
 import type http from "node:http";
 import proxyaddr from "proxy-addr";
-import type { NextFunction, Request, Response } from "express";
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -39,14 +38,4 @@ export class RateLimiter {
 /** The client's address: with TRUST_PROXY = n, the address n proxies in along X-Forwarded-For. */
 export function clientIp(req: http.IncomingMessage, trustedProxies: number): string {
   return proxyaddr(req, (_address, hop) => hop < trustedProxies);
-}
-
-/** Refuses with 429, Retry-After and a JSON error when the caller's IP is over its budget. */
-export function limitPerIp(limiter: RateLimiter, what: string, trustedProxies: number) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const decision = limiter.take(clientIp(req, trustedProxies));
-    if (decision.allowed) return next();
-    res.setHeader("Retry-After", String(decision.retryAfterSeconds));
-    res.status(429).json({ error: `Too many ${what} requests from this address; retry in ${decision.retryAfterSeconds} s`, retryAfter: decision.retryAfterSeconds });
-  };
 }

@@ -185,6 +185,20 @@ describe("REST shim", () => {
     expect(response.headers.get("allow")).toMatch(/GET, POST/);
   });
 
+  it("a webhook's answer carries the REST shim's security headers and is timed under its route", async () => {
+    const response = await fetch(`${t.origin}/api/v1/webhooks/order-status-sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-webhook-secret": "wrong" },
+      body: JSON.stringify({ order_id: 1, status: "AP" }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toMatch(/application\/json/);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
+    const metrics = await (await fetch(`${t.origin}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/webhooks\/order-status-sync",status="401"\} [1-9]/);
+  });
+
   it("an unknown path is a JSON 404", async () => {
     const response = await fetch(`${t.origin}/nope`);
     expect(response.status).toBe(404);

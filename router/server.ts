@@ -14,9 +14,9 @@ import { requireViewerPlugin } from "../core/public-operations";
 import { roleMatrixPlugin } from "../core/permissions";
 import { createAuthenticator } from "./authenticate";
 import { createRequestGuard } from "./graphql-guard";
-import { createGraphQLEndpoint, isGraphQLRequest } from "./graphql-endpoint";
+import { createGraphQLEndpoint, GRAPHQL_PATH, isGraphQLRequest, pathOf } from "./graphql-endpoint";
 import { QUERY_LIMITS } from "./query-limits";
-import { limitPerIp, RateLimiter } from "./rate-limit";
+import { RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
 import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
@@ -56,6 +56,19 @@ const NO_BODY_LIMIT = "1kb";
 /** a request must arrive whole within this time (slow-loris) */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+type BareHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** helmet's headers for the REST shim, computed once: none of them depends on the request */
+function staticSecurityHeaders(): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet()({} as http.IncomingMessage, collector as unknown as http.ServerResponse, () => undefined);
+  return headers;
+}
+
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
@@ -79,9 +92,23 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  // GraphQL over HTTP is served on the bare request (router/graphql-endpoint.ts); see below
-  let graphqlEndpoint: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
-  const httpServer = http.createServer((req, res) => (graphqlEndpoint && isGraphQLRequest(req) ? graphqlEndpoint(req, res) : app(req, res)));
+  // The hot routes, GraphQL and the webhooks, are served on the bare request
+  // (core/http-server.ts); express serves the rest of the REST shim.
+  let graphqlEndpoint: BareHandler | undefined;
+  const webhookRoutes = new Map<string, BareHandler>();
+  const timed = (route: string, handler: BareHandler): BareHandler => (req, res) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      metrics.httpDuration.observe({ method: req.method ?? "GET", route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    handler(req, res);
+  };
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlEndpoint && isGraphQLRequest(req)) return timed(GRAPHQL_PATH, graphqlEndpoint)(req, res);
+    const webhook = req.method === "POST" ? webhookRoutes.get(pathOf(req)) : undefined;
+    if (webhook) return timed(pathOf(req), webhook)(req, res);
+    app(req, res);
+  });
   httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
   httpServer.headersTimeout = Math.min(httpServer.headersTimeout, REQUEST_TIMEOUT_MS);
   const authenticate = createAuthenticator(config, db);
@@ -98,7 +125,11 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   app.use(corsHeaders);
 
   const rest = express.Router();
-  rest.use(helmet());
+  const securityHeaders = staticSecurityHeaders();
+  rest.use((_req, res, next) => {
+    for (const name in securityHeaders) res.setHeader(name, securityHeaders[name]);
+    next();
+  });
   const noBody = express.raw({ type: () => true, limit: NO_BODY_LIMIT });
   rest.get("/health", noBody, async (_req, res) => {
     const report = await healthReport(config, db);
@@ -122,7 +153,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog };
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    rest.use(path, limitPerIp(webhookLimiter, "webhook", config.trustProxy), webhookEndpoint(path, handler, webhookDeps));
+    webhookRoutes.set(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders }));
   }
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
   app.use(rest);
@@ -150,7 +181,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   await apollo.start();
   const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
   const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
-  graphqlEndpoint = createGraphQLEndpoint({ apollo, guard, authenticate, metrics, cors: corsHeaders, trustedProxies: config.trustProxy, logger });
+  graphqlEndpoint = createGraphQLEndpoint({ apollo, guard, authenticate, cors: corsHeaders, trustedProxies: config.trustProxy, logger });
 
   app.use(express.raw({ type: () => true, limit: NO_BODY_LIMIT }), (req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });

@@ -1,13 +1,15 @@
-import express, { type Request, type Response } from "express";
+import type http from "node:http";
 import type { Config } from "../../core/config";
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { matchesAnySecret } from "../../core/auth";
 import { isDatabaseUnavailable } from "../../core/errors";
+import { BodyError, readBody, sendJson } from "../../core/http-server";
+import { clientIp, type RateLimiter } from "../rate-limit";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log";
 
 /** Bitrix posts small bodies; anything larger is refused before it is read whole. */
-export const WEBHOOK_BODY_LIMIT = "64kb";
+export const WEBHOOK_BODY_LIMIT = 64 * 1024;
 export const SECRET_HEADER = "x-webhook-secret";
 
 export type WebhookBody = Record<string, unknown>;
@@ -64,7 +66,7 @@ export function parseWebhookBody(raw: Buffer, contentType: string | undefined): 
   return parsed as WebhookBody;
 }
 
-function headersWithoutSecrets(req: Request): Record<string, string> {
+function headersWithoutSecrets(req: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name === SECRET_HEADER || name === "authorization" || name === "cookie") continue;
@@ -105,31 +107,51 @@ export async function runWebhookHandler(
 }
 
 /**
- * One Bitrix webhook endpoint: size limit, secret check (constant time, any of the rotated
- * secrets), body parsing, the handler, and a stored record of the delivery for operators.
+ * One Bitrix webhook endpoint, on the bare request: rate limit per IP (before the secret is
+ * looked at), size limit, secret check (constant time, any of the rotated secrets), body
+ * parsing, the handler, and a stored record of the delivery for operators.
  */
-export function webhookEndpoint(endpoint: string, handler: WebhookHandler, deps: WebhookDeps) {
-  const router = express.Router();
-  router.post(
-    "/",
-    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
-    async (req: Request, res: Response) => {
-      const started = process.hrtime.bigint();
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer: WebhookAnswer = matchesAnySecret(req.header(SECRET_HEADER), deps.config.webhookSecrets)
-        ? await runWebhookHandler(endpoint, handler, deps, raw, req.header("content-type"))
-        : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
-      if (answer.status === 503) res.setHeader("Retry-After", "5");
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // written directly: no ETag hashing or charset negotiation for a small JSON answer
-      res.statusCode = answer.status;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(JSON.stringify(answer.body));
-      deps.observe?.(endpoint, outcomeOf(answer), seconds);
-      if (answer.status !== 401) await recordDelivery(deps, endpoint, headersWithoutSecrets(req), raw, answer, seconds * 1000);
-    },
-  );
-  return router;
+export function webhookEndpoint(
+  endpoint: string,
+  handler: WebhookHandler,
+  deps: WebhookDeps & { limiter: RateLimiter; trustedProxies: number; headers: Readonly<Record<string, string>> },
+) {
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse) {
+    const limited = deps.limiter.take(clientIp(req, deps.trustedProxies));
+    if (!limited.allowed) {
+      req.resume();
+      res.setHeader("Retry-After", String(limited.retryAfterSeconds));
+      return sendJson(res, 429, {
+        error: `Too many webhook requests from this address; retry in ${limited.retryAfterSeconds} s`,
+        retryAfter: limited.retryAfterSeconds,
+      });
+    }
+    const raw = await readBody(req, WEBHOOK_BODY_LIMIT);
+    const started = process.hrtime.bigint();
+    const contentType = req.headers["content-type"];
+    const answer: WebhookAnswer = matchesAnySecret(header(req, SECRET_HEADER), deps.config.webhookSecrets)
+      ? await runWebhookHandler(endpoint, handler, deps, raw, contentType)
+      : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
+    if (answer.status === 503) res.setHeader("Retry-After", "5");
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    sendJson(res, answer.status, answer.body);
+    deps.observe?.(endpoint, outcomeOf(answer), seconds);
+    if (answer.status !== 401) await recordDelivery(deps, endpoint, headersWithoutSecrets(req), raw, answer, seconds * 1000);
+  }
+
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    for (const name in deps.headers) res.setHeader(name, deps.headers[name]);
+    answer(req, res).catch((error: unknown) => {
+      if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
+      deps.logger.error({ err: error, endpoint }, "webhook failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+    });
+  };
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Stores a delivery (or an operator's replay of one) for operators to see and replay. */

@@ -2,10 +2,10 @@ import type http from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 
 /**
- * Apollo Server on a bare `node:http` request: what `expressMiddleware` does, without
- * express's per-request router, `res.send` (ETag hashing of every answer) and body-parser.
- * On the hot paths (every subgraph fetch, every router request) that plumbing cost more CPU
- * than the GraphQL execution it wrapped.
+ * The hot HTTP paths on the bare `node:http` request: GraphQL (what `expressMiddleware` does)
+ * and the Bitrix webhooks, without express's per-request router, `res.send` (ETag hashing of
+ * every answer) and body-parser. On those paths (every subgraph fetch, every router request,
+ * every webhook) that plumbing cost more CPU than the work it wrapped.
  */
 
 export class BodyError extends Error {
@@ -17,8 +17,8 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a JSON body of at most `limitBytes`; `undefined` when the request has no body. */
-export async function readJsonBody(req: http.IncomingMessage, limitBytes: number): Promise<unknown> {
+/** Reads the whole body, refusing (413) one over `limitBytes` before reading it all. */
+export async function readBody(req: http.IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limitBytes) {
     req.resume();
@@ -34,11 +34,17 @@ export async function readJsonBody(req: http.IncomingMessage, limitBytes: number
     }
     chunks.push(chunk);
   }
-  if (size === 0) return undefined;
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+/** Reads a JSON body of at most `limitBytes`; `undefined` when the request has no (JSON) body. */
+export async function readJsonBody(req: http.IncomingMessage, limitBytes: number): Promise<unknown> {
+  const raw = await readBody(req, limitBytes);
+  if (raw.length === 0) return undefined;
   const type = req.headers["content-type"] ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+    return JSON.parse(raw.toString("utf8"));
   } catch {
     throw new BodyError(400, "The request body is not valid JSON");
   }
