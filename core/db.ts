@@ -74,8 +74,8 @@ function statementName(text: string): string | undefined {
 const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
 
 /**
- * The tenant scope as server-side prepared statements, PREPAREd once on every connection of
- * the pool: `set_config(…, true)` lasts until the end of the transaction it runs in.
+ * The tenant scope as server-side prepared statements, PREPAREd on a connection's first raw
+ * statement: `set_config(…, true)` lasts until the end of the transaction it runs in.
  */
 const SCOPE = {
   read: {
@@ -259,11 +259,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
 
   /**
    * `read`: each statement is its own read-only transaction (at READ COMMITTED every statement
-   * takes its own snapshot anyway), pipelined with the tenant scope (ScopedStatement): the
+   * takes its own snapshot anyway), pipelined with the tenant scope (PipelinedStatement): the
    * scope lives exactly as long as the statement. One round trip, no BEGIN or COMMIT, and the
    * statement's plan is cached. `autocommit`: the same for writes, each statement committing on
-   * its own. `write`: one explicit transaction; BEGIN, the scope and the first statement (its
-   * parameters inlined when that is safe) share a simple-protocol round trip.
+   * its own. `write`: one explicit transaction; BEGIN, the scope and the first statement share
+   * a round trip, the next statements take one each, then COMMIT.
    */
   async function rawTransaction<T>(shopId: number, mode: "read" | "autocommit" | "write", origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
     assertShopId(shopId);

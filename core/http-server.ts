@@ -8,6 +8,26 @@ import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
  * every webhook) that plumbing cost more CPU than the work it wrapped.
  */
 
+/** The request's path, without its query string. */
+export function pathOf(req: http.IncomingMessage): string {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** The request's query string with its "?", or "". */
+export function searchOf(req: http.IncomingMessage): string {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  return query < 0 ? "" : url.slice(query);
+}
+
+/** One header's value (the first, when it was sent twice); `name` in lower case. */
+export function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export class BodyError extends Error {
   constructor(
     readonly status: 400 | 413 | 415,
@@ -68,10 +88,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
-  const url = req.url ?? "/";
-  const query = url.indexOf("?");
   const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: query >= 0 ? url.slice(query) : "", body },
+    httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: searchOf(req), body },
     context,
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);

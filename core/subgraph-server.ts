@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { BodyError, readJsonBody, sendJson, serveGraphQL } from "./http-server";
+import { BodyError, headerValue, pathOf, readJsonBody, sendJson, serveGraphQL } from "./http-server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
@@ -21,11 +21,6 @@ import { DateTime } from "./scalars";
 
 /** a subgraph hears only the router, whose own limit on a request is smaller */
 const SUBGRAPH_BODY_LIMIT = 1024 * 1024;
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export const SCHEMA_DIR = path.resolve(__dirname, "..", "schema");
 
@@ -85,11 +80,11 @@ export async function startSubgraph<L>(
     return { ...base, loaders: definition.createLoaders(base) };
   };
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const pathname = (req.url ?? "/").split("?", 1)[0];
+    const pathname = pathOf(req);
     // liveness for container health checks; says nothing about data
     if (pathname === "/health" && req.method === "GET") return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
     if (pathname !== "/graphql") return sendJson(res, 404, { error: `No route ${pathname}` });
-    const signed = verifySignedViewer(header(req, VIEWER_HEADER), header(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
+    const signed = verifySignedViewer(headerValue(req, VIEWER_HEADER), headerValue(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
     if (!signed) {
       req.resume();
       return sendJson(res, 401, { errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }] });

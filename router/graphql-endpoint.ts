@@ -2,7 +2,7 @@ import type http from "node:http";
 import crypto from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { Logger } from "../core/logger";
-import { BodyError, readJsonBody, sendJson, serveGraphQL } from "../core/http-server";
+import { BodyError, pathOf, readJsonBody, searchOf, sendJson, serveGraphQL } from "../core/http-server";
 import type { Authenticate } from "./authenticate";
 import type { RouterContext } from "./gateway";
 import type { RequestGuard } from "./graphql-guard";
@@ -13,13 +13,6 @@ export const GRAPHQL_PATH = "/graphql";
 export const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
 type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void) => void;
-
-/** The request's path, without its query string. */
-export function pathOf(req: http.IncomingMessage): string {
-  const url = req.url ?? "/";
-  const query = url.indexOf("?");
-  return query < 0 ? url : url.slice(0, query);
-}
 
 /** Requests for /graphql, but for the CORS preflight (express's cors answers it). */
 export function isGraphQLRequest(req: http.IncomingMessage): boolean {
@@ -41,12 +34,10 @@ export function createGraphQLEndpoint(deps: {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // Apollo answers other methods with 405; their bodies are not read
     const body = req.method === "POST" ? await readJsonBody(req, GRAPHQL_BODY_LIMIT) : (req.resume(), undefined);
-    const url = req.url ?? "/";
-    const query = url.indexOf("?");
     const refusal = deps.guard.checkHttp({
       method: req.method ?? "GET",
       body,
-      search: query >= 0 ? url.slice(query) : "",
+      search: searchOf(req),
       ip: clientIp(req, deps.trustedProxies),
       authorization: req.headers.authorization,
     });

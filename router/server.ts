@@ -14,7 +14,8 @@ import { requireViewerPlugin } from "../core/public-operations";
 import { roleMatrixPlugin } from "../core/permissions";
 import { createAuthenticator } from "./authenticate";
 import { createRequestGuard } from "./graphql-guard";
-import { createGraphQLEndpoint, GRAPHQL_PATH, isGraphQLRequest, pathOf } from "./graphql-endpoint";
+import { createGraphQLEndpoint, GRAPHQL_PATH, isGraphQLRequest } from "./graphql-endpoint";
+import { pathOf } from "../core/http-server";
 import { QUERY_LIMITS } from "./query-limits";
 import { RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
@@ -105,8 +106,9 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   };
   const httpServer = http.createServer((req, res) => {
     if (graphqlEndpoint && isGraphQLRequest(req)) return timed(GRAPHQL_PATH, graphqlEndpoint)(req, res);
-    const webhook = req.method === "POST" ? webhookRoutes.get(pathOf(req)) : undefined;
-    if (webhook) return timed(pathOf(req), webhook)(req, res);
+    const path = pathOf(req);
+    const webhook = req.method === "POST" ? webhookRoutes.get(path) : undefined;
+    if (webhook) return timed(path, webhook)(req, res);
     app(req, res);
   });
   httpServer.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -4,7 +4,7 @@ import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { matchesAnySecret } from "../../core/auth";
 import { isDatabaseUnavailable } from "../../core/errors";
-import { BodyError, readBody, sendJson } from "../../core/http-server";
+import { BodyError, headerValue, readBody, sendJson } from "../../core/http-server";
 import { clientIp, type RateLimiter } from "../rate-limit";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log";
 
@@ -129,7 +129,7 @@ export function webhookEndpoint(
     const raw = await readBody(req, WEBHOOK_BODY_LIMIT);
     const started = process.hrtime.bigint();
     const contentType = req.headers["content-type"];
-    const answer: WebhookAnswer = matchesAnySecret(header(req, SECRET_HEADER), deps.config.webhookSecrets)
+    const answer: WebhookAnswer = matchesAnySecret(headerValue(req, SECRET_HEADER), deps.config.webhookSecrets)
       ? await runWebhookHandler(endpoint, handler, deps, raw, contentType)
       : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
     if (answer.status === 503) res.setHeader("Retry-After", "5");
@@ -147,11 +147,6 @@ export function webhookEndpoint(
       if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
     });
   };
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Stores a delivery (or an operator's replay of one) for operators to see and replay. */
