@@ -38,7 +38,7 @@ export interface Config {
   stockConsumerPollMs: number;
   /** per-minute budgets of the rate limiter (router/rate-limit.ts) */
   rateLimits: { loginPerIp: number; webhookPerIp: number; mutationPerUser: number };
-  /** express "trust proxy": how many proxies in front may set X-Forwarded-For (0: none) */
+  /** how many proxies in front may set X-Forwarded-For (0: none); see router/rate-limit.ts clientIp */
   trustProxy: number;
 }
 

@@ -30,7 +30,7 @@ export function headerValue(req: http.IncomingMessage, name: string): string | u
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 413,
     message: string,
   ) {
     super(message);
@@ -39,19 +39,16 @@ export class BodyError extends Error {
 
 /** Reads the whole body, refusing (413) one over `limitBytes` before reading it all. */
 export async function readBody(req: http.IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limitBytes) {
+  const tooLarge = () => {
     req.resume();
-    throw new BodyError(413, `The request body is too large: at most ${limitBytes} bytes`);
-  }
+    return new BodyError(413, `The request body is too large: at most ${limitBytes} bytes`);
+  };
+  if (Number(req.headers["content-length"] ?? 0) > limitBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limitBytes) {
-      req.resume();
-      throw new BodyError(413, `The request body is too large: at most ${limitBytes} bytes`);
-    }
+    if (size > limitBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);

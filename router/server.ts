@@ -92,7 +92,6 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   deps.registerMetrics?.(metrics.registry);
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", config.trustProxy);
   // The hot routes, GraphQL and the webhooks, are served on the bare request
   // (core/http-server.ts); express serves the rest of the REST shim.
   let graphqlEndpoint: BareHandler | undefined;
@@ -105,10 +104,9 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     handler(req, res);
   };
   const httpServer = http.createServer((req, res) => {
-    if (graphqlEndpoint && isGraphQLRequest(req)) return timed(GRAPHQL_PATH, graphqlEndpoint)(req, res);
-    const path = pathOf(req);
-    const webhook = req.method === "POST" ? webhookRoutes.get(path) : undefined;
-    if (webhook) return timed(path, webhook)(req, res);
+    if (graphqlEndpoint && isGraphQLRequest(req)) return graphqlEndpoint(req, res);
+    const webhook = req.method === "POST" ? webhookRoutes.get(pathOf(req)) : undefined;
+    if (webhook) return webhook(req, res);
     app(req, res);
   });
   httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -155,7 +153,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog };
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    webhookRoutes.set(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders }));
+    webhookRoutes.set(path, timed(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders })));
   }
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
   app.use(rest);
@@ -183,7 +181,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   await apollo.start();
   const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
   const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
-  graphqlEndpoint = createGraphQLEndpoint({ apollo, guard, authenticate, cors: corsHeaders, trustedProxies: config.trustProxy, logger });
+  graphqlEndpoint = timed(GRAPHQL_PATH, createGraphQLEndpoint({ apollo, guard, authenticate, cors: corsHeaders, trustedProxies: config.trustProxy, logger }));
 
   app.use(express.raw({ type: () => true, limit: NO_BODY_LIMIT }), (req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
