@@ -5,8 +5,13 @@ import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 /**
  * Exactly-once consumption of an assembled order's stock. The claim on the order (a row in
  * stock_consumption, UNIQUE order_id), the CONSUME operations and the item quantities are
- * written in ONE transaction: a duplicated event finds the claim and does nothing, and a
- * crash anywhere before commit leaves nothing behind for the retry to trip over.
+ * written by ONE statement: a duplicated event finds the claim and does nothing, and a
+ * failure anywhere leaves nothing behind for the retry to trip over.
+ *
+ * One statement also keeps the consumer's transaction id alive for a single round trip. The
+ * live board hands out history rows only below the oldest running transaction id (see
+ * core/status-feed.ts), so every round trip of a longer write transaction here would hold
+ * back every shop's board: a five-statement version held it 330 ms under a burst.
  */
 
 export const STOCK_CONSUMER = "system:stock-consumer";
@@ -20,80 +25,75 @@ export interface ConsumptionLine {
   shortfall: number;
 }
 
-export interface ConsumptionHooks {
-  /** called after the CONSUME operations are written and before the record is completed (tests simulate a crash here) */
-  afterOperations?: (orderId: number) => Promise<void> | void;
-}
+/**
+ * Claims the order (the history row named must be a committed ASSEMBLED change of this order
+ * in this shop, above the shop's watermark: an announcement is checked against the table, never
+ * taken on its word), locks the recipe's items in id order (as every stock writer does, so two
+ * orders sharing items cannot deadlock), takes what each item has up to what the recipes need,
+ * and records the lines with their shortfall. A racing consumer waits on the item locks, then
+ * finds the claim taken and changes nothing. Items are only changed when this statement's claim
+ * was inserted.
+ */
+const CONSUME_ORDER = `
+with claimable as (
+  select h.shop_id, h.order_id, h.id as history_id
+    from order_history h
+   where h.id = $3 and h.order_id = $2 and h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS'
+     and h.id > coalesce((select w.history_id from stock_consumption_watermark w where w.shop_id = $1), 0)
+     and not exists (select 1 from stock_consumption c where c.order_id = $2)
+),
+needs as (
+  select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required
+    from order_item oi
+    join recipe_item r on r.product_id = oi.product_id and r.shop_id = oi.shop_id
+   where oi.order_id = $2 and oi.shop_id = $1 and exists (select 1 from claimable)
+   group by r.item_id
+),
+locked as (
+  select w.id, w.name, w.unit::text as unit, w.quantity
+    from warehouse_item w
+   where w.shop_id = $1 and w.id in (select item_id from needs)
+   order by w.id
+   for update
+),
+lines as (
+  select l.id as item_id, l.name as item_name, l.unit, n.required, least(n.required, l.quantity) as consumed
+    from needs n
+    join locked l on l.id = n.item_id
+),
+claim as (
+  insert into stock_consumption (shop_id, order_id, history_id, lines, shortfall_units)
+  select c.shop_id, c.order_id, c.history_id,
+         coalesce((select jsonb_agg(jsonb_build_object('itemId', item_id, 'itemName', item_name, 'unit', unit, 'required', required,
+                                                       'consumed', consumed, 'shortfall', required - consumed) order by item_id)
+                     from lines), '[]'::jsonb),
+         coalesce((select sum(required - consumed) from lines), 0)::int
+    from claimable c
+  on conflict (order_id) do nothing
+  returning *
+),
+changed as (
+  update warehouse_item w set quantity = w.quantity - l.consumed, updated_at = now()
+    from lines l
+   where w.id = l.item_id and w.shop_id = $1 and l.consumed > 0 and exists (select 1 from claim)
+  returning w.id, w.quantity
+),
+operations as (
+  insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, order_id, created_by)
+  select $1, c.id, 'CONSUME', -l.consumed, c.quantity, $4, $2, $5
+    from changed c
+    join lines l on l.item_id = c.id
+)
+select * from claim`;
 
 /**
  * Consumes the recipes of an order's items once; null when it was already consumed (or the
- * history row is not an ASSEMBLED change of this order in this shop). Runs on the
- * raw write path (`db.write(shopId, sql => …)`): every assembled order passes through here.
+ * history row is not an ASSEMBLED change of this order in this shop). One statement on the raw
+ * write path: run it with `db.write(shopId, sql => …, { autocommit: true })`.
  */
-export async function consumeForOrder(
-  sql: SqlReader,
-  shopId: number,
-  orderId: number,
-  historyId: bigint,
-  hooks: ConsumptionHooks = {},
-): Promise<StockConsumption | null> {
-  // the claim names a committed ASSEMBLED row of this order in this shop: an announcement is
-  // checked against the table, never taken on its word
-  const claimed = await sql<{ id: number }>(
-    `insert into stock_consumption (shop_id, order_id, history_id)
-     select h.shop_id, h.order_id, h.id from order_history h
-      where h.id = $3 and h.order_id = $2 and h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS'
-        and h.id > coalesce((select w.history_id from stock_consumption_watermark w where w.shop_id = $1), 0)
-     on conflict (order_id) do nothing
-     returning id`,
-    [shopId, orderId, historyId],
-  );
-  if (!claimed.length) return null;
-  const needs = await sql<{ itemId: number; required: number }>(
-    `select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required
-       from order_item oi
-       join recipe_item r on r.product_id = oi.product_id and r.shop_id = oi.shop_id
-      where oi.order_id = $1 and oi.shop_id = $2
-      group by r.item_id
-      order by r.item_id`,
-    [orderId, shopId],
-  );
-  // lock in id order, as every consumer does, so two orders sharing items cannot deadlock
-  const items = await sql<{ id: number; name: string; unit: string; quantity: number }>(
-    `select id, name, unit::text, quantity from warehouse_item
-      where shop_id = $1 and id = any($2::int[])
-      order by id
-      for update`,
-    [shopId, needs.map((need) => need.itemId)],
-  );
-  const byId = new Map(items.map((item) => [item.id, item]));
-  const lines: ConsumptionLine[] = [];
-  for (const need of needs) {
-    const item = byId.get(need.itemId);
-    if (!item) continue;
-    const consumed = Math.min(need.required, item.quantity);
-    if (consumed > 0) {
-      await sql(
-        `with changed as (
-           update warehouse_item set quantity = quantity - $1::int, updated_at = now()
-            where id = $2 and shop_id = $3
-           returning id, quantity
-         )
-         insert into warehouse_operation (shop_id, item_id, type, delta, balance_after, reason, order_id, created_by)
-         select $3, id, 'CONSUME', $4::int, quantity, $5, $6, $7
-           from changed`,
-        [consumed, item.id, shopId, -consumed, `order ${orderId} assembled`, orderId, STOCK_CONSUMER],
-      );
-    }
-    lines.push({ itemId: item.id, itemName: item.name, unit: item.unit, required: need.required, consumed, shortfall: need.required - consumed });
-  }
-  await hooks.afterOperations?.(orderId);
-  const shortfallUnits = lines.reduce((sum, line) => sum + line.shortfall, 0);
-  const [record] = await sql<StockConsumption>(
-    `update stock_consumption set lines = $1::jsonb, shortfall_units = $2 where id = $3 returning *`,
-    [JSON.stringify(lines), shortfallUnits, claimed[0].id],
-  );
-  return record;
+export async function consumeForOrder(sql: SqlReader, shopId: number, orderId: number, historyId: bigint): Promise<StockConsumption | null> {
+  const [record] = await sql<StockConsumption>(CONSUME_ORDER, [shopId, orderId, historyId, `order ${orderId} assembled`, STOCK_CONSUMER]);
+  return record ?? null;
 }
 
 /** The shop's ASSEMBLED history rows after its watermark whose order is not consumed yet. */

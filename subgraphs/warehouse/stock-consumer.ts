@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
-import { consumeForOrder, ensureWatermark, pendingAssembled, type ConsumptionHooks } from "./consumption";
+import { consumeForOrder, ensureWatermark, pendingAssembled } from "./consumption";
 
 export const ORDER_STATUS_CHANNEL = HISTORY_CHANNEL;
 
@@ -12,15 +12,14 @@ export interface StockConsumerOptions {
   logger: Logger;
   /** how often every shop is swept for missed ASSEMBLED rows; the NOTIFY path is the fast one */
   pollMs: number;
-  hooks?: ConsumptionHooks;
 }
 
 /**
  * Learns of assembled orders through PostgreSQL only: it LISTENs to the order_history
  * trigger's `order_status_changed` notifications (fast path) and polls order_history
- * (catch-up after downtime or a lost connection). Each order is consumed in its own tenant
- * transaction by consumeForOrder, whose UNIQUE claim makes both paths safe to overlap, and
- * safe to run in several processes.
+ * (catch-up after downtime or a lost connection). Each order is consumed by one tenant
+ * statement (consumeForOrder), whose UNIQUE claim makes both paths safe to overlap, and safe
+ * to run in several processes.
  */
 export class StockConsumer {
   private listener: pg.Client | null = null;
@@ -131,10 +130,10 @@ export class StockConsumer {
 
   /** Consumes one order in its own transaction; false when it was consumed before or failed (logged, left for the next sweep). */
   private async consume(shopId: number, orderId: number, historyId: bigint): Promise<boolean> {
-    const { db, logger, hooks } = this.options;
+    const { db, logger } = this.options;
     let record;
     try {
-      record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, orderId, historyId, hooks), { origin: "system" });
+      record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, orderId, historyId), { origin: "system", autocommit: true });
     } catch (error) {
       logger.error({ err: error, shopId, orderId }, "stock consumption failed; retried on the next sweep");
       this.failures += 1;

@@ -2,7 +2,7 @@ import { startTestStack, PROD_SHOP, DEV_SHOP, type TestStack } from "../../test/
 import { createLogger } from "../../core/logger";
 import { signViewer } from "../../core/subgraph-signature";
 import { StockConsumer } from "./stock-consumer";
-import { consumeForOrder, type ConsumptionHooks } from "./consumption";
+import { consumeForOrder } from "./consumption";
 
 /**
  * Exactly-once consumption when an order reaches ASSEMBLED. Until the order lifecycle service
@@ -23,8 +23,8 @@ afterEach(async () => {
 });
 afterAll(() => t?.stop());
 
-async function startConsumer(hooks?: ConsumptionHooks, pollMs = 60_000) {
-  const consumer = new StockConsumer({ db: t.stack.db, databaseUrl: t.databaseUrl, logger, pollMs, hooks });
+async function startConsumer(pollMs = 60_000) {
+  const consumer = new StockConsumer({ db: t.stack.db, databaseUrl: t.databaseUrl, logger, pollMs });
   consumers.push(consumer);
   await consumer.start();
   return consumer;
@@ -165,6 +165,25 @@ describe("exactly once", () => {
     expect(sweeps).not.toHaveBeenCalled();
   });
 
+  it("consumes an order in one statement: its transaction id lives one round trip (the live board waits on the oldest running one)", async () => {
+    const orderId = await acceptedOrder();
+    const needs = await requirements(orderId);
+    const before = await quantities(needs.map((n) => n.item_id));
+    const historyId = await assemble(orderId);
+    const statements = t.stack.db.statementCount();
+    const record = await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), { origin: "system", autocommit: true });
+    expect(t.stack.db.statementCount() - statements).toBe(1);
+    expect(record).toMatchObject({ orderId, shopId: PROD_SHOP, historyId });
+    const after = await quantities(needs.map((n) => n.item_id));
+    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    expect((await consumeOps(orderId)).map((op) => [op.item_id, op.delta, op.balance_after])).toEqual(
+      needs.filter((n) => Math.min(n.required, before[n.item_id]) > 0).map((n) => [n.item_id, -Math.min(n.required, before[n.item_id]), after[n.item_id]]),
+    );
+    // a repeat finds the claim: nothing changes
+    expect(await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), { origin: "system", autocommit: true })).toBeNull();
+    expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
+  });
+
   it("a claim is checked against the table: another shop's scope, or a row that is no ASSEMBLED change of the order, consumes nothing", async () => {
     // no consumer runs in this test: the claims below are the only ones
     const orderId = await acceptedOrder();
@@ -180,24 +199,24 @@ describe("exactly once", () => {
     expect(await consumptionRows(orderId)).toHaveLength(1);
   });
 
-  it("a crash between the CONSUME operations and the record leaves nothing; the restarted consumer consumes once", async () => {
-    let attempts = 0;
-    const crashing = await startConsumer({
-      afterOperations: () => {
-        attempts += 1;
-        throw new Error("simulated crash between two steps");
-      },
-    });
+  it("a failure after the CONSUME operations are written leaves nothing; the restarted consumer consumes once", async () => {
+    // the database refuses the operations' rows as the statement writes them: the item
+    // quantities are already changed by then, inside the same statement
+    await sql(`create function fail_consume() returns trigger language plpgsql as $$ begin raise exception 'simulated failure between two steps'; end $$`);
+    await sql(`create trigger fail_consume after insert on warehouse_operation for each row when (new.type = 'CONSUME') execute function fail_consume()`);
+    const crashing = await startConsumer();
     const orderId = await acceptedOrder();
     const needs = await requirements(orderId);
     const before = await quantities(needs.map((n) => n.item_id));
     await assemble(orderId);
-    await until(async () => attempts > 0, "the crashing attempt");
+    await until(async () => crashing.failures > 0, "the failing attempt");
     await crashing.idle();
     expect(await consumptionRows(orderId)).toHaveLength(0);
     expect(await consumeOps(orderId)).toHaveLength(0);
     expect(await quantities(needs.map((n) => n.item_id))).toEqual(before);
     await crashing.stop();
+    await sql(`drop trigger fail_consume on warehouse_operation`);
+    await sql(`drop function fail_consume()`);
 
     // "restart": a fresh consumer finds the order by polling order_history, not by any event
     const restarted = await startConsumer();
