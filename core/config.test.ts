@@ -40,6 +40,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ BOARD_PENDING_RETRY_MAX_MS: "soon" })).toThrow(/BOARD_PENDING_RETRY_MAX_MS must be a non-negative integer/);
   });
 
+  it("reads when a held board is worth a warning: 5 s unless told, 0 for never, nothing negative or fractional", () => {
+    expect(loadConfig({}).board.heldWarnMs).toBe(5_000);
+    expect(loadConfig({ BOARD_HELD_WARN_MS: "0" }).board.heldWarnMs).toBe(0);
+    expect(() => loadConfig({ BOARD_HELD_WARN_MS: "-1" })).toThrow(/BOARD_HELD_WARN_MS must be a non-negative integer/);
+    expect(() => loadConfig({ BOARD_HELD_WARN_MS: "2.5" })).toThrow(/BOARD_HELD_WARN_MS must be a non-negative integer/);
+  });
+
   it("refuses a port that is not a number", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ BITRIX_SHOP_ID: "-1" })).toThrow(/BITRIX_SHOP_ID/);

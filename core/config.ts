@@ -59,6 +59,11 @@ export interface BoardConfig {
    * BOARD_PENDING_RETRY_MAX_MS). A commit announced by any shop looks sooner.
    */
   pendingRetryMs: { min: number; max: number };
+  /**
+   * how long a shop's stream may wait on an older running transaction before the router warns,
+   * naming that transaction, and again every as long while it lasts; 0: never (BOARD_HELD_WARN_MS)
+   */
+  heldWarnMs: number;
 }
 
 export interface BitrixSyncConfig {
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
       sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
       pendingRetryMs: pendingRetry(env),
+      heldWarnMs: integer(env, "BOARD_HELD_WARN_MS", 5_000),
     },
     rateLimits: {
       loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { loadConfig, type Config } from "../core/config";
-import { createLogger } from "../core/logger";
+import { createLogger, type Logger } from "../core/logger";
 import { signToken, type Role } from "../core/auth";
 import { withDatabaseName } from "../core/database-server";
 import { APP_ROLE, createDatabaseIfMissing, dropDatabase, withCredentials } from "../app/database";
@@ -77,12 +77,12 @@ export function applicationUrl(url: string): string {
  * Starts the whole stack (three subgraphs and the router, real HTTP) on its own database,
  * connected as the application role, as in production.
  */
-export async function startTestStack(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestStack> {
+export async function startTestStack(options: { env?: Record<string, string>; databaseUrl?: string; logger?: Logger } = {}): Promise<TestStack> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const config = testConfig(options.env);
   const appDatabaseUrl = config.appDatabaseUrl ?? applicationUrl(databaseUrl);
-  const stack = await startStack({ config, databaseUrl: appDatabaseUrl, logger: createLogger(config.logLevel), poolSize: 10 });
+  const stack = await startStack({ config, databaseUrl: appDatabaseUrl, logger: options.logger ?? createLogger(config.logLevel), poolSize: 10 });
   const origin = `http://127.0.0.1:${stack.router.port}`;
   const graphqlUrl = `${origin}/graphql`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>

@@ -1,4 +1,5 @@
 import pg from "pg";
+import pino from "pino";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
@@ -205,6 +206,47 @@ describe("rows waiting behind another shop's transaction", () => {
       await board.atLeast(1, 10_000);
       expect(ids(board)).toEqual([fast]);
     } finally {
+      await Promise.all(clients.splice(0).map((client) => client.dispose()));
+      await router.stop();
+    }
+  });
+});
+
+describe("a transaction left open anywhere in the cluster", () => {
+  it("holds the boards back; the router shows for how long and names it, and the boards move on when it ends", async () => {
+    const warnings: Record<string, any>[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const router = await startTestStack({ databaseUrl: t.databaseUrl, logger, env: { BOARD_SWEEP_MS: "0", BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" } });
+    // a session of the application's role that took a transaction id and forgot to commit
+    const forgotten = new pg.Client({ connectionString: t.appDatabaseUrl, application_name: "forgotten-report" });
+    openTransactions.add(forgotten);
+    try {
+      const c = boardClient(router, router.token(DEV_SHOP));
+      clients.push(c);
+      await feedSettled(t.stack.db, DEV_SHOP);
+      const board = collect(c, BOARD);
+      await attached(router, DEV_SHOP, 1);
+      await forgotten.connect();
+      await forgotten.query("begin");
+      await forgotten.query("select pg_current_xact_id()");
+      const { rows } = await forgotten.query<{ pid: number }>("select pg_backend_pid() as pid");
+
+      const held = await change();
+      const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
+      for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      expect(ids(board)).toEqual([]);
+      expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
+      expect(named()!.heldMs).toBeGreaterThanOrEqual(300);
+      const heldSeconds = async () => Number(/^board_feed_held_seconds (\S+)$/m.exec(await (await fetch(`${router.origin}/metrics`)).text())?.[1]);
+      expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
+
+      await forgotten.query("commit");
+      await board.atLeast(1, 10_000);
+      expect(ids(board)).toEqual([held]);
+      expect(await heldSeconds()).toBe(0);
+    } finally {
+      openTransactions.delete(forgotten);
+      await forgotten.end().catch(() => undefined);
       await Promise.all(clients.splice(0).map((client) => client.dispose()));
       await router.stop();
     }

@@ -58,6 +58,8 @@ interface Group {
 class ShopChannel {
   /** the feed position the live stream has dispatched up to; null until the first subscriber attaches */
   position: FeedPosition | null = null;
+  /** since when committed rows of this shop have waited on an older running transaction, with nothing dispatched; null when none wait */
+  heldSince: number | null = null;
   readonly groups = new Map<string, Group>();
   /** every subscriber of the shop, attached or still replaying (for the per-shop limit) */
   readonly members = new Set<Subscriber>();
@@ -113,8 +115,11 @@ class ShopChannel {
         this.position = positionOf(page.rows[page.rows.length - 1]);
       }
       if (page.more) continue;
+      if (!page.pending) this.heldSince = null;
+      else if (page.rows.length || this.heldSince === null) this.heldSince = Date.now();
       if (page.pending && !this.stopped) this.hub.waitingForOlderTransaction.add(this);
       else this.hub.waitingForOlderTransaction.delete(this);
+      if (page.pending) this.hub.noteHeld(this);
       // the stream moved: the next wait starts short again
       if (page.rows.length || !page.pending) this.retryDelay = this.hub.config.pendingRetryMs.min;
       // committed rows behind an older, still running transaction: look again shortly (a
@@ -174,6 +179,7 @@ class ShopChannel {
 export class BoardHub {
   private readonly channels = new Map<number, ShopChannel>();
   private sweepTimer: NodeJS.Timeout | null = null;
+  private lastHeldReport = 0;
   /** channels whose last read found committed rows behind an older transaction still running */
   readonly waitingForOlderTransaction = new Set<ShopChannel>();
 
@@ -224,6 +230,66 @@ export class BoardHub {
     for (const channel of this.waitingForOlderTransaction) {
       if (channel.shopId !== shopId) channel.schedulePump();
     }
+  }
+
+  /** How long the longest-held shop's stream has waited on an older running transaction, in ms (0: none waits). */
+  get heldMs(): number {
+    const now = Date.now();
+    let held = 0;
+    for (const channel of this.waitingForOlderTransaction) if (channel.heldSince !== null) held = Math.max(held, now - channel.heldSince);
+    return held;
+  }
+
+  /**
+   * A shop's stream found its rows still waiting on an older transaction. Rows are handed out
+   * only below the oldest transaction id still running in the whole PostgreSQL cluster (see
+   * core/status-feed.ts), so one transaction left open anywhere, by any program or person,
+   * holds back every board. Past BOARD_HELD_WARN_MS the router says so, naming the
+   * transaction where this role may see it, and again every as long while it lasts.
+   */
+  noteHeld(channel: ShopChannel): void {
+    const { heldWarnMs } = this.config;
+    const now = Date.now();
+    if (heldWarnMs <= 0 || channel.heldSince === null || now - channel.heldSince < heldWarnMs || now - this.lastHeldReport < heldWarnMs) return;
+    this.lastHeldReport = now;
+    const heldShops = [...this.waitingForOlderTransaction].filter((c) => c.heldSince !== null && now - c.heldSince >= heldWarnMs).length;
+    this.oldestTransaction(channel.shopId).then(
+      (holder) => {
+        if (!holder) return;
+        const context = { heldMs: this.heldMs, heldShops, ...holder };
+        if (holder.transaction || holder.preparedTransaction) {
+          this.logger.warn(context, "live boards are held back by an older transaction that is still open; they move on when it commits or rolls back");
+        } else {
+          this.logger.warn(context, "live boards are held back by an older transaction this role cannot see; look for it in pg_stat_activity as a superuser");
+        }
+      },
+      (error) => this.logger.warn({ err: error, heldMs: this.heldMs, heldShops }, "live boards are held back by an older transaction; it could not be looked up"),
+    );
+  }
+
+  /**
+   * The transaction at the cluster's horizon: a session this role may see, or a forgotten
+   * prepared transaction; null when none is running any more.
+   */
+  private async oldestTransaction(shopId: number): Promise<{ transaction?: Record<string, unknown>; preparedTransaction?: Record<string, unknown> } | null> {
+    return this.db.read(shopId, async (sql) => {
+      const [horizon] = await sql<{ running: boolean }>(`select pg_snapshot_xmin(s) < pg_snapshot_xmax(s) as running from pg_current_snapshot() s`);
+      if (!horizon?.running) return null;
+      // backend_xid is a 32-bit xid, the horizon an xid8: compare the low 32 bits
+      const [transaction] = await sql<Record<string, unknown>>(
+        `select a.pid, a.application_name as "applicationName", a.datname as database, a.state,
+                round(extract(epoch from clock_timestamp() - a.xact_start)::numeric, 1)::float8 as "openSeconds"
+           from pg_stat_activity a
+          where a.backend_xid::text = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text`,
+      );
+      if (transaction) return { transaction };
+      const [prepared] = await sql<Record<string, unknown>>(
+        `select p.gid, p.database, p.owner, round(extract(epoch from clock_timestamp() - p.prepared)::numeric, 1)::float8 as "openSeconds"
+           from pg_prepared_xacts p
+          where p.transaction::text = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text`,
+      );
+      return prepared ? { preparedTransaction: prepared } : {};
+    });
   }
 
   /** Re-reads the feed of every shop with subscribers: after the listener reconnects, and on a timer. */

@@ -99,6 +99,14 @@ function boardMetrics(metrics: Metrics, hub: () => BoardHub | undefined) {
     registers,
   });
   const listener = new client.Gauge({ name: "board_listener_connected", help: "1 while the LISTEN connection is up", registers });
+  new client.Gauge({
+    name: "board_feed_held_seconds",
+    help: "How long the longest-held shop's board has waited on an older transaction still open in PostgreSQL (0: none waits); alert when it stays above a second",
+    registers,
+    collect() {
+      this.set((hub()?.heldMs ?? 0) / 1000);
+    },
+  });
   return {
     eventDispatched: () => events.inc(),
     delivered: (at: Date) => {
