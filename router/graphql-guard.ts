@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
-import { getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { GraphQLError, getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Config } from "../core/config";
-import { AuthError, bearerToken, verifyToken, type Viewer } from "../core/auth";
+import type { Viewer } from "../core/auth";
 import { ErrorCode } from "../core/errors";
 import { rootFieldNames } from "../core/permissions";
 import { exceededLimit, measureOperation, QUERY_LIMITS } from "./query-limits";
+import { viewerFromAuthorization } from "./authenticate";
 import { RateLimiter } from "./rate-limit";
 
 /** Why a request is refused before Apollo sees it: an HTTP status and a GraphQL error. */
@@ -149,13 +150,12 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
 
 export type RequestGuard = ReturnType<typeof createRequestGuard>;
 
-/** The verified caller, for rate-limit keys; null for no or a bad token (Apollo refuses those). */
+/** The verified caller, for rate-limit keys; null for no or a bad token (the router's context refuses those). */
 function verifiedViewer(header: string | undefined, config: Config): Viewer | null {
   try {
-    const token = bearerToken(header);
-    return token ? verifyToken(token, config.jwtSecrets) : null;
+    return viewerFromAuthorization(header, config);
   } catch (error) {
-    if (error instanceof AuthError) return null;
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED) return null;
     throw error;
   }
 }
