@@ -2,6 +2,7 @@ import pg from "pg";
 import pino from "pino";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
+import type { Logger } from "../../core/logger";
 import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
 import { LISTENER_APPLICATION_NAME } from "./listener";
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  await Promise.all(secondRouters.splice(0).map((router) => router.stop()));
   // a failed test must not leave its slow transaction open: it would hold every board in the cluster back
   await Promise.all([...openTransactions].map((connection) => connection.end()));
   openTransactions.clear();
@@ -39,6 +41,21 @@ let n = 0;
 const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
 
 const openTransactions = new Set<pg.Client>();
+
+/** Routers a test starts beside `t` (on its database, with settings of their own); stopped after each test. */
+const secondRouters: TestStack[] = [];
+
+/** A second router on this database with its own settings, and a shop 8 board attached to it. */
+async function boardOnSecondRouter(env: Record<string, string>, logger?: Logger) {
+  const router = await startTestStack({ databaseUrl: t.databaseUrl, logger, env: { BOARD_SWEEP_MS: "0", ...env } });
+  secondRouters.push(router);
+  const c = boardClient(router, router.token(DEV_SHOP));
+  clients.push(c);
+  await feedSettled(t.stack.db, DEV_SHOP);
+  const board = collect(c, BOARD);
+  await attached(router, DEV_SHOP, 1);
+  return { router, board };
+}
 
 /** A transaction on its own connection that inserts a history row now and commits when told. */
 async function openTransaction(orderId: number, shopId = DEV_SHOP) {
@@ -185,30 +202,16 @@ describe("the seam between replay and live", () => {
 describe("rows waiting behind another shop's transaction", () => {
   it("are delivered as soon as that shop's commit is announced, not when the retry timer fires", async () => {
     // this router's timer alone would look again only after 20 s
-    const router = await startTestStack({
-      databaseUrl: t.databaseUrl,
-      env: { BOARD_SWEEP_MS: "0", BOARD_PENDING_RETRY_MIN_MS: "20000", BOARD_PENDING_RETRY_MAX_MS: "20000" },
-    });
-    try {
-      const c = boardClient(router, router.token(DEV_SHOP));
-      clients.push(c);
-      await feedSettled(t.stack.db, DEV_SHOP);
-      const board = collect(c, BOARD);
-      await attached(router, DEV_SHOP, 1);
+    const { board } = await boardOnSecondRouter({ BOARD_PENDING_RETRY_MIN_MS: "20000", BOARD_PENDING_RETRY_MAX_MS: "20000" });
+    const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
+    const slow = await openTransaction(prodOrder, PROD_SHOP); // shop 17008's, older, still open
+    const fast = await change();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ids(board)).toEqual([]);
 
-      const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
-      const slow = await openTransaction(prodOrder, PROD_SHOP); // shop 17008's, older, still open
-      const fast = await change();
-      await new Promise((r) => setTimeout(r, 500));
-      expect(ids(board)).toEqual([]);
-
-      await slow.commit();
-      await board.atLeast(1, 10_000);
-      expect(ids(board)).toEqual([fast]);
-    } finally {
-      await Promise.all(clients.splice(0).map((client) => client.dispose()));
-      await router.stop();
-    }
+    await slow.commit();
+    await board.atLeast(1, 10_000);
+    expect(ids(board)).toEqual([fast]);
   });
 });
 
@@ -216,40 +219,28 @@ describe("a transaction left open anywhere in the cluster", () => {
   it("holds the boards back; the router shows for how long and names it, and the boards move on when it ends", async () => {
     const warnings: Record<string, any>[] = [];
     const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
-    const router = await startTestStack({ databaseUrl: t.databaseUrl, logger, env: { BOARD_SWEEP_MS: "0", BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" } });
+    const { router, board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
     // a session of the application's role that took a transaction id and forgot to commit
     const forgotten = new pg.Client({ connectionString: t.appDatabaseUrl, application_name: "forgotten-report" });
     openTransactions.add(forgotten);
-    try {
-      const c = boardClient(router, router.token(DEV_SHOP));
-      clients.push(c);
-      await feedSettled(t.stack.db, DEV_SHOP);
-      const board = collect(c, BOARD);
-      await attached(router, DEV_SHOP, 1);
-      await forgotten.connect();
-      await forgotten.query("begin");
-      await forgotten.query("select pg_current_xact_id()");
-      const { rows } = await forgotten.query<{ pid: number }>("select pg_backend_pid() as pid");
+    await forgotten.connect();
+    await forgotten.query("begin");
+    await forgotten.query("select pg_current_xact_id()");
+    const { rows } = await forgotten.query<{ pid: number }>("select pg_backend_pid() as pid");
 
-      const held = await change();
-      const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
-      for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
-      expect(ids(board)).toEqual([]);
-      expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
-      expect(named()!.heldMs).toBeGreaterThanOrEqual(300);
-      const heldSeconds = async () => Number(/^board_feed_held_seconds (\S+)$/m.exec(await (await fetch(`${router.origin}/metrics`)).text())?.[1]);
-      expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
+    const held = await change();
+    const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
+    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(ids(board)).toEqual([]);
+    expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
+    expect(named()!.heldMs).toBeGreaterThanOrEqual(300);
+    const heldSeconds = async () => Number(/^board_feed_held_seconds (\S+)$/m.exec(await (await fetch(`${router.origin}/metrics`)).text())?.[1]);
+    expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
 
-      await forgotten.query("commit");
-      await board.atLeast(1, 10_000);
-      expect(ids(board)).toEqual([held]);
-      expect(await heldSeconds()).toBe(0);
-    } finally {
-      openTransactions.delete(forgotten);
-      await forgotten.end().catch(() => undefined);
-      await Promise.all(clients.splice(0).map((client) => client.dispose()));
-      await router.stop();
-    }
+    await forgotten.query("commit");
+    await board.atLeast(1, 10_000);
+    expect(ids(board)).toEqual([held]);
+    expect(await heldSeconds()).toBe(0);
   });
 });
 
