@@ -244,6 +244,31 @@ describe("a transaction left open anywhere in the cluster", () => {
   });
 });
 
+describe("a transaction of another role left open", () => {
+  it("holds the boards back too; the warning names its session, though not its state", async () => {
+    const warnings: Record<string, any>[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const { board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
+    // the owner's (a superuser's) session: PostgreSQL shows every role its transaction id, not its state
+    const forgotten = new pg.Client({ connectionString: t.databaseUrl, application_name: "forgotten-admin" });
+    openTransactions.add(forgotten);
+    await forgotten.connect();
+    await forgotten.query("begin");
+    await forgotten.query("select pg_current_xact_id()");
+    const { rows } = await forgotten.query<{ pid: number; database: string }>("select pg_backend_pid() as pid, current_database() as database");
+
+    const held = await change();
+    const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
+    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(ids(board)).toEqual([]);
+    expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-admin", database: rows[0].database, state: null, openSeconds: null } });
+
+    await forgotten.query("commit");
+    await board.atLeast(1, 10_000);
+    expect(ids(board)).toEqual([held]);
+  });
+});
+
 describe("when the listening connection drops", () => {
   it("reconnects and delivers the changes committed while it was down", async () => {
     const board = collect(client(), BOARD);

@@ -245,7 +245,7 @@ export class BoardHub {
    * only below the oldest transaction id still running in the whole PostgreSQL cluster (see
    * core/status-feed.ts), so one transaction left open anywhere, by any program or person,
    * holds back every board. Past BOARD_HELD_WARN_MS the router says so, naming the
-   * transaction where this role may see it, and again every as long while it lasts.
+   * transaction when this role may see it, and says it again at that interval while it lasts.
    */
   noteHeld(channel: ShopChannel): void {
     const { heldWarnMs } = this.config;
@@ -257,10 +257,10 @@ export class BoardHub {
       (holder) => {
         if (!holder) return;
         const context = { heldMs: this.heldMs, heldShops, ...holder };
-        if (holder.transaction || holder.preparedTransaction) {
+        if (holder.transaction) {
           this.logger.warn(context, "live boards are held back by an older transaction that is still open; they move on when it commits or rolls back");
         } else {
-          this.logger.warn(context, "live boards are held back by an older transaction this role cannot see; look for it in pg_stat_activity as a superuser");
+          this.logger.warn(context, "live boards are held back by an older transaction that has no session (a prepared transaction?); look in pg_prepared_xacts");
         }
       },
       (error) => this.logger.warn({ err: error, heldMs: this.heldMs, heldShops }, "live boards are held back by an older transaction; it could not be looked up"),
@@ -268,10 +268,11 @@ export class BoardHub {
   }
 
   /**
-   * The transaction at the cluster's horizon: a session this role may see, or a forgotten
-   * prepared transaction; null when none is running any more.
+   * The session holding the cluster's horizon (PostgreSQL shows every role a session's
+   * transaction id, application and database; its state and age only for the role's own), or
+   * none when a prepared transaction holds it; null when no transaction is running any more.
    */
-  private async oldestTransaction(shopId: number): Promise<{ transaction?: Record<string, unknown>; preparedTransaction?: Record<string, unknown> } | null> {
+  private async oldestTransaction(shopId: number): Promise<{ transaction?: Record<string, unknown> } | null> {
     return this.db.read(shopId, async (sql) => {
       const [horizon] = await sql<{ running: boolean }>(`select pg_snapshot_xmin(s) < pg_snapshot_xmax(s) as running from pg_current_snapshot() s`);
       if (!horizon?.running) return null;
@@ -282,13 +283,7 @@ export class BoardHub {
            from pg_stat_activity a
           where a.backend_xid::text = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text`,
       );
-      if (transaction) return { transaction };
-      const [prepared] = await sql<Record<string, unknown>>(
-        `select p.gid, p.database, p.owner, round(extract(epoch from clock_timestamp() - p.prepared)::numeric, 1)::float8 as "openSeconds"
-           from pg_prepared_xacts p
-          where p.transaction::text = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text`,
-      );
-      return prepared ? { preparedTransaction: prepared } : {};
+      return transaction ? { transaction } : {};
     });
   }
 
