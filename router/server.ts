@@ -22,6 +22,7 @@ import { createGateway, type RouterContext } from "./gateway";
 import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
+import { createBitrixStatusWriter } from "./webhooks/order-status";
 import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
@@ -150,7 +151,8 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     res.send(await metrics.registry.metrics());
   });
   const deliveryLog = createDeliveryLog(db, config.bitrixShopId, logger);
-  const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog };
+  const bitrixStatuses = createBitrixStatusWriter(db, config.bitrixShopId);
+  const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog, bitrixStatuses };
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   for (const [path, handler] of Object.entries(WEBHOOKS)) {
     webhookRoutes.set(path, timed(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders })));
@@ -214,6 +216,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
       await board.stop();
       await apollo.stop();
       closeConnections();
+      await bitrixStatuses.idle();
       await deliveryLog.flush();
     },
   };

@@ -1,6 +1,7 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../../test/harness";
 import { expectChain, historyOf, orderPicker, postWebhook, statusOf } from "../../test/order-fixtures";
-import { BITRIX_STATUS } from "./order-status";
+import { BITRIX_STATUS, createBitrixStatusWriter } from "./order-status";
+import type { BitrixStatusChange } from "../../subgraphs/orders/lifecycle";
 
 const ROTATED_SECRET = "rotated-webhook-secret";
 let t: TestStack;
@@ -280,6 +281,72 @@ describe("tenancy", () => {
     expect(answer.body).toEqual({ status: "skipped", reason: "Order not found" });
     expect(await statusOf(t, DEV_SHOP, devOrderId)).toBe("NEW");
     expect(await historyOf(t, DEV_SHOP, devOrderId)).toHaveLength(1);
+  });
+});
+
+describe("many Bitrix changes in one statement (group commit)", () => {
+  it("changes that arrive together share statements; each gets what it would get alone, in its own shop only", async () => {
+    const inOrder = [];
+    for (let i = 0; i < 8; i += 1) inOrder.push(await pick(PROD_SHOP, "NEW"));
+    const outOfOrder = [];
+    for (let i = 0; i < 8; i += 1) outOfOrder.push(await pick(PROD_SHOP, "DELIVERED"));
+    const unchanged = await pick(PROD_SHOP, "PAID");
+    // a shop 8 order carrying a Bitrix id: shop 17008's writer must not see it
+    const [devOrder] = (await t.ownerQuery(`update "order" set bitrix_order_id = 555002 where id = (select min(id) from "order" where shop_id = $1 and bitrix_order_id is null) returning id, status::text as status`, [DEV_SHOP])).rows;
+    const devHistory = (await historyOf(t, DEV_SHOP, devOrder.id)).length;
+    const changes: BitrixStatusChange[] = [
+      ...inOrder.map((o, i) => ({ bitrixOrderId: o.bitrixOrderId!, status: "PAID" as const, changedById: String(100 + i), notes: `in order ${i}` })),
+      { bitrixOrderId: 987655, status: "ACCEPTED", changedById: null, notes: null },
+      ...outOfOrder.map((o, i) => ({ bitrixOrderId: o.bitrixOrderId!, status: "ACCEPTED" as const, changedById: String(200 + i), notes: i % 2 ? "звонок" : null })),
+      { bitrixOrderId: unchanged.bitrixOrderId!, status: "PAID", changedById: null, notes: null },
+      { bitrixOrderId: 555002, status: "CANCELLED", changedById: null, notes: null },
+    ];
+    const writer = createBitrixStatusWriter(t.stack.db, PROD_SHOP);
+    const statements = t.stack.db.statementCount();
+    // submitted in one tick: the first two go at once (two statements in flight), the rest wait and go together
+    const results = await Promise.all(changes.map((change) => writer.submit(change)));
+    expect(t.stack.db.statementCount() - statements).toBeLessThanOrEqual(3);
+
+    expect(results.slice(0, 8)).toEqual(inOrder.map((o) => expect.objectContaining({ outcome: "changed", orderId: o.id, oldStatus: "NEW", newStatus: "PAID", outOfOrder: false })));
+    expect(results[8]).toEqual({ outcome: "not_found" });
+    expect(results.slice(9, 17)).toEqual(outOfOrder.map((o) => expect.objectContaining({ outcome: "changed", orderId: o.id, oldStatus: "DELIVERED", newStatus: "ACCEPTED", outOfOrder: true })));
+    expect(results[17]).toEqual({ outcome: "unchanged", orderId: unchanged.id, status: "PAID" });
+    expect(results[18]).toEqual({ outcome: "not_found" });
+    for (const [i, o] of inOrder.entries()) {
+      const history = await historyOf(t, PROD_SHOP, o.id);
+      expect(history.at(-1)).toMatchObject({ id: (results[i] as { historyId: bigint }).historyId, oldStatus: "NEW", newStatus: "PAID", changedBy: "bitrix", changedById: String(100 + i), notes: `in order ${i}` });
+      expectChain(history);
+    }
+    for (const [i, o] of outOfOrder.entries()) {
+      const history = await historyOf(t, PROD_SHOP, o.id);
+      const notes = `out of order from Bitrix: DELIVERED → ACCEPTED${i % 2 ? "; звонок" : ""}`;
+      expect(history.at(-1)).toMatchObject({ oldStatus: "DELIVERED", newStatus: "ACCEPTED", changedById: String(200 + i), notes });
+      expectChain(history);
+      expect(await statusOf(t, PROD_SHOP, o.id)).toBe("ACCEPTED");
+    }
+    expect(await statusOf(t, DEV_SHOP, devOrder.id)).toBe(devOrder.status);
+    expect(await historyOf(t, DEV_SHOP, devOrder.id)).toHaveLength(devHistory);
+  });
+
+  it("a change the shared statement cannot take fails alone: the others are written one by one", async () => {
+    const orders = [];
+    for (let i = 0; i < 5; i += 1) orders.push(await pick(PROD_SHOP, "NEW"));
+    const refused = orders[2];
+    await t.ownerQuery(`create function refuse_order_history() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
+    await t.ownerQuery(`create trigger refuse_order_history before insert on order_history for each row when (new.order_id = ${refused.id}) execute function refuse_order_history()`);
+    try {
+      const writer = createBitrixStatusWriter(t.stack.db, PROD_SHOP);
+      const results = await Promise.all(
+        orders.map((o) => writer.submit({ bitrixOrderId: o.bitrixOrderId!, status: "PAID", changedById: null, notes: null }).catch((error: Error) => error.message)),
+      );
+      expect(results[2]).toMatch(/refused for the test/);
+      for (const i of [0, 1, 3, 4]) expect(results[i]).toMatchObject({ outcome: "changed", orderId: orders[i].id, newStatus: "PAID" });
+      expect(await statusOf(t, PROD_SHOP, refused.id)).toBe("NEW");
+      for (const i of [0, 1, 3, 4]) expect(await statusOf(t, PROD_SHOP, orders[i].id)).toBe("PAID");
+    } finally {
+      await t.ownerQuery(`drop trigger refuse_order_history on order_history`);
+      await t.ownerQuery(`drop function refuse_order_history()`);
+    }
   });
 });
 

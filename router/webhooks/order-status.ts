@@ -1,5 +1,8 @@
 import type { OrderStatus } from "../../prisma/generated/client";
-import { changeOrderStatus } from "../../subgraphs/orders/lifecycle";
+import type { Database } from "../../core/db";
+import { isDatabaseUnavailable } from "../../core/errors";
+import { createGroupCommit, type GroupCommit } from "../../core/group-commit";
+import { changeBitrixStatuses, changeOrderStatus, type BitrixStatusChange, type StatusChangeResult } from "../../subgraphs/orders/lifecycle";
 import { integerField, stringField, WebhookError, type WebhookAnswer, type WebhookBody, type WebhookDeps } from "./receiver";
 
 export const ORDER_STATUS_WEBHOOK_PATH = "/api/v1/webhooks/order-status-sync";
@@ -25,6 +28,41 @@ function changedByIdField(body: WebhookBody): string | null {
   throw new WebhookError(400, 'Field "changed_by_id" must be a non-negative integer or a short id string', "changed_by_id");
 }
 
+export type BitrixStatusWriter = GroupCommit<BitrixStatusChange, StatusChangeResult>;
+
+/**
+ * Where the webhook's status changes are written, in shop BITRIX_SHOP_ID (the only shop Bitrix
+ * may touch): group-committed, so that under load one statement (changeBitrixStatuses) carries
+ * many changes, two at a time, each Bitrix order at most once per statement; when idle a change
+ * is written at once. Each change still locks its order and appends its history row in the
+ * same transaction as its update. A statement that fails for any reason but an unavailable
+ * database is retried change by change, so one bad change cannot fail the others.
+ */
+export function createBitrixStatusWriter(db: Database, shopId: number): BitrixStatusWriter {
+  const one = (change: BitrixStatusChange) =>
+    db.write(
+      shopId,
+      (sql) =>
+        changeOrderStatus(sql, shopId, { bitrixOrderId: change.bitrixOrderId }, { status: change.status, notes: change.notes }, { kind: "bitrix", changedById: change.changedById }),
+      { origin: "bitrix", autocommit: true },
+    );
+  return createGroupCommit({
+    maxBatch: 50,
+    maxInFlight: 2,
+    key: (change) => change.bitrixOrderId,
+    async write(batch) {
+      if (batch.length === 1) return Promise.allSettled([one(batch[0])]);
+      try {
+        const results = await db.write(shopId, (sql) => changeBitrixStatuses(sql, shopId, batch), { origin: "bitrix", autocommit: true });
+        return results.map((value) => ({ status: "fulfilled", value }));
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error;
+        return Promise.allSettled(batch.map(one));
+      }
+    },
+  });
+}
+
 /**
  * Bitrix reports a status change of one of its orders. Validates the fields, maps the code,
  * and hands the change to the same lifecycle service the GraphQL mutation uses, in a
@@ -40,12 +78,7 @@ export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): 
   if (!status) {
     throw new WebhookError(422, `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`, "status");
   }
-  const shopId = deps.config.bitrixShopId;
-  const result = await deps.db.write(
-    shopId,
-    (sql) => changeOrderStatus(sql, shopId, { bitrixOrderId }, { status, notes }, { kind: "bitrix", changedById }),
-    { origin: "bitrix", autocommit: true },
-  );
+  const result = await deps.bitrixStatuses.submit({ bitrixOrderId, status, changedById, notes });
   switch (result.outcome) {
     case "not_found":
       return { status: 200, body: { status: "skipped", reason: "Order not found" } };

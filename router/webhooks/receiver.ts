@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from "../../core/errors";
 import { BodyError, headerValue, readBody, sendJson } from "../../core/http-server";
 import { clientIp, type RateLimiter } from "../rate-limit";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log";
+import type { BitrixStatusWriter } from "./order-status";
 
 /** Bitrix posts small bodies; anything larger is refused before it is read whole. */
 export const WEBHOOK_BODY_LIMIT = 64 * 1024;
@@ -34,6 +35,8 @@ export interface WebhookDeps {
   observe?: (endpoint: string, outcome: string, seconds: number) => void;
   /** where deliveries are stored (batched); without one each delivery is written on its own */
   deliveryLog?: DeliveryLog;
+  /** Bitrix status changes, many to a statement under load (router/webhooks/order-status.ts) */
+  bitrixStatuses: BitrixStatusWriter;
 }
 
 export type WebhookHandler = (body: WebhookBody, deps: WebhookDeps) => Promise<WebhookAnswer>;

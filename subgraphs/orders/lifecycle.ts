@@ -147,6 +147,92 @@ export async function changeOrderStatus(
   return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: BigInt(order.historyId), outOfOrder: !inOrder };
 }
 
+/** A status Bitrix reports for one of its orders. */
+export interface BitrixStatusChange {
+  bitrixOrderId: number;
+  status: OrderStatus;
+  changedById: string | null;
+  notes: string | null;
+}
+
+/**
+ * CHANGE_STATUS for many Bitrix orders at once (Bitrix moves only: always applied, noted when
+ * out of order). The orders are locked in id order, as two batches touching the same orders
+ * must not deadlock. $2…$6: one array element per change, $7: who changed it. Answers one row
+ * per change, in input order (`n`), with the order's status before the statement and the new
+ * history row's id.
+ */
+const CHANGE_BITRIX_STATUSES = `
+  with input as (
+    select * from unnest($2::int[], $3::"OrderStatus"[], $4::text[], $5::text[], $6::text[])
+      with ordinality as i(bitrix_order_id, status, changed_by_id, notes, in_order_from, n)
+  ),
+  current as (
+    select o.id, o.status, i.n
+      from "order" o
+      join input i on o.bitrix_order_id = i.bitrix_order_id
+     where o.shop_id = $1
+     order by o.id
+       for update of o
+  ),
+  updated as (
+    update "order" o set status = i.status, updated_at = now()
+      from current c
+      join input i on i.n = c.n
+     where o.id = c.id and c.status <> i.status
+    returning o.id, o.shop_id, c.status as old_status, c.n
+  ),
+  appended as (
+    insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes, kind)
+    select u.shop_id, u.id, u.old_status, i.status, $7::text, i.changed_by_id,
+           case when u.old_status::text = any(string_to_array(i.in_order_from, ',')) then i.notes
+                else concat_ws('; ', 'out of order from Bitrix: ' || u.old_status::text || ' → ' || i.status::text, i.notes) end,
+           'STATUS'
+      from updated u
+      join input i on i.n = u.n
+    returning id, order_id
+  )
+  select i.n, c.id, c.status::text as status, a.id as history_id
+    from input i
+    left join current c on c.n = i.n
+    left join appended a on a.order_id = c.id
+   order by i.n`;
+
+/**
+ * Applies many Bitrix status changes in one statement (run it with `db.write(…, { autocommit:
+ * true })`): what changeOrderStatus does for each, with the same results, in order. Each order
+ * may appear once: a statement cannot change one row twice.
+ */
+export async function changeBitrixStatuses(sql: SqlReader, shopId: number, changes: readonly BitrixStatusChange[]): Promise<StatusChangeResult[]> {
+  if (new Set(changes.map((change) => change.bitrixOrderId)).size !== changes.length) {
+    throw new Error("changeBitrixStatuses: each Bitrix order may appear once per statement");
+  }
+  const rows = await sql<{ n: bigint | number; id: number | null; status: OrderStatus | null; historyId: bigint | string | null }>(CHANGE_BITRIX_STATUSES, [
+    shopId,
+    changes.map((change) => change.bitrixOrderId),
+    changes.map((change) => change.status),
+    changes.map((change) => change.changedById),
+    changes.map((change) => change.notes),
+    changes.map((change) => allowedFrom(change.status).join(",")),
+    BITRIX_ACTOR,
+  ]);
+  return changes.map((change, index): StatusChangeResult => {
+    const row = rows[index];
+    if (!row || Number(row.n) !== index + 1) throw new Error(`changeBitrixStatuses: no answer for change ${index + 1}`);
+    if (row.id === null || row.status === null) return { outcome: "not_found" };
+    if (row.status === change.status) return { outcome: "unchanged", orderId: row.id, status: row.status };
+    if (row.historyId === null) throw new Error(`changeBitrixStatuses: order ${row.id} was not changed`);
+    return {
+      outcome: "changed",
+      orderId: row.id,
+      oldStatus: row.status,
+      newStatus: change.status,
+      historyId: BigInt(row.historyId),
+      outOfOrder: !allowedFrom(change.status).includes(row.status),
+    };
+  });
+}
+
 /** Writes the first history row of a new order (oldStatus null → NEW). */
 export function recordCreation(tx: Tx, shopId: number, orderId: number, changedBy: string): Promise<OrderHistory> {
   return tx.orderHistory.create({
