@@ -1,6 +1,7 @@
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { isDatabaseUnavailable } from "../../core/errors";
+import { createGroupCommit } from "../../core/group-commit";
 
 /** One stored webhook delivery, as operators see it later. */
 export interface DeliveryRecord {
@@ -22,71 +23,52 @@ export interface DeliveryLog {
   flush(): Promise<void>;
 }
 
-const MAX_BATCH = 50;
-
 /**
- * Group commit for the delivery log: a record is written at once when nothing is being
- * written, and records that arrive meanwhile go together in the next multi-row INSERT. Under
- * load the log costs a fraction of a round trip per delivery instead of three; when idle it
- * adds no delay. The answer to the sender never waits for it (its own change is committed
- * first), so a crash between the answer and the write loses the record, not the change.
+ * Group commit for the delivery log (core/group-commit.ts): a record is written at once when
+ * nothing is being written, and records that arrive meanwhile go together in the next multi-row
+ * INSERT. Under load the log costs a fraction of a round trip per delivery; when idle it adds
+ * no delay. The answer to the sender never waits for it (its own change is committed first),
+ * so a crash between the answer and the write loses the record, not the change.
  */
 export function createDeliveryLog(db: Database, shopId: number, logger: Logger): DeliveryLog {
-  let pending: { entry: DeliveryRecord; resolve: (id: number | null) => void }[] = [];
-  let writing: Promise<void> | null = null;
-
-  async function write(batch: typeof pending) {
-    try {
-      const rows = await db.write(shopId, (sql) =>
-        sql<{ id: number }>(
-          `insert into webhook_delivery (shop_id, endpoint, headers, raw_body, status_code, response, duration_ms, replay_of)
-           select $1, endpoint, headers, raw_body, status_code, response, duration_ms, replay_of
-           from unnest($2::text[], $3::jsonb[], $4::text[], $5::int[], $6::jsonb[], $7::float8[], $8::int[])
-             as batch(endpoint, headers, raw_body, status_code, response, duration_ms, replay_of)
-           returning id`,
-          [
-            shopId,
-            batch.map(({ entry }) => entry.endpoint),
-            batch.map(({ entry }) => JSON.stringify(entry.headers)),
-            batch.map(({ entry }) => entry.rawBody.replace(/\u0000/g, "\uFFFD")),
-            batch.map(({ entry }) => entry.statusCode),
-            batch.map(({ entry }) => JSON.stringify(entry.response)),
-            batch.map(({ entry }) => entry.durationMs),
-            batch.map(({ entry }) => entry.replayOf ?? null),
-          ],
-        ),
-        { autocommit: true },
-      );
-      // ids come from one sequence in row order
-      const ids = rows.map((row) => row.id).sort((a, b) => a - b);
-      batch.forEach(({ resolve }, index) => resolve(ids[index] ?? null));
-    } catch (error) {
-      logger.warn({ count: batch.length, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook deliveries not recorded");
-      for (const { resolve } of batch) resolve(null);
-    }
-  }
-
-  function drain(): Promise<void> {
-    if (!writing && pending.length) {
-      const batch = pending.slice(0, MAX_BATCH);
-      pending = pending.slice(MAX_BATCH);
-      writing = write(batch).finally(() => {
-        writing = null;
-        void drain();
-      });
-    }
-    return writing ?? Promise.resolve();
-  }
-
+  const log = createGroupCommit<DeliveryRecord, number | null>({
+    maxBatch: 50,
+    maxInFlight: 1,
+    async write(batch) {
+      try {
+        const rows = await db.write(
+          shopId,
+          (sql) =>
+            sql<{ id: number }>(
+              `insert into webhook_delivery (shop_id, endpoint, headers, raw_body, status_code, response, duration_ms, replay_of)
+               select $1, endpoint, headers, raw_body, status_code, response, duration_ms, replay_of
+               from unnest($2::text[], $3::jsonb[], $4::text[], $5::int[], $6::jsonb[], $7::float8[], $8::int[])
+                 as batch(endpoint, headers, raw_body, status_code, response, duration_ms, replay_of)
+               returning id`,
+              [
+                shopId,
+                batch.map((entry) => entry.endpoint),
+                batch.map((entry) => JSON.stringify(entry.headers)),
+                batch.map((entry) => entry.rawBody.replace(/\u0000/g, "\uFFFD")),
+                batch.map((entry) => entry.statusCode),
+                batch.map((entry) => JSON.stringify(entry.response)),
+                batch.map((entry) => entry.durationMs),
+                batch.map((entry) => entry.replayOf ?? null),
+              ],
+            ),
+          { autocommit: true },
+        );
+        // ids come from one sequence in row order
+        const ids = rows.map((row) => row.id).sort((a, b) => a - b);
+        return batch.map((_, index) => ({ status: "fulfilled", value: ids[index] ?? null }));
+      } catch (error) {
+        logger.warn({ count: batch.length, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook deliveries not recorded");
+        return batch.map(() => ({ status: "fulfilled", value: null }));
+      }
+    },
+  });
   return {
-    record(entry) {
-      return new Promise((resolve) => {
-        pending.push({ entry, resolve });
-        void drain();
-      });
-    },
-    async flush() {
-      while (writing || pending.length) await drain();
-    },
+    record: (entry) => log.submit(entry),
+    flush: () => log.idle(),
   };
 }
