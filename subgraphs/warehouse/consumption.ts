@@ -111,6 +111,23 @@ export function pendingAssembled(sql: SqlReader, shopId: number, afterHistoryId 
 }
 
 /**
+ * Of these announced history rows, the ASSEMBLED changes after the shop's watermark whose order
+ * is not consumed yet: one read for a burst of announcements, most of them repeats (Bitrix
+ * redeliveries, an order assembled again) that consumeForOrder would only find claimed.
+ */
+export async function dueForConsumption(sql: SqlReader, shopId: number, historyIds: readonly bigint[]): Promise<Set<bigint>> {
+  const rows = await sql<{ id: bigint }>(
+    `select h.id
+       from order_history h
+       join stock_consumption_watermark w on w.shop_id = h.shop_id
+      where h.shop_id = $1 and h.id = any($2::bigint[]) and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id
+        and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)`,
+    [shopId, historyIds.map(String)],
+  );
+  return new Set(rows.map((row) => BigInt(row.id)));
+}
+
+/**
  * The first time the consumer meets a shop it records where it starts: orders assembled
  * before the warehouse tracked consumption are not consumed retroactively.
  */

@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
-import { consumeForOrder, ensureWatermark, pendingAssembled } from "./consumption";
+import { consumeForOrder, dueForConsumption, ensureWatermark, pendingAssembled } from "./consumption";
 
 export const ORDER_STATUS_CHANNEL = HISTORY_CHANNEL;
 
@@ -90,11 +90,19 @@ export class StockConsumer {
 
   private async drain(): Promise<void> {
     while (!this.stopped && (this.sweepAll || this.dirty.size || this.announced.size)) {
-      const orders = [...this.announced];
+      const announced = new Map<number, { orderId: number; historyId: bigint }[]>();
+      for (const [orderId, { shopId, historyId }] of this.announced) {
+        const ofShop = announced.get(shopId) ?? [];
+        ofShop.push({ orderId, historyId });
+        announced.set(shopId, ofShop);
+      }
       this.announced.clear();
-      for (const [orderId, { shopId, historyId }] of orders) {
-        if (this.stopped) return;
-        await this.consume(shopId, orderId, historyId);
+      for (const [shopId, orders] of announced) {
+        const due = await this.dueOf(shopId, orders);
+        for (const { orderId, historyId } of orders) {
+          if (this.stopped) return;
+          if (due === null || due.has(historyId)) await this.consume(shopId, orderId, historyId);
+        }
       }
       const all = this.sweepAll;
       const shops = [...this.dirty];
@@ -128,7 +136,17 @@ export class StockConsumer {
     }
   }
 
-  /** Consumes one order in its own transaction; false when it was consumed before or failed (logged, left for the next sweep). */
+  /** The announced rows still to consume, in one read; null (try them all) when the read fails. */
+  private async dueOf(shopId: number, orders: { historyId: bigint }[]): Promise<Set<bigint> | null> {
+    try {
+      return await this.options.db.read(shopId, (sql) => dueForConsumption(sql, shopId, orders.map((order) => order.historyId)));
+    } catch (error) {
+      this.options.logger.warn({ err: error, shopId }, "could not read which announced orders are due; trying each");
+      return null;
+    }
+  }
+
+  /** Consumes one order (one statement); false when it was consumed before or failed (logged, left for the next sweep). */
   private async consume(shopId: number, orderId: number, historyId: bigint): Promise<boolean> {
     const { db, logger } = this.options;
     let record;

@@ -184,6 +184,25 @@ describe("exactly once", () => {
     expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
   });
 
+  it("announcements of orders already consumed cost one read for the lot, not a statement each", async () => {
+    const consumer = await startConsumer();
+    const assembled: { orderId: number; historyId: bigint }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const orderId = await acceptedOrder();
+      assembled.push({ orderId, historyId: await assemble(orderId) });
+    }
+    await until(async () => (await Promise.all(assembled.map((a) => consumptionRows(a.orderId)))).every((rows) => rows.length === 1), "the first consumptions");
+    await consumer.idle();
+    const ops = await Promise.all(assembled.map((a) => consumeOps(a.orderId)));
+    const statements = t.stack.db.statementCount();
+    // Bitrix redelivering the same ASSEMBLED changes, many times over
+    for (let round = 0; round < 10; round += 1) for (const a of assembled) consumer.consumeAnnounced(PROD_SHOP, a.orderId, a.historyId);
+    await consumer.idle();
+    expect(t.stack.db.statementCount() - statements).toBeLessThanOrEqual(2);
+    expect(await Promise.all(assembled.map((a) => consumeOps(a.orderId)))).toEqual(ops);
+    expect(consumer.failures).toBe(0);
+  });
+
   it("a claim is checked against the table: another shop's scope, or a row that is no ASSEMBLED change of the order, consumes nothing", async () => {
     // no consumer runs in this test: the claims below are the only ones
     const orderId = await acceptedOrder();
