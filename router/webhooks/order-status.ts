@@ -65,9 +65,9 @@ export function createBitrixStatusWriter(db: Database, shopId: number): BitrixSt
 
 /**
  * Bitrix reports a status change of one of its orders. Validates the fields, maps the code,
- * and hands the change to the same lifecycle service the GraphQL mutation uses, in a
- * transaction of shop BITRIX_SHOP_ID (the only shop Bitrix may touch). Bitrix is the
- * authority on status: moves the panel would refuse are applied and noted on the history row.
+ * and hands the change to the status writer (createBitrixStatusWriter: the lifecycle service
+ * the GraphQL mutation uses, in shop BITRIX_SHOP_ID). Bitrix is the authority on status: moves
+ * the panel would refuse are applied and noted on the history row.
  */
 export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): Promise<WebhookAnswer> {
   const bitrixOrderId = integerField(body, "order_id", { required: true });

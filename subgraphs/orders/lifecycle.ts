@@ -207,13 +207,14 @@ export async function changeBitrixStatuses(sql: SqlReader, shopId: number, chang
   if (new Set(changes.map((change) => change.bitrixOrderId)).size !== changes.length) {
     throw new Error("changeBitrixStatuses: each Bitrix order may appear once per statement");
   }
+  const inOrderFrom = changes.map((change) => allowedFrom(change.status));
   const rows = await sql<{ n: bigint | number; id: number | null; status: OrderStatus | null; historyId: bigint | string | null }>(CHANGE_BITRIX_STATUSES, [
     shopId,
     changes.map((change) => change.bitrixOrderId),
     changes.map((change) => change.status),
     changes.map((change) => change.changedById),
     changes.map((change) => change.notes),
-    changes.map((change) => allowedFrom(change.status).join(",")),
+    inOrderFrom.map((statuses) => statuses.join(",")),
     BITRIX_ACTOR,
   ]);
   return changes.map((change, index): StatusChangeResult => {
@@ -228,7 +229,7 @@ export async function changeBitrixStatuses(sql: SqlReader, shopId: number, chang
       oldStatus: row.status,
       newStatus: change.status,
       historyId: BigInt(row.historyId),
-      outOfOrder: !allowedFrom(change.status).includes(row.status),
+      outOfOrder: !inOrderFrom[index].includes(row.status),
     };
   });
 }
