@@ -61,7 +61,7 @@ export interface BoardConfig {
   pendingRetryMs: { min: number; max: number };
   /**
    * how long a shop's stream may wait on an older running transaction before the router warns,
-   * naming that transaction, and again every as long while it lasts; 0: never (BOARD_HELD_WARN_MS)
+   * naming that transaction, and warns again at that interval while it lasts; 0: never (BOARD_HELD_WARN_MS)
    */
   heldWarnMs: number;
 }

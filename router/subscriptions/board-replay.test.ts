@@ -45,6 +45,29 @@ const openTransactions = new Set<pg.Client>();
 /** Routers a test starts beside `t` (on its database, with settings of their own); stopped after each test. */
 const secondRouters: TestStack[] = [];
 
+/** A session that took a transaction id and forgot to commit, with its pid and database; ended after each test. */
+async function forgottenTransaction(connectionString: string, applicationName: string) {
+  const session = new pg.Client({ connectionString, application_name: applicationName });
+  openTransactions.add(session);
+  await session.connect();
+  await session.query("begin");
+  await session.query("select pg_current_xact_id()");
+  const { rows } = await session.query<{ pid: number; database: string }>("select pg_backend_pid() as pid, current_database() as database");
+  return { session, ...rows[0] };
+}
+
+/** A logger that keeps the warnings it is given, and a wait for the board warning naming a session. */
+function heldWarnings() {
+  const warnings: Record<string, any>[] = [];
+  const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+  const naming = async (pid: number) => {
+    const named = () => warnings.find((w) => w.transaction?.pid === pid);
+    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    return named();
+  };
+  return { logger, naming };
+}
+
 /** A second router on this database with its own settings, and a shop 8 board attached to it. */
 async function boardOnSecondRouter(env: Record<string, string>, logger?: Logger) {
   const router = await startTestStack({ databaseUrl: t.databaseUrl, logger, env: { BOARD_SWEEP_MS: "0", ...env } });
@@ -217,27 +240,20 @@ describe("rows waiting behind another shop's transaction", () => {
 
 describe("a transaction left open anywhere in the cluster", () => {
   it("holds the boards back; the router shows for how long and names it, and the boards move on when it ends", async () => {
-    const warnings: Record<string, any>[] = [];
-    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const { logger, naming } = heldWarnings();
     const { router, board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
-    // a session of the application's role that took a transaction id and forgot to commit
-    const forgotten = new pg.Client({ connectionString: t.appDatabaseUrl, application_name: "forgotten-report" });
-    openTransactions.add(forgotten);
-    await forgotten.connect();
-    await forgotten.query("begin");
-    await forgotten.query("select pg_current_xact_id()");
-    const { rows } = await forgotten.query<{ pid: number }>("select pg_backend_pid() as pid");
+    // a session of the application's role
+    const forgotten = await forgottenTransaction(t.appDatabaseUrl, "forgotten-report");
 
     const held = await change();
-    const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
-    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const warning = await naming(forgotten.pid);
     expect(ids(board)).toEqual([]);
-    expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
-    expect(named()!.heldMs).toBeGreaterThanOrEqual(300);
+    expect(warning).toMatchObject({ transaction: { pid: forgotten.pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
+    expect(warning!.heldMs).toBeGreaterThanOrEqual(300);
     const heldSeconds = async () => Number(/^board_feed_held_seconds (\S+)$/m.exec(await (await fetch(`${router.origin}/metrics`)).text())?.[1]);
     expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
 
-    await forgotten.query("commit");
+    await forgotten.session.query("commit");
     await board.atLeast(1, 10_000);
     expect(ids(board)).toEqual([held]);
     expect(await heldSeconds()).toBe(0);
@@ -246,24 +262,17 @@ describe("a transaction left open anywhere in the cluster", () => {
 
 describe("a transaction of another role left open", () => {
   it("holds the boards back too; the warning names its session, though not its state", async () => {
-    const warnings: Record<string, any>[] = [];
-    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const { logger, naming } = heldWarnings();
     const { board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
     // the owner's (a superuser's) session: PostgreSQL shows every role its transaction id, not its state
-    const forgotten = new pg.Client({ connectionString: t.databaseUrl, application_name: "forgotten-admin" });
-    openTransactions.add(forgotten);
-    await forgotten.connect();
-    await forgotten.query("begin");
-    await forgotten.query("select pg_current_xact_id()");
-    const { rows } = await forgotten.query<{ pid: number; database: string }>("select pg_backend_pid() as pid, current_database() as database");
+    const forgotten = await forgottenTransaction(t.databaseUrl, "forgotten-admin");
 
     const held = await change();
-    const named = () => warnings.find((w) => w.transaction?.pid === rows[0].pid);
-    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const warning = await naming(forgotten.pid);
     expect(ids(board)).toEqual([]);
-    expect(named()).toMatchObject({ transaction: { pid: rows[0].pid, applicationName: "forgotten-admin", database: rows[0].database, state: null, openSeconds: null } });
+    expect(warning).toMatchObject({ transaction: { pid: forgotten.pid, applicationName: "forgotten-admin", database: forgotten.database, state: null, openSeconds: null } });
 
-    await forgotten.query("commit");
+    await forgotten.session.query("commit");
     await board.atLeast(1, 10_000);
     expect(ids(board)).toEqual([held]);
   });

@@ -96,14 +96,17 @@ export async function consumeForOrder(sql: SqlReader, shopId: number, orderId: n
   return record ?? null;
 }
 
+/** History rows `h` of shop $1 that still wait for consumption: ASSEMBLED changes after the shop's watermark whose order is not consumed. */
+const AWAITING_CONSUMPTION = `
+       from order_history h
+       join stock_consumption_watermark w on w.shop_id = h.shop_id
+      where h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id
+        and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)`;
+
 /** The shop's ASSEMBLED history rows after its watermark whose order is not consumed yet. */
 export function pendingAssembled(sql: SqlReader, shopId: number, afterHistoryId = 0n, limit = 100) {
   return sql<{ id: bigint; orderId: number }>(
-    `select h.id, h.order_id
-       from order_history h
-       join stock_consumption_watermark w on w.shop_id = h.shop_id
-      where h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id and h.id > $2
-        and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)
+    `select h.id, h.order_id ${AWAITING_CONSUMPTION} and h.id > $2
       order by h.id
       limit $3`,
     [shopId, afterHistoryId, limit],
@@ -117,11 +120,7 @@ export function pendingAssembled(sql: SqlReader, shopId: number, afterHistoryId 
  */
 export async function dueForConsumption(sql: SqlReader, shopId: number, historyIds: readonly bigint[]): Promise<Set<bigint>> {
   const rows = await sql<{ id: bigint }>(
-    `select h.id
-       from order_history h
-       join stock_consumption_watermark w on w.shop_id = h.shop_id
-      where h.shop_id = $1 and h.id = any($2::bigint[]) and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS' and h.id > w.history_id
-        and not exists (select 1 from stock_consumption c where c.order_id = h.order_id)`,
+    `select h.id ${AWAITING_CONSUMPTION} and h.id = any($2::bigint[])`,
     [shopId, historyIds.map(String)],
   );
   return new Set(rows.map((row) => BigInt(row.id)));
