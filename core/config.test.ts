@@ -47,6 +47,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ BOARD_HELD_WARN_MS: "2.5" })).toThrow(/BOARD_HELD_WARN_MS must be a non-negative integer/);
   });
 
+  it("reads how many shops' board streams dispatch at once: 2 unless told, at least 1", () => {
+    expect(loadConfig({}).board.concurrentDispatches).toBe(2);
+    expect(loadConfig({ BOARD_CONCURRENT_DISPATCHES: "1" }).board.concurrentDispatches).toBe(1);
+    expect(() => loadConfig({ BOARD_CONCURRENT_DISPATCHES: "0" })).toThrow(/BOARD_CONCURRENT_DISPATCHES must be a positive integer/);
+    expect(() => loadConfig({ BOARD_CONCURRENT_DISPATCHES: "many" })).toThrow(/BOARD_CONCURRENT_DISPATCHES must be a non-negative integer/);
+  });
+
   it("refuses a port that is not a number", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ BITRIX_SHOP_ID: "-1" })).toThrow(/BITRIX_SHOP_ID/);

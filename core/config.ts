@@ -64,6 +64,12 @@ export interface BoardConfig {
    * naming that transaction, and warns again at that interval while it lasts; 0: never (BOARD_HELD_WARN_MS)
    */
   heldWarnMs: number;
+  /**
+   * how many shops' streams may read and resolve their feed at once in one router process
+   * (BOARD_CONCURRENT_DISPATCHES); a shop waiting its turn takes everything committed meanwhile
+   * in one batch when the turn comes
+   */
+  concurrentDispatches: number;
 }
 
 export interface BitrixSyncConfig {
@@ -181,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
       pendingRetryMs: pendingRetry(env),
       heldWarnMs: integer(env, "BOARD_HELD_WARN_MS", 5_000),
+      concurrentDispatches: positive(env, "BOARD_CONCURRENT_DISPATCHES", 2),
     },
     rateLimits: {
       loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),

@@ -43,6 +43,38 @@ function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEv
   return start === 0 ? events : events.slice(start);
 }
 
+/**
+ * Turns to read and dispatch a page of a feed, `limit` at a time across the router's shops,
+ * handed out in the order they were asked for. Without them a burst across many shops runs
+ * every shop's events query at once: on a busy machine they share the CPU and all finish late
+ * together. Taking turns, the first shops' events go out early, and a shop that waited reads
+ * everything committed meanwhile and resolves it in one query, so a burst also costs fewer
+ * queries.
+ */
+class Turns {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** pages waiting for a turn */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  async take<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running += 1;
+    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
 /** Subscribers of one shop with one selection (and role): resolved once per event, for all of them. */
 interface Group {
   operation: BoardOperation;
@@ -108,12 +140,16 @@ class ShopChannel {
   private async pump(): Promise<void> {
     if (this.position === null) return;
     for (;;) {
-      const from = this.position;
-      const page = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
-      if (page.rows.length) {
-        await this.dispatch(page.rows);
-        this.position = positionOf(page.rows[page.rows.length - 1]);
-      }
+      const page = await this.hub.turns.take(async () => {
+        const from = this.position!;
+        const read = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
+        if (read.rows.length && !this.stopped) {
+          await this.dispatch(read.rows);
+          this.position = positionOf(read.rows[read.rows.length - 1]);
+        }
+        return read;
+      });
+      if (this.stopped) return;
       if (page.more) continue;
       if (!page.pending) this.heldSince = null;
       else if (page.rows.length || this.heldSince === null) this.heldSince = Date.now();
@@ -182,6 +218,8 @@ export class BoardHub {
   private lastHeldReport = 0;
   /** channels whose last read found committed rows behind an older transaction still running */
   readonly waitingForOlderTransaction = new Set<ShopChannel>();
+  /** every page a stream or a replay reads and resolves takes a turn (BOARD_CONCURRENT_DISPATCHES) */
+  readonly turns: Turns;
 
   constructor(
     readonly db: Database,
@@ -190,6 +228,7 @@ export class BoardHub {
     private readonly resolveEvents: ResolveEvents,
     readonly metrics?: HubMetrics,
   ) {
+    this.turns = new Turns(config.concurrentDispatches);
     if (config.sweepMs > 0) {
       this.sweepTimer = setInterval(() => this.resyncAll(), config.sweepMs);
       this.sweepTimer.unref();
@@ -346,8 +385,11 @@ export class BoardHub {
         for (;;) {
           await subscriber.waitForRoom();
           if (subscriber.isClosed) return;
-          const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE));
-          await this.deliverTo(subscriber, page.rows);
+          const page = await this.turns.take(async () => {
+            const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE));
+            await this.deliverTo(subscriber, read.rows);
+            return read;
+          });
           if (!page.more) break;
         }
       }
@@ -366,9 +408,12 @@ export class BoardHub {
         // the seam: catch up to exactly where the live stream stands, then join it
         while (comparePositions(subscriber.position, channel.position) < 0) {
           const until = channel.position;
-          const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
+          const page = await this.turns.take(async () => {
+            const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
+            await this.deliverTo(subscriber, read.rows);
+            return read;
+          });
           if (!page.rows.length) break;
-          await this.deliverTo(subscriber, page.rows);
         }
       }
       if (!subscriber.isClosed) channel.attach(subscriber);

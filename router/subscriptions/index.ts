@@ -88,6 +88,14 @@ function boardMetrics(metrics: Metrics, hub: () => BoardHub | undefined) {
       this.set({ state: "starting" }, total - live);
     },
   });
+  new client.Gauge({
+    name: "board_dispatches_waiting",
+    help: "Pages of shops' feeds waiting for a turn to be read and resolved (BOARD_CONCURRENT_DISPATCHES at a time); steadily above 0, the router's boards lag behind their shops",
+    registers,
+    collect() {
+      this.set(hub()?.turns.waiting ?? 0);
+    },
+  });
   const events = new client.Counter({ name: "board_events_total", help: "History rows dispatched to live boards", registers });
   const deliveries = new client.Counter({ name: "board_deliveries_total", help: "Events sent to board subscribers", registers });
   const dropped = new client.Counter({ name: "board_dropped_subscribers_total", help: "Subscribers dropped for falling too far behind", registers });
