@@ -94,7 +94,8 @@ if (parentPort && workerData) run(workerData as BoardClientsJob, parentPort);
 /** The bench's side of a client thread. */
 export class BoardClientsThread {
   private readonly worker: Worker;
-  private readonly waiting: { type: BoardClientsReply["type"]; resolve: (reply: BoardClientsReply) => void }[] = [];
+  private readonly waiting: { type: BoardClientsReply["type"]; resolve: (reply: BoardClientsReply) => void; reject: (error: Error) => void }[] = [];
+  private failed: Error | null = null;
 
   constructor(job: BoardClientsJob, onConnected: (count: number) => void) {
     // the thread loads this TypeScript file through tsx's require hook, as the bench itself runs
@@ -104,15 +105,17 @@ export class BoardClientsThread {
       const index = this.waiting.findIndex((w) => w.type === reply.type);
       if (index >= 0) this.waiting.splice(index, 1)[0].resolve(reply);
     });
+    // a thread that fails fails the bench's next question to it
     this.worker.on("error", (error) => {
-      for (const waiter of this.waiting.splice(0)) waiter.resolve({ type: "closed" });
-      throw error;
+      this.failed = error;
+      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     });
   }
 
   private ask<T extends BoardClientsReply["type"]>(type: T): Promise<Extract<BoardClientsReply, { type: T }>> {
-    return new Promise((resolve) => {
-      this.waiting.push({ type, resolve: resolve as (reply: BoardClientsReply) => void });
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ type, resolve: resolve as (reply: BoardClientsReply) => void, reject });
       this.worker.postMessage({ type: type === "closed" ? "close" : type } as BoardClientsRequest);
     });
   }
@@ -130,7 +133,7 @@ export class BoardClientsThread {
   }
 
   async close(): Promise<void> {
-    await this.ask("closed");
+    if (!this.failed) await this.ask("closed");
     await this.worker.terminate();
   }
 }

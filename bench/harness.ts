@@ -110,7 +110,13 @@ async function startSplitStack(database: StackDatabase, env: Record<string, stri
     WAREHOUSE_URL: url(ports.warehouse),
   };
   const children = new Map<string, ChildProcess>();
+  // a bench that dies (an uncaught error) must not leave the stack running: it would hear the next run's changes
+  const killOnExit = () => {
+    for (const child of children.values()) child.kill("SIGTERM");
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     await Promise.all(
       [...children.values()].map(
         (child) =>
@@ -174,6 +180,8 @@ export async function startStackProcess(databaseUrl: string, env: Record<string,
     env: { ...process.env, ...env, BENCH_DATABASE_URL: databaseUrl, BENCH_STACK: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
   const line = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.once("line", resolve);
@@ -186,6 +194,7 @@ export async function startStackProcess(databaseUrl: string, env: Record<string,
     parts: ["stack"],
     graphqlUrl: `${info.origin}/graphql`,
     async stop() {
+      process.removeListener("exit", killOnExit);
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
     },
