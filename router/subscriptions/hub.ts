@@ -11,6 +11,7 @@ import {
   latestStablePosition,
   positionOf,
   readFeed,
+  type FeedPage,
   type FeedPosition,
   type StatusChangeRow,
 } from "../../core/status-feed";
@@ -33,6 +34,7 @@ export interface HubMetrics {
 
 /** rows read per page, and history ids per events query (the events field takes at most 100) */
 const PAGE = 100;
+const NOTHING_READ: FeedPage = { rows: [], pending: false, more: false };
 
 /** The events a subscriber has not been sent yet (it may have replayed past the live stream). */
 function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
@@ -141,6 +143,8 @@ class ShopChannel {
     if (this.position === null) return;
     for (;;) {
       const page = await this.hub.turns.take(async () => {
+        // stopped while waiting for the turn (the last subscriber left, the router stops)
+        if (this.stopped) return NOTHING_READ;
         const from = this.position!;
         const read = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
         if (read.rows.length && !this.stopped) {
@@ -153,7 +157,7 @@ class ShopChannel {
       if (page.more) continue;
       if (!page.pending) this.heldSince = null;
       else if (page.rows.length || this.heldSince === null) this.heldSince = Date.now();
-      if (page.pending && !this.stopped) this.hub.waitingForOlderTransaction.add(this);
+      if (page.pending) this.hub.waitingForOlderTransaction.add(this);
       else this.hub.waitingForOlderTransaction.delete(this);
       if (page.pending) this.hub.noteHeld(this);
       // the stream moved: the next wait starts short again
@@ -386,6 +390,7 @@ export class BoardHub {
           await subscriber.waitForRoom();
           if (subscriber.isClosed) return;
           const page = await this.turns.take(async () => {
+            if (subscriber.isClosed) return NOTHING_READ;
             const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE));
             await this.deliverTo(subscriber, read.rows);
             return read;
@@ -409,6 +414,7 @@ export class BoardHub {
         while (comparePositions(subscriber.position, channel.position) < 0) {
           const until = channel.position;
           const page = await this.turns.take(async () => {
+            if (subscriber.isClosed) return NOTHING_READ;
             const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
             await this.deliverTo(subscriber, read.rows);
             return read;
