@@ -389,12 +389,7 @@ export class BoardHub {
         for (;;) {
           await subscriber.waitForRoom();
           if (subscriber.isClosed) return;
-          const page = await this.turns.take(async () => {
-            if (subscriber.isClosed) return NOTHING_READ;
-            const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE));
-            await this.deliverTo(subscriber, read.rows);
-            return read;
-          });
+          const page = await this.replayPage(subscriber);
           if (!page.more) break;
         }
       }
@@ -412,13 +407,7 @@ export class BoardHub {
       } else {
         // the seam: catch up to exactly where the live stream stands, then join it
         while (comparePositions(subscriber.position, channel.position) < 0) {
-          const until = channel.position;
-          const page = await this.turns.take(async () => {
-            if (subscriber.isClosed) return NOTHING_READ;
-            const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
-            await this.deliverTo(subscriber, read.rows);
-            return read;
-          });
+          const page = await this.replayPage(subscriber, channel.position);
           if (!page.rows.length) break;
         }
       }
@@ -427,9 +416,17 @@ export class BoardHub {
     if (opened) channel.schedulePump();
   }
 
-  private async deliverTo(subscriber: Subscriber, rows: StatusChangeRow[]): Promise<void> {
-    if (!rows.length || subscriber.isClosed) return;
-    subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, rows)));
+  /** In a turn: the next page behind the subscriber's position (up to `until`), resolved and sent to it alone. */
+  private replayPage(subscriber: Subscriber, until?: FeedPosition): Promise<FeedPage> {
+    const { shopId } = subscriber.viewer;
+    return this.turns.take(async () => {
+      if (subscriber.isClosed) return NOTHING_READ;
+      const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
+      if (page.rows.length && !subscriber.isClosed) {
+        subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, page.rows)));
+      }
+      return page;
+    });
   }
 
   /**
