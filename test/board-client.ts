@@ -16,6 +16,13 @@ export function boardClient(t: TestStack, token: string, options: { onClosed?: (
   });
 }
 
+/** The value of an unlabelled metric on the router's /metrics; NaN when it is not there. */
+export async function routerMetric(t: TestStack, name: string): Promise<number> {
+  const text = await (await fetch(`${t.origin}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(" ")[1]) : NaN;
+}
+
 /** Everything one subscription received, with waiting helpers. */
 export class Collected<T = any> {
   readonly results: FormattedExecutionResult<T, unknown>[] = [];

@@ -1,6 +1,6 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
 
 const FULL = `subscription { orderStatusChanged { historyId newStatus order { id status items { product { name stock } } } } }`;
 const SLIM = `subscription Slim { orderStatusChanged { historyId newStatus } }`;
@@ -26,12 +26,6 @@ afterEach(async () => {
 });
 afterAll(() => t?.stop());
 
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${t.origin}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : 0;
-}
-
 describe("100 concurrent subscribers of two shops", () => {
   it("each receives exactly its own shop's changes, in the same order, resolved once per selection", async () => {
     const boards: { shop: number; board: Collected }[] = [];
@@ -41,7 +35,7 @@ describe("100 concurrent subscribers of two shops", () => {
     }
     await attached(t, DEV_SHOP, 50, 15_000);
     await attached(t, PROD_SHOP, 50, 15_000);
-    const resolutionsBefore = await metric("board_resolutions_total");
+    const resolutionsBefore = await routerMetric(t, "board_resolutions_total");
 
     const written: Record<number, string[]> = { [DEV_SHOP]: [], [PROD_SHOP]: [] };
     await Promise.all(
@@ -69,7 +63,7 @@ describe("100 concurrent subscribers of two shops", () => {
     expect(full.board.data[0].orderStatusChanged.order.items[0].product).toEqual({ name: expect.any(String), stock: expect.any(Number) });
 
     // 20 events, 2 shops × 2 selections: at most one gateway call per event and selection, not per subscriber
-    const resolutions = (await metric("board_resolutions_total")) - resolutionsBefore;
+    const resolutions = (await routerMetric(t, "board_resolutions_total")) - resolutionsBefore;
     expect(resolutions).toBeGreaterThanOrEqual(4);
     expect(resolutions).toBeLessThanOrEqual(20 * 2);
   });

@@ -1,6 +1,7 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
+import { eventually } from "../../test/fake-bitrix";
 import type { BoardHub } from "./hub";
 
 const BOARD = `subscription Board($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id items { product { name } } } } }`;
@@ -14,12 +15,6 @@ function board(shopId: number, variables?: Record<string, unknown>): Collected {
   return collect(c, BOARD, variables);
 }
 const ids = (b: Collected) => b.data.map((d: any) => d.orderStatusChanged.historyId as string);
-
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${t.origin}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : NaN;
-}
 
 /**
  * Watches the hub's gateway resolutions (the real ones run unchanged): how many run at once, the
@@ -73,19 +68,13 @@ describe("shops' board streams take turns (BOARD_CONCURRENT_DISPATCHES)", () => 
 
     // the dev shop's change takes the only turn and is held inside its events query
     const devWritten = [await recordStatusChange(t.stack.db, DEV_SHOP, devOrder, "PAID")];
-    for (const deadline = Date.now() + 10_000; !seen.held; ) {
-      if (Date.now() > deadline) throw new Error("the dev shop's events query never started");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(async () => seen.held);
     // meanwhile five changes commit in the other shop: its stream waits for the turn
     const prodWritten: string[] = [];
     for (const orderId of prodOrders) prodWritten.push(await recordStatusChange(t.stack.db, PROD_SHOP, orderId, "ACCEPTED"));
     await feedSettled(t.stack.db, PROD_SHOP);
-    for (const deadline = Date.now() + 10_000; hub.turns.waiting < 1; ) {
-      if (Date.now() > deadline) throw new Error("the other shop's stream did not wait for a turn");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(await metric("board_dispatches_waiting")).toBeGreaterThanOrEqual(1);
+    await eventually(async () => hub.turns.waiting >= 1);
+    expect(await routerMetric(t, "board_dispatches_waiting")).toBeGreaterThanOrEqual(1);
     expect(prod[0].results).toHaveLength(0);
     release();
 
@@ -99,7 +88,7 @@ describe("shops' board streams take turns (BOARD_CONCURRENT_DISPATCHES)", () => 
     expect(seen.most).toBe(1);
     // the waiting shop's five changes went through the gateway together, once for its two boards
     expect(seen.calls.filter((c) => c.shopId === PROD_SHOP)).toEqual([{ shopId: PROD_SHOP, rows: 5 }]);
-    expect(await metric("board_dispatches_waiting")).toBe(0);
+    expect(await routerMetric(t, "board_dispatches_waiting")).toBe(0);
   });
 
   it("a replay waits for its turn like a live page, then replays in order and joins the live stream", async () => {
@@ -115,16 +104,11 @@ describe("shops' board streams take turns (BOARD_CONCURRENT_DISPATCHES)", () => 
     let release!: () => void;
     seen.hold = new Promise<void>((resolve) => (release = resolve));
     const devWritten = await recordStatusChange(t.stack.db, DEV_SHOP, devOrder, "ACCEPTED");
-    for (const deadline = Date.now() + 10_000; !seen.held; ) {
-      if (Date.now() > deadline) throw new Error("the dev shop's events query never started");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(async () => seen.held);
 
     const replaying = board(PROD_SHOP, { after: before });
-    for (const deadline = Date.now() + 10_000; hub.turns.waiting < 1; ) {
-      if (Date.now() > deadline) throw new Error("the replay did not wait for a turn");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // the replay waits for the turn the dev shop holds
+    await eventually(async () => hub.turns.waiting >= 1);
     expect(replaying.results).toHaveLength(0);
     release();
 
