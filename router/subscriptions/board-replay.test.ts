@@ -3,7 +3,7 @@ import pino from "pino";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import type { Logger } from "../../core/logger";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
 import { LISTENER_APPLICATION_NAME } from "./listener";
 
 const BOARD = `subscription Board($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }`;
@@ -250,7 +250,7 @@ describe("a transaction left open anywhere in the cluster", () => {
     expect(ids(board)).toEqual([]);
     expect(warning).toMatchObject({ transaction: { pid: forgotten.pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
     expect(warning!.heldMs).toBeGreaterThanOrEqual(300);
-    const heldSeconds = async () => Number(/^board_feed_held_seconds (\S+)$/m.exec(await (await fetch(`${router.origin}/metrics`)).text())?.[1]);
+    const heldSeconds = () => routerMetric(router, "board_feed_held_seconds");
     expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
 
     await forgotten.session.query("commit");
