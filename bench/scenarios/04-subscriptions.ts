@@ -233,8 +233,8 @@ export const scenario: BenchScenario = {
       };
       const coldBurst = await measure(null);
       const burst = await measure(null);
-      const smallerBursts: { perShop: number; run: typeof burst }[] = [];
-      for (const perShop of SMALLER_BURSTS_PER_SHOP) smallerBursts.push({ perShop, run: await measure(null, perShop) });
+      const smallerBursts: (typeof burst)[] = [];
+      for (const perShop of SMALLER_BURSTS_PER_SHOP) smallerBursts.push(await measure(null, perShop));
       const sustained: { perSecond: number; run: typeof burst }[] = [];
       for (const perSecond of SUSTAINED_PER_SHOP_PER_SECOND) sustained.push({ perSecond, run: await measure(perSecond) });
       clearInterval(sampler);
@@ -269,7 +269,7 @@ export const scenario: BenchScenario = {
           "as fast as 10 writers go",
           `subscribers with a wrong set ${wrong} (all runs), errors ${errors}; warm-up, not judged: one change per shop slowest ${warmUpLatency.toFixed(0)} ms, the first (cold) burst of ${coldBurst.changes} p50 ${percentile(coldBurst.latencies, 50).toFixed(0)} ms p99 ${percentile(coldBurst.latencies, 99).toFixed(0)} ms; attach ${attachSeconds.toFixed(1)} s, events dispatched ${dispatched}, handed to sockets ${handedOver}; router-side lag, all runs (row written → socket) p50 ≤ ${serverLag50} ms p99 ≤ ${serverLag99} ms; load ${fs.readFileSync("/proc/loadavg", "utf8").split(" ")[0]}; `,
         ),
-        ...smallerBursts.map(({ run }) => row(run, "as fast as 10 writers go", "")),
+        ...smallerBursts.map((run) => row(run, "as fast as 10 writers go", "")),
         ...sustained.map(({ perSecond, run }) => row(run, `at ${perSecond} per shop per second`, "")),
         {
           scenario: "board: router RSS",
