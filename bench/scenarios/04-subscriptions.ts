@@ -13,8 +13,8 @@ import type { OrderStatus } from "../../prisma/generated/client";
  * resident memory. Every subscriber must receive exactly its shop's changes.
  *
  * Runs, in order:
- * - warm-up: one change per shop, then one burst of 20 per shop, delivered before any clock
- *   starts. The first burst after a start runs the large-batch paths of the router, the client
+ * - warm-up: one change per shop, then one burst of 20 per shop, timed like the others but
+ *   not judged. The first burst after a start runs the large-batch paths of the router, the client
  *   threads and the writers cold (it takes about twice the client threads' time of a later,
  *   identical burst); a router in service is past that. Its figures are reported, not judged.
  * - bursts of 20 (the target's row), 5 and 10 changes per shop, as fast as the writers go
