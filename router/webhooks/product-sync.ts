@@ -18,9 +18,9 @@ const SPACES = /[\s\u00A0\u2007\u2009\u202F']/g;
  * A price as Bitrix sends it: an integer in tiyn (500000), or tenge as text ("5 000 ₸",
  * "5000", "4 950,50 ₸", "4950.5 тг"). Anything else cannot be read: 422 naming the field.
  */
-export function parseBitrixPrice(value: unknown): number | undefined {
+export function parseBitrixPrice(value: unknown, field = "price"): number | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  const unreadable = () => new WebhookError(422, `Field "price" cannot be read as a price: ${JSON.stringify(value).slice(0, 60)} (send tiyn as an integer or tenge as text like "5 000 ₸")`, "price");
+  const unreadable = () => new WebhookError(422, `Field "${field}" cannot be read as a price: ${JSON.stringify(value).slice(0, 60)} (send tiyn as an integer or tenge as text like "5 000 ₸")`, field);
   if (typeof value === "number") {
     if (!Number.isSafeInteger(value) || value < 0 || value > 1_000_000_000) throw unreadable();
     return value;

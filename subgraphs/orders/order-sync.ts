@@ -1,0 +1,205 @@
+import crypto from "node:crypto";
+import type { Database, SqlReader } from "../../core/db";
+import type { OrderStatus } from "../../prisma/generated/client";
+import { changeOrderStatus } from "./lifecycle";
+
+/**
+ * Orders born in Bitrix: the whole order as Bitrix has it (POST /api/v1/webhooks/order-sync),
+ * created or brought up to date in shop BITRIX_SHOP_ID, in one transaction (an order and its
+ * items land together or not at all), idempotently by its Bitrix id:
+ * - a version older than the one held (Bitrix's `updated_at`) changes nothing: "stale";
+ * - the same content again (a digest of everything but `updated_at`): "unchanged";
+ * - otherwise the order's fields, items and payments are replaced by Bitrix's, and a different
+ *   status goes through the lifecycle (changeOrderStatus, Bitrix actor: history row, the live
+ *   board, stock consumption at ASSEMBLED), out-of-order moves applied and noted.
+ * Customers are matched by normalised phone, products by Bitrix product id. A product we do not
+ * know never loses the order: a disabled product carrying the Bitrix id, name and price stands
+ * in for it (Bitrix's product webhook fills it in later) and the answer lists it in `warnings`.
+ */
+
+/** An order as Bitrix sends it, already read and checked field by field (router/webhooks/order-sync.ts). */
+export interface BitrixOrder {
+  bitrixOrderId: number;
+  status: OrderStatus;
+  updatedAt: Date;
+  customer: { name: string | null; phone: string };
+  recipient: { name: string | null; phone: string | null };
+  delivery: { kind: "DELIVERY" | "PICKUP"; address: string | null; from: Date | null; to: Date | null; fee: number };
+  cardText: string | null;
+  comment: string | null;
+  items: readonly { bitrixProductId: number; name: string; quantity: number; price: number }[];
+  payments: readonly { method: string; amount: number; externalId: string }[];
+}
+
+export interface OrderSyncWarning {
+  field: string;
+  bitrixProductId: number;
+  message: string;
+}
+
+export type OrderSyncResult =
+  | { outcome: "created" | "updated"; orderId: number; warnings: OrderSyncWarning[] }
+  | { outcome: "unchanged" | "stale"; orderId: number };
+
+/** Thrown for content that parses but breaks a rule (the webhook answers 422 naming the field). */
+export class OrderSyncRefusal extends Error {
+  constructor(message: string, readonly field: string) {
+    super(message);
+  }
+}
+
+const MAX_TOTAL = 2_147_483_647;
+
+/** Everything that makes two deliveries "the same content": all but `updatedAt`. */
+export function contentHash(order: BitrixOrder): string {
+  const { updatedAt: _ignored, ...content } = order;
+  return crypto.createHash("sha256").update(JSON.stringify(content)).digest("base64url");
+}
+
+export function orderTotal(order: BitrixOrder): number {
+  const total = order.items.reduce((sum, item) => sum + item.price * item.quantity, 0) + order.delivery.fee;
+  if (total > MAX_TOTAL) throw new OrderSyncRefusal("The order's total is too large to hold; split it", "items");
+  return total;
+}
+
+type HeldOrder = { id: number; status: OrderStatus; bitrixUpdatedAt: Date | null; bitrixContentHash: string | null };
+
+const LOCK_HELD = `
+  select id, status::text as status, bitrix_updated_at, bitrix_content_hash
+    from "order" where shop_id = $1 and bitrix_order_id = $2 for update`;
+
+/**
+ * Creates or updates the Bitrix order in `shopId` (BITRIX_SHOP_ID). One transaction with origin
+ * "bitrix"; a concurrent delivery of the same new order waits on the unique (shop, Bitrix id)
+ * and then takes the update path.
+ */
+export function syncBitrixOrder(db: Database, shopId: number, order: BitrixOrder): Promise<OrderSyncResult> {
+  const hash = contentHash(order);
+  const total = orderTotal(order);
+  return db.write(
+    shopId,
+    async (sql) => {
+      for (;;) {
+        const [held] = await sql<HeldOrder>(LOCK_HELD, [shopId, order.bitrixOrderId]);
+        if (held) return updateHeld(sql, shopId, held, order, hash, total);
+        const created = await createFromBitrix(sql, shopId, order, hash, total);
+        if (created) return created;
+      }
+    },
+    { origin: "bitrix" },
+  );
+}
+
+async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult> {
+  const heldAt = held.bitrixUpdatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (order.updatedAt.getTime() < heldAt) return { outcome: "stale", orderId: held.id };
+  if (held.bitrixContentHash === hash) {
+    if (order.updatedAt.getTime() > heldAt) {
+      await sql(`update "order" set bitrix_updated_at = $2 where id = $1`, [held.id, order.updatedAt]);
+    }
+    return { outcome: "unchanged", orderId: held.id };
+  }
+  const clientId = await upsertClient(sql, shopId, order.customer);
+  await sql(
+    `update "order" set total = $2, client_id = $3, recipient_name = $4, recipient_phone = $5, delivery_address = $6,
+            delivery_from = $7, delivery_to = $8, card_text = $9, comment = $10, bitrix_updated_at = $11,
+            bitrix_content_hash = $12, updated_at = now()
+      where id = $1`,
+    [held.id, total, clientId, ...orderColumns(order), order.updatedAt, hash],
+  );
+  await sql(`delete from order_item where order_id = $1`, [held.id]);
+  const warnings = await writeItems(sql, shopId, held.id, order);
+  if (held.status !== order.status) await moveToStatus(sql, shopId, order);
+  return { outcome: "updated", orderId: held.id, warnings };
+}
+
+/** The new order, its first history row (→ NEW), its items, then its status; null when another delivery created it first. */
+async function createFromBitrix(sql: SqlReader, shopId: number, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult | null> {
+  const clientId = await upsertClient(sql, shopId, order.customer);
+  const [created] = await sql<{ id: number }>(
+    `insert into "order" (shop_id, status, bitrix_order_id, total, client_id, recipient_name, recipient_phone, delivery_address,
+                          delivery_from, delivery_to, card_text, comment, bitrix_updated_at, bitrix_content_hash, updated_at)
+     values ($1, 'NEW', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+     on conflict (shop_id, bitrix_order_id) do nothing
+     returning id`,
+    [shopId, order.bitrixOrderId, total, clientId, ...orderColumns(order), order.updatedAt, hash],
+  );
+  if (!created) return null;
+  await sql(
+    `insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
+     values ($1, $2, null, 'NEW', 'bitrix', 'Order created in Bitrix', 'STATUS')`,
+    [shopId, created.id],
+  );
+  const warnings = await writeItems(sql, shopId, created.id, order);
+  if (order.status !== "NEW") await moveToStatus(sql, shopId, order);
+  return { outcome: "created", orderId: created.id, warnings };
+}
+
+function orderColumns(order: BitrixOrder) {
+  return [
+    order.recipient.name,
+    order.recipient.phone,
+    order.delivery.address,
+    order.delivery.from,
+    order.delivery.to,
+    order.cardText,
+    order.comment,
+  ];
+}
+
+/** The customer's profile by normalised phone, created on first sight (one statement, no race). */
+async function upsertClient(sql: SqlReader, shopId: number, customer: BitrixOrder["customer"]): Promise<number> {
+  const [client] = await sql<{ id: number }>(
+    `insert into client_profile (shop_id, phone, name, updated_at) values ($1, $2, $3, now())
+     on conflict (shop_id, phone) do update set name = coalesce(excluded.name, client_profile.name), updated_at = now()
+     returning id`,
+    [shopId, customer.phone, customer.name],
+  );
+  return client.id;
+}
+
+/** Only the status differs from ours: through the lifecycle, as Bitrix (applied even out of order, noted). */
+async function moveToStatus(sql: SqlReader, shopId: number, order: BitrixOrder): Promise<void> {
+  await changeOrderStatus(sql, shopId, { bitrixOrderId: order.bitrixOrderId }, { status: order.status, notes: "from Bitrix order sync" }, { kind: "bitrix" });
+}
+
+/**
+ * The items with their Bitrix price and name snapshots. Products are found by Bitrix id; for an
+ * unknown one a disabled stand-in product is created first (catalog rows are written here only
+ * for that: an item must point at a product, and the order must not wait for the catalog), and
+ * the answer warns about it. Two statements, so the second sees stand-ins another delivery
+ * created meanwhile.
+ */
+async function writeItems(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder): Promise<OrderSyncWarning[]> {
+  const bitrixIds = order.items.map((item) => item.bitrixProductId);
+  const standIns = await sql<{ bitrixProductId: number }>(
+    `insert into product (shop_id, name, price, enabled, bitrix_product_id, description, updated_at)
+     select distinct on (w.bitrix_product_id) $1, w.name, w.price, false, w.bitrix_product_id,
+            'Created from a Bitrix order: this Bitrix product was not in the catalog', now()
+       from unnest($2::int[], $3::text[], $4::int[]) as w(bitrix_product_id, name, price)
+      where not exists (select 1 from product p where p.shop_id = $1 and p.bitrix_product_id = w.bitrix_product_id)
+      order by w.bitrix_product_id
+     on conflict (shop_id, bitrix_product_id) do nothing
+     returning bitrix_product_id`,
+    [shopId, bitrixIds, order.items.map((item) => item.name), order.items.map((item) => item.price)],
+  );
+  const [{ count }] = await sql<{ count: number }>(
+    `with inserted as (
+       insert into order_item (shop_id, order_id, product_id, quantity, price, product_name)
+       select $1, $2, p.id, i.quantity, i.price, i.name
+         from unnest($3::int[], $4::text[], $5::int[], $6::int[]) with ordinality as i(bitrix_product_id, name, quantity, price, n)
+         join product p on p.shop_id = $1 and p.bitrix_product_id = i.bitrix_product_id
+        order by i.n
+       returning 1
+     )
+     select count(*)::int as count from inserted`,
+    [shopId, orderId, bitrixIds, order.items.map((item) => item.name), order.items.map((item) => item.quantity), order.items.map((item) => item.price)],
+  );
+  if (count !== order.items.length) throw new Error(`order sync: ${count} of ${order.items.length} items found their product`);
+  const created = new Set(standIns.map((row) => row.bitrixProductId));
+  return order.items.flatMap((item, index) =>
+    created.has(item.bitrixProductId) && bitrixIds.indexOf(item.bitrixProductId) === index
+      ? [{ field: `items[${index}].product_id`, bitrixProductId: item.bitrixProductId, message: `Bitrix product ${item.bitrixProductId} is not in the catalog; the item is kept with its name and price (a disabled product stands in for it)` }]
+      : [],
+  );
+}
