@@ -14,6 +14,10 @@ const SUBGRAPH_TIMEOUT_MS = 30_000;
 export interface RouterContext {
   viewer: Viewer | null;
   requestId: string;
+  /** the client's address (rate-limit key for sign-ins); absent for the router's own operations */
+  clientIp?: string;
+  /** the router's own operations (the board's events query): not a client's, so not limited as one */
+  internal?: boolean;
 }
 
 class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {

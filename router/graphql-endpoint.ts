@@ -20,8 +20,9 @@ export function isGraphQLRequest(req: http.IncomingMessage): boolean {
 }
 
 /**
- * The router's GraphQL over HTTP, on the bare request: CORS, the body, the guard (rate and
- * query limits), then Apollo with the caller's verified context. The REST shim stays on express.
+ * The router's GraphQL over HTTP, on the bare request: CORS, the body, the guard's size check
+ * before validation, then Apollo with the caller's verified context (the guard's plugin applies
+ * the rate and query limits there). The REST shim stays on express.
  */
 export function createGraphQLEndpoint(deps: {
   apollo: ApolloServer<RouterContext>;
@@ -34,13 +35,7 @@ export function createGraphQLEndpoint(deps: {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // Apollo answers other methods with 405; their bodies are not read
     const body = req.method === "POST" ? await readJsonBody(req, GRAPHQL_BODY_LIMIT) : (req.resume(), undefined);
-    const refusal = deps.guard.checkHttp({
-      method: req.method ?? "GET",
-      body,
-      search: searchOf(req),
-      ip: clientIp(req, deps.trustedProxies),
-      authorization: req.headers.authorization,
-    });
+    const refusal = deps.guard.checkHttp({ method: req.method ?? "GET", body, search: searchOf(req) });
     if (refusal) {
       if (refusal.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
       return sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: refusal.extensions }] });
@@ -48,6 +43,7 @@ export function createGraphQLEndpoint(deps: {
     await serveGraphQL(deps.apollo, req, res, body, async () => ({
       viewer: await deps.authenticate(req.headers.authorization),
       requestId: crypto.randomUUID(),
+      clientIp: clientIp(req, deps.trustedProxies),
     }));
   }
 

@@ -1,12 +1,13 @@
 import crypto from "node:crypto";
-import { GraphQLError, getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { GraphQLError, getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import type { Config } from "../core/config";
 import type { Viewer } from "../core/auth";
 import { ErrorCode } from "../core/errors";
 import { rootFieldNames } from "../core/permissions";
 import { exceededLimit, measureOperation, QUERY_LIMITS } from "./query-limits";
-import { viewerFromAuthorization } from "./authenticate";
 import { RateLimiter } from "./rate-limit";
+import type { RouterContext } from "./gateway";
 
 /** Why a request is refused before Apollo sees it: an HTTP status and a GraphQL error. */
 export interface Refusal {
@@ -30,8 +31,6 @@ export interface HttpGraphQLRequest {
   body: unknown;
   /** the query string of a GET, with its "?" */
   search: string;
-  ip: string;
-  authorization: string | undefined;
 }
 
 /** The request's query, operation name and variables, from a POST body or a GET query string. */
@@ -75,11 +74,38 @@ function userKey(viewer: Viewer): string {
   return crypto.createHash("sha256").update(`${viewer.shopId}:${viewer.userId}`).digest("base64url");
 }
 
+function operationsOf(document: DocumentNode): OperationDefinitionNode[] {
+  return document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+}
+
+/** The operation a document runs, or a 400 naming `operationName` when it does not say which: never a guess. */
+function identifyOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | Refusal {
+  const operation = getOperationAST(document, operationName);
+  if (operation) return operation;
+  const count = operationsOf(document).length;
+  const message =
+    operationName !== undefined
+      ? `The document holds no operation named "${operationName.slice(0, 64)}" (operationName)`
+      : count === 0
+        ? "The document holds no operation"
+        : `The document holds ${count} operations; name the one to run in operationName`;
+  return { status: 400, reason: "operationName", message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: "operationName" } };
+}
+
+/** A refusal as the error Apollo answers with (status and Retry-After from `extensions.http`). */
+export function refusalError(refusal: Refusal): GraphQLError {
+  const headers = new HeaderMap();
+  if (refusal.retryAfterSeconds) headers.set("retry-after", String(refusal.retryAfterSeconds));
+  return new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { status: refusal.status, headers } } });
+}
+
 /**
- * What every GraphQL operation must pass before Apollo validates it, over HTTP and over the
- * WebSocket alike: the rate limits (sign-in per IP, mutations per signed-in user) and the
- * query limits (depth, aliases, root fields, fields, cost). Size comes before validation:
- * validating a hostile document (thousands of repeated fields) is itself the attack.
+ * The router's rate and query limits. They apply to the document Apollo EXECUTES, whatever way
+ * it arrived (a `query` string over POST or GET, an automatic persisted query's hash, the
+ * WebSocket): `plugin()` checks at didResolveOperation, where Apollo has the resolved document.
+ * `checkHttp` and `checkDocument` also refuse oversized documents before Apollo validates them:
+ * validating a hostile document (thousands of repeated fields) is itself the attack. Every
+ * document Apollo stores (APQ, its parsed-document cache) passed that check first.
  */
 export function createRequestGuard(options: { config: Config; schema: () => GraphQLSchema | undefined; onRefused?: (reason: string) => void }) {
   const { config } = options;
@@ -91,71 +117,100 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
     return refusal;
   }
 
-  function check(
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    request: { variables: Record<string, unknown>; ip: string; viewer: Viewer | null },
-  ): Refusal | null {
-    if (operation.operation === "mutation") {
-      if (rootFieldNames(operation, document).includes("login")) {
-        const decision = loginLimiter.take(request.ip);
-        if (!decision.allowed) {
-          return refuse({
-            status: 429,
-            reason: "rate:login",
-            retryAfterSeconds: decision.retryAfterSeconds,
-            message: `Too many sign-in attempts from this address; retry in ${decision.retryAfterSeconds} s`,
-            extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
-          });
-        }
-      }
-      if (request.viewer) {
-        const decision = mutationLimiter.take(userKey(request.viewer));
-        if (!decision.allowed) {
-          return refuse({
-            status: 429,
-            reason: "rate:mutation",
-            retryAfterSeconds: decision.retryAfterSeconds,
-            message: `Too many changes from this user; retry in ${decision.retryAfterSeconds} s`,
-            extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
-          });
-        }
-      }
-    }
-    const measure = measureOperation(document, operation, { schema: options.schema(), variables: request.variables, ignoreIntrospection: !config.production });
+  function limitsOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): Refusal | null {
+    const measure = measureOperation(document, operation, { schema: options.schema(), variables, ignoreIntrospection: !config.production });
     const exceeded = exceededLimit(measure);
     if (!exceeded) return null;
-    return refuse({
+    return {
       status: 400,
       reason: exceeded.limit,
       message: exceeded.message,
       extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: exceeded.limit, max: exceeded.max, actual: exceeded.actual },
-    });
+    };
   }
 
-  /** A refusal of an HTTP request before Apollo sees it; anything it cannot parse goes on to Apollo's own errors. */
+  function rateLimitsOf(document: DocumentNode, operation: OperationDefinitionNode, request: { ip: string; viewer: Viewer | null }): Refusal | null {
+    if (operation.operation !== "mutation") return null;
+    if (rootFieldNames(operation, document).includes("login")) {
+      const decision = loginLimiter.take(request.ip);
+      if (!decision.allowed) {
+        return {
+          status: 429,
+          reason: "rate:login",
+          retryAfterSeconds: decision.retryAfterSeconds,
+          message: `Too many sign-in attempts from this address; retry in ${decision.retryAfterSeconds} s`,
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
+        };
+      }
+    }
+    if (!request.viewer) return null;
+    const decision = mutationLimiter.take(userKey(request.viewer));
+    if (decision.allowed) return null;
+    return {
+      status: 429,
+      reason: "rate:mutation",
+      retryAfterSeconds: decision.retryAfterSeconds,
+      message: `Too many changes from this user; retry in ${decision.retryAfterSeconds} s`,
+      extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
+    };
+  }
+
+  /**
+   * Before validation: the document says which operation runs, and every operation in it is
+   * within the limits (validation reads them all). The one named runs with the request's variables.
+   */
+  function checkDocument(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): Refusal | null {
+    const selected = identifyOperation(document, operationName);
+    if ("status" in selected) return refuse(selected);
+    for (const operation of operationsOf(document)) {
+      const exceeded = limitsOf(document, operation, operation === selected ? variables : {});
+      if (exceeded) return refuse(exceeded);
+    }
+    return null;
+  }
+
+  /** At execution: the rate limits, then the limits of the operation that runs. */
+  function checkExecution(
+    document: DocumentNode,
+    operation: OperationDefinitionNode | undefined,
+    request: { operationName: string | undefined; variables: Record<string, unknown>; ip: string; viewer: Viewer | null },
+  ): Refusal | null {
+    if (!operation) return refuse(identifyOperation(document, request.operationName) as Refusal);
+    const refusal = rateLimitsOf(document, operation, request) ?? limitsOf(document, operation, request.variables);
+    return refusal ? refuse(refusal) : null;
+  }
+
+  /** A refusal of a raw HTTP request before Apollo parses and validates it; what it cannot parse goes on to Apollo's own errors. */
   function checkHttp(req: HttpGraphQLRequest): Refusal | null {
     const request = graphqlRequest(req);
     if (!request) return null;
     const document = parseWithinLimits(request.query);
     if (!document) return null;
     if ("status" in document) return refuse(document);
-    const operation = getOperationAST(document, request.operationName);
-    if (!operation) return null;
-    return check(document, operation, { variables: request.variables, ip: req.ip, viewer: verifiedViewer(req.authorization, config) });
+    return checkDocument(document, request.operationName, request.variables);
   }
 
-  return { check, checkHttp };
+  /** The Apollo plugin that applies every limit to the operation Apollo is about to execute. */
+  function plugin(): ApolloServerPlugin<RouterContext> {
+    return {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ document, operation, request, contextValue }) {
+            if (contextValue.internal) return;
+            const refusal = checkExecution(document, operation, {
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              ip: contextValue.clientIp ?? "unknown",
+              viewer: contextValue.viewer,
+            });
+            if (refusal) throw refusalError(refusal);
+          },
+        };
+      },
+    };
+  }
+
+  return { checkDocument, checkExecution, checkHttp, plugin };
 }
 
 export type RequestGuard = ReturnType<typeof createRequestGuard>;
-
-/** The verified caller, for rate-limit keys; null for no or a bad token (the router's context refuses those). */
-function verifiedViewer(header: string | undefined, config: Config): Viewer | null {
-  try {
-    return viewerFromAuthorization(header, config);
-  } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED) return null;
-    throw error;
-  }
-}

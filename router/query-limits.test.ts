@@ -22,6 +22,21 @@ describe("measureOperation", () => {
     expect(measure(`{ products(first: 5) { totalCount } }`).cost).toBe(1);
   });
 
+  it("takes a variable's default when the request leaves it out (issue 17 row 5)", () => {
+    const nested = (n: string) => `query${n} { orders(first: $n) { edges { node { customer { orders(first: $n) { edges { node { id } } } } } } } }`;
+    const literal = measure(nested("").replace("query", "").replaceAll("$n", "100")).cost;
+    expect(measure(nested("($n: Int = 100)")).cost).toBe(literal);
+    expect(exceededLimit(measure(nested("($n: Int = 100)")))?.limit).toBe("cost");
+    // a value given wins over the default
+    expect(measure(nested("($n: Int = 100)"), { n: 2 }).cost).toBe(measure(nested("($n: Int)"), { n: 2 }).cost);
+  });
+
+  it("counts aliases inside introspection even when introspection itself is left out (issue 17 row 9)", () => {
+    const aliased = `{ __schema { ${Array.from({ length: 50 }, (_, i) => `t${i}: types { name }`).join(" ")} } }`;
+    expect(measure(aliased, {}, true).aliases).toBe(50);
+    expect(exceededLimit(measure(aliased, {}, true))?.limit).toBe("aliases");
+  });
+
   it("counts through fragments and inline fragments, once per use", () => {
     const query = `
       query { a: orders(first: 2) { ...O } b: orders(first: 2) { ...O } }

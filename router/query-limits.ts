@@ -73,13 +73,18 @@ export function measureOperation(
   const memo = new Map<string, Measure>();
   const onStack = new Set<string>();
   const variables = options.variables ?? {};
+  // a variable the request leaves out takes its default: `query($n: Int = 100)` pages by 100
+  const defaults = new Map<string, ValueNode>();
+  for (const definition of operation.variableDefinitions ?? []) if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
 
   const intArgument = (field: FieldNode, name: string): number | undefined => {
     const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === name)?.value;
     if (!value) return undefined;
     if (value.kind === Kind.INT) return Number(value.value);
     if (value.kind === Kind.VARIABLE) {
-      const given = variables[value.name.value];
+      const name = value.name.value;
+      const given = variables[name];
+      if (given === undefined && defaults.get(name)?.kind === Kind.INT) return Number((defaults.get(name) as { value: string }).value);
       return typeof given === "number" && Number.isInteger(given) ? given : undefined;
     }
     return undefined;
@@ -123,7 +128,11 @@ export function measureOperation(
 
   const measureField = (field: FieldNode, parent: GraphQLCompositeType | undefined, inheritedPage: number | undefined): Measure => {
     const aliases = field.alias ? 1 : 0;
-    if (options.ignoreIntrospection && INTROSPECTION_FIELDS.has(field.name.value)) return { ...EMPTY, aliases };
+    if (options.ignoreIntrospection && INTROSPECTION_FIELDS.has(field.name.value)) {
+      // Sandbox's introspection is deep and wide, so only its aliases count: no tool asks for the schema twice
+      const inner = field.selectionSet ? measureSet(field.selectionSet, undefined, undefined) : EMPTY;
+      return { ...EMPTY, aliases: aliases + inner.aliases };
+    }
     const definition = parent && "getFields" in parent ? parent.getFields()[field.name.value] : undefined;
     const list = definition ? isListType(getNullableType(definition.type)) : false;
     const named = definition ? getNamedType(definition.type) : undefined;

@@ -162,6 +162,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
 
   const { gateway, closeConnections } = createGateway(config);
   const apiSchema = watchApiSchema(gateway);
+  const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -172,6 +173,8 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
+      // every rate and query limit, on the operation Apollo executes (however it arrived: query, APQ hash, socket)
+      guard.plugin(),
       requireViewerPlugin as ApolloServerPlugin<RouterContext>,
       roleMatrixPlugin as ApolloServerPlugin<RouterContext>,
       // Sandbox (and introspection, above) only outside production
@@ -181,7 +184,6 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     ],
   });
   await apollo.start();
-  const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
   const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
   graphqlEndpoint = timed(GRAPHQL_PATH, createGraphQLEndpoint({ apollo, guard, authenticate, cors: corsHeaders, trustedProxies: config.trustProxy, logger }));
 

@@ -13,6 +13,7 @@ import type { RequestGuard } from "../graphql-guard";
 import type { Config } from "../../core/config";
 import type { Database } from "../../core/db";
 import { ErrorCode } from "../../core/errors";
+import { clientIp } from "../rate-limit";
 import type { Logger } from "../../core/logger";
 import type { RouterContext } from "../gateway";
 import type { Metrics } from "../metrics";
@@ -39,6 +40,7 @@ interface BoardArgs extends ExecutionArgs {
     board: BoardOperation | null;
     subscriptionId: string;
     transport: BoardTransport;
+    clientIp: string;
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
   };
 }
@@ -166,7 +168,7 @@ export function startBoardServer(deps: {
     if (response.body.kind !== "single") throw new Error("incremental delivery is not supported on the board");
     return response.body.singleResult;
   };
-  const resolveEvents: ResolveEvents = (query, variables, context) => execute(query, variables, "BoardEvents", context);
+  const resolveEvents: ResolveEvents = (query, variables, context) => execute(query, variables, "BoardEvents", { ...context, internal: true });
   const hub = new BoardHub(deps.db, log, config.board, resolveEvents, instruments);
   hubRef = hub;
 
@@ -218,15 +220,9 @@ export function startBoardServer(deps: {
         } catch (error) {
           return [codedError((error as Error).message, "GRAPHQL_PARSE_FAILED")];
         }
-        const guarded = getOperationAST(document, payload.operationName);
-        if (guarded) {
-          const refusal = deps.guard.check(document, guarded, {
-            variables: payload.variables ?? {},
-            ip: ctx.extra.request.socket.remoteAddress ?? "unknown",
-            viewer,
-          });
-          if (refusal) return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
-        }
+        // the size limits before validation; queries and mutations meet the rate limits in Apollo's guard plugin
+        const refusal = deps.guard.checkDocument(document, payload.operationName ?? undefined, payload.variables ?? {});
+        if (refusal) return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
         const schema = deps.apiSchema();
         const errors = validate(schema, document);
         if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
@@ -253,7 +249,14 @@ export function startBoardServer(deps: {
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: { viewer, board, payload, subscriptionId: id, transport: socketTransport(ctx.extra.socket) },
+          contextValue: {
+            viewer,
+            board,
+            payload,
+            subscriptionId: id,
+            transport: socketTransport(ctx.extra.socket),
+            clientIp: clientIp(ctx.extra.request, config.trustProxy),
+          },
         };
         return args;
       },
@@ -267,8 +270,8 @@ export function startBoardServer(deps: {
         }
       },
       async execute(args) {
-        const { viewer, payload } = (args as BoardArgs).contextValue;
-        const result = await execute(payload.query, payload.variables, payload.operationName, { viewer, requestId: crypto.randomUUID() });
+        const { viewer, payload, clientIp: ip } = (args as BoardArgs).contextValue;
+        const result = await execute(payload.query, payload.variables, payload.operationName, { viewer, requestId: crypto.randomUUID(), clientIp: ip });
         return {
           ...(result.data !== undefined ? { data: result.data } : {}),
           ...(result.errors ? { errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : {}),
