@@ -1,4 +1,5 @@
-import crypto from "node:crypto";
+import { createHash } from "node:crypto";
+import { z } from "zod";
 
 /** Everything the processes read from the environment, parsed once and validated. */
 export interface Config {
@@ -19,7 +20,10 @@ export interface Config {
    * `appDatabasePassword` (see app/database.ts).
    */
   appDatabaseUrl: string | undefined;
+  /** the `cvety_app` role's password (APP_DATABASE_PASSWORD); its own secret, never derived from another */
   appDatabasePassword: string;
+  /** as root, where the embedded server's binaries and data go when the install folder is closed to others (core/embedded-postgres.ts) */
+  embeddedPostgresHome: string | undefined;
   /** verification keys, first one signs; a comma-separated JWT_SECRET lists several for rotation */
   jwtSecrets: string[];
   webhookSecrets: string[];
@@ -112,6 +116,69 @@ export class ConfigError extends Error {}
 const DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production";
 const DEV_WEBHOOK_SECRET = "dev-only-webhook-secret";
 const DEV_APP_DATABASE_PASSWORD = "cvety-app-dev-password";
+/** HS256 keys shorter than the hash are guessable offline from one token (RFC 7518 §3.2) */
+const MIN_JWT_SECRET_BYTES = 32;
+
+/**
+ * Variables starting with these belong to cvety-graph: one that no part of loadConfig reads is a
+ * typo or a setting that no longer exists, and stops start-up instead of being silently ignored.
+ */
+const OWN_PREFIXES = [
+  "APP_DATABASE_",
+  "BITRIX_",
+  "BOARD_",
+  "CATALOG_",
+  "EMBEDDED_POSTGRES_",
+  "JWT_",
+  "ORDERS_",
+  "RATE_LIMIT_",
+  "STOCK_CONSUMER_",
+  "SUBGRAPH_",
+  "TRUST_PROXY",
+  "WAREHOUSE_",
+  "WEBHOOK_",
+  "WORKERS_",
+];
+
+// one parser per kind of setting; the message completes "<NAME> …"
+const nonNegativeInteger = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, "must be a non-negative integer")
+  .transform(Number)
+  .pipe(z.number().max(2_147_483_647, "must be at most 2147483647"));
+const positiveInteger = nonNegativeInteger.pipe(z.number().min(1, "must be a positive integer"));
+const portNumber = nonNegativeInteger.pipe(z.number().max(65_535, "must be a port number (0–65535)"));
+const urlWith = (protocols: RegExp, what: string) => z.url({ protocol: protocols, error: `must be ${what}` });
+const httpUrl = urlWith(/^https?$/, "an http:// or https:// URL");
+const postgresUrl = urlWith(/^postgres(ql)?$/, "a postgresql:// URL");
+const nodeEnvironment = z.enum(["development", "production", "test"], { error: "must be development, production or test" });
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+  error: "must be one of fatal, error, warn, info, debug, trace, silent",
+});
+const absolutePath = z.string().regex(/^\//, "must be an absolute path");
+
+/** Reads one setting: unset or empty gives the fallback; a value the parser refuses stops start-up, naming the setting. */
+function read<T>(env: NodeJS.ProcessEnv, name: string, parser: z.ZodType<T, string>, fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = parser.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const shown = /SECRET|PASSWORD|TOKEN|DATABASE_URL/.test(name) ? "" : `, got "${raw}"`;
+  throw new ConfigError(`${name} ${parsed.error.issues[0].message}${shown}`);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return read(env, name, nonNegativeInteger, fallback);
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return read(env, name, positiveInteger, fallback);
+}
+
+function between(env: NodeJS.ProcessEnv, name: string, min: number, max: number, fallback: number): number {
+  return read(env, name, nonNegativeInteger.pipe(z.number().min(min).max(max, `must be between ${min} and ${max}`)), fallback);
+}
 
 function list(value: string | undefined): string[] {
   return (value ?? "")
@@ -120,23 +187,47 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = integer(env, name, fallback);
-  if (value === 0) throw new ConfigError(`${name} must be a positive integer, got "${env[name]}"`);
-  return value;
+function origins(env: NodeJS.ProcessEnv): string[] {
+  return list(env.CORS_ORIGINS).map((origin) => read({ CORS_ORIGINS: origin }, "CORS_ORIGINS", httpUrl, origin));
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
-
+/**
+ * Parses and validates the environment. Unknown settings (OWN_PREFIXES) and malformed values
+ * throw ConfigError with a sentence naming the setting; entry points print it and exit.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const nodeEnv = env.NODE_ENV ?? "development";
-  const production = nodeEnv === "production";
+  const readNames = new Set<string>();
+  const config = buildConfig(tracking(env, readNames));
+  refuseUnknownSettings(env, readNames);
+  return config;
+}
+
+/** The names of every setting loadConfig reads (what an unknown-setting check compares with). */
+export function settingNames(): Set<string> {
+  const readNames = new Set<string>();
+  buildConfig(tracking({}, readNames));
+  return readNames;
+}
+
+function tracking(env: NodeJS.ProcessEnv, readNames: Set<string>): NodeJS.ProcessEnv {
+  return new Proxy(env, {
+    get(target, name) {
+      if (typeof name === "string") readNames.add(name);
+      return Reflect.get(target, name);
+    },
+  });
+}
+
+function refuseUnknownSettings(env: NodeJS.ProcessEnv, readNames: Set<string>): void {
+  for (const name of Object.keys(env).sort()) {
+    const prefix = OWN_PREFIXES.find((candidate) => name.startsWith(candidate));
+    if (!prefix || readNames.has(name)) continue;
+    const siblings = [...readNames].filter((known) => known.startsWith(prefix)).sort();
+    throw new ConfigError(`${name} is not a cvety-graph setting (a typo?); settings starting with ${prefix} are: ${siblings.join(", ")}`);
+  }
+}
+
+function secrets(env: NodeJS.ProcessEnv, production: boolean): { jwtSecrets: string[]; webhookSecrets: string[] } {
   const missing = ["JWT_SECRET", "WEBHOOK_SECRET"].filter((name) => list(env[name]).length === 0);
   if (production && missing.length > 0) {
     throw new ConfigError(
@@ -144,40 +235,62 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const jwtSecrets = list(env.JWT_SECRET).length ? list(env.JWT_SECRET) : [DEV_JWT_SECRET];
+  if (production && jwtSecrets.some((secret) => Buffer.byteLength(secret) < MIN_JWT_SECRET_BYTES)) {
+    throw new ConfigError(
+      `JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes when NODE_ENV=production (each comma-separated key); make one with: openssl rand -base64 48`,
+    );
+  }
+  return { jwtSecrets, webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET] };
+}
+
+/** The cvety_app password: in production its own secret (APP_DATABASE_PASSWORD), unless APP_DATABASE_URL carries it. */
+function appDatabasePassword(env: NodeJS.ProcessEnv, production: boolean, jwtSecrets: string[]): string {
+  const password = env.APP_DATABASE_PASSWORD;
+  const url = read(env, "APP_DATABASE_URL", postgresUrl, undefined);
+  if (!production) return password || DEV_APP_DATABASE_PASSWORD;
+  if (!password && !url) {
+    throw new ConfigError(
+      "APP_DATABASE_PASSWORD (or APP_DATABASE_URL) must be set when NODE_ENV=production: the password of the database role cvety_app, a secret of its own",
+    );
+  }
+  if (password && jwtSecrets.includes(password)) throw new ConfigError("APP_DATABASE_PASSWORD must differ from JWT_SECRET: keep the two secrets apart");
+  return password || decodeURIComponent(new URL(url!).password);
+}
+
+function buildConfig(env: NodeJS.ProcessEnv): Config {
+  const nodeEnv = read(env, "NODE_ENV", nodeEnvironment, "development");
+  const production = nodeEnv === "production";
+  const { jwtSecrets, webhookSecrets } = secrets(env, production);
   const subgraphPorts = {
-    catalog: integer(env, "CATALOG_PORT", 4001),
-    orders: integer(env, "ORDERS_PORT", 4002),
-    warehouse: integer(env, "WAREHOUSE_PORT", 4003),
+    catalog: read(env, "CATALOG_PORT", portNumber, 4001),
+    orders: read(env, "ORDERS_PORT", portNumber, 4002),
+    warehouse: read(env, "WAREHOUSE_PORT", portNumber, 4003),
   };
   return {
     nodeEnv,
     production,
-    port: integer(env, "PORT", 4000),
-    workersPort: integer(env, "WORKERS_PORT", 4004),
-    workersNice: Math.min(19, integer(env, "WORKERS_NICE", 10)),
+    port: read(env, "PORT", portNumber, 4000),
+    workersPort: read(env, "WORKERS_PORT", portNumber, 4004),
+    workersNice: between(env, "WORKERS_NICE", 0, 19, 10),
     subgraphPorts,
     subgraphUrls: {
-      catalog: env.CATALOG_URL || `http://localhost:${subgraphPorts.catalog}/graphql`,
-      orders: env.ORDERS_URL || `http://localhost:${subgraphPorts.orders}/graphql`,
-      warehouse: env.WAREHOUSE_URL || `http://localhost:${subgraphPorts.warehouse}/graphql`,
+      catalog: read(env, "CATALOG_URL", httpUrl, `http://localhost:${subgraphPorts.catalog}/graphql`),
+      orders: read(env, "ORDERS_URL", httpUrl, `http://localhost:${subgraphPorts.orders}/graphql`),
+      warehouse: read(env, "WAREHOUSE_URL", httpUrl, `http://localhost:${subgraphPorts.warehouse}/graphql`),
     },
-    databaseUrl: env.DATABASE_URL || undefined,
-    appDatabaseUrl: env.APP_DATABASE_URL || undefined,
-    // production without one: derived from the signing key, so it is stable across replicas and never in the repo
-    appDatabasePassword:
-      env.APP_DATABASE_PASSWORD ||
-      (production ? crypto.createHmac("sha256", jwtSecrets[0]).update("cvety_app database password").digest("base64url") : DEV_APP_DATABASE_PASSWORD),
+    databaseUrl: read(env, "DATABASE_URL", postgresUrl, undefined),
+    appDatabaseUrl: read(env, "APP_DATABASE_URL", postgresUrl, undefined),
+    appDatabasePassword: appDatabasePassword(env, production, jwtSecrets),
+    embeddedPostgresHome: read(env, "EMBEDDED_POSTGRES_HOME", absolutePath, undefined),
     jwtSecrets,
-    webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET],
-    subgraphSecret:
-      env.SUBGRAPH_SECRET ||
-      crypto.createHash("sha256").update(`subgraph:${jwtSecrets[0]}`).digest("hex"),
-    bitrixShopId: integer(env, "BITRIX_SHOP_ID", 17008),
-    bitrixBaseUrl: env.BITRIX_BASE_URL || undefined,
+    webhookSecrets,
+    subgraphSecret: env.SUBGRAPH_SECRET || createHash("sha256").update(`subgraph:${jwtSecrets[0]}`).digest("hex"),
+    bitrixShopId: read(env, "BITRIX_SHOP_ID", positiveInteger, 17008),
+    bitrixBaseUrl: read(env, "BITRIX_BASE_URL", httpUrl, undefined),
     bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
     bitrixSync: bitrixSyncConfig(env),
-    corsOrigins: list(env.CORS_ORIGINS),
-    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    corsOrigins: origins(env),
+    logLevel: read(env, "LOG_LEVEL", logLevel, nodeEnv === "test" ? "silent" : "info"),
     stockConsumerPollMs: integer(env, "STOCK_CONSUMER_POLL_MS", 5_000),
     board: {
       keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
@@ -216,7 +329,7 @@ function bitrixSyncConfig(env: NodeJS.ProcessEnv): BitrixSyncConfig {
     pollMs: positive(env, "BITRIX_SYNC_POLL_MS", 1_000),
     gatherMs: integer(env, "BITRIX_SYNC_GATHER_MS", 100),
     maxPerSecond: integer(env, "BITRIX_SYNC_MAX_PER_SECOND", 500),
-    busyCpuPressure: Math.min(100, integer(env, "BITRIX_SYNC_BUSY_CPU_PRESSURE", 40)) / 100,
+    busyCpuPressure: between(env, "BITRIX_SYNC_BUSY_CPU_PRESSURE", 0, 100, 40) / 100,
     busyPerSecond: positive(env, "BITRIX_SYNC_BUSY_PER_SECOND", 10),
     backoffBaseMs,
     backoffMaxMs: Math.max(backoffBaseMs, positive(env, "BITRIX_SYNC_BACKOFF_MAX_MS", 3_600_000)),

@@ -61,12 +61,14 @@ it("uses only variables the code reads, and the router gets every variable of th
 });
 
 it("gives every part the same database and the same secrets, production mode included", () => {
-  const shared = ["DATABASE_URL", "JWT_SECRET", "WEBHOOK_SECRET", "SUBGRAPH_SECRET", "NODE_ENV"];
+  const shared = ["DATABASE_URL", "JWT_SECRET", "WEBHOOK_SECRET", "SUBGRAPH_SECRET", "APP_DATABASE_PASSWORD", "NODE_ENV"];
   for (const variable of shared) {
     const values = new Set(APP_SERVICES.map((name) => services[name].environment?.[variable]));
     expect({ variable, values: [...values].length }).toEqual({ variable, values: 1 });
   }
   expect(services.router.environment!.NODE_ENV).toBe("production");
+  // production needs the application role's password as a secret of its own (core/config.ts)
+  expect(services.router.environment!.APP_DATABASE_PASSWORD).toBe("${APP_DATABASE_PASSWORD:?set APP_DATABASE_PASSWORD}");
   expect(services.router.environment!.DATABASE_URL).toMatch(/@postgres:5432\//);
 });
 

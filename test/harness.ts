@@ -10,6 +10,8 @@ import { startStack, type Stack } from "../app/stack";
 export const DEV_SHOP = 8;
 export const PROD_SHOP = 17008;
 export const TEST_JWT_SECRET = "test-jwt-secret";
+/** production refuses a signing key under 32 bytes (core/config.ts) */
+const TEST_PRODUCTION_JWT_SECRET = "test-production-jwt-secret-of-48-bytes-or-so-ok!";
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
 
 export interface GraphQLResponse<T = any> {
@@ -55,7 +57,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     CATALOG_PORT: "0",
     ORDERS_PORT: "0",
     WAREHOUSE_PORT: "0",
-    JWT_SECRET: TEST_JWT_SECRET,
+    JWT_SECRET: env.NODE_ENV === "production" ? TEST_PRODUCTION_JWT_SECRET : TEST_JWT_SECRET,
+    // global-setup let cvety_app log in with the development password
+    APP_DATABASE_PASSWORD: loadConfig({ NODE_ENV: "test" }).appDatabasePassword,
     WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     // rate limits off unless a test sets them (router/rate-limit.test.ts does)
@@ -86,7 +90,7 @@ export async function startTestStack(options: { env?: Record<string, string>; da
   const origin = `http://127.0.0.1:${stack.router.port}`;
   const graphqlUrl = `${origin}/graphql`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>
-    signToken({ userId: tokenOptions.userId ?? `test-${role.toLowerCase()}-${shopId}`, shopId, role }, TEST_JWT_SECRET, tokenOptions.ttlSeconds);
+    signToken({ userId: tokenOptions.userId ?? `test-${role.toLowerCase()}-${shopId}`, shopId, role }, config.jwtSecrets[0], tokenOptions.ttlSeconds);
   let ownerPool: pg.Pool | undefined;
   return {
     stack,
