@@ -27,6 +27,7 @@ import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
 import { createDeliveryLog } from "./webhooks/delivery-log";
+import { boardPage } from "./board-page";
 
 export interface RouterDeps {
   config: Config;
@@ -158,6 +159,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     webhookRoutes.set(path, timed(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders })));
   }
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
+  rest.use(boardPage(logger));
   app.use(rest);
 
   const { gateway, closeConnections } = createGateway(config);

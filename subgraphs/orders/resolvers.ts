@@ -5,7 +5,7 @@ import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
-import { listStatusChanges, statusChangesByIds } from "./status-changes";
+import { listStatusChanges, statusChangesByIds, statusFeedHead } from "./status-changes";
 
 export const resolvers: Resolvers = {
   Query: {
@@ -24,6 +24,10 @@ export const resolvers: Resolvers = {
     orderStatusChanges: (_parent, args, context) => {
       const { shopId } = requireViewer(context);
       return context.db.read(shopId, (sql) => listStatusChanges(sql, shopId, args));
+    },
+    orderStatusFeedHead: (_parent, _args, context) => {
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => statusFeedHead(sql, shopId));
     },
     orderStatusChangesByIds: (_parent, args, context) => {
       const { shopId } = requireViewer(context);

@@ -1,7 +1,7 @@
 import type { SqlReader } from "../../core/db";
 import { badUserInput } from "../../core/errors";
 import { pageSize, MAX_PAGE_SIZE, type Connection } from "../../core/pagination";
-import { countAfter, findByIds, findPosition, FEED_START, parseHistoryId, readFeed, type StatusChangeRow } from "../../core/status-feed";
+import { countAfter, findByIds, findPosition, FEED_START, latestStablePosition, parseHistoryId, readFeed, type StatusChangeRow } from "../../core/status-feed";
 
 /** The `after` history id of the caller's shop, as a feed position; BAD_USER_INPUT when it is not one. */
 async function afterPosition(sql: SqlReader, shopId: number, after: string | null | undefined) {
@@ -42,4 +42,10 @@ export async function statusChangesByIds(sql: SqlReader, shopId: number, history
   const rows = await findByIds(sql, shopId, ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** The historyId of the shop's last settled change (where a new subscriber would join), or null when it has none. */
+export async function statusFeedHead(sql: SqlReader, shopId: number): Promise<string | null> {
+  const position = await latestStablePosition(sql, shopId);
+  return position.id === FEED_START.id ? null : position.id.toString();
 }

@@ -359,6 +359,13 @@ export type Query = {
    * not have. At most 100 ids. The live order board resolves its events through this field.
    */
   orderStatusChangesByIds: Array<Maybe<OrderStatusChange>>;
+  /**
+   * Where the shop's status feed stands now: the historyId of its last settled change, or null
+   * when it has none. A board that loads its orders reads this first and then subscribes with
+   * `orderStatusChanged(after:)` set to it, so a change committed while it loaded is replayed,
+   * never missed.
+   */
+  orderStatusFeedHead?: Maybe<Scalars['ID']['output']>;
   /** The shop's orders, newest first. `first` is at most 100 (default 20). */
   orders: OrderConnection;
 };
@@ -705,6 +712,7 @@ export type QueryResolvers<ContextType = OrdersContext, ParentType extends Resol
   orderByBitrixId?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByBitrixIdArgs, 'bitrixOrderId'>>;
   orderStatusChanges?: Resolver<ResolversTypes['OrderStatusChangeConnection'], ParentType, ContextType, Partial<QueryOrderStatusChangesArgs>>;
   orderStatusChangesByIds?: Resolver<Array<Maybe<ResolversTypes['OrderStatusChange']>>, ParentType, ContextType, RequireFields<QueryOrderStatusChangesByIdsArgs, 'historyIds'>>;
+  orderStatusFeedHead?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
 }>;
 

@@ -1,0 +1,266 @@
+/** The board's controller: signs in, loads, listens, acts, and says so whenever the board is stale. */
+import type {
+  BoardOrdersQuery,
+  BoardOrdersQueryVariables,
+  FeedHeadQuery,
+  MoveOrderMutation,
+  MoveOrderMutationVariables,
+  OrderDetailsQuery,
+  OrderDetailsQueryVariables,
+  OrderStatus,
+  SignInMutation,
+  SignInMutationVariables,
+} from "./__generated__/operations";
+import { ApiError, describeError, request } from "./api";
+import { BoardState, FINISHED_STATUSES, OPEN_STATUSES, type BoardOrder } from "./board-state";
+import { orderNumber, renderDetails } from "./cards";
+import { byId, h } from "./dom";
+import { ROLE_NAME, STATUS_NAME, TEXT } from "./labels";
+import { LiveFeed, type Change, type LiveState } from "./live";
+import { OPERATIONS } from "./operations";
+import { clearSession, loadSession, sameBoard, saveSession, watchExpiry, type Session } from "./session";
+import { BoardView } from "./view";
+
+/** Signed out longer than this, the board reloads instead of replaying. */
+const RESUME_WITHIN_MS = 5 * 60_000;
+
+export class BoardApp {
+  private session: Session | null = null;
+  private state = new BoardState();
+  private view: BoardView | null = null;
+  private stopExpiryWatch = () => {};
+  private signedOutAt: number | null = null;
+  private syncAttempt = 0;
+  private syncTimer: number | undefined;
+  private readonly live: LiveFeed;
+
+  constructor(websocketUrl: string) {
+    this.live = new LiveFeed(
+      { url: websocketUrl, query: OPERATIONS.boardChanges, token: () => this.session?.token ?? "" },
+      {
+        change: (change) => this.applyChange(change),
+        state: (state) => this.showConnection(state),
+        unauthenticated: () => this.signedOut(),
+        reload: () => void this.sync(),
+      },
+    );
+    this.wireControls();
+  }
+
+  boot(): void {
+    const session = loadSession();
+    if (session) this.begin(session);
+    else this.askToSignIn(true);
+  }
+
+  // ---- session
+
+  private async signIn(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    const error = byId("sign-in-error");
+    const submit = form.querySelector("button[type=submit]") as HTMLButtonElement;
+    error.textContent = "";
+    submit.disabled = true;
+    submit.textContent = TEXT.signingIn;
+    try {
+      const variables = { email: String(data.get("email") ?? ""), password: String(data.get("password") ?? "") };
+      const { login } = await request<SignInMutation, SignInMutationVariables>(OPERATIONS.signIn, variables, null);
+      (form.elements.namedItem("password") as HTMLInputElement).value = "";
+      byId<HTMLDialogElement>("sign-in").close();
+      const resume = sameBoard(this.session, login) && this.view !== null;
+      saveSession(login);
+      if (resume) this.renewed(login);
+      else this.begin(login);
+    } catch (failure) {
+      error.textContent = failure instanceof ApiError && failure.code === "UNAUTHENTICATED" ? TEXT.badCredentials : describeError(failure);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = TEXT.signIn;
+    }
+  }
+
+  /** A new board for this session. */
+  private begin(session: Session): void {
+    this.live.stop();
+    this.session = session;
+    this.signedOutAt = null;
+    byId("who").textContent = `${session.user.name}, ${ROLE_NAME[session.user.role]} · ${session.user.shop.name}`;
+    byId("sign-out").hidden = false;
+    this.watchExpiry(session);
+    this.state = new BoardState();
+    this.view = new BoardView(byId("board"), session.user.role);
+    void this.sync();
+  }
+
+  /** Signed in again as the same person: resume behind the last event, or reload after a long gap. */
+  private renewed(session: Session): void {
+    this.session = session;
+    this.watchExpiry(session);
+    this.hideBanner();
+    const cursor = this.live.lastHistoryId;
+    const gap = this.signedOutAt === null ? 0 : Date.now() - this.signedOutAt;
+    this.signedOutAt = null;
+    byId("board").classList.remove("stale");
+    if (cursor && gap < RESUME_WITHIN_MS) this.live.start(cursor);
+    else void this.sync();
+  }
+
+  private watchExpiry(session: Session): void {
+    this.stopExpiryWatch();
+    this.stopExpiryWatch = watchExpiry(session, {
+      renewSoon: () => this.showBanner(TEXT.expiresSoon, true),
+      expired: () => this.signedOut(),
+    });
+  }
+
+  private signedOut(): void {
+    this.live.stop();
+    this.stopExpiryWatch();
+    this.signedOutAt ??= Date.now();
+    byId("board").classList.add("stale");
+    this.showConnection("signed-out");
+    this.askToSignIn(true);
+  }
+
+  private signOut(): void {
+    clearSession();
+    this.live.stop();
+    this.stopExpiryWatch();
+    this.session = null;
+    this.view = null;
+    byId("board").replaceChildren();
+    byId("who").textContent = "";
+    byId("sign-out").hidden = true;
+    this.hideBanner();
+    this.showConnection("signed-out");
+    this.askToSignIn(true);
+  }
+
+  private askToSignIn(required: boolean): void {
+    const dialog = byId<HTMLDialogElement>("sign-in");
+    dialog.dataset.required = String(required);
+    if (!dialog.open) dialog.showModal();
+    const email = dialog.querySelector<HTMLInputElement>("input[name=email]")!;
+    if (this.session && !email.value) email.value = "";
+    (email.value ? dialog.querySelector<HTMLInputElement>("input[name=password]")! : email).focus();
+  }
+
+  // ---- the board's data
+
+  /** Reads the feed's head, loads every order, then listens behind that head: nothing in between is missed. */
+  private async sync(): Promise<void> {
+    clearTimeout(this.syncTimer);
+    this.live.stop();
+    const token = this.session?.token;
+    if (!token || !this.view) return;
+    this.showConnection("reloading");
+    try {
+      const { orderStatusFeedHead } = await request<FeedHeadQuery>(OPERATIONS.feedHead, {}, token);
+      const orders = [...(await this.loadOrders(OPEN_STATUSES, token, true)), ...(await this.loadOrders(FINISHED_STATUSES, token, false))];
+      if (token !== this.session?.token) return;
+      this.state.replaceAll(orders);
+      this.view.showAll(this.state.all());
+      this.syncAttempt = 0;
+      this.hideBanner();
+      this.live.start(orderStatusFeedHead ?? null);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.code === "UNAUTHENTICATED") return this.signedOut();
+      this.showConnection("offline");
+      this.showBanner(TEXT.loadFailed, false);
+      const delay = Math.min(30_000, 1000 * 2 ** this.syncAttempt++) * (0.5 + Math.random() / 2);
+      this.syncTimer = window.setTimeout(() => void this.sync(), delay);
+    }
+  }
+
+  /** Every page of open orders; for the folded finished ones, the newest page is enough for today. */
+  private async loadOrders(status: OrderStatus[], token: string, allPages: boolean): Promise<BoardOrder[]> {
+    const orders: BoardOrder[] = [];
+    let after: string | null = null;
+    do {
+      const variables: BoardOrdersQueryVariables = { status, after };
+      const page: BoardOrdersQuery = await request<BoardOrdersQuery, BoardOrdersQueryVariables>(OPERATIONS.boardOrders, variables, token);
+      orders.push(...page.orders.edges.map((edge) => edge.node));
+      after = page.orders.pageInfo.hasNextPage ? (page.orders.pageInfo.endCursor ?? null) : null;
+    } while (after && allPages);
+    return orders;
+  }
+
+  private applyChange(change: Change): void {
+    if (!this.state.apply(change.order)) return;
+    this.view?.show(change.order);
+    byId("announcer").textContent = `${orderNumber(change.order)}: ${STATUS_NAME[change.order.status]}`;
+  }
+
+  // ---- actions
+
+  private async move(id: string, status: OrderStatus, button: HTMLButtonElement): Promise<void> {
+    const token = this.session?.token;
+    if (!token) return;
+    button.disabled = true;
+    try {
+      const { updateOrderStatus } = await request<MoveOrderMutation, MoveOrderMutationVariables>(OPERATIONS.moveOrder, { id, status }, token);
+      this.view?.setNotice(id, null);
+      if (this.state.apply(updateOrderStatus)) this.view?.show(updateOrderStatus);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.code === "UNAUTHENTICATED") return this.signedOut();
+      this.view?.setNotice(id, describeError(failure, status));
+      byId(`order-${id}`).querySelector<HTMLElement>(".notice")?.focus();
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  private async open(id: string): Promise<void> {
+    const token = this.session?.token;
+    const dialog = byId<HTMLDialogElement>("details");
+    const body = byId("details-body");
+    if (!token) return;
+    body.replaceChildren(h("p", {}, "…"));
+    dialog.showModal();
+    try {
+      const { order } = await request<OrderDetailsQuery, OrderDetailsQueryVariables>(OPERATIONS.orderDetails, { id }, token);
+      body.replaceChildren(...(order ? renderDetails(order) : [h("p", { role: "alert" }, TEXT.notFound)]));
+    } catch (failure) {
+      body.replaceChildren(h("p", { role: "alert" }, describeError(failure)));
+    }
+  }
+
+  // ---- the page's controls
+
+  private wireControls(): void {
+    const signInDialog = byId<HTMLDialogElement>("sign-in");
+    signInDialog.addEventListener("cancel", (event) => signInDialog.dataset.required === "true" && event.preventDefault());
+    byId<HTMLFormElement>("sign-in-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.signIn(event.currentTarget as HTMLFormElement);
+    });
+    byId("sign-out").addEventListener("click", () => this.signOut());
+    byId("renew").addEventListener("click", () => this.askToSignIn(false));
+    byId("details-close").addEventListener("click", () => byId<HTMLDialogElement>("details").close());
+    byId("board").addEventListener("click", (event) => {
+      const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");
+      const id = button?.closest<HTMLElement>("[data-order-id]")?.dataset.orderId;
+      if (!button || !id) return;
+      if (button.dataset.action === "move") void this.move(id, button.dataset.to as OrderStatus, button);
+      if (button.dataset.action === "open") void this.open(id);
+    });
+  }
+
+  private showConnection(state: LiveState | "reloading" | "signed-out"): void {
+    const element = byId("connection");
+    const text = { online: TEXT.online, connecting: TEXT.connecting, offline: TEXT.offline, reloading: TEXT.reloading, "signed-out": TEXT.signedOut }[state];
+    element.dataset.state = state;
+    element.textContent = text;
+    byId("board").setAttribute("aria-busy", String(state === "reloading"));
+  }
+
+  private showBanner(text: string, withRenew: boolean): void {
+    byId("banner-text").textContent = text;
+    byId("renew").hidden = !withRenew;
+    byId("banner").hidden = false;
+  }
+
+  private hideBanner(): void {
+    byId("banner").hidden = true;
+  }
+}

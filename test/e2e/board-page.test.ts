@@ -1,0 +1,181 @@
+/**
+ * The live order board page in a real browser (headless Chromium): sign in, the seeded board,
+ * a status change through the API moving the card, a dropped connection shown and caught up
+ * with nothing missed and nothing twice, actions and their errors, another shop never shown.
+ *
+ * The page is opened through a TCP proxy in front of the router, so a test can cut the
+ * browser's connections (HTTP and WebSocket) while the API stays reachable for the test itself.
+ * BOARD_SCREENSHOT=docs/board.png also saves the seeded board as the README shows it.
+ */
+import type { Browser, Page, WebSocket as PageSocket } from "playwright-core";
+import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../harness";
+import { startTcpProxy, type TcpProxy } from "../tcp-proxy";
+import { launchBrowser, newDevice } from "../browser";
+import { orderPicker } from "../order-fixtures";
+import { eventually } from "../fake-bitrix";
+import { ROLE_PASSWORDS } from "../../prisma/seed-data";
+
+let t: TestStack;
+let proxy: TcpProxy;
+let browser: Browser;
+let pageOrigin: string;
+const pick = orderPicker(() => t);
+const OPEN = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY"];
+const EMAIL_DOMAIN: Record<number, string> = { [DEV_SHOP]: "dev.cvety.kz", [PROD_SHOP]: "cvety.kz" };
+
+type Role = keyof typeof ROLE_PASSWORDS;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  proxy = await startTcpProxy({ host: "127.0.0.1", port: t.stack.router.port });
+  pageOrigin = `http://127.0.0.1:${proxy.port}`;
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await t?.stop();
+});
+
+/** A token from `login`, as the page gets it. */
+async function signInToken(shopId: number, role: Role): Promise<string> {
+  const response = await t.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: `${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`, p: ROLE_PASSWORDS[role] }, { token: null });
+  expect(response.errors).toBeUndefined();
+  return response.data.login.token;
+}
+
+async function moveOrder(token: string, id: number, status: string): Promise<void> {
+  const response = await t.graphql(`mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { id } }`, { id: String(id), s: status }, { token });
+  expect(response.errors).toBeUndefined();
+}
+
+/** Every `next` event the page's sockets received, by historyId, in order. */
+function recordEvents(page: Page): string[] {
+  const historyIds: string[] = [];
+  page.on("websocket", (socket: PageSocket) => {
+    socket.on("framereceived", ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      const id = message.type === "next" ? message.payload?.data?.orderStatusChanged?.historyId : undefined;
+      if (id) historyIds.push(id);
+    });
+  });
+  return historyIds;
+}
+
+async function openBoard(shopId: number, role: Role): Promise<Page> {
+  const page = await (await newDevice(browser)).newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  await page.goto(`${pageOrigin}/board`);
+  await page.getByLabel("Эл. почта").fill(`${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`);
+  await page.getByLabel("Пароль").fill(ROLE_PASSWORDS[role]);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await page.locator('#connection[data-state="online"]').waitFor();
+  return page;
+}
+
+const cardIn = (page: Page, status: string, orderId: number) => page.locator(`.column[data-status="${status}"] #order-${orderId}`);
+
+async function cardIds(page: Page): Promise<number[]> {
+  return (await page.locator("[data-order-id]").evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))))).sort((a, b) => a - b);
+}
+
+async function openOrderIds(shopId: number): Promise<number[]> {
+  const rows = await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and status::text = any($2) order by id`, [shopId, OPEN]);
+  return rows.rows.map((row) => row.id);
+}
+
+describe("the board page in Chromium", () => {
+  let page: Page;
+  let events: string[];
+
+  it("refuses a wrong password in words, then signs in and shows the seeded board of its own shop only", async () => {
+    page = await (await newDevice(browser)).newPage();
+    events = recordEvents(page);
+    await page.goto(`${pageOrigin}/board`);
+    await page.getByLabel("Эл. почта").fill("admin@cvety.kz");
+    await page.getByLabel("Пароль").fill("wrong-password");
+    await page.getByRole("button", { name: "Войти" }).click();
+    await expect(page.locator("#sign-in-error").textContent()).resolves.toBe("");
+    await page.locator("#sign-in-error", { hasText: "Неверная почта или пароль." }).waitFor();
+
+    await page.getByLabel("Пароль").fill(ROLE_PASSWORDS.ADMIN);
+    await page.getByRole("button", { name: "Войти" }).click();
+    await page.locator('#connection[data-state="online"]').waitFor();
+    const open = await openOrderIds(PROD_SHOP);
+    expect(open.length).toBeGreaterThan(5);
+    await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === open.length);
+    const shown = await page.locator(".columns [data-order-id]").evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
+    expect(shown.sort((a, b) => a - b)).toEqual(open);
+    const otherShop = new Set(await openOrderIds(DEV_SHOP));
+    expect((await cardIds(page)).filter((id) => otherShop.has(id))).toEqual([]);
+    // a card shows its number, window, recipient and items
+    const [first] = await t.ownerQuery(`select id, bitrix_order_id as "bitrixOrderId", recipient_name as "recipientName" from "order" where id = $1`, [open[0]]).then((r) => r.rows);
+    const card = page.locator(`#order-${first.id}`);
+    await expect(card.locator("h3").textContent()).resolves.toBe(`№ ${first.bitrixOrderId ?? first.id}`);
+    if (first.recipientName) await expect(card.textContent()).resolves.toContain(first.recipientName);
+    await expect(card.locator(".items li").count()).resolves.toBeGreaterThan(0);
+    if (process.env.BOARD_SCREENSHOT) await page.screenshot({ path: process.env.BOARD_SCREENSHOT, fullPage: false });
+  });
+
+  it("moves a card when its status changes through the API", async () => {
+    const order = await pick(PROD_SHOP, "PAID");
+    await cardIn(page, "PAID", order.id).waitFor();
+    await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "ACCEPTED");
+    await cardIn(page, "ACCEPTED", order.id).waitFor();
+    await expect(page.locator(`#order-${order.id}`).count()).resolves.toBe(1);
+  });
+
+  it("moves an order on with one tap, and says in words why a move is refused", async () => {
+    const order = await pick(PROD_SHOP, "ACCEPTED");
+    await page.getByRole("button", { name: `№ ${order.bitrixOrderId ?? order.id}: Собран` }).click();
+    await cardIn(page, "ASSEMBLED", order.id).waitFor();
+    await expect(t.ownerQuery(`select status::text from "order" where id = $1`, [order.id]).then((r) => r.rows[0].status)).resolves.toBe("ASSEMBLED");
+
+    // another order was delivered meanwhile, behind the board's back (no history row, no event)
+    const stale = await pick(PROD_SHOP, "ASSEMBLED");
+    await t.ownerQuery(`update "order" set status = 'DELIVERED' where id = $1`, [stale.id]);
+    await page.getByRole("button", { name: `№ ${stale.bitrixOrderId ?? stale.id}: Везу` }).click();
+    await page.locator(`#order-${stale.id} .notice`, { hasText: "Заказ уже доставлен" }).waitFor();
+  });
+
+  it("shows that it is offline when the connection drops, then catches up with nothing missed and nothing twice", async () => {
+    const manager = await signInToken(PROD_SHOP, "MANAGER");
+    const orders = [await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "PAID")];
+    const seenBefore = events.length;
+    const lastBefore = (await t.ownerQuery(`select max(id)::text as id from order_history`)).rows[0].id;
+    proxy.pause();
+    await page.locator('#connection[data-state="offline"]').waitFor();
+    for (const order of orders) await moveOrder(manager, order.id, "ACCEPTED");
+    await moveOrder(manager, orders[0].id, "ASSEMBLED");
+    // still offline: the board has not moved and says so
+    await expect(cardIn(page, "ACCEPTED", orders[0].id).count()).resolves.toBe(0);
+    proxy.resume();
+    await page.locator('#connection[data-state="online"]').waitFor({ timeout: 20_000 });
+    await cardIn(page, "ASSEMBLED", orders[0].id).waitFor();
+    await cardIn(page, "ACCEPTED", orders[1].id).waitFor();
+    await cardIn(page, "ACCEPTED", orders[2].id).waitFor();
+    const history = await t.ownerQuery<{ id: string }>(
+      `select id::text from order_history where shop_id = $1 and kind = 'STATUS' and id > $2 order by id`,
+      [PROD_SHOP, lastBefore],
+    );
+    const caughtUp = events.slice(seenBefore);
+    expect(caughtUp.sort()).toEqual(history.rows.map((row) => row.id).sort());
+    expect(new Set(events).size).toBe(events.length);
+  });
+
+  it("never shows another shop's orders or changes", async () => {
+    const devPage = await openBoard(DEV_SHOP, "ADMIN");
+    try {
+      const devOpen = await openOrderIds(DEV_SHOP);
+      await eventually(async () => (await devPage.locator(".columns [data-order-id]").count()) === devOpen.length);
+      const order = await pick(PROD_SHOP, "NEW");
+      await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
+      await cardIn(page, "PAID", order.id).waitFor();
+      const prodOrders = new Set((await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1`, [PROD_SHOP])).rows.map((row) => row.id));
+      expect((await cardIds(devPage)).filter((id) => prodOrders.has(id))).toEqual([]);
+      expect(await cardIds(devPage)).toEqual(expect.arrayContaining(devOpen));
+    } finally {
+      await devPage.context().close();
+    }
+  });
+});
