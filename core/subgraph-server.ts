@@ -18,6 +18,8 @@ import { requireViewerPlugin } from "./public-operations";
 import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
 import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER, type SignedContext } from "./subgraph-signature";
 import { DateTime } from "./scalars";
+import { INTERNAL_PATH_PREFIX, type InternalContext, type InternalOperations, type InternalOperationsFactory } from "./internal-operations";
+import { isDatabaseUnavailable } from "./errors";
 
 /** a subgraph hears only the router, whose own limit on a request is smaller */
 const SUBGRAPH_BODY_LIMIT = 1024 * 1024;
@@ -29,6 +31,8 @@ export interface SubgraphDefinition<L> {
   name: "catalog" | "orders" | "warehouse";
   resolvers: unknown;
   createLoaders(context: Omit<SubgraphContext<L>, "loaders">): L;
+  /** what the subgraph does for the router outside GraphQL (core/internal-operations.ts) */
+  internalOperations?: InternalOperationsFactory;
 }
 
 export interface RunningSubgraph {
@@ -68,6 +72,7 @@ export async function startSubgraph<L>(
     ],
   });
   await server.start();
+  const internal = definition.internalOperations?.({ config: deps.config, db: deps.db, logger }) ?? { handlers: {} };
 
   const context = async (signed: SignedContext) => {
     const base = {
@@ -83,14 +88,20 @@ export async function startSubgraph<L>(
     const pathname = pathOf(req);
     // liveness for container health checks; says nothing about data
     if (pathname === "/health" && req.method === "GET") return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
-    if (pathname !== "/graphql") return sendJson(res, 404, { error: `No route ${pathname}` });
+    if (pathname !== "/graphql" && !(req.method === "POST" && pathname.startsWith(INTERNAL_PATH_PREFIX))) {
+      return sendJson(res, 404, { error: `No route ${pathname}` });
+    }
     const signed = verifySignedViewer(headerValue(req, VIEWER_HEADER), headerValue(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
     if (!signed) {
       req.resume();
       return sendJson(res, 401, { errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }] });
     }
+    const operation = pathname.startsWith(INTERNAL_PATH_PREFIX) ? pathname.slice(INTERNAL_PATH_PREFIX.length) : undefined;
     readJsonBody(req, SUBGRAPH_BODY_LIMIT)
-      .then((body) => serveGraphQL(server, req, res, body, () => context(signed)))
+      .then((body) => {
+        if (operation === undefined) return serveGraphQL(server, req, res, body, () => context(signed));
+        return serveInternalOperation(internal, operation, body, res, { viewer: signed.viewer, requestId: signed.requestId, config: deps.config, db: deps.db, logger });
+      })
       .catch((error: unknown) => {
         if (error instanceof BodyError) return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }] });
         logger.error({ err: error }, "subgraph request failed");
@@ -109,6 +120,22 @@ export async function startSubgraph<L>(
     port,
     async stop() {
       await server.stop();
+      await internal.stop?.();
     },
   };
+}
+
+/**
+ * Runs one internal operation and writes its envelope (core/internal-operations.ts). An
+ * unreachable database is an answer (503, so a webhook's sender retries), not a failure.
+ */
+async function serveInternalOperation(internal: InternalOperations, name: string, input: unknown, res: http.ServerResponse, context: InternalContext) {
+  const handler = Object.hasOwn(internal.handlers, name) ? internal.handlers[name] : undefined;
+  if (!handler) return sendJson(res, 404, { error: `No internal operation ${name}` });
+  try {
+    sendJson(res, 200, await handler(input ?? {}, context));
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    sendJson(res, 200, { status: 503, body: { error: "The database is unavailable; retry later" } });
+  }
 }

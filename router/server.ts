@@ -22,12 +22,11 @@ import { createGateway, type RouterContext } from "./gateway";
 import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
-import { createBitrixStatusWriter } from "./webhooks/order-status";
 import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
-import { createDeliveryLog } from "./webhooks/delivery-log";
 import { boardPage } from "./board-page";
+import { createInternalClient } from "../core/internal-operations";
 
 export interface RouterDeps {
   config: Config;
@@ -56,6 +55,8 @@ export { viewerFromAuthorization } from "./authenticate";
 
 /** Bodies the REST shim's GET routes accept: none to speak of. */
 const NO_BODY_LIMIT = "1kb";
+/** how long a webhook waits for the subgraph applying it */
+const INTERNAL_CALL_TIMEOUT_MS = 30_000;
 /** a request must arrive whole within this time (slow-loris) */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -151,14 +152,21 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     res.setHeader("content-type", metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  const deliveryLog = createDeliveryLog(db, config.bitrixShopId, logger);
-  const bitrixStatuses = createBitrixStatusWriter(db, config.bitrixShopId);
-  const webhookDeps = { config, db, logger, observe: metrics.observeWebhook, deliveryLog, bitrixStatuses };
+  const internal = createInternalClient(config, { timeoutMs: INTERNAL_CALL_TIMEOUT_MS });
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
-  for (const [path, handler] of Object.entries(WEBHOOKS)) {
-    webhookRoutes.set(path, timed(path, webhookEndpoint(path, handler, { ...webhookDeps, limiter: webhookLimiter, trustedProxies: config.trustProxy, headers: securityHeaders })));
+  for (const [path, route] of Object.entries(WEBHOOKS)) {
+    const endpoint = webhookEndpoint(path, route, {
+      config,
+      internal,
+      logger,
+      observe: metrics.observeWebhook,
+      limiter: webhookLimiter,
+      trustedProxies: config.trustProxy,
+      headers: securityHeaders,
+    });
+    webhookRoutes.set(path, timed(path, endpoint));
   }
-  rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { ...webhookDeps, observe: undefined }));
+  rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { config, internal, logger, authenticate }));
   rest.use(boardPage(logger));
   app.use(rest);
 
@@ -220,8 +228,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
       await board.stop();
       await apollo.stop();
       closeConnections();
-      await bitrixStatuses.idle();
-      await deliveryLog.flush();
+      internal.close();
     },
   };
 }

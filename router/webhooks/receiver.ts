@@ -1,13 +1,11 @@
 import type http from "node:http";
 import type { Config } from "../../core/config";
-import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { matchesAnySecret } from "../../core/auth";
-import { isDatabaseUnavailable } from "../../core/errors";
 import { BodyError, headerValue, readBody, sendJson } from "../../core/http-server";
+import { SubgraphUnavailableError, type InternalAnswer, type InternalClient } from "../../core/internal-operations";
 import { clientIp, type RateLimiter } from "../rate-limit";
-import { createDeliveryLog, type DeliveryLog } from "./delivery-log";
-import type { BitrixStatusWriter } from "./order-status";
+import type { WebhookRoute } from "./index";
 
 /** Bitrix posts small bodies; anything larger is refused before it is read whole. */
 export const WEBHOOK_BODY_LIMIT = 64 * 1024;
@@ -15,31 +13,8 @@ export const SECRET_HEADER = "x-webhook-secret";
 
 export type WebhookBody = Record<string, unknown>;
 
-export interface WebhookAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** A refusal with an HTTP status and a message a person can act on. */
-export class WebhookError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
-    super(message);
-  }
-}
-
-export interface WebhookDeps {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  /** called once per delivery with its outcome, for metrics */
-  observe?: (endpoint: string, outcome: string, seconds: number) => void;
-  /** where deliveries are stored (batched); without one each delivery is written on its own */
-  deliveryLog?: DeliveryLog;
-  /** Bitrix status changes, many to a statement under load (router/webhooks/order-status.ts) */
-  bitrixStatuses: BitrixStatusWriter;
-}
-
-export type WebhookHandler = (body: WebhookBody, deps: WebhookDeps) => Promise<WebhookAnswer>;
+/** A body the shim cannot read: 400 with a message a person can act on. */
+class UnreadableBody extends Error {}
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -49,97 +24,126 @@ export function parseWebhookBody(raw: Buffer, contentType: string | undefined): 
   try {
     text = STRICT_UTF8.decode(raw);
   } catch {
-    throw new WebhookError(400, "The body is not valid UTF-8");
+    throw new UnreadableBody("The body is not valid UTF-8");
   }
   if (/application\/x-www-form-urlencoded/i.test(contentType ?? "")) {
     const body: WebhookBody = {};
     for (const [key, value] of new URLSearchParams(text)) body[key] = value;
     return body;
   }
-  if (text.trim() === "") throw new WebhookError(400, "The body is empty; send a JSON object");
+  if (text.trim() === "") throw new UnreadableBody("The body is empty; send a JSON object");
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new WebhookError(400, "The body is not valid JSON (send application/json or application/x-www-form-urlencoded)");
+    throw new UnreadableBody("The body is not valid JSON (send application/json or application/x-www-form-urlencoded)");
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new WebhookError(400, "The body must be a JSON object");
-  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new UnreadableBody("The body must be a JSON object");
+  if (depthOf(parsed) > MAX_DEPTH) throw new UnreadableBody(`The body is nested more than ${MAX_DEPTH} levels deep`);
   return parsed as WebhookBody;
 }
 
-function headersWithoutSecrets(req: http.IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name === SECRET_HEADER || name === "authorization" || name === "cookie") continue;
-    headers[name] = Array.isArray(value) ? value.join(", ") : String(value ?? "");
+/** Bitrix's bodies are a few levels deep (an order's items, its payments); deeper is not Bitrix. */
+const MAX_DEPTH = 8;
+
+/** How deep a parsed JSON value nests, counted without recursion (a hostile body may nest 30,000 deep). */
+export function depthOf(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
   }
-  return headers;
+  return deepest;
 }
 
-function outcomeOf(answer: WebhookAnswer): string {
-  return typeof answer.body.status === "string" ? answer.body.status : String(answer.status);
+export function headersWithoutSecrets(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === SECRET_HEADER || name === "authorization" || name === "cookie") continue;
+    kept[name] = Array.isArray(value) ? value.join(", ") : String(value ?? "");
+  }
+  return kept;
+}
+
+export interface ForwardDeps {
+  internal: InternalClient;
+  logger: Logger;
 }
 
 /**
- * Parses the raw body and runs the handler, turning every failure into an answer: a
- * WebhookError into its status, an unreachable database into 503 (so the sender retries),
- * anything else into a logged 500. Used for live deliveries and operator replays alike.
+ * Parses a delivery and forwards its fields to the route's internal operation, which applies
+ * them and stores the delivery. A body that cannot be read is refused here (400) and forwarded
+ * only to be stored; a subgraph that cannot be reached is a 503, so the sender retries.
  */
-export async function runWebhookHandler(
+export async function forwardDelivery(
+  deps: ForwardDeps,
   endpoint: string,
-  handler: WebhookHandler,
-  deps: WebhookDeps,
-  raw: Buffer,
-  contentType: string | undefined,
-): Promise<WebhookAnswer> {
+  route: WebhookRoute,
+  delivery: { raw: Buffer; headers: Record<string, string>; replayOf?: number },
+): Promise<InternalAnswer> {
+  const stored = { headers: delivery.headers, rawBody: delivery.raw.toString("utf8"), replayOf: delivery.replayOf };
+  let fields: WebhookBody | undefined;
+  let unreadable: InternalAnswer | undefined;
   try {
-    return await handler(parseWebhookBody(raw, contentType), deps);
+    fields = parseWebhookBody(delivery.raw, delivery.headers["content-type"]);
   } catch (error) {
-    if (error instanceof WebhookError) {
-      return { status: error.status, body: { error: error.message, ...(error.field ? { field: error.field } : {}) } };
-    }
-    if (isDatabaseUnavailable(error)) {
-      deps.logger.warn({ endpoint }, "webhook refused: database unavailable");
-      return { status: 503, body: { error: "The database is unavailable; retry later" } };
-    }
-    deps.logger.error({ err: error, endpoint }, "webhook failed");
-    return { status: 500, body: { error: "Internal error; the delivery was recorded and can be replayed" } };
+    if (!(error instanceof UnreadableBody)) throw error;
+    unreadable = { status: 400, body: { error: error.message } };
   }
+  try {
+    const answer = await deps.internal.call(route.subgraph, route.operation, { endpoint, fields, refused: unreadable?.body, delivery: stored });
+    return unreadable ? { ...unreadable, deliveryId: answer.deliveryId } : answer;
+  } catch (error) {
+    if (!(error instanceof SubgraphUnavailableError)) throw error;
+    if (unreadable) return unreadable;
+    deps.logger.warn({ endpoint, err: error.message }, "webhook refused: subgraph unavailable");
+    return { status: 503, body: { error: `The ${route.subgraph} service is unavailable; retry later` } };
+  }
+}
+
+export interface WebhookEndpointDeps extends ForwardDeps {
+  config: Config;
+  limiter: RateLimiter;
+  trustedProxies: number;
+  headers: Readonly<Record<string, string>>;
+  /** called once per delivery with its outcome, for metrics */
+  observe?: (endpoint: string, outcome: string, seconds: number) => void;
+}
+
+function outcomeOf(answer: InternalAnswer): string {
+  return typeof answer.body.status === "string" ? answer.body.status : String(answer.status);
+}
+
+/** Answers 429 when the address is over its rate; returns whether it did. */
+function refusedByRate(req: http.IncomingMessage, res: http.ServerResponse, deps: WebhookEndpointDeps): boolean {
+  const limited = deps.limiter.take(clientIp(req, deps.trustedProxies));
+  if (limited.allowed) return false;
+  req.resume();
+  res.setHeader("Retry-After", String(limited.retryAfterSeconds));
+  sendJson(res, 429, { error: `Too many webhook requests from this address; retry in ${limited.retryAfterSeconds} s`, retryAfter: limited.retryAfterSeconds });
+  return true;
 }
 
 /**
  * One Bitrix webhook endpoint, on the bare request: rate limit per IP (before the secret is
- * looked at), size limit, secret check (constant time, any of the rotated secrets), body
- * parsing, the handler, and a stored record of the delivery for operators.
+ * looked at), size limit, secret check (constant time, any of the rotated secrets), then the
+ * delivery goes to the subgraph that owns its data (forwardDelivery).
  */
-export function webhookEndpoint(
-  endpoint: string,
-  handler: WebhookHandler,
-  deps: WebhookDeps & { limiter: RateLimiter; trustedProxies: number; headers: Readonly<Record<string, string>> },
-) {
+export function webhookEndpoint(endpoint: string, route: WebhookRoute, deps: WebhookEndpointDeps) {
   async function answer(req: http.IncomingMessage, res: http.ServerResponse) {
-    const limited = deps.limiter.take(clientIp(req, deps.trustedProxies));
-    if (!limited.allowed) {
-      req.resume();
-      res.setHeader("Retry-After", String(limited.retryAfterSeconds));
-      return sendJson(res, 429, {
-        error: `Too many webhook requests from this address; retry in ${limited.retryAfterSeconds} s`,
-        retryAfter: limited.retryAfterSeconds,
-      });
-    }
+    if (refusedByRate(req, res, deps)) return;
     const raw = await readBody(req, WEBHOOK_BODY_LIMIT);
     const started = process.hrtime.bigint();
-    const contentType = req.headers["content-type"];
-    const answer: WebhookAnswer = matchesAnySecret(headerValue(req, SECRET_HEADER), deps.config.webhookSecrets)
-      ? await runWebhookHandler(endpoint, handler, deps, raw, contentType)
+    const answer: InternalAnswer = matchesAnySecret(headerValue(req, SECRET_HEADER), deps.config.webhookSecrets)
+      ? await forwardDelivery(deps, endpoint, route, { raw, headers: headersWithoutSecrets(req.headers) })
       : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
     if (answer.status === 503) res.setHeader("Retry-After", "5");
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     sendJson(res, answer.status, answer.body);
-    deps.observe?.(endpoint, outcomeOf(answer), seconds);
-    if (answer.status !== 401) await recordDelivery(deps, endpoint, headersWithoutSecrets(req), raw, answer, seconds * 1000);
+    deps.observe?.(endpoint, outcomeOf(answer), Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -150,53 +154,4 @@ export function webhookEndpoint(
       if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
     });
   };
-}
-
-/** Stores a delivery (or an operator's replay of one) for operators to see and replay. */
-export async function recordDelivery(
-  deps: WebhookDeps,
-  endpoint: string,
-  headers: Record<string, string>,
-  raw: Buffer,
-  answer: WebhookAnswer,
-  durationMs: number,
-  replayOf?: number,
-): Promise<number | null> {
-  const entry = { endpoint, headers, rawBody: raw.toString("utf8"), statusCode: answer.status, response: answer.body, durationMs, replayOf };
-  if (deps.deliveryLog) return deps.deliveryLog.record(entry);
-  const log = createDeliveryLog(deps.db, deps.config.bitrixShopId, deps.logger);
-  return log.record(entry);
-}
-
-/** Reads a required integer field; form bodies carry numbers as strings. */
-export function integerField(body: WebhookBody, name: string, options: { required: true }): number;
-export function integerField(body: WebhookBody, name: string, options?: { required?: boolean }): number | undefined;
-export function integerField(body: WebhookBody, name: string, options: { required?: boolean } = {}): number | undefined {
-  const value = body[name];
-  if (value === undefined || value === null || value === "") {
-    if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
-    return undefined;
-  }
-  const number = typeof value === "number" ? value : typeof value === "string" && /^-?\d{1,10}$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(number) || number < 0 || number > 2_147_483_647) {
-    throw new WebhookError(400, `Field "${name}" must be a non-negative integer`, name);
-  }
-  return number;
-}
-
-/** Reads a string field of at most `maxLength` characters. */
-export function stringField(body: WebhookBody, name: string, options: { required: true; maxLength?: number }): string;
-export function stringField(body: WebhookBody, name: string, options?: { required?: boolean; maxLength?: number }): string | undefined;
-export function stringField(body: WebhookBody, name: string, options: { required?: boolean; maxLength?: number } = {}): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) {
-    if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
-    return undefined;
-  }
-  if (typeof value !== "string") throw new WebhookError(400, `Field "${name}" must be a string`, name);
-  const maxLength = options.maxLength ?? 2000;
-  if (value.length > maxLength) throw new WebhookError(400, `Field "${name}" is longer than ${maxLength} characters`, name);
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(value)) throw new WebhookError(400, `Field "${name}" contains control characters`, name);
-  if (options.required && value.trim() === "") throw new WebhookError(400, `Field "${name}" must not be empty`, name);
-  return value;
 }

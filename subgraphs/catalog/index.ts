@@ -1,9 +1,11 @@
 import type { SubgraphDefinition } from "../../core/subgraph-server";
 import { createCatalogLoaders } from "./context";
+import { catalogInternalOperations } from "./internal-operations";
 import { resolvers } from "./resolvers";
 
 export const catalogSubgraph: SubgraphDefinition<ReturnType<typeof createCatalogLoaders>> = {
   name: "catalog",
   resolvers,
   createLoaders: createCatalogLoaders,
+  internalOperations: catalogInternalOperations,
 };

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
-import { integerField, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "./receiver";
-import { upsertFromBitrix, type BitrixProductFields } from "../../subgraphs/catalog/product-service";
+import { integerField, parseBitrixPrice, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "../../../core/webhooks";
+import { upsertFromBitrix, type BitrixProductFields } from "../product-service";
 
 /**
  * Bitrix's product change webhook: upserts the product of shop BITRIX_SHOP_ID with the given
@@ -11,29 +11,6 @@ import { upsertFromBitrix, type BitrixProductFields } from "../../subgraphs/cata
  *     "description": "…", "enabled": "Y" }
  */
 
-const CURRENCY = /\s*(₸|тг\.?|тенге|kzt)\s*$/i;
-const SPACES = /[\s\u00A0\u2007\u2009\u202F']/g;
-
-/**
- * A price as Bitrix sends it: an integer in tiyn (500000), or tenge as text ("5 000 ₸",
- * "5000", "4 950,50 ₸", "4950.5 тг"). Anything else cannot be read: 422 naming the field.
- */
-export function parseBitrixPrice(value: unknown, field = "price"): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const unreadable = () => new WebhookError(422, `Field "${field}" cannot be read as a price: ${JSON.stringify(value).slice(0, 60)} (send tiyn as an integer or tenge as text like "5 000 ₸")`, field);
-  if (typeof value === "number") {
-    if (!Number.isSafeInteger(value) || value < 0 || value > 1_000_000_000) throw unreadable();
-    return value;
-  }
-  if (typeof value !== "string" || value.length > 40) throw unreadable();
-  const text = value.trim().replace(CURRENCY, "").replace(SPACES, "");
-  const match = /^(\d{1,8})(?:[.,](\d{1,2}))?$/.exec(text);
-  if (!match) throw unreadable();
-  const tiyn = Number(match[1]) * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
-  if (tiyn > 1_000_000_000) throw unreadable();
-  return tiyn;
-}
-
 /** Bitrix flags are "Y"/"N"; booleans and 1/0 are accepted too. */
 function flagField(body: WebhookBody, name: string): boolean | undefined {
   const value = body[name];
@@ -43,7 +20,8 @@ function flagField(body: WebhookBody, name: string): boolean | undefined {
   throw new WebhookError(400, `Field "${name}" must be "Y" or "N"`, name);
 }
 
-export const PRODUCT_SYNC_WEBHOOK_PATH = "/api/v1/webhooks/product-sync";
+/** The internal operation the router forwards `POST /api/v1/webhooks/product-sync` to. */
+export const PRODUCT_SYNC_OPERATION = "bitrix-product-sync";
 
 export const productSyncWebhook: WebhookHandler = async (body, deps) => {
   const bitrixProductId = integerField(body, "product_id", { required: true });

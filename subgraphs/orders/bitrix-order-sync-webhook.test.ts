@@ -1,7 +1,7 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import { expectChain, historyOf, postWebhook } from "../../test/order-fixtures";
 import { eventually } from "../../test/fake-bitrix";
-import { ORDER_SYNC_WEBHOOK_PATH } from "./order-sync";
+const ORDER_SYNC_WEBHOOK_PATH = "/api/v1/webhooks/order-sync";
 
 /** POST /api/v1/webhooks/order-sync against the whole stack (CONTRACT.md "Bitrix order webhook"). */
 

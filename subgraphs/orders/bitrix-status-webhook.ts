@@ -1,11 +1,13 @@
 import type { OrderStatus } from "../../prisma/generated/client";
 import type { Database } from "../../core/db";
+import type { Logger } from "../../core/logger";
 import { isDatabaseUnavailable } from "../../core/errors";
 import { createGroupCommit, type GroupCommit } from "../../core/group-commit";
-import { changeBitrixStatuses, changeOrderStatus, type BitrixStatusChange, type StatusChangeResult } from "../../subgraphs/orders/lifecycle";
-import { integerField, stringField, WebhookError, type WebhookAnswer, type WebhookBody, type WebhookDeps } from "./receiver";
+import { integerField, stringField, WebhookError, type WebhookAnswer, type WebhookBody } from "../../core/webhooks";
+import { changeBitrixStatuses, changeOrderStatus, type BitrixStatusChange, type StatusChangeResult } from "./lifecycle";
 
-export const ORDER_STATUS_WEBHOOK_PATH = "/api/v1/webhooks/order-status-sync";
+/** The internal operation the router forwards `POST /api/v1/webhooks/order-status-sync` to. */
+export const ORDER_STATUS_OPERATION = "bitrix-order-status";
 
 /** Bitrix status codes and ours (see CONTRACT.md). */
 export const BITRIX_STATUS: Readonly<Record<string, OrderStatus>> = {
@@ -69,7 +71,7 @@ export function createBitrixStatusWriter(db: Database, shopId: number): BitrixSt
  * the GraphQL mutation uses, in shop BITRIX_SHOP_ID). Bitrix is the authority on status: moves
  * the panel would refuse are applied and noted on the history row.
  */
-export async function orderStatusWebhook(body: WebhookBody, deps: WebhookDeps): Promise<WebhookAnswer> {
+export async function orderStatusWebhook(body: WebhookBody, deps: { bitrixStatuses: BitrixStatusWriter; logger: Logger }): Promise<WebhookAnswer> {
   const bitrixOrderId = integerField(body, "order_id", { required: true });
   const code = stringField(body, "status", { required: true, maxLength: 16 });
   const changedById = changedByIdField(body);

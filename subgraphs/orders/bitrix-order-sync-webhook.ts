@@ -1,11 +1,11 @@
 import { GraphQLError } from "graphql";
 import { normalizePhone } from "../../core/validation";
-import { OrderSyncRefusal, syncBitrixOrder, type BitrixOrder } from "../../subgraphs/orders/order-sync";
-import { BITRIX_STATUS } from "./order-status";
-import { parseBitrixPrice } from "./product-sync";
-import { integerField, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "./receiver";
+import { integerField, parseBitrixPrice, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "../../core/webhooks";
+import { OrderSyncRefusal, syncBitrixOrder, type BitrixOrder } from "./order-sync";
+import { BITRIX_STATUS } from "./bitrix-status-webhook";
 
-export const ORDER_SYNC_WEBHOOK_PATH = "/api/v1/webhooks/order-sync";
+/** The internal operation the router forwards `POST /api/v1/webhooks/order-sync` to. */
+export const ORDER_SYNC_OPERATION = "bitrix-order-sync";
 
 /**
  * Bitrix's whole-order webhook (CONTRACT.md "Bitrix order webhook"): reads and checks the body
@@ -46,7 +46,7 @@ function arrayField(body: WebhookBody, name: string, required: boolean): unknown
   return value;
 }
 
-/** The nested field helpers of receiver.ts, with the field's full path in the message. */
+/** The field helpers of core/webhooks.ts, with the field's full path in the message. */
 function nested<T>(path: string, read: () => T): T {
   try {
     return read();

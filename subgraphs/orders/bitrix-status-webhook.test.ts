@@ -1,7 +1,7 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../../test/harness";
 import { expectChain, historyOf, orderPicker, postWebhook, statusOf } from "../../test/order-fixtures";
-import { BITRIX_STATUS, createBitrixStatusWriter } from "./order-status";
-import type { BitrixStatusChange } from "../../subgraphs/orders/lifecycle";
+import { BITRIX_STATUS, createBitrixStatusWriter } from "./bitrix-status-webhook";
+import type { BitrixStatusChange } from "./lifecycle";
 
 const ROTATED_SECRET = "rotated-webhook-secret";
 let t: TestStack;
@@ -470,5 +470,35 @@ describe("stored deliveries: an operator can see and replay them", () => {
     expect(first.body.deliveries[0].id).toBeGreaterThan(first.body.deliveries[1].id);
     const next = await admin(`?limit=2&before=${first.body.nextBefore}`);
     expect(next.body.deliveries[0].id).toBeLessThan(first.body.deliveries[1].id);
+  });
+});
+
+describe("the orders subgraph's internal operation", () => {
+  it("answers only the router: an unsigned or forged call is 401 and changes nothing", async () => {
+    const order = await pick(PROD_SHOP, "NEW");
+    const url = new URL("/internal/bitrix-order-status", t.stack.subgraphs.orders.url);
+    const input = { endpoint: "/api/v1/webhooks/order-status-sync", fields: { order_id: order.bitrixOrderId, status: "PD" }, delivery: { headers: {}, rawBody: "" } };
+    for (const headers of [{}, { "x-cvety-viewer": "e30", "x-cvety-signature": "forged" }] as Record<string, string>[]) {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(input) });
+      expect(response.status).toBe(401);
+    }
+    expect(await statusOf(t, PROD_SHOP, order.id)).toBe("NEW");
+  });
+
+  it("a webhook whose subgraph is down answers 503 with Retry-After, so Bitrix retries", async () => {
+    const down = await startTestStack({ databaseUrl: t.databaseUrl });
+    try {
+      await down.stack.subgraphs.orders.stop();
+      const response = await fetch(`${down.origin}/api/v1/webhooks/order-status-sync`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-webhook-secret": TEST_WEBHOOK_SECRET },
+        body: JSON.stringify({ order_id: 1, status: "PD" }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(((await response.json()) as { error: string }).error).toMatch(/orders service is unavailable/);
+    } finally {
+      await down.stop();
+    }
   });
 });

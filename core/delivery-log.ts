@@ -1,7 +1,7 @@
-import type { Database } from "../../core/db";
-import type { Logger } from "../../core/logger";
-import { isDatabaseUnavailable } from "../../core/errors";
-import { createGroupCommit } from "../../core/group-commit";
+import type { Database } from "./db";
+import type { Logger } from "./logger";
+import { isDatabaseUnavailable } from "./errors";
+import { createGroupCommit } from "./group-commit";
 
 /** One stored webhook delivery, as operators see it later. */
 export interface DeliveryRecord {

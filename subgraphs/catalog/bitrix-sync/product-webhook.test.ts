@@ -1,5 +1,5 @@
-import { startTestStack, PROD_SHOP, DEV_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../../test/harness";
-import { parseBitrixPrice } from "./product-sync";
+import { startTestStack, PROD_SHOP, DEV_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../../../test/harness";
+import { parseBitrixPrice } from "../../../core/webhooks";
 
 /** POST /api/v1/webhooks/product-sync: Bitrix's product changes, through real HTTP and PostgreSQL. */
 

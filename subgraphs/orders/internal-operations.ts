@@ -1,0 +1,27 @@
+import type { InternalOperationsFactory } from "../../core/internal-operations";
+import { createDeliveryLog } from "../../core/delivery-log";
+import { webhookOperation } from "../../core/webhooks";
+import { WEBHOOK_DELIVERIES_OPERATIONS } from "../../core/webhook-deliveries";
+import { createBitrixStatusWriter, orderStatusWebhook, ORDER_STATUS_OPERATION } from "./bitrix-status-webhook";
+import { orderSyncWebhook, ORDER_SYNC_OPERATION } from "./bitrix-order-sync-webhook";
+
+/**
+ * What the orders subgraph does for the router outside GraphQL: Bitrix's order status webhook
+ * (group-committed in this process), its whole-order webhook and the stored-deliveries admin's
+ * reads.
+ */
+export const ordersInternalOperations: InternalOperationsFactory = ({ config, db, logger }) => {
+  const bitrixStatuses = createBitrixStatusWriter(db, config.bitrixShopId);
+  const deliveryLog = createDeliveryLog(db, config.bitrixShopId, logger);
+  return {
+    handlers: {
+      [ORDER_STATUS_OPERATION]: webhookOperation((fields, context) => orderStatusWebhook(fields, { bitrixStatuses, logger: context.logger }), deliveryLog),
+      [ORDER_SYNC_OPERATION]: webhookOperation(orderSyncWebhook, deliveryLog),
+      ...WEBHOOK_DELIVERIES_OPERATIONS,
+    },
+    async stop() {
+      await bitrixStatuses.idle();
+      await deliveryLog.flush();
+    },
+  };
+};
