@@ -139,7 +139,7 @@ function cvety_product_fields(array $body): array
 {
     $fail = static fn (string $field, string $error, int $status = 400) => ['error' => $error, 'field' => $field, 'status' => $status];
     $name = $body['name'] ?? null;
-    if (!is_string($name) || trim($name) === '' || mb_strlen($name) > 255) {
+    if (!is_string($name) || trim($name) === '' || iconv_strlen($name, 'UTF-8') > 255) {
         return $fail('name', 'Field "name" must be a non-empty string of at most 255 characters');
     }
     $price = cvety_parse_price($body['price'] ?? null);

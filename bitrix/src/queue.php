@@ -103,7 +103,7 @@ final class CvetyQueue
         $status = (int) $answer['status'];
         $entry['attempts']++;
         $entry['last_status'] = $status;
-        $entry['last_error'] = $status >= 200 && $status < 300 ? null : mb_substr((string) $answer['body'], 0, 500);
+        $entry['last_error'] = $status >= 200 && $status < 300 ? null : (string) @iconv('UTF-8', 'UTF-8//IGNORE', substr((string) $answer['body'], 0, 500));
         if ($status >= 200 && $status < 300) {
             unlink($this->dir . '/' . $name);
             $result['sent']++;
