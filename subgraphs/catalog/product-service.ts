@@ -1,7 +1,7 @@
 import type { Tx } from "../../core/db";
 import type { Product } from "../../prisma/generated/client";
 import { badUserInput, conflict, notFound } from "../../core/errors";
-import { httpsUrl, optionalText, priceInTiyn, requiredName } from "../../core/validation";
+import { httpsUrl, integerInRange, optionalText, priceInTiyn, requiredName } from "../../core/validation";
 
 /**
  * The catalog's business rules. Every function runs inside the caller's tenant transaction
@@ -25,6 +25,26 @@ export interface ProductChanges {
   price?: number | null;
   description?: string | null;
   enabled?: boolean | null;
+  bitrixProductId?: number | null;
+}
+
+/** A Bitrix product id given by a person: positive, and no other product of the shop linked to it. */
+async function linkableBitrixId(tx: Tx, shopId: number, value: number | null | undefined, productId: number | null): Promise<number | undefined> {
+  if (value === null || value === undefined) return undefined;
+  const id = integerInRange(value, "input.bitrixProductId", 1);
+  const other = await tx.product.findFirst({ where: { shopId, bitrixProductId: id, ...(productId ? { id: { not: productId } } : {}) }, select: { id: true, name: true } });
+  if (other) {
+    throw conflict(`Bitrix product ${id} is already linked to product ${other.id} (${other.name}) in this shop`, { field: "input.bitrixProductId", productId: other.id });
+  }
+  return id;
+}
+
+/** A unique violation on (shop, bitrix id) that a concurrent edit won: the same CONFLICT. */
+function refuseDuplicateLink(error: unknown, bitrixProductId: number | undefined): never {
+  if ((error as { code?: string }).code === "P2002" && bitrixProductId !== undefined) {
+    throw conflict(`Bitrix product ${bitrixProductId} is already linked to another product in this shop`, { field: "input.bitrixProductId" });
+  }
+  throw error;
 }
 
 /** Locks the product row for the rest of the transaction (image positions, concurrent edits). */
@@ -49,17 +69,20 @@ export async function createProduct(tx: Tx, shopId: number, input: NewProduct): 
   const price = priceInTiyn(input.price);
   const description = optionalText(input.description, "description");
   const urls = checkImageUrls(input.imageUrls, "imageUrls");
-  return tx.product.create({
-    data: {
-      shopId,
-      name,
-      price,
-      description,
-      enabled: input.enabled ?? true,
-      bitrixProductId: input.bitrixProductId ?? null,
-      images: { create: urls.map((url, position) => ({ shopId, url, position, isMain: position === 0 })) },
-    },
-  });
+  const bitrixProductId = await linkableBitrixId(tx, shopId, input.bitrixProductId, null);
+  return tx.product
+    .create({
+      data: {
+        shopId,
+        name,
+        price,
+        description,
+        enabled: input.enabled ?? true,
+        bitrixProductId: bitrixProductId ?? null,
+        images: { create: urls.map((url, position) => ({ shopId, url, position, isMain: position === 0 })) },
+      },
+    })
+    .catch((error: unknown) => refuseDuplicateLink(error, bitrixProductId));
 }
 
 /** Changes only the fields that are given (null and undefined leave a field as it is). */
@@ -70,13 +93,15 @@ export async function updateProduct(tx: Tx, shopId: number, id: number, changes:
 }
 
 async function applyChanges(tx: Tx, product: Product, changes: ProductChanges): Promise<Product> {
-  const data: Partial<Pick<Product, "name" | "price" | "description" | "enabled">> = {};
+  const data: Partial<Pick<Product, "name" | "price" | "description" | "enabled" | "bitrixProductId">> = {};
+  const bitrixProductId = await linkableBitrixId(tx, product.shopId, changes.bitrixProductId, product.id);
+  if (bitrixProductId !== undefined && bitrixProductId !== product.bitrixProductId) data.bitrixProductId = bitrixProductId;
   if (changes.name !== null && changes.name !== undefined) data.name = requiredName(changes.name, "name");
   if (changes.price !== null && changes.price !== undefined) data.price = priceInTiyn(changes.price);
   if (changes.description !== null && changes.description !== undefined) data.description = optionalText(changes.description, "description");
   if (changes.enabled !== null && changes.enabled !== undefined) data.enabled = changes.enabled;
   if (Object.keys(data).length === 0) return product;
-  return tx.product.update({ where: { id: product.id }, data });
+  return tx.product.update({ where: { id: product.id }, data }).catch((error: unknown) => refuseDuplicateLink(error, bitrixProductId));
 }
 
 export async function setProductEnabled(tx: Tx, shopId: number, id: number, enabled: boolean): Promise<Product> {

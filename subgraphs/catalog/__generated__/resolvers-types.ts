@@ -107,6 +107,12 @@ export type BitrixSyncState =
 
 /** A new product. */
 export type CreateProductInput = {
+  /**
+   * Links the product to this Bitrix product (a positive integer, unique in the shop: another
+   * product with it is a CONFLICT naming that product). Linked products of shop BITRIX_SHOP_ID
+   * are pushed to Bitrix whenever they change.
+   */
+  bitrixProductId?: InputMaybe<Scalars['Int']['input']>;
   /** Longer description (at most 5000 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Whether the product is offered for sale right away (default true). */
@@ -346,6 +352,12 @@ export type Shop = {
 
 /** Changes to a product: only the fields given are changed. */
 export type UpdateProductInput = {
+  /**
+   * Links the product to this Bitrix product, or moves the link (unique in the shop: another
+   * product with it is a CONFLICT naming that product); the product's state is then pushed to
+   * Bitrix through the outbox.
+   */
+  bitrixProductId?: InputMaybe<Scalars['Int']['input']>;
   /** New description; an empty string clears it. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** New name; trimmed; 1 to 200 characters. */
