@@ -35,7 +35,14 @@ async function main() {
   await seedIfEmpty(ownerDatabaseUrl, { passwordCost: 4 });
 
   // SUBGRAPH_SECRET too: scenarios sign requests straight to a subgraph with config.subgraphSecret
-  const env = { JWT_SECRET: "bench-jwt-secret", WEBHOOK_SECRET: "bench-webhook-secret", SUBGRAPH_SECRET: "bench-subgraph-secret" };
+  // the bench's 1,000 boards are one user per shop on one address: its caps are raised to fit them
+  const env = {
+    JWT_SECRET: "bench-jwt-secret",
+    WEBHOOK_SECRET: "bench-webhook-secret",
+    SUBGRAPH_SECRET: "bench-subgraph-secret",
+    BOARD_MAX_SUBSCRIPTIONS_PER_USER: "2000",
+    BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS: "2000",
+  };
   Object.assign(process.env, env);
   const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
   // the stack runs as the application role, behind the tenant wall, as in production

@@ -53,6 +53,12 @@ export interface BoardConfig {
   maxSubscriptionsPerConnection: number;
   /** live subscribers one shop may have on one router process (BOARD_MAX_SUBSCRIBERS_PER_SHOP) */
   maxSubscribersPerShop: number;
+  /** subscriptions one user (shop + user id) may hold on one router process, over all their sockets (BOARD_MAX_SUBSCRIPTIONS_PER_USER) */
+  maxSubscriptionsPerUser: number;
+  /** subscriptions one client address may hold on one router process (BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS) */
+  maxSubscriptionsPerAddress: number;
+  /** subscriptions of one user replaying history (`after:`) at once; their others wait their place (BOARD_MAX_CONCURRENT_REPLAYS_PER_USER) */
+  maxConcurrentReplaysPerUser: number;
   /** events queued for one subscriber before it is dropped as too slow (BOARD_MAX_QUEUED_EVENTS) */
   maxQueuedEvents: number;
   /** how often the history table is re-read for shops with subscribers, in case a NOTIFY was lost (BOARD_SWEEP_MS) */
@@ -296,6 +302,9 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
       keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
       maxSubscriptionsPerConnection: integer(env, "BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
       maxSubscribersPerShop: integer(env, "BOARD_MAX_SUBSCRIBERS_PER_SHOP", 2_000),
+      maxSubscriptionsPerUser: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_USER", 50),
+      maxSubscriptionsPerAddress: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS", 500),
+      maxConcurrentReplaysPerUser: positive(env, "BOARD_MAX_CONCURRENT_REPLAYS_PER_USER", 2),
       maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
       sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
       pendingRetryMs: pendingRetry(env),

@@ -17,6 +17,7 @@ import {
 } from "../../core/status-feed";
 import { eventVariables, splitEvents, EVENTS_OPERATION, type BoardOperation, type FormattedError } from "./operation";
 import { Subscriber, type BoardTransport, type SerializedEvent } from "./subscriber";
+import { FairTurns, ReplayPlaces, SubscriberCaps, userKey } from "./caps";
 
 /** Resolves a batched events query through the gateway with a subscriber's context. */
 export type ResolveEvents = (
@@ -43,38 +44,6 @@ function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEv
   let start = 0;
   while (start < events.length && comparePositions(events[start].position, from) <= 0) start += 1;
   return start === 0 ? events : events.slice(start);
-}
-
-/**
- * Turns to read and dispatch a page of a feed, `limit` at a time across the router's shops,
- * handed out in the order they were asked for. Without them a burst across many shops runs
- * every shop's events query at once: on a busy machine they share the CPU and all finish late
- * together. Taking turns, the first shops' events go out early, and a shop that waited reads
- * everything committed meanwhile and resolves it in one query, so a burst also costs fewer
- * queries.
- */
-class Turns {
-  private running = 0;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  /** pages waiting for a turn */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
-  async take<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) this.running += 1;
-    else await new Promise<void>((resolve) => this.queue.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.queue.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
 }
 
 /** Subscribers of one shop with one selection (and role): resolved once per event, for all of them. */
@@ -142,7 +111,7 @@ class ShopChannel {
   private async pump(): Promise<void> {
     if (this.position === null) return;
     for (;;) {
-      const page = await this.hub.turns.take(async () => {
+      const page = await this.hub.turns.take(this.shopId, async () => {
         // stopped while waiting for the turn (the last subscriber left, the router stops)
         if (this.stopped) return NOTHING_READ;
         const from = this.position!;
@@ -152,7 +121,7 @@ class ShopChannel {
           this.position = positionOf(read.rows[read.rows.length - 1]);
         }
         return read;
-      });
+      }, true);
       if (this.stopped) return;
       if (page.more) continue;
       if (!page.pending) this.heldSince = null;
@@ -222,8 +191,12 @@ export class BoardHub {
   private lastHeldReport = 0;
   /** channels whose last read found committed rows behind an older transaction still running */
   readonly waitingForOlderTransaction = new Set<ShopChannel>();
-  /** every page a stream or a replay reads and resolves takes a turn (BOARD_CONCURRENT_DISPATCHES) */
-  readonly turns: Turns;
+  /** every page a stream or a replay reads and resolves takes a turn (BOARD_CONCURRENT_DISPATCHES), round-robin between shops */
+  readonly turns: FairTurns;
+  /** subscriptions per shop, user and address (BOARD_MAX_SUBSCRIBERS_PER_SHOP, …_PER_USER, …_PER_ADDRESS) */
+  readonly caps: SubscriberCaps<Subscriber>;
+  /** replays running at once per user (BOARD_MAX_CONCURRENT_REPLAYS_PER_USER) */
+  readonly replays: ReplayPlaces<Subscriber>;
 
   constructor(
     readonly db: Database,
@@ -232,7 +205,9 @@ export class BoardHub {
     private readonly resolveEvents: ResolveEvents,
     readonly metrics?: HubMetrics,
   ) {
-    this.turns = new Turns(config.concurrentDispatches);
+    this.turns = new FairTurns(config.concurrentDispatches);
+    this.caps = new SubscriberCaps(config);
+    this.replays = new ReplayPlaces(config.maxConcurrentReplaysPerUser);
     if (config.sweepMs > 0) {
       this.sweepTimer = setInterval(() => this.resyncAll(), config.sweepMs);
       this.sweepTimer.unref();
@@ -337,14 +312,12 @@ export class BoardHub {
 
   /**
    * A new subscription: replays behind `after` when given, then attaches to the shop's live
-   * stream. Throws RATE_LIMITED when the shop has too many subscribers on this router.
+   * stream. Throws RATE_LIMITED when the user, the address (the client's, see clientIp) or the
+   * shop holds too many subscriptions on this router.
    */
-  subscribe(viewer: Viewer, operation: BoardOperation, subscriptionId: string, transport: BoardTransport): Subscriber {
-    if (this.subscribersOf(viewer.shopId) >= this.config.maxSubscribersPerShop) {
-      throw new GraphQLError(`This shop already has ${this.config.maxSubscribersPerShop} live subscriptions on this server; close some first`, {
-        extensions: { code: ErrorCode.RATE_LIMITED },
-      });
-    }
+  subscribe(viewer: Viewer, operation: BoardOperation, subscriptionId: string, transport: BoardTransport, address = "unknown"): Subscriber {
+    const refusal = this.caps.refusal(viewer, address);
+    if (refusal) throw refusal;
     let channel = this.channels.get(viewer.shopId);
     if (!channel) {
       channel = new ShopChannel(viewer.shopId, this);
@@ -356,6 +329,7 @@ export class BoardHub {
       onDropped: () => this.metrics?.dropped(),
     });
     channel.members.add(subscriber);
+    this.caps.hold(subscriber, viewer, address);
     void this.start(channel, subscriber).catch((error) => {
       const unavailable = isDatabaseUnavailable(error);
       if (!unavailable) this.logger.error({ err: error, shopId: viewer.shopId }, "board subscription failed to start");
@@ -385,13 +359,7 @@ export class BoardHub {
         });
       } else {
         subscriber.position = position;
-        // the bulk of the replay runs beside the live stream, page by page as the reader keeps up
-        for (;;) {
-          await subscriber.waitForRoom();
-          if (subscriber.isClosed) return;
-          const page = await this.replayPage(subscriber);
-          if (!page.more) break;
-        }
+        if (!(await this.replayBeside(subscriber))) return;
       }
     }
     let opened = false;
@@ -416,17 +384,41 @@ export class BoardHub {
     if (opened) channel.schedulePump();
   }
 
-  /** In a turn: the next page behind the subscriber's position (up to `until`), resolved and sent to it alone. */
+  /**
+   * The bulk of a replay, beside the live stream, page by page as the reader keeps up, once the
+   * user has a replay place free. False when the subscriber closed meanwhile.
+   */
+  private async replayBeside(subscriber: Subscriber): Promise<boolean> {
+    const user = userKey(subscriber.viewer);
+    if (!(await this.replays.enter(user, subscriber))) return false;
+    try {
+      for (;;) {
+        await subscriber.waitForRoom();
+        if (subscriber.isClosed) return false;
+        const page = await this.replayPage(subscriber);
+        if (!page.more) return true;
+      }
+    } finally {
+      this.replays.leave(user);
+    }
+  }
+
+  /**
+   * In a turn: the next page behind the subscriber's position (up to `until`), resolved and sent
+   * to it alone. The seam (`until`, inside the shop's task, holding its live stream) goes ahead of
+   * the shop's other replays.
+   */
   private replayPage(subscriber: Subscriber, until?: FeedPosition): Promise<FeedPage> {
     const { shopId } = subscriber.viewer;
-    return this.turns.take(async () => {
+    const page = async () => {
       if (subscriber.isClosed) return NOTHING_READ;
-      const page = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
-      if (page.rows.length && !subscriber.isClosed) {
-        subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, page.rows)));
+      const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
+      if (read.rows.length && !subscriber.isClosed) {
+        subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, read.rows)));
       }
-      return page;
-    });
+      return read;
+    };
+    return this.turns.take(shopId, page, until !== undefined);
   }
 
   /**
@@ -446,6 +438,8 @@ export class BoardHub {
   }
 
   private remove(subscriber: Subscriber): void {
+    this.caps.release(subscriber);
+    this.replays.forget(userKey(subscriber.viewer), subscriber);
     const channel = this.channels.get(subscriber.viewer.shopId);
     if (!channel) return;
     channel.detach(subscriber);

@@ -261,9 +261,9 @@ export function startBoardServer(deps: {
         return args;
       },
       subscribe(args) {
-        const { viewer, board, subscriptionId, transport } = (args as BoardArgs).contextValue;
+        const { viewer, board, subscriptionId, transport, clientIp: address } = (args as BoardArgs).contextValue;
         try {
-          return hub.subscribe(viewer, board!, subscriptionId, transport);
+          return hub.subscribe(viewer, board!, subscriptionId, transport, address);
         } catch (error) {
           if (error instanceof GraphQLError) return { errors: [error] };
           throw error;
