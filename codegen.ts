@@ -16,7 +16,7 @@ function subgraph(name: string, contextType: string, mappers: Record<string, str
       contextType,
       mappers,
       mapperTypeSuffix: "Row",
-      scalars: { DateTime: "Date", ID: { input: "string", output: "string | number" } },
+      scalars: { DateTime: "Date", Date: "string", ID: { input: "string", output: "string | number" } },
       enumsAsTypes: true,
       avoidOptionals: false,
     },
@@ -43,6 +43,7 @@ const config: CodegenConfig = {
       OrderPhoto: `${PRISMA}#OrderPhoto`,
       ClientProfile: `${PRISMA}#ClientProfile`,
       OrderStatusChange: "../../../core/status-feed#StatusChangeRow",
+      Payment: `${PRISMA}#Payment`,
     }),
     "subgraphs/warehouse/__generated__/resolvers-types.ts": subgraph("warehouse", "../context#WarehouseContext", {
       WarehouseItem: `${PRISMA}#WarehouseItem`,

@@ -28,6 +28,12 @@ export interface Database {
    * the same `app.shop_id` / `app.origin` settings as withTenant, rows shaped like `read`'s.
    */
   write<T>(shopId: number, work: (sql: SqlReader) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * The same database as seen by one caller: for a COURIER every transaction also runs as role
+   * cvety_courier with `app.user_id` set, so row-level security shows only the orders assigned
+   * to them (migration 20261206235500). Other roles get this database unchanged.
+   */
+  forViewer(viewer: { userId: string; role: string }): Database;
   /** SQL statements sent so far (tests use it to prove batching) */
   statementCount(): number;
   close(): Promise<void>;
@@ -84,6 +90,17 @@ const SCOPE = {
     text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
   },
   write: { name: "cvety_scope_write", parameters: "(text, text)", text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)" },
+  /** a courier's transactions: the courier wall's role and user beside the shop */
+  courierRead: {
+    name: "cvety_scope_courier_read",
+    parameters: "(text, text, text)",
+    text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true), set_config('app.user_id', $3, true), set_config('role', 'cvety_courier', true)",
+  },
+  courierWrite: {
+    name: "cvety_scope_courier_write",
+    parameters: "(text, text, text)",
+    text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true), set_config('app.user_id', $3, true), set_config('role', 'cvety_courier', true)",
+  },
   /** bench only (DatabaseOptions.withoutTenantSetting): the read-only part alone */
   readOnly: { name: "cvety_scope_read_only", parameters: "", text: "select set_config('transaction_read_only', 'on', true)" },
 } as const;
@@ -201,6 +218,8 @@ export interface WriteOptions extends Pick<TenantTxOptions, "origin"> {
 }
 
 export interface TenantTxOptions {
+  /** set by Database.forViewer: the COURIER user whose orders alone the transaction sees */
+  courierUserId?: string;
   /** who caused the change; triggers read it, e.g. to skip echoing Bitrix's own changes back */
   origin?: "user" | "bitrix" | "system";
   isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
@@ -265,7 +284,13 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
    * its own. `write`: one explicit transaction; BEGIN, the scope and the first statement share
    * a round trip, the next statements take one each, then COMMIT.
    */
-  async function rawTransaction<T>(shopId: number, mode: "read" | "autocommit" | "write", origin: string, work: (sql: SqlReader) => Promise<T>): Promise<T> {
+  async function rawTransaction<T>(
+    shopId: number,
+    mode: "read" | "autocommit" | "write",
+    origin: string,
+    work: (sql: SqlReader) => Promise<T>,
+    courierUserId?: string,
+  ): Promise<T> {
     assertShopId(shopId);
     if (!/^[a-z]+$/.test(origin)) throw new Error(`origin must be a plain word, got ${origin}`);
     const client = await pool.connect();
@@ -283,7 +308,9 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     /** what runs before the first statement, in its round trip: BEGIN (write), the scope (unless the bench's wall-less stack) */
     const before: PipelineStep[] = [];
     if (mode === "write") before.push({ statement: BEGIN_STATEMENT, values: [] });
-    if (!options.withoutTenantSetting) before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
+    if (courierUserId !== undefined) {
+      before.push({ statement: SCOPE[mode === "read" ? "courierRead" : "courierWrite"].name, values: [String(shopId), origin, courierUserId] });
+    } else if (!options.withoutTenantSetting) before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
     else if (mode === "read") before.push({ statement: SCOPE.readOnly.name, values: [] });
     const pipelined = (text: string, values: unknown[]) =>
       new Promise<pg.QueryResult>((resolve, reject) => {
@@ -341,31 +368,48 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     }
   }
 
-  return {
+  function withTenant<T>(shopId: number, work: (tx: Tx) => Promise<T>, txOptions: TenantTxOptions = {}): Promise<T> {
+    assertShopId(shopId);
+    const courier = txOptions.courierUserId;
+    return prisma.$transaction(
+      async (tx) => {
+        if (courier !== undefined) {
+          await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true), set_config('app.user_id', ${courier}, true), set_config('role', 'cvety_courier', true)`;
+        } else if (!options.withoutTenantSetting) {
+          await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true)`;
+        }
+        return work(tx);
+      },
+      { maxWait: 5_000, timeout: txOptions.timeoutMs ?? 15_000, isolationLevel: txOptions.isolationLevel },
+    );
+  }
+
+  const database: Database = {
     prisma,
     pool,
     statementCount: () => statements,
-    withTenant(shopId, work, txOptions = {}) {
-      assertShopId(shopId);
-      return prisma.$transaction(
-        async (tx) => {
-          if (!options.withoutTenantSetting) {
-            await tx.$queryRaw`select set_config('app.shop_id', ${String(shopId)}, true), set_config('app.origin', ${txOptions.origin ?? "user"}, true)`;
-          }
-          return work(tx);
-        },
-        { maxWait: 5_000, timeout: txOptions.timeoutMs ?? 15_000, isolationLevel: txOptions.isolationLevel },
-      );
-    },
+    withTenant,
     read(shopId, work) {
       return rawTransaction(shopId, "read", "user", work);
     },
     write(shopId, work, txOptions = {}) {
       return rawTransaction(shopId, txOptions.autocommit ? "autocommit" : "write", txOptions.origin ?? "user", work);
     },
+    forViewer(viewer) {
+      if (viewer.role !== "COURIER") return database;
+      const courierUserId = viewer.userId;
+      return {
+        ...database,
+        withTenant: (shopId, work, txOptions = {}) => withTenant(shopId, work, { ...txOptions, courierUserId }),
+        read: (shopId, work) => rawTransaction(shopId, "read", "user", work, courierUserId),
+        write: (shopId, work, txOptions = {}) =>
+          rawTransaction(shopId, txOptions.autocommit ? "autocommit" : "write", txOptions.origin ?? "user", work, courierUserId),
+      };
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);
     },
   };
+  return database;
 }

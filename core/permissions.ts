@@ -20,6 +20,12 @@ export const PERMISSIONS = {
   "order.write": ["ADMIN", "MANAGER"],
   /** change an order's status (which statuses, per role, is the lifecycle's business) */
   "order.status": ["ADMIN", "MANAGER", "FLORIST", "COURIER"],
+  /** edit an order's details (which fields, per role and status, is updateOrder's business: subgraphs/orders/update-order.ts) */
+  "order.edit": ["ADMIN", "MANAGER", "FLORIST"],
+  /** assign orders to couriers */
+  "order.dispatch": ["ADMIN", "MANAGER"],
+  /** record payments and refunds */
+  "payment.write": ["ADMIN", "MANAGER"],
   /** add notes and photos to an order (the florist's bouquet photo, the courier's delivery proof) */
   "order.annotate": ["ADMIN", "MANAGER", "FLORIST", "COURIER"],
   /** see customers' phone numbers and profiles */
@@ -66,6 +72,10 @@ export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = 
   updateOrderStatus: "order.status",
   addOrderNote: "order.annotate",
   addOrderPhoto: "order.annotate",
+  updateOrder: "order.edit",
+  assignCourier: "order.dispatch",
+  recordPayment: "payment.write",
+  recordRefund: "payment.write",
   retryBitrixSync: "bitrix.sync",
 };
 

@@ -27,3 +27,31 @@ function parseInstant(value: unknown): Date {
   if (Number.isNaN(date.getTime())) throw badUserInput(`DateTime ${value} is not a real date`);
   return date;
 }
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar day, YYYY-MM-DD, kept as that string; the shop's time zone gives it instants. */
+export const CalendarDate = new GraphQLScalarType<string, string>({
+  name: "Date",
+  description: "A calendar day as YYYY-MM-DD, read in the shop's time zone",
+  serialize(value) {
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+    return parseCalendarDay(value);
+  },
+  parseValue(value) {
+    return parseCalendarDay(value);
+  },
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw badUserInput("Date must be a string YYYY-MM-DD");
+    return parseCalendarDay(ast.value);
+  },
+});
+
+function parseCalendarDay(value: unknown): string {
+  const match = typeof value === "string" ? CALENDAR_DAY.exec(value) : null;
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!date || date.toISOString().slice(0, 10) !== value) {
+    throw badUserInput(`Date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  }
+  return value as string;
+}

@@ -2,7 +2,8 @@ import type { SqlReader } from "./db";
 import type { OrderStatus } from "../prisma/generated/client";
 
 /**
- * The shop's order status changes (history rows of kind STATUS) in commit-safe order: the live
+ * The shop's order status changes and edits (history rows of kind STATUS and EDIT; notes and
+ * photos stay off the board) in commit-safe order: the live
  * order board (router) and the `orderStatusChanges` page (orders subgraph) both read history
  * through here, on a read-only tenant transaction (`db.read(shopId, sql => …)`).
  *
@@ -59,7 +60,14 @@ export interface StatusChangeRow {
   createdAt: Date;
   /** the writing transaction's id (xid8 as decimal text) */
   xactId: string;
+  /** STATUS (a status change, or creation) or EDIT (the order's details changed) */
+  kind: "STATUS" | "EDIT";
+  /** for EDIT: what changed */
+  changes: unknown;
 }
+
+/** History kinds the board carries (as in the feed's SQL). */
+export const FEED_KINDS: readonly string[] = ["STATUS", "EDIT"];
 
 /** A place in the feed: after the row with this (xact_id, id). */
 export interface FeedPosition {
@@ -82,7 +90,8 @@ export function comparePositions(a: FeedPosition, b: FeedPosition): number {
 }
 
 const COLUMNS = `h.id, h.shop_id as "shopId", h.order_id as "orderId", h.old_status::text as "oldStatus",
-  h.new_status::text as "newStatus", h.changed_by as "changedBy", h.created_at as "createdAt", h.xact_id::text as "xactId"`;
+  h.new_status::text as "newStatus", h.changed_by as "changedBy", h.created_at as "createdAt", h.xact_id::text as "xactId",
+  h.kind::text as kind, h.changes`;
 
 export interface FeedPage {
   /** rows handed out, in feed order */
@@ -107,7 +116,7 @@ export async function readFeed(
   const rows = await sql<StatusChangeRow & { stable: boolean }>(
     `select ${COLUMNS}, h.xact_id < pg_snapshot_xmin(pg_current_snapshot()) as stable
        from order_history h
-      where h.shop_id = $1 and h.kind = 'STATUS'
+      where h.shop_id = $1 and h.kind in ('STATUS', 'EDIT')
         and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
         ${until ? "and (h.xact_id, h.id) <= ($5::text::xid8, $6::bigint)" : ""}
       order by h.xact_id, h.id
@@ -146,7 +155,7 @@ export async function latestStablePosition(sql: SqlReader, shopId: number): Prom
   const rows = await sql<{ xactId: string; id: bigint }>(
     `select h.xact_id::text as "xactId", h.id
        from order_history h
-      where h.shop_id = $1 and h.kind = 'STATUS' and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+      where h.shop_id = $1 and h.kind in ('STATUS', 'EDIT') and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())
       order by h.xact_id desc, h.id desc
       limit 1`,
     [shopId],
@@ -158,7 +167,7 @@ export async function latestStablePosition(sql: SqlReader, shopId: number): Prom
 export async function countAfter(sql: SqlReader, shopId: number, after: FeedPosition): Promise<number> {
   const rows = await sql<{ count: bigint }>(
     `select count(*) as count from order_history h
-      where h.shop_id = $1 and h.kind = 'STATUS' and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
+      where h.shop_id = $1 and h.kind in ('STATUS', 'EDIT') and (h.xact_id, h.id) > ($2::text::xid8, $3::bigint)
         and h.xact_id < pg_snapshot_xmin(pg_current_snapshot())`,
     [shopId, after.xactId, String(after.id)],
   );
@@ -169,7 +178,7 @@ export async function countAfter(sql: SqlReader, shopId: number, after: FeedPosi
 export function findByIds(sql: SqlReader, shopId: number, ids: readonly bigint[]): Promise<StatusChangeRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return sql<StatusChangeRow>(
-    `select ${COLUMNS} from order_history h where h.shop_id = $1 and h.kind = 'STATUS' and h.id = any($2::bigint[])`,
+    `select ${COLUMNS} from order_history h where h.shop_id = $1 and h.kind in ('STATUS', 'EDIT') and h.id = any($2::bigint[])`,
     [shopId, ids.map(String)],
   );
 }

@@ -80,7 +80,8 @@ export async function startSubgraph<L>(
       requestId: signed.requestId || crypto.randomUUID(),
       config: deps.config,
       logger: logger.child({ requestId: signed.requestId }),
-      db: deps.db,
+      // a COURIER's transactions see only the orders assigned to them (row-level security)
+      db: signed.viewer ? deps.db.forViewer(signed.viewer) : deps.db,
     };
     return { ...base, loaders: definition.createLoaders(base) };
   };

@@ -1,6 +1,7 @@
 import bcrypt from "bcryptjs";
 import type { Prisma as PrismaClient } from "../core/db";
 import type { OrderStatus, WarehouseUnit } from "./generated/client";
+import { seedPayments, seedWorkingDay } from "./seed-working-day";
 import { BOUQUETS, CARD_TEXTS, COMMENTS, FIRST_NAMES, LAST_NAMES, ROLE_PASSWORDS, SHOPS, STREETS, WAREHOUSE_ITEMS, type WarehouseKey } from "./seed-data";
 
 /**
@@ -173,6 +174,8 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
             }));
           }),
         });
+        await seedWorkingDay(tx, shop, { courierPasswordHash: passwordHashes.COURIER, products: products.filter((p) => p.enabled), clients, pick });
+        await seedPayments(tx, shop);
       }
     },
     { timeout: 120_000 },

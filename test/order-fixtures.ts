@@ -89,3 +89,18 @@ export async function postWebhook(
   }
   return { status: response.status, body: parsed, headers: response.headers };
 }
+
+/** The shop's seeded COURIER users, by id (the first is courier@…). */
+export async function seededCouriers(t: TestStack, shopId: number): Promise<{ id: number; name: string }[]> {
+  return t.stack.db.withTenant(shopId, (tx) => tx.user.findMany({ where: { shopId, role: "COURIER" }, orderBy: { id: "asc" }, select: { id: true, name: true } }));
+}
+
+/** Assigns an order to a courier directly in the database (no history entry): test set-up only. */
+export async function assignDirectly(t: TestStack, shopId: number, orderId: number, courierId: number | null): Promise<void> {
+  await t.stack.db.withTenant(shopId, (tx) => tx.order.update({ where: { id: orderId }, data: { courierId } }));
+}
+
+/** A token of a real courier of the shop: COURIER row-level security needs the user's id. */
+export function courierToken(t: TestStack, shopId: number, courierId: number): string {
+  return t.token(shopId, "COURIER", { userId: String(courierId) });
+}

@@ -38,6 +38,15 @@ const PAGE = 100;
 const NOTHING_READ: FeedPage = { rows: [], pending: false, more: false };
 
 /** The events a subscriber has not been sent yet (it may have replayed past the live stream). */
+/**
+ * Subscribers resolved together: same role and selection; a COURIER's events are resolved with
+ * their own viewer (they see only their own orders), never shared with another courier.
+ */
+function groupKeyOf(subscriber: Subscriber): string {
+  const { role, userId } = subscriber.viewer;
+  return role === "COURIER" ? `${role}\n${userId}\n${subscriber.operation.groupKey}` : `${role}\n${subscriber.operation.groupKey}`;
+}
+
 function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
   const from = subscriber.position;
   if (!from) return events;
@@ -148,8 +157,7 @@ class ShopChannel {
   }
 
   attach(subscriber: Subscriber): void {
-    const { groupKey } = subscriber.operation;
-    const key = `${subscriber.viewer.role}\n${groupKey}`;
+    const key = groupKeyOf(subscriber);
     let group = this.groups.get(key);
     if (!group) {
       group = { operation: subscriber.operation, viewer: subscriber.viewer, subscribers: new Set() };
@@ -160,7 +168,7 @@ class ShopChannel {
 
   detach(subscriber: Subscriber): void {
     this.members.delete(subscriber);
-    const key = `${subscriber.viewer.role}\n${subscriber.operation.groupKey}`;
+    const key = groupKeyOf(subscriber);
     const group = this.groups.get(key);
     if (group?.subscribers.delete(subscriber) && group.subscribers.size === 0) this.groups.delete(key);
     if (group && group.viewer === subscriber.viewer && group.subscribers.size > 0) {
@@ -429,12 +437,11 @@ export class BoardHub {
     const ids = rows.map((row) => row.id.toString());
     this.metrics?.resolution();
     const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), { viewer, requestId: crypto.randomUUID() });
-    return splitEvents(operation, rows.length, result.data, result.errors).map((event, i) => ({
-      json: JSON.stringify(event),
-      historyId: ids[i],
-      position: positionOf(rows[i]),
-      at: rows[i].createdAt,
-    }));
+    const events: SerializedEvent[] = [];
+    splitEvents(operation, rows.length, result.data, result.errors).forEach((event, i) => {
+      if (event) events.push({ json: JSON.stringify(event), historyId: ids[i], position: positionOf(rows[i]), at: rows[i].createdAt });
+    });
+    return events;
   }
 
   private remove(subscriber: Subscriber): void {

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { Logger } from "../../core/logger";
-import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
+import { FEED_KINDS, HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
 
 export const BOARD_CHANNEL = HISTORY_CHANNEL;
 export const LISTENER_APPLICATION_NAME = "cvety-board-listener";
@@ -63,8 +63,8 @@ export class StatusChangeListener {
         this.options.logger.warn("board listener got a malformed notification");
         return;
       }
-      // notes and photos are history too, but not on the board's feed
-      if (announced.shopId !== null && (announced.kind === undefined || announced.kind === "STATUS")) this.options.onNotify(announced.shopId);
+      // notes and photos are history too, but not on the board's feed (status changes and edits are)
+      if (announced.shopId !== null && (announced.kind === undefined || FEED_KINDS.includes(announced.kind))) this.options.onNotify(announced.shopId);
     });
     try {
       await client.connect();

@@ -173,9 +173,9 @@ export function splitEvents(
   count: number,
   data: Record<string, unknown> | null | undefined,
   errors: readonly FormattedError[] | undefined,
-): { data: Record<string, unknown> | null; errors?: GraphQLError[] }[] {
+): ({ data: Record<string, unknown> | null; errors?: GraphQLError[] } | null)[] {
   const events = (data?.[EVENTS_KEY] as unknown[] | null | undefined) ?? null;
-  const results: { data: Record<string, unknown> | null; errors?: GraphQLError[] }[] = [];
+  const results: ({ data: Record<string, unknown> | null; errors?: GraphQLError[] } | null)[] = [];
   for (let i = 0; i < count; i += 1) {
     const value = events?.[i] ?? null;
     const own = (errors ?? []).filter((e) => !(e.path && e.path[0] === EVENTS_KEY && typeof e.path[1] === "number") || e.path[1] === i);
@@ -186,8 +186,11 @@ export function splitEvents(
           extensions: e.extensions,
         }),
     );
+    // null without an error: the subscriber may not see this change (a COURIER sees only the
+    // orders assigned to them); it is left out of their stream
     if (value === null && mapped.length === 0) {
-      mapped.push(new GraphQLError("The change could not be resolved", { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }));
+      results.push(null);
+      continue;
     }
     results.push({ data: value === null ? null : { [operation.responseKey]: value }, ...(mapped.length ? { errors: mapped } : {}) });
   }

@@ -2,11 +2,13 @@ import type { SubgraphContext } from "../../core/context";
 import { sqlLoaders } from "../../core/loaders";
 import * as products from "./products";
 import * as bitrixOutbox from "./bitrix-sync/outbox";
+import { findUsersByIds } from "./users";
 
 export function createCatalogLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
     productById: sqlLoaders.row(context, products.findByIds, (row) => row.id),
     imagesByProductId: sqlLoaders.children(context, products.findImages, (row) => row.productId),
+    userById: sqlLoaders.row(context, findUsersByIds, (row) => row.id),
     bitrixSyncByProductId: sqlLoaders.row(context, bitrixOutbox.latestForProducts, (row) => row.productId),
   };
 }

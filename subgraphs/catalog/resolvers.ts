@@ -57,6 +57,7 @@ export const resolvers: Resolvers = {
     login: (_parent, args, context) => signIn(context, args.email, args.password),
   },
   User: {
+    __resolveReference: (reference, context) => context.loaders.userById.load(parseId(reference.id)),
     // the parent came from a verified sign-in or token, so its shop is the one to read
     shop: async (user, _args, context) => {
       const shop = await context.db.withTenant(user.shopId, (tx) => tx.shop.findUnique({ where: { id: user.shopId } }));

@@ -1,4 +1,4 @@
-import type { Database, Tx } from "../../core/db";
+import type { Database, SqlReader, Tx } from "../../core/db";
 import type { Config } from "../../core/config";
 import { ROLES, signToken, tokenExpiry, verifyPassword, type Role } from "../../core/auth";
 import { badUserInput, unauthenticated } from "../../core/errors";
@@ -27,6 +27,11 @@ const WRONG_CREDENTIALS = "Wrong e-mail or password";
 export async function findUser(tx: Tx, shopId: number, userId: string): Promise<UserRow | null> {
   if (!/^\d{1,10}$/.test(userId)) return null;
   return tx.user.findFirst({ where: { shopId, id: Number(userId) }, select: USER_COLUMNS });
+}
+
+/** Users of the shop by id, for entity references (an order's courier); other shops' ids are left out. */
+export function findUsersByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
+  return sql<UserRow>(`select id, shop_id, email, name, role::text as role from app_user where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
 interface SignInRow {

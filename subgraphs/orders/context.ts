@@ -1,6 +1,7 @@
 import type { SubgraphContext } from "../../core/context";
 import { childrenLoader, rowLoader, sqlLoaders, valueLoader } from "../../core/loaders";
 import * as orders from "./orders";
+import * as payments from "./payments";
 
 export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
@@ -11,6 +12,8 @@ export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
     photosByOrderId: childrenLoader(context, orders.findPhotos, (row) => row.orderId),
     photoById: rowLoader(context, orders.findPhotosByIds, (row) => row.id),
     clientById: rowLoader(context, orders.findClientsByIds, (row) => row.id),
+    paymentsByOrderId: sqlLoaders.children(context, payments.findPayments, (row) => row.orderId),
+    paymentTotals: sqlLoaders.value<number, payments.PaymentTotals>(context, payments.paymentTotals, payments.NO_PAYMENTS),
     clientTotals: valueLoader<number, orders.ClientTotals>(context, orders.clientTotals, { orderCount: 0, totalSpent: 0, lastOrderAt: null }),
   };
 }

@@ -1,5 +1,5 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { expectChain, historyOf, orderPicker, statusOf } from "../../test/order-fixtures";
+import { assignDirectly, courierToken, expectChain, historyOf, orderPicker, seededCouriers, statusOf } from "../../test/order-fixtures";
 import { allowedFrom, allowedNext, LIFECYCLE } from "./lifecycle";
 import type { Role } from "../../core/auth";
 
@@ -15,8 +15,16 @@ const UPDATE = `mutation($id: ID!, $status: OrderStatus!, $notes: String) {
   updateOrderStatus(id: $id, status: $status, notes: $notes) { id status history { oldStatus newStatus changedBy notes kind } }
 }`;
 
-function update(orderId: number, status: string, options: { role?: Role; shop?: number; notes?: string | null } = {}) {
-  return t.graphql(UPDATE, { id: String(orderId), status, notes: options.notes }, { token: t.token(options.shop ?? PROD_SHOP, options.role ?? "ADMIN") });
+async function update(orderId: number, status: string, options: { role?: Role; shop?: number; notes?: string | null } = {}) {
+  const shop = options.shop ?? PROD_SHOP;
+  let token = t.token(shop, options.role ?? "ADMIN");
+  if (options.role === "COURIER") {
+    // a courier sees only the orders assigned to them: give them this one
+    const [courier] = await seededCouriers(t, shop);
+    await assignDirectly(t, shop, orderId, courier.id);
+    token = courierToken(t, shop, courier.id);
+  }
+  return t.graphql(UPDATE, { id: String(orderId), status, notes: options.notes }, { token });
 }
 
 describe("the lifecycle", () => {

@@ -1,5 +1,5 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { expectChain, historyOf, orderPicker } from "../../test/order-fixtures";
+import { assignDirectly, courierToken, expectChain, historyOf, orderPicker, seededCouriers } from "../../test/order-fixtures";
 import type { Role } from "../../core/auth";
 
 let t: TestStack;
@@ -160,9 +160,11 @@ describe("notes and photos", () => {
   it("a photo shows on the order and in its history", async () => {
     const order = await pick(PROD_SHOP, "IN_DELIVERY");
     const url = "https://cdn.cvety.kz/proof/123.jpg";
-    const result = await t.graphql(PHOTO, { id: String(order.id), url, kind: "DELIVERY_PROOF" }, { token: t.token(PROD_SHOP, "COURIER") });
+    const [courier] = await seededCouriers(t, PROD_SHOP);
+    await assignDirectly(t, PROD_SHOP, order.id, courier.id);
+    const result = await t.graphql(PHOTO, { id: String(order.id), url, kind: "DELIVERY_PROOF" }, { token: courierToken(t, PROD_SHOP, courier.id) });
     expect(result.errors).toBeUndefined();
-    expect(result.data.addOrderPhoto.photos).toEqual([{ url, kind: "DELIVERY_PROOF", createdBy: `test-courier-${PROD_SHOP}` }]);
+    expect(result.data.addOrderPhoto.photos).toEqual([{ url, kind: "DELIVERY_PROOF", createdBy: String(courier.id) }]);
     expect(result.data.addOrderPhoto.history.at(-1)).toEqual({ kind: "PHOTO", notes: "Photo added: DELIVERY_PROOF", photo: { url, kind: "DELIVERY_PROOF" } });
   });
 
@@ -347,7 +349,9 @@ describe("clientProfile", () => {
     const result = await t.graphql(`query($id: ID!) { order(id: $id) { id status customer { phone } recipientPhone } }`, { id: String(order.id) }, { token: florist });
     expect(result.data.order).toMatchObject({ id: String(order.id), status: "ACCEPTED", customer: null, recipientPhone: null });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
-    const courier = await t.graphql(`query($id: ID!) { order(id: $id) { customer { phone } recipientPhone } }`, { id: String(order.id) }, { token: t.token(PROD_SHOP, "COURIER") });
+    const [assigned] = await seededCouriers(t, PROD_SHOP);
+    await assignDirectly(t, PROD_SHOP, order.id, assigned.id);
+    const courier = await t.graphql(`query($id: ID!) { order(id: $id) { customer { phone } recipientPhone } }`, { id: String(order.id) }, { token: courierToken(t, PROD_SHOP, assigned.id) });
     expect(courier.errors).toBeUndefined();
     expect(courier.data.order.customer.phone).toMatch(/^\+7/);
   });

@@ -5,10 +5,14 @@ import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
+import { paymentStatus, refundDue } from "./payments";
+import { CalendarDate } from "../../core/scalars";
 import { listStatusChanges, statusChangesByIds, statusFeedHead } from "./status-changes";
 
 export const resolvers: Resolvers = {
+  Date: CalendarDate,
   Query: {
+    deliveries: (_parent, args, context) => service.deliveries(context, args.date, args.courierId),
     orders: (_parent, args, context, info) => {
       const viewer = requireViewer(context);
       if (args.customerPhone) requirePermission(viewer, "customer.read");
@@ -40,6 +44,10 @@ export const resolvers: Resolvers = {
     updateOrderStatus: (_parent, args, context) => service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
     addOrderNote: (_parent, args, context) => service.addOrderNote(context, parseId(args.id), args.text),
     addOrderPhoto: (_parent, args, context) => service.addOrderPhoto(context, parseId(args.id), args.url, args.kind),
+    updateOrder: (_parent, args, context) => service.updateOrder(context, parseId(args.id), args.input),
+    assignCourier: (_parent, args, context) => service.assignCourier(context, parseId(args.orderId, "orderId"), args.courierId),
+    recordPayment: (_parent, args, context) => service.recordPayment(context, parseId(args.orderId, "orderId"), args.input),
+    recordRefund: (_parent, args, context) => service.recordRefund(context, parseId(args.orderId, "orderId"), args.input),
   },
   Order: {
     __resolveReference: (reference, context) => context.loaders.orderById.load(parseId(reference.id)),
@@ -55,6 +63,12 @@ export const resolvers: Resolvers = {
       requirePermission(requireViewer(context), "customer.read");
       return order.recipientPhone;
     },
+    courier: (order) => (order.courierId === null ? null : { __typename: "User", id: String(order.courierId) }),
+    payments: (order, _args, context) => context.loaders.paymentsByOrderId.load(order.id),
+    paidAmount: async (order, _args, context) => (await context.loaders.paymentTotals.load(order.id)).paid,
+    refundedAmount: async (order, _args, context) => (await context.loaders.paymentTotals.load(order.id)).refunded,
+    refundDue: async (order, _args, context) => refundDue(order, await context.loaders.paymentTotals.load(order.id)),
+    paymentStatus: async (order, _args, context) => paymentStatus(order, await context.loaders.paymentTotals.load(order.id)),
   },
   OrderItem: {
     product: (item) => ({ __typename: "Product", id: String(item.productId) }),
@@ -68,10 +82,12 @@ export const resolvers: Resolvers = {
     },
     at: (change) => change.createdAt,
     historyId: (change) => change.id.toString(),
+    changes: (change) => (Array.isArray(change.changes) ? change.changes : []),
   },
   OrderHistoryEntry: {
     id: (entry) => entry.id.toString(),
     photo: (entry, _args, context) => (entry.photoId ? context.loaders.photoById.load(entry.photoId) : null),
+    changes: (entry) => (Array.isArray(entry.changes) ? (entry.changes as unknown as { field: string; old: string | null; new: string | null }[]) : []),
   },
   OrderNote: {
     id: (entry) => entry.id.toString(),

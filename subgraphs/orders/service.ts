@@ -7,6 +7,9 @@ import type { OrdersContext } from "./context";
 import { createOrder as placeOrder, type CreateOrderInput } from "./create-order";
 import { appendAnnotation, assertRoleMaySet, changeOrderStatus } from "./lifecycle";
 import { findClientByPhone } from "./orders";
+import { assignCourier as assign, deliveriesOn, parseCourierId } from "./couriers";
+import { recordPayment as record, recordRefund as refund, type RecordPaymentInput } from "./payments";
+import { updateOrder as edit, type UpdateOrderInput } from "./update-order";
 
 /** The orders subgraph's use cases, context first; resolvers are one line each. */
 
@@ -57,4 +60,44 @@ export function clientProfileByPhone(context: OrdersContext, phone: string) {
   requirePermission(requireViewer(context), "customer.read");
   const normalized = normalizePhone(phone, "phone");
   return inTenant(context, (tx, viewer) => findClientByPhone(tx, viewer.shopId, normalized));
+}
+
+/** An order of the caller's shop after a committed write: a fresh read (this request's loader has not cached it). */
+async function reload(context: OrdersContext, orderId: number) {
+  const order = await context.loaders.orderById.load(orderId);
+  if (!order) throw notFound("Order", orderId);
+  return order;
+}
+
+export async function updateOrder(context: OrdersContext, orderId: number, input: UpdateOrderInput) {
+  requirePermission(requireViewer(context), "order.edit");
+  await inTenant(context, (tx, viewer) => edit(tx, viewer, orderId, input));
+  return reload(context, orderId);
+}
+
+export async function assignCourier(context: OrdersContext, orderId: number, courierId: string | number | null | undefined) {
+  requirePermission(requireViewer(context), "order.dispatch");
+  const courier = parseCourierId(courierId, "courierId");
+  await inTenant(context, (tx, viewer) => assign(tx, viewer.shopId, orderId, courier, viewer.userId));
+  return reload(context, orderId);
+}
+
+export function deliveries(context: OrdersContext, date: string, courierId: string | number | null | undefined) {
+  const { shopId } = requireViewer(context);
+  const courier = parseCourierId(courierId, "courierId");
+  return context.db.read(shopId, (sql) => deliveriesOn(sql, shopId, date, courier));
+}
+
+export async function recordPayment(context: OrdersContext, orderId: number, input: RecordPaymentInput) {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "payment.write");
+  await context.db.write(viewer.shopId, (sql) => record(sql, viewer.shopId, orderId, input, { kind: "user", userId: viewer.userId, role: viewer.role }));
+  return reload(context, orderId);
+}
+
+export async function recordRefund(context: OrdersContext, orderId: number, input: RecordPaymentInput) {
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "payment.write");
+  await context.db.write(viewer.shopId, (sql) => refund(sql, viewer.shopId, orderId, input, viewer.userId));
+  return reload(context, orderId);
 }

@@ -17,13 +17,19 @@ const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {});
 
 let t: TestStack;
 let known: KnownValues = () => undefined;
+/** a COURIER sees only the orders assigned to them: the role's token is a real courier's, with orders */
+let courierId: string;
+const tokenOf = (role: Role) => (role === "COURIER" ? t.token(PROD_SHOP, role, { userId: courierId }) : t.token(PROD_SHOP, role));
 beforeAll(async () => {
   t = await startTestStack();
-  // real values of the caller's own shop, so an allowed role really reaches the field
+  // real values of the caller's own shop, so an allowed role really reaches the field: a
+  // customer whose order the shop's first courier carries
   const { rows } = await t.ownerQuery(
-    `select c.phone from client_profile c join "order" o on o.client_id = c.id where c.shop_id = $1 limit 1`,
+    `select c.phone, o.courier_id from client_profile c join "order" o on o.client_id = c.id
+      where c.shop_id = $1 and o.courier_id = (select min(u.id) from app_user u where u.shop_id = $1 and u.role = 'COURIER') limit 1`,
     [PROD_SHOP],
   );
+  courierId = String(rows[0].courier_id);
   known = (name) => (name === "phone" ? rows[0]?.phone : undefined);
 });
 afterAll(() => t?.stop());
@@ -161,7 +167,7 @@ describe("sensitive fields", () => {
     const permission = FIELD_PERMISSIONS[coordinate];
     const fieldName = coordinate.split(".")[1];
     if (!schema.getType(coordinate.split(".")[0])) return; // not in the supergraph (yet)
-    const result = await t.graphql(queryFor(coordinate), {}, { token: t.token(PROD_SHOP, role) });
+    const result = await t.graphql(queryFor(coordinate), {}, { token: tokenOf(role) });
     const values = valuesOf(result.data, fieldName).filter((v) => v !== null);
     if (can(role, permission)) {
       expect(result.errors ?? []).toEqual([]);

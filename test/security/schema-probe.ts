@@ -77,6 +77,8 @@ export function valueFor(type: GraphQLInputType, name: string, known: KnownValue
       return true;
     case "DateTime":
       return new Date(Date.UTC(2026, 11, 1)).toISOString();
+    case "Date":
+      return "2026-12-01";
     default:
       return "probe";
   }

@@ -366,7 +366,10 @@ export type UpdateProductInput = {
   price?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A person who signs in to the admin panel. Belongs to exactly one shop. */
+/**
+ * A person who signs in to the admin panel. Belongs to exactly one shop. An entity: other
+ * subgraphs refer to users by id (an order's courier); a reference resolves only within the caller's shop.
+ */
 export type User = {
   __typename?: 'User';
   /** The e-mail address the user signs in with. */
@@ -639,6 +642,7 @@ export type ShopResolvers<ContextType = CatalogContext, ParentType extends Resol
 }>;
 
 export type UserResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']>, { __typename: 'User' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,5 +1,5 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow } from '../../../prisma/generated/client';
+import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow, Payment as PaymentRow } from '../../../prisma/generated/client';
 import { StatusChangeRow as StatusChangeRowRow } from '../../../core/status-feed';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -18,6 +18,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A calendar day as YYYY-MM-DD, read in the shop's time zone (shop 17008: Asia/Almaty). */
+  Date: { input: string; output: string; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: any; output: any; }
@@ -63,8 +65,12 @@ export type CreateOrderInput = {
   customer: CustomerInput;
   /** Where the bouquet goes. */
   deliveryAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Delivery fee in tiyn, 0 (the default) or more; added to the total. */
+  deliveryFee?: InputMaybe<Scalars['Int']['input']>;
   /** Start of the delivery window. */
   deliveryFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Delivery (the default) or pickup. */
+  deliveryKind?: InputMaybe<DeliveryKind>;
   /** End of the delivery window; not before `deliveryFrom`. */
   deliveryTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** What is ordered: at least one line, at most 100. */
@@ -81,14 +87,39 @@ export type CustomerInput = {
   phone: Scalars['String']['input'];
 };
 
+/** How the bouquet reaches the recipient. */
+export type DeliveryKind =
+  /** A courier takes it to the address. */
+  | 'DELIVERY'
+  /** The customer collects it at the shop. */
+  | 'PICKUP';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a note to an order; it shows in `notes` and in `history`. Any role. */
   addOrderNote: Order;
   /** Attaches a photo (by URL) to an order; it shows in `photos` and in `history`. Any role. */
   addOrderPhoto: Order;
+  /** Assigns the order to a courier (a user of the shop with role COURIER), or unassigns it with null. Writes an EDIT history entry. ADMIN and MANAGER. */
+  assignCourier: Order;
   /** Places an order: prices each item from the catalog now (a snapshot per item), computes the total, finds or creates the customer's profile by phone, and writes the first history entry (NEW). Needs permission `order.write` (ADMIN, MANAGER). */
   createOrder: Order;
+  /**
+   * Records a payment. At most what is still due; an `externalId` already recorded is answered
+   * with the order as it is, not recorded twice. Paying the whole total of a NEW order moves it to
+   * PAID (one STATUS history entry). ADMIN and MANAGER.
+   */
+  recordPayment: Order;
+  /** Records money given back for a cancelled order, at most its `refundDue`; `paymentStatus` becomes REFUNDED once all is given back. ADMIN and MANAGER. */
+  recordRefund: Order;
+  /**
+   * Edits an order's details. Items (the whole new list of lines) only before ASSEMBLED, re-priced
+   * from the catalog; nothing after DELIVERED or CANCELLED. `total` becomes items + delivery fee.
+   * Writes one EDIT history entry saying what changed (on the live board). Refused with CONFLICT
+   * (code `STALE_ORDER`) when the order changed since `expectedVersion`. ADMIN and MANAGER any
+   * field; FLORIST the card text and comment; COURIER nothing.
+   */
+  updateOrder: Order;
   /** Moves an order to another status and records it in the history. Forward moves may skip steps; CANCELLED from any status that is not final; nothing leaves DELIVERED or CANCELLED. FLORIST may set ACCEPTED and ASSEMBLED, COURIER IN_DELIVERY and DELIVERED, MANAGER and ADMIN any allowed status. Setting the current status again changes nothing. */
   updateOrderStatus: Order;
 };
@@ -107,8 +138,32 @@ export type MutationAddOrderPhotoArgs = {
 };
 
 
+export type MutationAssignCourierArgs = {
+  courierId?: InputMaybe<Scalars['ID']['input']>;
+  orderId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateOrderArgs = {
   input: CreateOrderInput;
+};
+
+
+export type MutationRecordPaymentArgs = {
+  input: RecordPaymentInput;
+  orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordRefundArgs = {
+  input: RecordPaymentInput;
+  orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateOrderInput;
 };
 
 
@@ -127,14 +182,20 @@ export type Order = {
   cardText?: Maybe<Scalars['String']['output']>;
   /** The customer's comment. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The courier who delivers the order (a user of the shop with role COURIER), or null. */
+  courier?: Maybe<User>;
   /** When the order was placed. */
   createdAt: Scalars['DateTime']['output'];
   /** Who placed the order. Needs permission `customer.read` (ADMIN, MANAGER, COURIER); others get FORBIDDEN. */
   customer?: Maybe<ClientProfile>;
   /** Where the bouquet goes. */
   deliveryAddress?: Maybe<Scalars['String']['output']>;
+  /** The delivery fee in tiyn; part of `total`. */
+  deliveryFee: Scalars['Int']['output'];
   /** Start of the delivery window. */
   deliveryFrom?: Maybe<Scalars['DateTime']['output']>;
+  /** Delivered to an address, or picked up at the shop. */
+  deliveryKind: DeliveryKind;
   /** End of the delivery window. */
   deliveryTo?: Maybe<Scalars['DateTime']['output']>;
   /** Every status change, note and photo, oldest first. A chain: each entry's `oldStatus` is the previous entry's `newStatus`. */
@@ -145,18 +206,30 @@ export type Order = {
   items: Array<OrderItem>;
   /** Notes added to the order (with `addOrderNote`), oldest first. Each is also an entry of `history`. */
   notes: Array<OrderNote>;
+  /** Sum of the payments (refunds not subtracted), in tiyn. */
+  paidAmount: Scalars['Int']['output'];
+  /** UNPAID, PARTIALLY_PAID, PAID (the whole total), or REFUNDED (a cancelled order whose payments were all given back). */
+  paymentStatus: PaymentStatus;
+  /** Payments and refunds recorded for the order, oldest first. */
+  payments: Array<Payment>;
   /** Photos of the order (assembled bouquet, delivery proof), oldest first. Each is also an entry of `history`. */
   photos: Array<OrderPhoto>;
   /** Name of the person who receives the bouquet. */
   recipientName?: Maybe<Scalars['String']['output']>;
   /** Phone of the person who receives the bouquet. Needs permission `customer.read`; others get FORBIDDEN. */
   recipientPhone?: Maybe<Scalars['String']['output']>;
+  /** What the shop owes back: for a cancelled order, what was paid and not yet refunded; otherwise 0. */
+  refundDue: Scalars['Int']['output'];
+  /** Sum of the refunds, in tiyn. */
+  refundedAmount: Scalars['Int']['output'];
   /** Where the order is in its life. */
   status: OrderStatus;
   /** Sum of the items' prices times quantities, in tiyn. */
   total: Scalars['Int']['output'];
   /** When the order last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Increases with every change of the order; `updateOrder` takes the version the client saw (`expectedVersion`) and refuses a stale edit. */
+  version: Scalars['Int']['output'];
 };
 
 /** A page of orders. */
@@ -179,6 +252,17 @@ export type OrderEdge = {
   node: Order;
 };
 
+/** One field an edit changed, as text: old and new value (null when empty). */
+export type OrderFieldChange = {
+  __typename?: 'OrderFieldChange';
+  /** The field's name in the API, e.g. `deliveryAddress`, `items`, `courier`. */
+  field: Scalars['String']['output'];
+  /** The value after the edit. */
+  new?: Maybe<Scalars['String']['output']>;
+  /** The value before the edit. */
+  old?: Maybe<Scalars['String']['output']>;
+};
+
 /** One entry of an order's history: a status change, a note or a photo. */
 export type OrderHistoryEntry = {
   __typename?: 'OrderHistoryEntry';
@@ -186,6 +270,8 @@ export type OrderHistoryEntry = {
   changedBy: Scalars['String']['output'];
   /** For changes from Bitrix: the Bitrix user id that made the change (`changed_by_id`), when Bitrix sent one. */
   changedById?: Maybe<Scalars['String']['output']>;
+  /** For EDIT entries, what changed (old and new); empty for other kinds. */
+  changes: Array<OrderFieldChange>;
   /** When the change was made. */
   createdAt: Scalars['DateTime']['output'];
   /** The entry's id; increasing over the shop's history. */
@@ -204,6 +290,8 @@ export type OrderHistoryEntry = {
 
 /** What a history entry records. */
 export type OrderHistoryKind =
+  /** An edit of the order's details (`updateOrder`, a courier assigned); `changes` says what changed. `oldStatus` equals `newStatus`. */
+  | 'EDIT'
   /** A note added at the current status; `oldStatus` equals `newStatus`. */
   | 'NOTE'
   /** A photo added at the current status; `oldStatus` equals `newStatus`. */
@@ -218,6 +306,8 @@ export type OrderItem = {
   price: Scalars['Int']['output'];
   /** The product ordered. */
   product: Product;
+  /** The product's name when the order was placed (kept when the product is renamed or archived). */
+  productName: Scalars['String']['output'];
   /** How many. */
   quantity: Scalars['Int']['output'];
 };
@@ -294,8 +384,12 @@ export type OrderStatusChange = {
   at: Scalars['DateTime']['output'];
   /** Who made the change: a user id, or `bitrix` for changes from Bitrix CRM. */
   changedBy: Scalars['String']['output'];
+  /** For an EDIT, what changed; empty otherwise. */
+  changes: Array<OrderFieldChange>;
   /** The history entry's id: pass it as `after` to resume behind this change. */
   historyId: Scalars['ID']['output'];
+  /** STATUS for a status change (or creation), EDIT for an edit of the order's details (then `oldStatus` equals `newStatus`). */
+  kind: OrderHistoryKind;
   /** The status after the change. */
   newStatus: OrderStatus;
   /** The status before the change; null when the order was created. */
@@ -333,6 +427,54 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A payment (or refund) recorded for an order. */
+export type Payment = {
+  __typename?: 'Payment';
+  /** The amount in tiyn. */
+  amount: Scalars['Int']['output'];
+  /** When it was recorded. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who recorded it (a user id, or `bitrix`). */
+  createdBy: Scalars['String']['output'];
+  /** The payment system's id (Kaspi, Bitrix); unique in the shop. */
+  externalId?: Maybe<Scalars['String']['output']>;
+  /** The payment's id. */
+  id: Scalars['ID']['output'];
+  /** Payment or refund. */
+  kind: PaymentKind;
+  /** How it was paid. */
+  method: PaymentMethod;
+};
+
+/** Money in or out. */
+export type PaymentKind =
+  /** Money taken for the order. */
+  | 'PAYMENT'
+  /** Money given back. */
+  | 'REFUND';
+
+/** How a payment was made. */
+export type PaymentMethod =
+  /** A bank card. */
+  | 'CARD'
+  /** Cash to the courier or at the shop. */
+  | 'CASH'
+  /** Kaspi.kz (QR, Kaspi Pay). */
+  | 'KASPI'
+  /** A bank transfer. */
+  | 'TRANSFER';
+
+/** Where an order's payment stands. */
+export type PaymentStatus =
+  /** The whole total paid. */
+  | 'PAID'
+  /** Something paid, less than the total. */
+  | 'PARTIALLY_PAID'
+  /** A cancelled order whose payments were all given back. */
+  | 'REFUNDED'
+  /** Nothing paid. */
+  | 'UNPAID';
+
 /** A product of the catalog, referenced by an order item. Its fields come from the catalog and warehouse subgraphs. */
 export type Product = {
   __typename?: 'Product';
@@ -344,6 +486,12 @@ export type Query = {
   __typename?: 'Query';
   /** The customer with this phone, with their orders and totals, or null. Needs permission `customer.read` (ADMIN, MANAGER, COURIER). */
   clientProfile?: Maybe<ClientProfile>;
+  /**
+   * The day's orders whose delivery window starts on `date` in the shop's time zone: deliveries by
+   * window start, then pickups by window start. With `courierId`, only that courier's. A COURIER
+   * sees only the orders assigned to them (here and everywhere).
+   */
+  deliveries: Array<Order>;
   /** One order of the caller's shop, or null when there is none with that id. */
   order?: Maybe<Order>;
   /** The order of the caller's shop with this Bitrix id, or null. */
@@ -373,6 +521,12 @@ export type Query = {
 
 export type QueryClientProfileArgs = {
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryDeliveriesArgs = {
+  courierId?: InputMaybe<Scalars['ID']['input']>;
+  date: Scalars['Date']['input'];
 };
 
 
@@ -416,6 +570,16 @@ export type RecipientInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A payment or refund to record. */
+export type RecordPaymentInput = {
+  /** The amount in tiyn, above 0, at most what is still due. */
+  amount: Scalars['Int']['input'];
+  /** The payment system's id; the same id again is answered, not recorded twice. At most 200 characters. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** How it was paid. */
+  method: PaymentMethod;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -431,6 +595,37 @@ export type Subscription = {
 
 export type SubscriptionOrderStatusChangedArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Changes to an order. Fields left out (or null, for the optional ones) stay as they are. */
+export type UpdateOrderInput = {
+  /** Text for the greeting card (an empty string clears it). */
+  cardText?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's comment (an empty string clears it). */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** Where the bouquet goes (an empty string clears it). */
+  deliveryAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Delivery fee in tiyn, 0 or more. */
+  deliveryFee?: InputMaybe<Scalars['Int']['input']>;
+  /** Start of the delivery window. */
+  deliveryFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Delivery or pickup. */
+  deliveryKind?: InputMaybe<DeliveryKind>;
+  /** End of the delivery window; not before its start. */
+  deliveryTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The order's `version` as the client last read it; the edit is refused (STALE_ORDER) when the order changed since. */
+  expectedVersion: Scalars['Int']['input'];
+  /** The order's lines as they should be (add, remove, change quantity), re-priced from the catalog. Only before ASSEMBLED. */
+  items?: InputMaybe<Array<OrderItemInput>>;
+  /** Who receives the bouquet (name and phone; an empty string clears one). */
+  recipient?: InputMaybe<RecipientInput>;
+};
+
+/** A user of the catalog subgraph (the courier of an order). */
+export type User = {
+  __typename?: 'User';
+  /** The user's id. */
+  id: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -522,11 +717,14 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeliveryKind: DeliveryKind;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderFieldChange: ResolverTypeWrapper<OrderFieldChange>;
   OrderHistoryEntry: ResolverTypeWrapper<OrderHistoryRow>;
   OrderHistoryKind: OrderHistoryKind;
   OrderItem: ResolverTypeWrapper<OrderItemRow>;
@@ -540,10 +738,17 @@ export type ResolversTypes = ResolversObject<{
   OrderStatusChangeEdge: ResolverTypeWrapper<Omit<OrderStatusChangeEdge, 'node'> & { node: ResolversTypes['OrderStatusChange'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Payment: ResolverTypeWrapper<PaymentRow>;
+  PaymentKind: PaymentKind;
+  PaymentMethod: PaymentMethod;
+  PaymentStatus: PaymentStatus;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<{}>;
   RecipientInput: RecipientInput;
+  RecordPaymentInput: RecordPaymentInput;
   Subscription: ResolverTypeWrapper<{}>;
+  UpdateOrderInput: UpdateOrderInput;
+  User: ResolverTypeWrapper<User>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -554,11 +759,13 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
+  Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderFieldChange: OrderFieldChange;
   OrderHistoryEntry: OrderHistoryRow;
   OrderItem: OrderItemRow;
   OrderItemInput: OrderItemInput;
@@ -569,10 +776,14 @@ export type ResolversParentTypes = ResolversObject<{
   OrderStatusChangeEdge: Omit<OrderStatusChangeEdge, 'node'> & { node: ResolversParentTypes['OrderStatusChange'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Payment: PaymentRow;
   Product: Product;
   Query: {};
   RecipientInput: RecipientInput;
+  RecordPaymentInput: RecordPaymentInput;
   Subscription: {};
+  UpdateOrderInput: UpdateOrderInput;
+  User: User;
 }>;
 
 export type ClientProfileResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfile'] = ResolversParentTypes['ClientProfile']> = ResolversObject<{
@@ -587,6 +798,10 @@ export type ClientProfileResolvers<ContextType = OrdersContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -594,7 +809,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addOrderNote?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderNoteArgs, 'id' | 'text'>>;
   addOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderPhotoArgs, 'id' | 'kind' | 'url'>>;
+  assignCourier?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAssignCourierArgs, 'orderId'>>;
   createOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
+  recordPayment?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input' | 'orderId'>>;
+  recordRefund?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordRefundArgs, 'input' | 'orderId'>>;
+  updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
   updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
 }>;
 
@@ -603,21 +822,30 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   bitrixOrderId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   cardText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  courier?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType>;
   deliveryAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deliveryFee?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   deliveryFrom?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deliveryKind?: Resolver<ResolversTypes['DeliveryKind'], ParentType, ContextType>;
   deliveryTo?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['OrderHistoryEntry']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   notes?: Resolver<Array<ResolversTypes['OrderNote']>, ParentType, ContextType>;
+  paidAmount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
   photos?: Resolver<Array<ResolversTypes['OrderPhoto']>, ParentType, ContextType>;
   recipientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recipientPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refundDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refundedAmount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -634,9 +862,17 @@ export type OrderEdgeResolvers<ContextType = OrdersContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type OrderFieldChangeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderFieldChange'] = ResolversParentTypes['OrderFieldChange']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  new?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  old?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type OrderHistoryEntryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderHistoryEntry'] = ResolversParentTypes['OrderHistoryEntry']> = ResolversObject<{
   changedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   changedById?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['OrderFieldChange']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OrderHistoryKind'], ParentType, ContextType>;
@@ -650,6 +886,7 @@ export type OrderHistoryEntryResolvers<ContextType = OrdersContext, ParentType e
 export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = ResolversObject<{
   price?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -674,7 +911,9 @@ export type OrderPhotoResolvers<ContextType = OrdersContext, ParentType extends 
 export type OrderStatusChangeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   changedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['OrderFieldChange']>, ParentType, ContextType>;
   historyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OrderHistoryKind'], ParentType, ContextType>;
   newStatus?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   oldStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
@@ -700,6 +939,17 @@ export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PaymentResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PaymentKind'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ProductResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -708,6 +958,7 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   clientProfile?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType, RequireFields<QueryClientProfileArgs, 'phone'>>;
+  deliveries?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryDeliveriesArgs, 'date'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderByBitrixId?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByBitrixIdArgs, 'bitrixOrderId'>>;
   orderStatusChanges?: Resolver<ResolversTypes['OrderStatusChangeConnection'], ParentType, ContextType, Partial<QueryOrderStatusChangesArgs>>;
@@ -720,13 +971,21 @@ export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extend
   orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusChange'], "orderStatusChanged", ParentType, ContextType, Partial<SubscriptionOrderStatusChangedArgs>>;
 }>;
 
+export type UserResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   ClientProfile?: ClientProfileResolvers<ContextType>;
+  Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderFieldChange?: OrderFieldChangeResolvers<ContextType>;
   OrderHistoryEntry?: OrderHistoryEntryResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderNote?: OrderNoteResolvers<ContextType>;
@@ -735,8 +994,10 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderStatusChangeConnection?: OrderStatusChangeConnectionResolvers<ContextType>;
   OrderStatusChangeEdge?: OrderStatusChangeEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 
