@@ -64,7 +64,7 @@ const config: CodegenConfig = {
         onlyOperationTypes: true,
         enumsAsTypes: true,
         avoidOptionals: false,
-        scalars: { DateTime: "string", ID: "string" },
+        scalars: { DateTime: "string", Date: "string", ID: "string" },
       },
     },
   },

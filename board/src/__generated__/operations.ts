@@ -12,6 +12,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A calendar day as YYYY-MM-DD, read in the shop's time zone (shop 17008: Asia/Almaty). */
+  Date: { input: string; output: string; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: string; output: string; }
   join__DirectiveArguments: { input: any; output: any; }
@@ -55,8 +57,12 @@ export type CreateOrderInput = {
   customer: CustomerInput;
   /** Where the bouquet goes. */
   deliveryAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Delivery fee in tiyn, 0 (the default) or more; added to the total. */
+  deliveryFee?: InputMaybe<Scalars['Int']['input']>;
   /** Start of the delivery window. */
   deliveryFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Delivery (the default) or pickup. */
+  deliveryKind?: InputMaybe<DeliveryKind>;
   /** End of the delivery window; not before `deliveryFrom`. */
   deliveryTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** What is ordered: at least one line, at most 100. */
@@ -105,8 +111,17 @@ export type CustomerInput = {
   phone: Scalars['String']['input'];
 };
 
+/** How the bouquet reaches the recipient. */
+export type DeliveryKind =
+  /** A courier takes it to the address. */
+  | 'DELIVERY'
+  /** The customer collects it at the shop. */
+  | 'PICKUP';
+
 /** What a history entry records. */
 export type OrderHistoryKind =
+  /** An edit of the order's details (`updateOrder`, a courier assigned); `changes` says what changed. `oldStatus` equals `newStatus`. */
+  | 'EDIT'
   /** A note added at the current status; `oldStatus` equals `newStatus`. */
   | 'NOTE'
   /** A photo added at the current status; `oldStatus` equals `newStatus`. */
@@ -148,6 +163,35 @@ export type OrderStatus =
   /** Paid by the customer. */
   | 'PAID';
 
+/** Money in or out. */
+export type PaymentKind =
+  /** Money taken for the order. */
+  | 'PAYMENT'
+  /** Money given back. */
+  | 'REFUND';
+
+/** How a payment was made. */
+export type PaymentMethod =
+  /** A bank card. */
+  | 'CARD'
+  /** Cash to the courier or at the shop. */
+  | 'CASH'
+  /** Kaspi.kz (QR, Kaspi Pay). */
+  | 'KASPI'
+  /** A bank transfer. */
+  | 'TRANSFER';
+
+/** Where an order's payment stands. */
+export type PaymentStatus =
+  /** The whole total paid. */
+  | 'PAID'
+  /** Something paid, less than the total. */
+  | 'PARTIALLY_PAID'
+  /** A cancelled order whose payments were all given back. */
+  | 'REFUNDED'
+  /** Nothing paid. */
+  | 'UNPAID';
+
 /** The order of a product list. */
 export type ProductSort =
   /** By name, А to Я. */
@@ -187,6 +231,16 @@ export type RecipientInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A payment or refund to record. */
+export type RecordPaymentInput = {
+  /** The amount in tiyn, above 0, at most what is still due. */
+  amount: Scalars['Int']['input'];
+  /** The payment system's id; the same id again is answered, not recorded twice. At most 200 characters. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** How it was paid. */
+  method: PaymentMethod;
+};
+
 /** Stock taken by hand (for an order or otherwise) or brought back to the shelves. */
 export type StockMovementInput = {
   /** The item. */
@@ -197,6 +251,30 @@ export type StockMovementInput = {
   orderId?: InputMaybe<Scalars['ID']['input']>;
   /** Units, 1 or more. */
   quantity: Scalars['Int']['input'];
+};
+
+/** Changes to an order. Fields left out (or null, for the optional ones) stay as they are. */
+export type UpdateOrderInput = {
+  /** Text for the greeting card (an empty string clears it). */
+  cardText?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's comment (an empty string clears it). */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** Where the bouquet goes (an empty string clears it). */
+  deliveryAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Delivery fee in tiyn, 0 or more. */
+  deliveryFee?: InputMaybe<Scalars['Int']['input']>;
+  /** Start of the delivery window. */
+  deliveryFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Delivery or pickup. */
+  deliveryKind?: InputMaybe<DeliveryKind>;
+  /** End of the delivery window; not before its start. */
+  deliveryTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The order's `version` as the client last read it; the edit is refused (STALE_ORDER) when the order changed since. */
+  expectedVersion: Scalars['Int']['input'];
+  /** The order's lines as they should be (add, remove, change quantity), re-priced from the catalog. Only before ASSEMBLED. */
+  items?: InputMaybe<Array<OrderItemInput>>;
+  /** Who receives the bouquet (name and phone; an empty string clears one). */
+  recipient?: InputMaybe<RecipientInput>;
 };
 
 /** Changes to a product: only the fields given are changed. */
