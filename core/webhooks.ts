@@ -111,7 +111,6 @@ export function stringField(body: WebhookBody, name: string, options: { required
   if (typeof value !== "string") throw new WebhookError(400, `Field "${name}" must be a string`, name);
   const maxLength = options.maxLength ?? 2000;
   if (value.length > maxLength) throw new WebhookError(400, `Field "${name}" is longer than ${maxLength} characters`, name);
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(value)) throw new WebhookError(400, `Field "${name}" contains control characters`, name);
   if (options.required && value.trim() === "") throw new WebhookError(400, `Field "${name}" must not be empty`, name);
   return value;

@@ -29,7 +29,6 @@ function templateName(): string {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __DATABASE_SERVER__: DatabaseServer | undefined;
 }
 

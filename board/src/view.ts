@@ -85,7 +85,7 @@ export class BoardView {
   }
 
   private updateCounts(): void {
-    for (const [status, column] of this.columns) {
+    for (const column of this.columns.values()) {
       const count = column.list.childElementCount;
       column.count.textContent = String(count);
       column.list.setAttribute("data-empty", count === 0 ? TEXT.empty : "");

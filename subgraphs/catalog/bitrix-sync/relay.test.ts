@@ -478,7 +478,7 @@ describe("send pace", () => {
   });
 
   it("a slower rate has smaller bursts (a quarter second's worth), and a changed rate applies at once", () => {
-    let now = 0;
+    const now = 0;
     const pace = new SendPace(100, 32, () => now);
     expect(pace.available()).toBe(25);
     pace.setRate(4);
