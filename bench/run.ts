@@ -37,7 +37,7 @@ async function main() {
   // SUBGRAPH_SECRET too: scenarios sign requests straight to a subgraph with config.subgraphSecret
   // the bench's 1,000 boards are one user per shop on one address: its caps are raised to fit them
   const env = {
-    JWT_SECRET: "bench-jwt-secret",
+    JWT_SECRET: "bench-jwt-secret-long-enough-for-production-0123",
     WEBHOOK_SECRET: "bench-webhook-secret",
     SUBGRAPH_SECRET: "bench-subgraph-secret",
     BOARD_MAX_SUBSCRIPTIONS_PER_USER: "2000",

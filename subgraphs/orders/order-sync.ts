@@ -113,23 +113,32 @@ async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order
   return { outcome: "updated", orderId: held.id, warnings };
 }
 
-/** The new order, its first history row (→ NEW), its items, then its status; null when another delivery created it first. */
+/**
+ * The new order with its customer and first history row (→ NEW) in one statement, then its
+ * items and status; null when another delivery created it first.
+ */
 async function createFromBitrix(sql: SqlReader, shopId: number, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult | null> {
-  const clientId = await upsertClient(sql, shopId, order.customer);
   const [created] = await sql<{ id: number }>(
-    `insert into "order" (shop_id, status, bitrix_order_id, total, client_id, recipient_name, recipient_phone, delivery_address,
-                          delivery_from, delivery_to, card_text, comment, bitrix_updated_at, bitrix_content_hash, updated_at)
-     values ($1, 'NEW', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
-     on conflict (shop_id, bitrix_order_id) do nothing
-     returning id`,
-    [shopId, order.bitrixOrderId, total, clientId, ...orderColumns(order), order.updatedAt, hash],
+    `with client as (
+       insert into client_profile (shop_id, phone, name, updated_at) values ($1, $14, $15, now())
+       on conflict (shop_id, phone) do update set name = coalesce(excluded.name, client_profile.name), updated_at = now()
+       returning id
+     ),
+     created as (
+       insert into "order" (shop_id, status, bitrix_order_id, total, client_id, recipient_name, recipient_phone, delivery_address,
+                            delivery_from, delivery_to, card_text, comment, bitrix_updated_at, bitrix_content_hash, updated_at)
+       select $1, 'NEW', $2, $3, client.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() from client
+       on conflict (shop_id, bitrix_order_id) do nothing
+       returning id
+     ),
+     history as (
+       insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
+       select $1, id, null, 'NEW', 'bitrix', $13, 'STATUS' from created
+     )
+     select id from created`,
+    [shopId, order.bitrixOrderId, total, ...orderColumns(order), order.updatedAt, hash, "Order created in Bitrix", order.customer.phone, order.customer.name],
   );
   if (!created) return null;
-  await sql(
-    `insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
-     values ($1, $2, null, 'NEW', 'bitrix', 'Order created in Bitrix', 'STATUS')`,
-    [shopId, created.id],
-  );
   const warnings = await writeItems(sql, shopId, created.id, order);
   if (order.status !== "NEW") await moveToStatus(sql, shopId, order);
   return { outcome: "created", orderId: created.id, warnings };
@@ -164,42 +173,56 @@ async function moveToStatus(sql: SqlReader, shopId: number, order: BitrixOrder):
 }
 
 /**
- * The items with their Bitrix price and name snapshots. Products are found by Bitrix id; for an
- * unknown one a disabled stand-in product is created first (catalog rows are written here only
- * for that: an item must point at a product, and the order must not wait for the catalog), and
- * the answer warns about it. Two statements, so the second sees stand-ins another delivery
- * created meanwhile.
+ * The items with their Bitrix price and name snapshots, products found by Bitrix id. For an
+ * unknown one a disabled stand-in product is created (catalog rows are written here only for
+ * that: an item must point at a product, and the order must not wait for the catalog), then its
+ * items are written, and the answer warns about it. When every product is known (the usual
+ * case) that is one statement.
  */
 async function writeItems(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder): Promise<OrderSyncWarning[]> {
-  const bitrixIds = order.items.map((item) => item.bitrixProductId);
+  const all = order.items.map((_, index) => index + 1);
+  const written = await insertItems(sql, shopId, orderId, order, all);
+  if (written.size === order.items.length) return [];
+  const missing = all.filter((n) => !written.has(n));
+  const lines = missing.map((n) => order.items[n - 1]);
   const standIns = await sql<{ bitrixProductId: number }>(
     `insert into product (shop_id, name, price, enabled, bitrix_product_id, description, updated_at)
      select distinct on (w.bitrix_product_id) $1, w.name, w.price, false, w.bitrix_product_id,
             'Created from a Bitrix order: this Bitrix product was not in the catalog', now()
        from unnest($2::int[], $3::text[], $4::int[]) as w(bitrix_product_id, name, price)
-      where not exists (select 1 from product p where p.shop_id = $1 and p.bitrix_product_id = w.bitrix_product_id)
       order by w.bitrix_product_id
      on conflict (shop_id, bitrix_product_id) do nothing
      returning bitrix_product_id`,
-    [shopId, bitrixIds, order.items.map((item) => item.name), order.items.map((item) => item.price)],
+    [shopId, lines.map((item) => item.bitrixProductId), lines.map((item) => item.name), lines.map((item) => item.price)],
   );
-  const [{ count }] = await sql<{ count: number }>(
-    `with inserted as (
+  const late = await insertItems(sql, shopId, orderId, order, missing);
+  if (late.size !== missing.length) throw new Error(`order sync: ${missing.length - late.size} items found no product`);
+  const created = new Set(standIns.map((row) => row.bitrixProductId));
+  const warned = new Set<number>();
+  return missing.flatMap((n) => {
+    const item = order.items[n - 1];
+    if (!created.has(item.bitrixProductId) || warned.has(item.bitrixProductId)) return [];
+    warned.add(item.bitrixProductId);
+    return [{ field: `items[${n - 1}].product_id`, bitrixProductId: item.bitrixProductId, message: `Bitrix product ${item.bitrixProductId} is not in the catalog; the item is kept with its name and price (a disabled product stands in for it)` }];
+  });
+}
+
+/** Inserts the items numbered `lines` (1-based) whose product exists; answers the numbers written. */
+async function insertItems(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder, lines: number[]): Promise<Set<number>> {
+  const items = lines.map((n) => order.items[n - 1]);
+  const rows = await sql<{ n: number }>(
+    `with input as (
+       select * from unnest($3::int[], $4::int[], $5::text[], $6::int[], $7::int[]) as i(n, bitrix_product_id, name, quantity, price)
+     ),
+     inserted as (
        insert into order_item (shop_id, order_id, product_id, quantity, price, product_name)
        select $1, $2, p.id, i.quantity, i.price, i.name
-         from unnest($3::int[], $4::text[], $5::int[], $6::int[]) with ordinality as i(bitrix_product_id, name, quantity, price, n)
-         join product p on p.shop_id = $1 and p.bitrix_product_id = i.bitrix_product_id
+         from input i join product p on p.shop_id = $1 and p.bitrix_product_id = i.bitrix_product_id
         order by i.n
-       returning 1
+       returning product_id
      )
-     select count(*)::int as count from inserted`,
-    [shopId, orderId, bitrixIds, order.items.map((item) => item.name), order.items.map((item) => item.quantity), order.items.map((item) => item.price)],
+     select i.n from input i join product p on p.shop_id = $1 and p.bitrix_product_id = i.bitrix_product_id`,
+    [shopId, orderId, lines, items.map((item) => item.bitrixProductId), items.map((item) => item.name), items.map((item) => item.quantity), items.map((item) => item.price)],
   );
-  if (count !== order.items.length) throw new Error(`order sync: ${count} of ${order.items.length} items found their product`);
-  const created = new Set(standIns.map((row) => row.bitrixProductId));
-  return order.items.flatMap((item, index) =>
-    created.has(item.bitrixProductId) && bitrixIds.indexOf(item.bitrixProductId) === index
-      ? [{ field: `items[${index}].product_id`, bitrixProductId: item.bitrixProductId, message: `Bitrix product ${item.bitrixProductId} is not in the catalog; the item is kept with its name and price (a disabled product stands in for it)` }]
-      : [],
-  );
+  return new Set(rows.map((row) => Number(row.n)));
 }
