@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // lazy loads: the embedded server only when no DATABASE_URL is set, the bench's scenarios by file name
-    files: ["app/database.ts", "core/embedded-postgres.ts", "bench/run.ts"],
+    files: ["app/database.ts", "core/embedded-postgres.ts", "bench/run.ts", "scripts/**/*.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
