@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../core/config";
 import { signToken } from "../core/auth";
+import { seededUserId } from "../prisma/seed-data";
 import { withDatabaseName } from "../core/database-server";
 import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
 import { benchTopology, startBenchStack, type BenchContext, type BenchRow, type BenchScenario, type BenchStack } from "./harness";
@@ -64,7 +65,8 @@ async function main() {
     databaseUrl,
     ownerDatabaseUrl,
     config,
-    token: (shopId, role = "ADMIN") => signToken({ userId: `bench-${role.toLowerCase()}`, shopId, role }, env.JWT_SECRET),
+    // the seeded demo user of that shop and role: the router accepts tokens of existing users only
+    token: (shopId, role = "ADMIN") => signToken({ userId: String(seededUserId(shopId, role) ?? `bench-${role.toLowerCase()}`), shopId, role }, env.JWT_SECRET),
     startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
     get stack() {
       if (!shared) throw new Error("this scenario runs on stacks of its own (ownStacks): the shared stack is stopped");

@@ -9,6 +9,8 @@ export interface SubgraphContext<L = unknown> {
   /** the verified caller, forwarded and signed by the router; null for anonymous calls */
   viewer: Viewer | null;
   requestId: string;
+  /** the caller's address as the router saw it; undefined when the router did not say */
+  clientIp?: string;
   config: Config;
   logger: Logger;
   db: Database;

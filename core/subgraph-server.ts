@@ -78,6 +78,7 @@ export async function startSubgraph<L>(
     const base = {
       viewer: signed.viewer,
       requestId: signed.requestId || crypto.randomUUID(),
+      clientIp: signed.clientIp,
       config: deps.config,
       logger: logger.child({ requestId: signed.requestId }),
       // a COURIER's transactions see only the orders assigned to them (row-level security)

@@ -60,3 +60,14 @@ export const LAST_NAMES = ["Ахметова", "Нурланова", "Ивано
 export const STREETS = ["пр. Абая", "ул. Толе би", "пр. Достык", "ул. Жандосова", "пр. Аль-Фараби", "ул. Сатпаева", "мкр. Самал-2", "ул. Кабанбай батыра", "пр. Назарбаева", "ул. Фурманова"];
 export const CARD_TEXTS = ["С днём рождения!", "Люблю тебя", "С праздником, мама!", "Спасибо за всё", "Поздравляю с юбилеем!", null, null];
 export const COMMENTS = ["Позвонить за час до доставки", "Не звонить получателю, сюрприз", "Оставить у консьержа", null, null, null];
+
+/**
+ * The id the seed gives the demo user of a shop and role on a fresh database: users are created
+ * shop by shop (SHOPS order), one per role (ROLE_PASSWORDS order), first of all rows. Dev tokens
+ * (`npm run token`) name this user, since the router accepts tokens of existing users only.
+ */
+export function seededUserId(shopId: number, role: keyof typeof ROLE_PASSWORDS): number | null {
+  const shopIndex = SHOPS.findIndex((shop) => shop.id === shopId);
+  const roles = Object.keys(ROLE_PASSWORDS);
+  return shopIndex < 0 ? null : shopIndex * roles.length + roles.indexOf(role) + 1;
+}

@@ -1,11 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { Config } from "../core/config";
-import type { Database } from "../core/db";
 import { AuthError, bearerToken, verifyToken, type Viewer } from "../core/auth";
-import { isDatabaseUnavailable } from "../core/errors";
-
-const SHOP_CACHE_MS = 30_000;
-const MAX_CACHED_SHOPS = 10_000;
+import type { UserAccess } from "./user-access";
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
@@ -23,34 +19,26 @@ export function viewerFromAuthorization(header: string | undefined, config: Conf
 }
 
 /**
- * The router's (and the subscription server's) authentication: a valid token for a shop that
- * exists. Whether a shop exists is asked through known_shop_ids() (the wall hides other
- * shops' rows) and remembered for 30 s.
+ * The router's (and the subscription server's) authentication: a valid token (signature,
+ * claims) of an existing, active user of an existing shop, with that user's current role. The
+ * catalog, which owns users, answers the second half (router/user-access.ts).
  */
-export function createAuthenticator(config: Config, db: Database) {
-  const shops = new Map<number, { exists: boolean; until: number }>();
-
-  async function shopExists(shopId: number): Promise<boolean> {
-    const cached = shops.get(shopId);
-    if (cached && cached.until > Date.now()) return cached.exists;
-    let exists: boolean;
-    try {
-      const { rows } = await db.pool.query<{ exists: boolean }>("select exists (select 1 from known_shop_ids() id where id = $1) as exists", [shopId]);
-      exists = rows[0].exists;
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        throw new GraphQLError("The database is unavailable, try again shortly", { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
-      }
-      throw error;
-    }
-    if (shops.size >= MAX_CACHED_SHOPS) shops.clear();
-    shops.set(shopId, { exists, until: Date.now() + SHOP_CACHE_MS });
-    return exists;
-  }
-
+export function createAuthenticator(config: Config, userAccess: UserAccess) {
   return async function authenticate(header: string | undefined): Promise<Viewer | null> {
     const viewer = viewerFromAuthorization(header, config);
-    if (viewer && !(await shopExists(viewer.shopId))) throw unauthenticated(`The token is for shop ${viewer.shopId}, which does not exist`);
+    if (!viewer) return null;
+    let access;
+    try {
+      access = await userAccess.access(viewer);
+    } catch (error) {
+      throw new GraphQLError("Sign-in cannot be checked right now, try again shortly", {
+        extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } },
+        originalError: error as Error,
+      });
+    }
+    if (!access.shopExists) throw unauthenticated(`The token is for shop ${viewer.shopId}, which does not exist`);
+    if (!access.active) throw unauthenticated("The token's user is not an active user of its shop; sign in again");
+    if (access.role !== viewer.role) throw unauthenticated(`The token's role ${viewer.role} is no longer the user's role; sign in again`);
     return viewer;
   };
 }

@@ -26,7 +26,7 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {
-    const headers = signViewer(context?.viewer ?? null, context?.requestId ?? "", this.secret);
+    const headers = signViewer(context?.viewer ?? null, context?.requestId ?? "", this.secret, context?.clientIp);
     for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
   }
 

@@ -131,7 +131,7 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
 
   function rateLimitsOf(document: DocumentNode, operation: OperationDefinitionNode, request: { ip: string; viewer: Viewer | null }): Refusal | null {
     if (operation.operation !== "mutation") return null;
-    if (rootFieldNames(operation, document).includes("login")) {
+    if (rootFieldNames(operation, document).some((field) => field === "login" || field === "setPassword")) {
       const decision = loginLimiter.take(request.ip);
       if (!decision.allowed) {
         return {

@@ -13,6 +13,7 @@ import { createErrorFormatter } from "../core/errors";
 import { requireViewerPlugin } from "../core/public-operations";
 import { roleMatrixPlugin } from "../core/permissions";
 import { createAuthenticator } from "./authenticate";
+import { UserAccess } from "./user-access";
 import { createRequestGuard } from "./graphql-guard";
 import { createGraphQLEndpoint, GRAPHQL_PATH, isGraphQLRequest } from "./graphql-endpoint";
 import { pathOf } from "../core/http-server";
@@ -114,7 +115,9 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   });
   httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
   httpServer.headersTimeout = Math.min(httpServer.headersTimeout, REQUEST_TIMEOUT_MS);
-  const authenticate = createAuthenticator(config, db);
+  const userAccess = new UserAccess({ config, connectionString: String(db.pool.options.connectionString), logger });
+  userAccess.start();
+  const authenticate = createAuthenticator(config, userAccess);
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -227,6 +230,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     async stop() {
       await board.stop();
       await apollo.stop();
+      await userAccess.stop();
       closeConnections();
       internal.close();
     },

@@ -1,7 +1,12 @@
-/** `npm run token -- --shop 17008 --role ADMIN [--user 1] [--ttl 3600]`: prints a signed dev token. */
+/**
+ * `npm run token -- --shop 17008 --role ADMIN [--user 1] [--ttl 3600]`: prints a signed dev token,
+ * by default for the seeded demo user of that shop and role (the router accepts tokens of
+ * existing, active users with that role only).
+ */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../core/config";
 import { ROLES, signToken, type Role } from "../core/auth";
+import { seededUserId } from "../prisma/seed-data";
 
 const { values } = parseArgs({
   options: { shop: { type: "string", default: "17008" }, role: { type: "string", default: "ADMIN" }, user: { type: "string" }, ttl: { type: "string" } },
@@ -18,4 +23,9 @@ if (!ROLES.includes(role)) {
 }
 const config = loadConfig();
 const ttl = values.ttl ? Number(values.ttl) : undefined;
-console.log(signToken({ userId: values.user ?? `dev-${role.toLowerCase()}`, shopId, role }, config.jwtSecrets[0], ttl));
+const userId = values.user ?? seededUserId(shopId, role);
+if (userId === null || userId === undefined) {
+  console.error(`shop ${shopId} has no seeded users; pass --user <id>`);
+  process.exit(2);
+}
+console.log(signToken({ userId: String(userId), shopId, role }, config.jwtSecrets[0], ttl));

@@ -35,9 +35,31 @@ export interface TestStack {
    * pool (`stack.db`) is the application role: outside `withTenant` it sees nothing.
    */
   ownerQuery<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /**
+   * A signed token. By default for the seeded user of that shop and role (the router accepts a
+   * token only for an existing, active user with that role); `userId` signs any subject, for
+   * tests of refused or made-up users.
+   */
   token(shopId: number, role?: Role, options?: { userId?: string; ttlSeconds?: number }): string;
+  /** the seeded user of a shop and role (as the database held it when the stack started) */
+  userId(shopId: number, role?: Role): string;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
+}
+
+/** Per "shop:role", the id of the seeded user (role@domain) or else the first user of that role. */
+async function seededUserIds(databaseUrl: string): Promise<Map<string, string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: number; shop_id: number; role: string }>(
+      `select distinct on (shop_id, role) id, shop_id, role::text as role from app_user
+       where deactivated_at is null order by shop_id, role, (email like lower(role::text) || '@%') desc, id`,
+    );
+    return new Map(rows.map((row) => [`${row.shop_id}:${row.role}`, String(row.id)]));
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh database cloned from the seeded template: each test file gets its own. */
@@ -89,10 +111,13 @@ export async function startTestStack(options: { env?: Record<string, string>; da
   const stack = await startStack({ config, databaseUrl: appDatabaseUrl, logger: options.logger ?? createLogger(config.logLevel), poolSize: 10 });
   const origin = `http://127.0.0.1:${stack.router.port}`;
   const graphqlUrl = `${origin}/graphql`;
+  const seededUsers = await seededUserIds(databaseUrl);
+  const userId: TestStack["userId"] = (shopId, role = "ADMIN") => seededUsers.get(`${shopId}:${role}`) ?? `test-${role.toLowerCase()}-${shopId}`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>
-    signToken({ userId: tokenOptions.userId ?? `test-${role.toLowerCase()}-${shopId}`, shopId, role }, config.jwtSecrets[0], tokenOptions.ttlSeconds);
+    signToken({ userId: tokenOptions.userId ?? userId(shopId, role), shopId, role }, config.jwtSecrets[0], tokenOptions.ttlSeconds);
   let ownerPool: pg.Pool | undefined;
   return {
+    userId,
     stack,
     config: stack.config,
     ownerQuery(sql, params) {

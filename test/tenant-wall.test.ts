@@ -12,6 +12,7 @@ import { APP_ROLE } from "../app/database";
 const TABLES_WITHOUT_SHOP_COLUMN: Record<string, string> = {
   _prisma_migrations: "Prisma's bookkeeping; the application role may only read it (readiness)",
   shop: "the tenant itself: walled by its id",
+  sign_in_failure: "failed sign-ins per e-mail and client address, counted before any shop is known; no tenant data",
   bitrix_sync_target: "one row, no tenant data: BITRIX_SHOP_ID as the process wrote it at start-up, read by the Bitrix outbox triggers",
 };
 

@@ -75,7 +75,7 @@ describe("orderStatusChanged", () => {
       orderStatusChanged: {
         oldStatus: null,
         newStatus: "NEW",
-        changedBy: `test-admin-${DEV_SHOP}`,
+        changedBy: t.userId(DEV_SHOP, "ADMIN"),
         order: { id: created.data.createOrder.id, status: "NEW", items: [{ quantity: 3, product: { name: product.name } }] },
       },
     });
@@ -88,7 +88,7 @@ describe("orderStatusChanged", () => {
     const updated = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID, notes: "paid by card") { id status } }`, { id: String(orderId) }, { token: t.token(PROD_SHOP, "MANAGER") });
     expect(updated.errors).toBeUndefined();
     await board.atLeast(1);
-    expect(board.data[0].orderStatusChanged).toMatchObject({ oldStatus: "NEW", newStatus: "PAID", changedBy: `test-manager-${PROD_SHOP}`, order: { id: String(orderId), status: "PAID" } });
+    expect(board.data[0].orderStatusChanged).toMatchObject({ oldStatus: "NEW", newStatus: "PAID", changedBy: t.userId(PROD_SHOP, "MANAGER"), order: { id: String(orderId), status: "PAID" } });
     // a note is history too, but not a status change: the board does not hear of it
     const note = await t.graphql(`mutation($id: ID!) { addOrderNote(id: $id, text: "call first") { id } }`, { id: String(orderId) }, { token: t.token(PROD_SHOP, "MANAGER") });
     expect(note.errors).toBeUndefined();

@@ -16,6 +16,7 @@ function editCatalog<T>(context: CatalogContext, work: (tx: Tx, shopId: number) 
   return inTenant(context, (tx, viewer) => work(tx, viewer.shopId));
 }
 import { findUser, signIn } from "./users";
+import * as staff from "./staff/staff";
 
 export const resolvers: Resolvers = {
   Query: {
@@ -35,6 +36,8 @@ export const resolvers: Resolvers = {
     },
     product: (_parent, args, context) => context.loaders.productById.load(parseId(args.id)),
     bitrixSyncQueue: (_parent, args, context) => syncQueue(context, args),
+    users: (_parent, args, context) => staff.listUsers(context, args),
+    viewerAccess: (_parent, _args, context) => staff.viewerAccess(context),
   },
   Mutation: {
     retryBitrixSync: (_parent, args, context) => retrySync(context, args.id),
@@ -55,9 +58,16 @@ export const resolvers: Resolvers = {
     setMainProductImage: (_parent, { imageId }, context) =>
       editCatalog(context, (tx, shopId) => service.setMainImage(tx, shopId, parseId(imageId, "imageId"))),
     login: (_parent, args, context) => signIn(context, args.email, args.password),
+    setPassword: (_parent, args, context) => staff.setPasswordWithToken(context, args.token, args.password),
+    createUser: (_parent, { input }, context) => staff.createUser(context, input),
+    changeUserRole: (_parent, args, context) => staff.changeUserRole(context, args.id, args.role),
+    deactivateUser: (_parent, args, context) => staff.deactivateUser(context, args.id),
+    changePassword: (_parent, args, context) => staff.changePassword(context, args.oldPassword, args.newPassword),
   },
   User: {
     __resolveReference: (reference, context) => context.loaders.userById.load(parseId(reference.id)),
+    active: (user) => user.deactivatedAt === null,
+    setPasswordToken: (user) => user.setPasswordToken ?? null,
     // the parent came from a verified sign-in or token, so its shop is the one to read
     shop: async (user, _args, context) => {
       const shop = await context.db.withTenant(user.shopId, (tx) => tx.shop.findUnique({ where: { id: user.shopId } }));

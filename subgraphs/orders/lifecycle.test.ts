@@ -53,7 +53,7 @@ describe("the lifecycle", () => {
     expect(result.data.updateOrderStatus.history.at(-1)).toEqual({
       oldStatus: "NEW",
       newStatus: "PAID",
-      changedBy: `test-admin-${PROD_SHOP}`,
+      changedBy: t.userId(PROD_SHOP, "ADMIN"),
       notes: "оплачено Kaspi",
       kind: "STATUS",
     });

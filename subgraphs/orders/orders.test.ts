@@ -57,7 +57,7 @@ describe("createOrder", () => {
       { quantity: 2, price: products[0].price, product: { id: products[0].id, name: products[0].name, price: products[0].price } },
       { quantity: 1, price: products[1].price, product: { id: products[1].id, name: products[1].name, price: products[1].price } },
     ]);
-    expect(order.history).toEqual([{ oldStatus: null, newStatus: "NEW", changedBy: `test-admin-${PROD_SHOP}`, kind: "STATUS" }]);
+    expect(order.history).toEqual([{ oldStatus: null, newStatus: "NEW", changedBy: t.userId(PROD_SHOP, "ADMIN"), kind: "STATUS" }]);
     expect(order.customer).toMatchObject({ phone: "+77015551234", name: "Айгерим Серикова" });
     expect(order.recipientPhone).toBe("+77021112233");
     expect(order).toMatchObject({ recipientName: "Дана Абенова", cardText: "С днём рождения!", deliveryTo: "2026-12-01T12:00:00.000Z" });
@@ -146,13 +146,13 @@ describe("notes and photos", () => {
     const order = await pick(PROD_SHOP, "ACCEPTED");
     const result = await t.graphql(NOTE, { id: String(order.id), text: "  без лилий, аллергия  " }, { token: t.token(PROD_SHOP, "FLORIST") });
     expect(result.errors).toBeUndefined();
-    expect(result.data.addOrderNote.notes.at(-1)).toEqual({ text: "без лилий, аллергия", author: `test-florist-${PROD_SHOP}` });
+    expect(result.data.addOrderNote.notes.at(-1)).toEqual({ text: "без лилий, аллергия", author: t.userId(PROD_SHOP, "FLORIST") });
     expect(result.data.addOrderNote.history.at(-1)).toEqual({
       kind: "NOTE",
       oldStatus: "ACCEPTED",
       newStatus: "ACCEPTED",
       notes: "без лилий, аллергия",
-      changedBy: `test-florist-${PROD_SHOP}`,
+      changedBy: t.userId(PROD_SHOP, "FLORIST"),
     });
     expectChain(await historyOf(t, PROD_SHOP, order.id));
   });

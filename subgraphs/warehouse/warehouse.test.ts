@@ -93,7 +93,7 @@ describe("operations", () => {
   it("RECEIVE adds, records who and the cost, and averages the item's cost", async () => {
     const item = await newItem("Фрезия", 0, { costPerUnit: 1000 });
     const first = await t.graphql(`mutation($id: ID!) { receiveStock(input: { itemId: $id, quantity: 10, costPerUnit: 1000, note: "Поставщик А" }) { ${OPERATION} } }`, { id: item.id });
-    expect(first.data.receiveStock).toMatchObject({ type: "RECEIVE", delta: 10, balanceAfter: 10, costPerUnit: 1000, note: "Поставщик А", createdBy: "test-admin-17008", item: { quantity: 10 } });
+    expect(first.data.receiveStock).toMatchObject({ type: "RECEIVE", delta: 10, balanceAfter: 10, costPerUnit: 1000, note: "Поставщик А", createdBy: t.userId(PROD_SHOP, "ADMIN"), item: { quantity: 10 } });
     const second = await t.graphql(`mutation($id: ID!) { receiveStock(input: { itemId: $id, quantity: 30, costPerUnit: 2000 }) { balanceAfter costPerUnit } }`, { id: item.id });
     expect(second.data.receiveStock).toEqual({ balanceAfter: 40, costPerUnit: 2000 });
     const after = await t.graphql(`query($id: ID!) { warehouseItem(id: $id) { quantity costPerUnit } }`, { id: item.id });
@@ -104,7 +104,7 @@ describe("operations", () => {
     const item = await newItem("Статица");
     const florist = t.token(PROD_SHOP, "FLORIST");
     const ok = await t.graphql(`mutation($id: ID!) { receiveStock(input: { itemId: $id, quantity: 4 }) { balanceAfter costPerUnit createdBy } }`, { id: item.id }, { token: florist });
-    expect(ok.data.receiveStock).toEqual({ balanceAfter: 4, costPerUnit: null, createdBy: "test-florist-17008" });
+    expect(ok.data.receiveStock).toEqual({ balanceAfter: 4, costPerUnit: null, createdBy: t.userId(PROD_SHOP, "FLORIST") });
     const withCost = await t.graphql(`mutation($id: ID!) { receiveStock(input: { itemId: $id, quantity: 4, costPerUnit: 1 }) { id } }`, { id: item.id }, { token: florist });
     expect(codeOf(withCost)).toBe("FORBIDDEN");
     expect(await quantityOf(item.id)).toBe(4);
@@ -189,7 +189,7 @@ describe("operations", () => {
     expect(await quantityOf(item.id, courier)).toBe(10);
     for (const role of ["FLORIST", "MANAGER"] as const) {
       const result = await t.graphql(`mutation($id: ID!) { writeOffStock(input: { itemId: $id, quantity: 1, reason: WILTED }) { createdBy } }`, { id: item.id }, { token: t.token(PROD_SHOP, role) });
-      expect(result.data.writeOffStock.createdBy).toBe(`test-${role.toLowerCase()}-17008`);
+      expect(result.data.writeOffStock.createdBy).toBe(t.userId(PROD_SHOP, role));
     }
     expect(await quantityOf(item.id)).toBe(8);
   });

@@ -1,7 +1,8 @@
 import pg from "pg";
 
 /** Tables whose rows are a log of requests rather than data: a refused request may add to them. */
-const REQUEST_LOGS = new Set(["webhook_delivery", "_prisma_migrations"]);
+// sign_in_failure counts failed sign-ins: hostile sign-ins are meant to change it
+const REQUEST_LOGS = new Set(["webhook_delivery", "_prisma_migrations", "sign_in_failure"]);
 
 /**
  * A checksum of every row of every table (or of one shop's rows), read as the owner. Equal

@@ -197,7 +197,7 @@ describe("JWT_SECRET rotation", () => {
   afterAll(() => rotated?.stop());
 
   it("still accepts tokens signed with the old key and signs new ones with the first key", async () => {
-    const old = jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 });
+    const old = jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, TEST_JWT_SECRET, { subject: rotated.userId(PROD_SHOP), expiresIn: 60 });
     const accepted = await rotated.graphql(`{ shop { id } }`, {}, { token: old });
     expect(accepted.data.shop.id).toBe(String(PROD_SHOP));
     const signedIn = await rotated.graphql(LOGIN, { email: "admin@cvety.kz", password: "admin-dev-password" }, { token: null });

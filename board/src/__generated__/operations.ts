@@ -91,6 +91,21 @@ export type CreateProductInput = {
   price: Scalars['Int']['input'];
 };
 
+/** A new member of staff. */
+export type CreateUserInput = {
+  /** The e-mail address they sign in with; unique over all shops, whatever its case; at most 254 characters. */
+  email: Scalars['String']['input'];
+  /** Display name; trimmed; 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * The initial password (at least 10 characters, not one of the commonest passwords). Omit it
+   * to get a one-time `setPasswordToken` in the answer instead, for a link the new user opens.
+   */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** What they may do. */
+  role: UserRole;
+};
+
 /** A new warehouse item. */
 export type CreateWarehouseItemInput = {
   /** Cost of one unit in tiyn, 0 or more (default 0). */

@@ -125,14 +125,46 @@ export type CreateProductInput = {
   price: Scalars['Int']['input'];
 };
 
+/** A new member of staff. */
+export type CreateUserInput = {
+  /** The e-mail address they sign in with; unique over all shops, whatever its case; at most 254 characters. */
+  email: Scalars['String']['input'];
+  /** Display name; trimmed; 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * The initial password (at least 10 characters, not one of the commonest passwords). Omit it
+   * to get a one-time `setPasswordToken` in the answer instead, for a link the new user opens.
+   */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** What they may do. */
+  role: UserRole;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds an image to a product, last in display order unless it is made the main image. At most 20 images per product. ADMIN and MANAGER only. */
   addProductImage: Product;
   /** Archives a product: it leaves the catalog and is disabled, while orders keep showing it. Archiving twice is harmless. ADMIN and MANAGER only. */
   archiveProduct: Product;
+  /** Changes the caller's own password; the current one is required. Any signed-in user. */
+  changePassword: User;
+  /**
+   * Changes a user's role; their tokens issued under the old role stop working at once. ADMIN
+   * only. The shop's last active ADMIN cannot be demoted (CONFLICT).
+   */
+  changeUserRole: User;
   /** Creates a product in the caller's shop. ADMIN and MANAGER only. */
   createProduct: Product;
+  /**
+   * Adds a member of staff to the caller's shop. ADMIN only. With `password`, they can sign in at
+   * once; without it, the answer carries a one-time `setPasswordToken` for `setPassword`.
+   */
+  createUser: User;
+  /**
+   * Deactivates a user: their tokens stop working at once and they cannot sign in. Deactivating
+   * twice is harmless. ADMIN only. The shop's last active ADMIN cannot be deactivated (CONFLICT).
+   */
+  deactivateUser: User;
   /**
    * Signs in with e-mail and password. A wrong e-mail and a wrong password get the same
    * UNAUTHENTICATED answer in the same time. Limited per client IP (429 with Retry-After).
@@ -150,6 +182,8 @@ export type Mutation = {
   retryBitrixSync: BitrixSync;
   /** Makes an image the product's main image. ADMIN and MANAGER only. */
   setMainProductImage: Product;
+  /** Sets a password with the one-time token from `createUser`, and signs in. The token works once. */
+  setPassword: AuthPayload;
   /** Offers a product for sale (true) or withdraws it (false). ADMIN and MANAGER only. */
   setProductEnabled: Product;
   /** Changes a product's name, price or description. ADMIN and MANAGER only. */
@@ -169,8 +203,30 @@ export type MutationArchiveProductArgs = {
 };
 
 
+export type MutationChangePasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  oldPassword: Scalars['String']['input'];
+};
+
+
+export type MutationChangeUserRoleArgs = {
+  id: Scalars['ID']['input'];
+  role: UserRole;
+};
+
+
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+export type MutationDeactivateUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -198,6 +254,12 @@ export type MutationRetryBitrixSyncArgs = {
 
 export type MutationSetMainProductImageArgs = {
   imageId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetPasswordArgs = {
+  password: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -312,6 +374,13 @@ export type Query = {
   products: ProductConnection;
   /** The caller's shop. */
   shop: Shop;
+  /** The shop's staff, by name, deactivated users included (see `active`). ADMIN and MANAGER only. */
+  users: UserConnection;
+  /**
+   * Internal: whether the signed viewer's token names an active user of its shop with its role.
+   * Asked by the router before it forwards a request; not part of the public API.
+   */
+  viewerAccess: ViewerAccess;
 };
 
 
@@ -335,6 +404,13 @@ export type QueryProductsArgs = {
   minPrice?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<ProductSort>;
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  role?: InputMaybe<UserRole>;
 };
 
 /** A flower shop: one tenant of the system. Every product, order and stock item belongs to exactly one shop. */
@@ -372,6 +448,12 @@ export type UpdateProductInput = {
  */
 export type User = {
   __typename?: 'User';
+  /** False once an ADMIN deactivated the user: their tokens stopped working and they cannot sign in. */
+  active: Scalars['Boolean']['output'];
+  /** When the user was added. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When the user was deactivated; null while active. */
+  deactivatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The e-mail address the user signs in with. */
   email: Scalars['String']['output'];
   /** The user's id (the `sub` of their tokens). */
@@ -380,8 +462,33 @@ export type User = {
   name: Scalars['String']['output'];
   /** What the user may do. */
   role: UserRole;
+  /**
+   * A one-time token for setting the first password (`setPassword`), valid 72 hours. Only in the
+   * answer of `createUser` without a password; null everywhere else (it is never stored, only its hash).
+   */
+  setPasswordToken?: Maybe<Scalars['String']['output']>;
   /** The shop the user works for; every token of the user is confined to it. */
   shop: Shop;
+};
+
+/** A page of the shop's staff. */
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  /** The users of this page. */
+  edges: Array<UserEdge>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+  /** How many users match the filter, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One user in a page of users. */
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  /** Opaque cursor of this edge, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The user. */
+  node: User;
 };
 
 /** What a person may do in the admin panel; the role matrix is in docs/security.md. */
@@ -394,6 +501,17 @@ export type UserRole =
   | 'FLORIST'
   /** Catalog, orders, customers, warehouse and costs. */
   | 'MANAGER';
+
+/** Whether a token's user may still act, as the router asks it (internal; not in the public API). */
+export type ViewerAccess = {
+  __typename?: 'ViewerAccess';
+  /** The token's user exists in that shop and is active. */
+  active: Scalars['Boolean']['output'];
+  /** The user's current role; null when there is no such user. */
+  role?: Maybe<UserRole>;
+  /** The token's shop exists. */
+  shopExists: Scalars['Boolean']['output'];
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -488,6 +606,7 @@ export type ResolversTypes = ResolversObject<{
   BitrixSyncState: BitrixSyncState;
   CreateProductInput: CreateProductInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateUserInput: CreateUserInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -500,7 +619,10 @@ export type ResolversTypes = ResolversObject<{
   Shop: ResolverTypeWrapper<ShopRow>;
   UpdateProductInput: UpdateProductInput;
   User: ResolverTypeWrapper<UserRowRow>;
+  UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
+  UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   UserRole: UserRole;
+  ViewerAccess: ResolverTypeWrapper<ViewerAccess>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -514,6 +636,7 @@ export type ResolversParentTypes = ResolversObject<{
   BitrixSyncEdge: Omit<BitrixSyncEdge, 'node'> & { node: ResolversParentTypes['BitrixSync'] };
   CreateProductInput: CreateProductInput;
   Boolean: Scalars['Boolean']['output'];
+  CreateUserInput: CreateUserInput;
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
   PageInfo: PageInfo;
@@ -525,6 +648,9 @@ export type ResolversParentTypes = ResolversObject<{
   Shop: ShopRow;
   UpdateProductInput: UpdateProductInput;
   User: UserRowRow;
+  UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
+  UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  ViewerAccess: ViewerAccess;
 }>;
 
 export type AuthPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -571,12 +697,17 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MutationResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductImageArgs, 'productId' | 'url'>>;
   archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  changePassword?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'newPassword' | 'oldPassword'>>;
+  changeUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationChangeUserRoleArgs, 'id' | 'role'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
+  deactivateUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDeactivateUserArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   removeProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductImageArgs, 'imageId'>>;
   reorderProductImages?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationReorderProductImagesArgs, 'imageIds' | 'productId'>>;
   retryBitrixSync?: Resolver<ResolversTypes['BitrixSync'], ParentType, ContextType, RequireFields<MutationRetryBitrixSyncArgs, 'id'>>;
   setMainProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetMainProductImageArgs, 'imageId'>>;
+  setPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'password' | 'token'>>;
   setProductEnabled?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetProductEnabledArgs, 'enabled' | 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 }>;
@@ -631,6 +762,8 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   shop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
+  viewerAccess?: Resolver<ResolversTypes['ViewerAccess'], ParentType, ContextType>;
 }>;
 
 export type ShopResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Shop'] = ResolversParentTypes['Shop']> = ResolversObject<{
@@ -643,11 +776,35 @@ export type ShopResolvers<ContextType = CatalogContext, ParentType extends Resol
 
 export type UserResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']>, { __typename: 'User' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deactivatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['UserRole'], ParentType, ContextType>;
+  setPasswordToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UserConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UserEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ViewerAccessResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ViewerAccess'] = ResolversParentTypes['ViewerAccess']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['UserRole']>, ParentType, ContextType>;
+  shopExists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -666,5 +823,8 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Shop?: ShopResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  UserConnection?: UserConnectionResolvers<ContextType>;
+  UserEdge?: UserEdgeResolvers<ContextType>;
+  ViewerAccess?: ViewerAccessResolvers<ContextType>;
 }>;
 

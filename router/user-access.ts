@@ -1,0 +1,125 @@
+import pg from "pg";
+import crypto from "node:crypto";
+import type { Config } from "../core/config";
+import type { Viewer, Role } from "../core/auth";
+import type { Logger } from "../core/logger";
+import { signViewer } from "../core/subgraph-signature";
+
+/** The channel the app_user trigger notifies on (migration 20261207000500_staff_users). */
+export const USER_ACCESS_CHANNEL = "cvety_user_access";
+/** how long an answer is trusted while the listener is up (a change notifies sooner) */
+const CACHE_MS = 5 * 60_000;
+const MAX_CACHED = 10_000;
+const QUERY = "query ViewerAccess { viewerAccess { shopExists active role } }";
+
+export interface Access {
+  shopExists: boolean;
+  active: boolean;
+  role: Role | null;
+}
+
+/**
+ * Whether a verified token's user may still act: it exists, is active and still has the
+ * token's role (CONTRACT.md: revocation needs no new claim). The catalog subgraph owns users,
+ * so the router asks it (`viewerAccess`, a signed operation hidden from the public API) and
+ * keeps the answer while it listens on USER_ACCESS_CHANNEL: every change of a user's role or
+ * activity notifies at commit and drops that user's answer, so a deactivation takes effect on
+ * the next request. While the listener is down nothing is cached; every request asks.
+ */
+export class UserAccess {
+  private readonly cache = new Map<string, { access: Access; until: number }>();
+  /** bumped by every notification: an answer fetched across one is not kept */
+  private generation = 0;
+  private listening = false;
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { config: Config; connectionString: string; logger: Logger; fetch?: typeof fetch },
+  ) {}
+
+  start(): void {
+    void this.listen();
+  }
+
+  async access(viewer: Viewer): Promise<Access> {
+    const key = `${viewer.shopId}:${viewer.userId}`;
+    const cached = this.cache.get(key);
+    if (cached && this.listening && cached.until > Date.now()) return cached.access;
+    const generation = this.generation;
+    const access = await this.ask(viewer);
+    if (this.listening && generation === this.generation) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, { access, until: Date.now() + CACHE_MS });
+    }
+    return access;
+  }
+
+  private async ask(viewer: Viewer): Promise<Access> {
+    const headers = signViewer(viewer, crypto.randomUUID(), this.deps.config.subgraphSecret);
+    const response = await (this.deps.fetch ?? fetch)(this.deps.config.subgraphUrls.catalog, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query: QUERY }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await response.json()) as { data?: { viewerAccess?: Access }; errors?: { message: string; extensions?: { code?: string } }[] };
+    const access = body.data?.viewerAccess;
+    if (!access) {
+      const error = body.errors?.[0];
+      throw Object.assign(new Error(`the catalog did not answer viewerAccess: ${error?.message ?? response.status}`), { code: error?.extensions?.code });
+    }
+    return access;
+  }
+
+  private forget(payload: string | undefined): void {
+    this.generation += 1;
+    if (payload) this.cache.delete(payload);
+    else this.cache.clear();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.deps.connectionString, application_name: "cvety-user-access", keepAlive: true, connectionTimeoutMillis: 5_000 });
+    this.client = client;
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = true;
+      this.listening = false;
+      this.forget(undefined);
+      client.removeAllListeners("notification");
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.deps.logger.warn({ err: error?.message }, "user access listener lost; every request asks the catalog until it is back");
+      this.retryTimer = setTimeout(() => void this.listen(), 1_000 + Math.random() * 1_000);
+      this.retryTimer.unref();
+    };
+    client.on("error", onLost);
+    client.on("end", () => onLost());
+    client.on("notification", (message) => this.forget(message.payload));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${USER_ACCESS_CHANNEL}`);
+    } catch (error) {
+      onLost(error as Error);
+      return;
+    }
+    if (this.stopped) return void client.end().catch(() => undefined);
+    this.listening = true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.listening = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      client.removeAllListeners();
+      client.on("error", () => undefined);
+      await client.end().catch(() => undefined);
+    }
+  }
+}
