@@ -28,6 +28,8 @@ export interface Access {
  */
 export class UserAccess {
   private readonly cache = new Map<string, { access: Access; until: number }>();
+  /** asks under way, shared by the requests of one token that arrive together */
+  private readonly asking = new Map<string, Promise<Access>>();
   /** bumped by every notification: an answer fetched across one is not kept */
   private generation = 0;
   private listening = false;
@@ -48,7 +50,14 @@ export class UserAccess {
     const cached = this.cache.get(key);
     if (cached && this.listening && cached.until > Date.now()) return cached.access;
     const generation = this.generation;
-    const access = await this.ask(viewer);
+    // an ask started before a notification is not shared with requests that came after it
+    const flight = `${generation}:${key}`;
+    let asking = this.asking.get(flight);
+    if (!asking) {
+      asking = this.ask(viewer).finally(() => this.asking.delete(flight));
+      this.asking.set(flight, asking);
+    }
+    const access = await asking;
     if (this.listening && generation === this.generation) {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(key, { access, until: Date.now() + CACHE_MS });
