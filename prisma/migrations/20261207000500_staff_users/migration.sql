@@ -15,6 +15,9 @@ CREATE INDEX app_user_shop_role_idx ON app_user (shop_id, role, id);
 -- the application role reads the new columns, never the password hash; the set-password token's
 -- hash it must compare to spend the token in one statement (a sha256 of 256 random bits says nothing)
 GRANT SELECT (deactivated_at, password_token_hash, password_token_expires_at, updated_at) ON app_user TO cvety_app;
+-- a courier's transactions run as cvety_courier (migration 20261206235500_orders_working_day):
+-- the router's access check and the courier's own password change read these as that role
+GRANT SELECT (deactivated_at, password_token_expires_at, updated_at) ON app_user TO cvety_courier;
 
 -- A token is valid only for an existing, active user of its shop with the user's role
 -- (CONTRACT.md). The router caches that answer and drops it on this notification, sent at
