@@ -123,7 +123,7 @@ export async function feedSettled(db: Database, shopId: number, timeoutMs = 15_0
   for (;;) {
     const settled = await db.read(shopId, async (sql) => {
       const [newest] = await sql<FeedPosition>(
-        `select xact_id::text as "xactId", id from order_history where shop_id = $1 and kind = 'STATUS' order by xact_id desc, id desc limit 1`,
+        `select xact_id::text as "xactId", id from order_history where shop_id = $1 and kind in ('STATUS', 'EDIT') order by xact_id desc, id desc limit 1`,
         [shopId],
       );
       return !newest || comparePositions(newest, await latestStablePosition(sql, shopId)) === 0;
