@@ -41,6 +41,8 @@ with claimable as (
    where h.id = $3 and h.order_id = $2 and h.shop_id = $1 and h.new_status = 'ASSEMBLED' and h.kind = 'STATUS'
      and h.id > coalesce((select w.history_id from stock_consumption_watermark w where w.shop_id = $1), 0)
      and not exists (select 1 from stock_consumption c where c.order_id = $2)
+     -- cancelled before its stock was taken: nothing to take, nothing to return
+     and exists (select 1 from "order" o where o.id = $2 and o.shop_id = $1 and o.status <> 'CANCELLED')
 ),
 needs as (
   select r.item_id, sum(oi.quantity::bigint * r.quantity)::int as required

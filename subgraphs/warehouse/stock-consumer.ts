@@ -3,6 +3,7 @@ import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
 import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
 import { consumeForOrder, dueForConsumption, ensureWatermark, pendingAssembled } from "./consumption";
+import { pendingReturns, returnForOrder } from "./stock-return";
 
 export const ORDER_STATUS_CHANNEL = HISTORY_CHANNEL;
 
@@ -30,6 +31,8 @@ export class StockConsumer {
   private dirty = new Set<number>();
   /** announced ASSEMBLED rows not yet consumed, by order: the fast path needs no sweep */
   private announced = new Map<number, { shopId: number; historyId: bigint }>();
+  /** announced cancellations whose consumed stock may have to go back, by order */
+  private cancelled = new Map<number, number>();
   private sweepAll = false;
   private running: Promise<void> | null = null;
   /** orders whose consumption failed and was rolled back, since start (tests and metrics read it) */
@@ -80,6 +83,13 @@ export class StockConsumer {
     this.run();
   }
 
+  /** Queues one announced cancellation: its consumed stock (if any) goes back once (stock-return.ts). */
+  returnAnnounced(shopId: number, orderId: number): void {
+    if (this.stopped) return;
+    this.cancelled.set(orderId, shopId);
+    this.run();
+  }
+
   private run(): void {
     if (!this.running) {
       this.running = this.drain().finally(() => {
@@ -89,7 +99,13 @@ export class StockConsumer {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && (this.sweepAll || this.dirty.size || this.announced.size)) {
+    while (!this.stopped && (this.sweepAll || this.dirty.size || this.announced.size || this.cancelled.size)) {
+      const cancelled = [...this.cancelled];
+      this.cancelled.clear();
+      for (const [orderId, shopId] of cancelled) {
+        if (this.stopped) return;
+        await this.returnStock(shopId, orderId);
+      }
       const announced = new Map<number, { orderId: number; historyId: bigint }[]>();
       for (const [orderId, { shopId, historyId }] of this.announced) {
         const ofShop = announced.get(shopId) ?? [];
@@ -127,12 +143,43 @@ export class StockConsumer {
     let after = 0n;
     for (;;) {
       const pending = await db.read(shopId, (sql) => pendingAssembled(sql, shopId, after));
-      if (!pending.length) return consumed;
+      if (!pending.length) {
+        await this.sweepReturns(shopId);
+        return consumed;
+      }
       for (const row of pending) {
         if (this.stopped) return consumed;
         after = row.id;
         if (await this.consume(shopId, row.orderId, row.id)) consumed += 1;
       }
+    }
+  }
+
+  /** Returns the stock of every cancelled order of the shop whose return is still missing. */
+  private async sweepReturns(shopId: number): Promise<void> {
+    for (;;) {
+      const pending = await this.options.db.read(shopId, (sql) => pendingReturns(sql, shopId));
+      let returned = 0;
+      for (const { orderId } of pending) {
+        if (this.stopped) return;
+        if (await this.returnStock(shopId, orderId)) returned += 1;
+      }
+      // a failing return stays pending: leave it to the next sweep instead of looping on it
+      if (pending.length === 0 || returned === 0) return;
+    }
+  }
+
+  /** Returns one cancelled order's consumed stock (one statement); false when there was none to return or it failed (logged). */
+  private async returnStock(shopId: number, orderId: number): Promise<boolean> {
+    const { db, logger } = this.options;
+    try {
+      const record = await db.write(shopId, (sql) => returnForOrder(sql, shopId, orderId), { origin: "system", autocommit: true });
+      if (record) logger.info({ shopId, orderId }, "cancelled order's stock returned");
+      return record !== null;
+    } catch (error) {
+      logger.error({ err: error, shopId, orderId }, "stock return failed; retried on the next sweep");
+      this.failures += 1;
+      return false;
     }
   }
 
@@ -175,6 +222,10 @@ export class StockConsumer {
     client.on("notification", (message) => {
       const announced = parseHistoryAnnouncement(message.payload);
       if (!announced) return this.schedule(null);
+      // a cancelled order may have stock to give back (the poll catches anything missed)
+      if (announced.kind === "STATUS" && announced.newStatus === "CANCELLED" && announced.shopId !== null && announced.orderId !== undefined) {
+        return this.returnAnnounced(announced.shopId, announced.orderId);
+      }
       // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
       if (announced.kind !== undefined && (announced.kind !== "STATUS" || announced.newStatus !== "ASSEMBLED")) return;
       if (announced.shopId !== null && announced.orderId !== undefined && announced.historyId !== undefined) {
