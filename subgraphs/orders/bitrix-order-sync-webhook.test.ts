@@ -22,8 +22,9 @@ afterAll(() => t?.stop());
 const sync = (body: unknown, options: { secret?: string | null; raw?: string | Buffer } = {}) => postWebhook(t, body, { ...options, path: ORDER_SYNC_WEBHOOK_PATH });
 
 function orderBody(overrides: Record<string, unknown> = {}) {
+  const orderId = nextBitrixOrder++;
   return {
-    order_id: nextBitrixOrder++,
+    order_id: orderId,
     status: "N",
     updated_at: "2026-12-01T10:00:00+05:00",
     customer: { name: "Айгерим", phone: "8 (701) 123-45-67" },
@@ -35,7 +36,7 @@ function orderBody(overrides: Record<string, unknown> = {}) {
       { product_id: products[0].bitrixProductId, name: "Розы 25", quantity: 2, price: "5 000 ₸" },
       { product_id: products[1].bitrixProductId, name: "Тюльпаны", quantity: 1, price: 350000 },
     ],
-    payments: [{ method: "KASPI", amount: "11 500 ₸", external_id: "kaspi-1" }],
+    payments: [{ method: "KASPI", amount: "11 500 ₸", external_id: `kaspi-${orderId}` }],
     ...overrides,
   };
 }
@@ -134,7 +135,11 @@ describe("the contract's answers", () => {
     expect((await sync(older)).body).toEqual({ status: "stale", order_id: orderId });
     expect(await orderRow(body.order_id)).toMatchObject({ status: "ACCEPTED", total: 2100000 });
     const history = await historyOf(t, PROD_SHOP, orderId);
-    expect(history.map((h) => h.newStatus)).toEqual(["NEW", "ACCEPTED"]);
+    expect(history.map((h) => [h.kind, h.newStatus, h.notes])).toEqual([
+      ["STATUS", "NEW", "Order created in Bitrix"],
+      ["EDIT", "NEW", "Updated in Bitrix"],
+      ["STATUS", "ACCEPTED", "from Bitrix order sync"],
+    ]);
     expectChain(history);
   });
 
@@ -167,6 +172,37 @@ describe("the contract's answers", () => {
     // the stand-in is not echoed to Bitrix
     const outbox = await t.ownerQuery(`select count(*)::int as n from bitrix_outbox o join product p on p.id = o.product_id where p.bitrix_product_id = 98765431`);
     expect(outbox.rows[0].n).toBe(0);
+  });
+
+  it("keeps the delivery kind and fee, and records each payment once by its external id", async () => {
+    const body = orderBody({ delivery: { kind: "PICKUP", fee: "0 ₸" }, payments: [{ method: "KASPI", amount: "5 000 ₸", external_id: "kaspi-once-1" }] });
+    const orderId = (await sync(body)).body.order_id;
+    const order = await t.ownerQuery(`select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ kind: "PICKUP", fee: 0, total: 2 * 500000 + 350000 });
+    const later = {
+      ...body,
+      updated_at: "2026-12-01T10:10:00+05:00",
+      delivery: { kind: "DELIVERY", address: "Сатпаева 5", fee: 150000 },
+      payments: [...body.payments, { method: "CASH", amount: 100000, external_id: "cash-once-2" }],
+    };
+    expect((await sync(later)).body.status).toBe("updated");
+    await sync(later);
+    const payments = await t.ownerQuery(`select method::text as method, amount, external_id, created_by from payment where order_id = $1 order by id`, [orderId]);
+    expect(payments.rows).toEqual([
+      { method: "KASPI", amount: 500000, external_id: "kaspi-once-1", created_by: "bitrix" },
+      { method: "CASH", amount: 100000, external_id: "cash-once-2", created_by: "bitrix" },
+    ]);
+    const updated = await t.ownerQuery(`select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`, [orderId]);
+    expect(updated.rows[0]).toEqual({ kind: "DELIVERY", fee: 150000, total: 2 * 500000 + 350000 + 150000 });
+    const viaGraphql = await t.graphql(`query($id: ID!) { order(id: $id) { deliveryKind deliveryFee paidAmount payments { method amount externalId } } }`, { id: String(orderId) });
+    expect(viaGraphql.data.order).toMatchObject({ deliveryKind: "DELIVERY", deliveryFee: 150000, paidAmount: 600000 });
+
+    // the same external id on another order is not recorded twice: the answer warns
+    const other = orderBody({ payments: [{ method: "KASPI", amount: 100, external_id: "kaspi-once-1" }] });
+    const answer = await sync(other);
+    expect(answer.body).toMatchObject({ status: "created", warnings: [{ field: "payments[0].external_id", external_id: "kaspi-once-1" }] });
+    const again = await t.ownerQuery(`select count(*)::int as n from payment where external_id = 'kaspi-once-1'`);
+    expect(again.rows[0].n).toBe(1);
   });
 
   it("concurrent deliveries of one new order create it once", async () => {

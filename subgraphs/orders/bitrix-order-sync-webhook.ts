@@ -190,7 +190,7 @@ export const orderSyncWebhook: WebhookHandler = async (body, deps) => {
   }
   const answer: Record<string, unknown> = { status: result.outcome, order_id: result.orderId };
   if ("warnings" in result && result.warnings.length > 0) {
-    answer.warnings = result.warnings.map((w) => ({ field: w.field, product_id: w.bitrixProductId, message: w.message }));
+    answer.warnings = result.warnings.map((w) => ({ field: w.field, ...(w.bitrixProductId ? { product_id: w.bitrixProductId } : { external_id: w.externalId }), message: w.message }));
   }
   if (result.outcome === "created" || result.outcome === "updated") {
     deps.logger.info({ orderId: result.orderId, bitrixOrderId: order.bitrixOrderId, outcome: result.outcome, warnings: result.warnings.length }, "bitrix order synced");

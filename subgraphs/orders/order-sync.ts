@@ -33,7 +33,8 @@ export interface BitrixOrder {
 
 export interface OrderSyncWarning {
   field: string;
-  bitrixProductId: number;
+  bitrixProductId?: number;
+  externalId?: string;
   message: string;
 }
 
@@ -102,13 +103,20 @@ async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order
   const clientId = await upsertClient(sql, shopId, order.customer);
   await sql(
     `update "order" set total = $2, client_id = $3, recipient_name = $4, recipient_phone = $5, delivery_address = $6,
-            delivery_from = $7, delivery_to = $8, card_text = $9, comment = $10, bitrix_updated_at = $11,
-            bitrix_content_hash = $12, updated_at = now()
+            delivery_from = $7, delivery_to = $8, card_text = $9, comment = $10, delivery_kind = $11::"DeliveryKind",
+            delivery_fee = $12, bitrix_updated_at = $13, bitrix_content_hash = $14, updated_at = now()
       where id = $1`,
     [held.id, total, clientId, ...orderColumns(order), order.updatedAt, hash],
   );
+  // the board shows the edit as the panel's edits are shown: an EDIT entry at the current status
+  await sql(
+    `insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
+     values ($1, $2, $3::"OrderStatus", $3::"OrderStatus", 'bitrix', 'Updated in Bitrix', 'EDIT')`,
+    [shopId, held.id, held.status],
+  );
   await sql(`delete from order_item where order_id = $1`, [held.id]);
   const warnings = await writeItems(sql, shopId, held.id, order);
+  warnings.push(...(await recordPayments(sql, shopId, held.id, order)));
   if (held.status !== order.status) await moveToStatus(sql, shopId, order);
   return { outcome: "updated", orderId: held.id, warnings };
 }
@@ -120,26 +128,28 @@ async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order
 async function createFromBitrix(sql: SqlReader, shopId: number, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult | null> {
   const [created] = await sql<{ id: number }>(
     `with client as (
-       insert into client_profile (shop_id, phone, name, updated_at) values ($1, $14, $15, now())
+       insert into client_profile (shop_id, phone, name, updated_at) values ($1, $16, $17, now())
        on conflict (shop_id, phone) do update set name = coalesce(excluded.name, client_profile.name), updated_at = now()
        returning id
      ),
      created as (
        insert into "order" (shop_id, status, bitrix_order_id, total, client_id, recipient_name, recipient_phone, delivery_address,
-                            delivery_from, delivery_to, card_text, comment, bitrix_updated_at, bitrix_content_hash, updated_at)
-       select $1, 'NEW', $2, $3, client.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() from client
+                            delivery_from, delivery_to, card_text, comment, delivery_kind, delivery_fee, bitrix_updated_at,
+                            bitrix_content_hash, updated_at)
+       select $1, 'NEW', $2, $3, client.id, $4, $5, $6, $7, $8, $9, $10, $11::"DeliveryKind", $12, $13, $14, now() from client
        on conflict (shop_id, bitrix_order_id) do nothing
        returning id
      ),
      history as (
        insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
-       select $1, id, null, 'NEW', 'bitrix', $13, 'STATUS' from created
+       select $1, id, null, 'NEW', 'bitrix', $15, 'STATUS' from created
      )
      select id from created`,
     [shopId, order.bitrixOrderId, total, ...orderColumns(order), order.updatedAt, hash, "Order created in Bitrix", order.customer.phone, order.customer.name],
   );
   if (!created) return null;
   const warnings = await writeItems(sql, shopId, created.id, order);
+  warnings.push(...(await recordPayments(sql, shopId, created.id, order)));
   if (order.status !== "NEW") await moveToStatus(sql, shopId, order);
   return { outcome: "created", orderId: created.id, warnings };
 }
@@ -153,7 +163,31 @@ function orderColumns(order: BitrixOrder) {
     order.delivery.to,
     order.cardText,
     order.comment,
+    order.delivery.kind,
+    order.delivery.fee,
   ];
+}
+
+/**
+ * Bitrix's payments, each recorded once by its external id (unique per shop, created by
+ * "bitrix"); one already recorded for another order is left there and warned about.
+ */
+async function recordPayments(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder): Promise<OrderSyncWarning[]> {
+  if (order.payments.length === 0) return [];
+  const elsewhere = await sql<{ externalId: string }>(
+    `with input as (select * from unnest($3::text[], $4::text[], $5::int[]) as p(method, external_id, amount)),
+     recorded as (
+       insert into payment (shop_id, order_id, kind, method, amount, external_id, created_by)
+       select $1, $2, 'PAYMENT', method::"PaymentMethod", amount, external_id, 'bitrix' from input
+       on conflict (shop_id, external_id) do nothing
+     )
+     select p.external_id from payment p join input i using (external_id) where p.shop_id = $1 and p.order_id <> $2`,
+    [shopId, orderId, order.payments.map((p) => p.method), order.payments.map((p) => p.externalId), order.payments.map((p) => p.amount)],
+  );
+  return elsewhere.map((row) => {
+    const index = order.payments.findIndex((p) => p.externalId === row.externalId);
+    return { field: `payments[${index}].external_id`, externalId: row.externalId, message: `Payment ${row.externalId} is already recorded for another order; it was not recorded again` };
+  });
 }
 
 /** The customer's profile by normalised phone, created on first sight (one statement, no race). */
