@@ -40,8 +40,13 @@ export interface Config {
   board: BoardConfig;
   /** how often the stock consumer sweeps for assembled orders it missed (ms); 0 turns the consumer off */
   stockConsumerPollMs: number;
-  /** per-minute budgets of the rate limiter (router/rate-limit.ts) */
+  /**
+   * per-minute budgets of the rate limiter (router/rate-limit.ts); `webhookPerIp` counts only
+   * failed secret checks: a delivery with the right secret is never refused for its rate
+   */
   rateLimits: { loginPerIp: number; webhookPerIp: number; mutationPerUser: number };
+  /** how signed webhook deliveries wait for a slot, and when overload sheds one (router/webhooks/delivery-gate.ts) */
+  webhookDeliveries: { maxInFlight: number; maxQueued: number; maxWaitMs: number };
   /** how many proxies in front may set X-Forwarded-For (0: none); see router/rate-limit.ts clientIp */
   trustProxy: number;
 }
@@ -313,8 +318,13 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
     },
     rateLimits: {
       loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),
-      webhookPerIp: integer(env, "RATE_LIMIT_WEBHOOK_PER_MINUTE", 600),
+      webhookPerIp: integer(env, "RATE_LIMIT_WEBHOOK_PER_MINUTE", 30),
       mutationPerUser: integer(env, "RATE_LIMIT_MUTATIONS_PER_MINUTE", 120),
+    },
+    webhookDeliveries: {
+      maxInFlight: positive(env, "WEBHOOK_MAX_IN_FLIGHT", 64),
+      maxQueued: integer(env, "WEBHOOK_MAX_QUEUED", 5_000),
+      maxWaitMs: positive(env, "WEBHOOK_MAX_WAIT_MS", 20_000),
     },
     trustProxy: integer(env, "TRUST_PROXY", 0),
   };

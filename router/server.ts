@@ -23,6 +23,7 @@ import { createGateway, type RouterContext } from "./gateway";
 import { createMetrics, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
+import { DeliveryGate } from "./webhooks/delivery-gate";
 import { webhookEndpoint } from "./webhooks/receiver";
 import { startBoardServer, watchApiSchema, type BoardServer } from "./subscriptions";
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
@@ -157,6 +158,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   });
   const internal = createInternalClient(config, { timeoutMs: INTERNAL_CALL_TIMEOUT_MS });
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
+  const webhookGate = new DeliveryGate(config.webhookDeliveries);
   for (const [path, route] of Object.entries(WEBHOOKS)) {
     const endpoint = webhookEndpoint(path, route, {
       config,
@@ -164,6 +166,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
       logger,
       observe: metrics.observeWebhook,
       limiter: webhookLimiter,
+      gate: webhookGate,
       trustedProxies: config.trustProxy,
       headers: securityHeaders,
     });

@@ -5,6 +5,7 @@ import { matchesAnySecret } from "../../core/auth";
 import { BodyError, headerValue, readBody, sendJson } from "../../core/http-server";
 import { SubgraphUnavailableError, type InternalAnswer, type InternalClient } from "../../core/internal-operations";
 import { clientIp, type RateLimiter } from "../rate-limit";
+import type { DeliveryGate } from "./delivery-gate";
 import type { WebhookRoute } from "./index";
 
 /** Bitrix posts small bodies; anything larger is refused before it is read whole. */
@@ -107,7 +108,10 @@ export async function forwardDelivery(
 
 export interface WebhookEndpointDeps extends ForwardDeps {
   config: Config;
+  /** failed secret checks per address */
   limiter: RateLimiter;
+  /** where signed deliveries wait for a slot */
+  gate: DeliveryGate;
   trustedProxies: number;
   headers: Readonly<Record<string, string>>;
   /** called once per delivery with its outcome, for metrics */
@@ -118,32 +122,58 @@ function outcomeOf(answer: InternalAnswer): string {
   return typeof answer.body.status === "string" ? answer.body.status : String(answer.status);
 }
 
-/** Answers 429 when the address is over its rate; returns whether it did. */
-function refusedByRate(req: http.IncomingMessage, res: http.ServerResponse, deps: WebhookEndpointDeps): boolean {
-  const limited = deps.limiter.take(clientIp(req, deps.trustedProxies));
-  if (limited.allowed) return false;
+/**
+ * A missing or wrong secret: 401, and once the address has failed RATE_LIMIT_WEBHOOK_PER_MINUTE
+ * checks within a minute, 429 until its budget refills. Only failures count: this bounds what
+ * unsigned traffic (scanners, a misconfigured sender, someone guessing) costs us.
+ */
+function refuseUnsigned(req: http.IncomingMessage, res: http.ServerResponse, deps: WebhookEndpointDeps): string {
   req.resume();
+  const limited = deps.limiter.take(clientIp(req, deps.trustedProxies));
+  if (limited.allowed) {
+    sendJson(res, 401, { error: "Missing or wrong X-Webhook-Secret header" });
+    return "401";
+  }
   res.setHeader("Retry-After", String(limited.retryAfterSeconds));
-  sendJson(res, 429, { error: `Too many webhook requests from this address; retry in ${limited.retryAfterSeconds} s`, retryAfter: limited.retryAfterSeconds });
-  return true;
+  sendJson(res, 429, {
+    error: `Too many failed secret checks from this address; retry in ${limited.retryAfterSeconds} s with the right X-Webhook-Secret`,
+    retryAfter: limited.retryAfterSeconds,
+  });
+  return "rate_limited";
+}
+
+/** Sheds a signed delivery under real overload: 503 with Retry-After, which the sender retries. */
+function shed(req: http.IncomingMessage, res: http.ServerResponse, retryAfterSeconds: number): string {
+  req.resume();
+  res.setHeader("Retry-After", String(retryAfterSeconds));
+  sendJson(res, 503, { error: `Too many deliveries at once; retry in ${retryAfterSeconds} s`, retryAfter: retryAfterSeconds });
+  return "shed";
 }
 
 /**
- * One Bitrix webhook endpoint, on the bare request: rate limit per IP (before the secret is
- * looked at), size limit, secret check (constant time, any of the rotated secrets), then the
- * delivery goes to the subgraph that owns its data (forwardDelivery).
+ * One Bitrix webhook endpoint, on the bare request: secret check (constant time, any of the
+ * rotated secrets; failures limited per address), then signed deliveries wait their turn at the
+ * delivery gate — never refused for their rate — and go, size-limited, to the subgraph that owns
+ * their data (forwardDelivery).
  */
 export function webhookEndpoint(endpoint: string, route: WebhookRoute, deps: WebhookEndpointDeps) {
   async function answer(req: http.IncomingMessage, res: http.ServerResponse) {
-    if (refusedByRate(req, res, deps)) return;
-    const raw = await readBody(req, WEBHOOK_BODY_LIMIT);
     const started = process.hrtime.bigint();
-    const answer: InternalAnswer = matchesAnySecret(headerValue(req, SECRET_HEADER), deps.config.webhookSecrets)
-      ? await forwardDelivery(deps, endpoint, route, { raw, headers: headersWithoutSecrets(req.headers) })
-      : { status: 401, body: { error: "Missing or wrong X-Webhook-Secret header" } };
-    if (answer.status === 503) res.setHeader("Retry-After", "5");
-    sendJson(res, answer.status, answer.body);
-    deps.observe?.(endpoint, outcomeOf(answer), Number(process.hrtime.bigint() - started) / 1e9);
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+    if (!matchesAnySecret(headerValue(req, SECRET_HEADER), deps.config.webhookSecrets)) {
+      return deps.observe?.(endpoint, refuseUnsigned(req, res, deps), elapsed());
+    }
+    const release = await deps.gate.enter();
+    if (!release) return deps.observe?.(endpoint, shed(req, res, deps.gate.retryAfterSeconds), elapsed());
+    try {
+      const raw = await readBody(req, WEBHOOK_BODY_LIMIT);
+      const answer = await forwardDelivery(deps, endpoint, route, { raw, headers: headersWithoutSecrets(req.headers) });
+      if (answer.status === 503) res.setHeader("Retry-After", "5");
+      sendJson(res, answer.status, answer.body);
+      deps.observe?.(endpoint, outcomeOf(answer), elapsed());
+    } finally {
+      release();
+    }
   }
 
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
