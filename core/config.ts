@@ -303,19 +303,7 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
     corsOrigins: origins(env),
     logLevel: read(env, "LOG_LEVEL", logLevel, nodeEnv === "test" ? "silent" : "info"),
     stockConsumerPollMs: integer(env, "STOCK_CONSUMER_POLL_MS", 5_000),
-    board: {
-      keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
-      maxSubscriptionsPerConnection: integer(env, "BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
-      maxSubscribersPerShop: integer(env, "BOARD_MAX_SUBSCRIBERS_PER_SHOP", 2_000),
-      maxSubscriptionsPerUser: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_USER", 50),
-      maxSubscriptionsPerAddress: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS", 500),
-      maxConcurrentReplaysPerUser: positive(env, "BOARD_MAX_CONCURRENT_REPLAYS_PER_USER", 2),
-      maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
-      sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
-      pendingRetryMs: pendingRetry(env),
-      heldWarnMs: integer(env, "BOARD_HELD_WARN_MS", 5_000),
-      concurrentDispatches: positive(env, "BOARD_CONCURRENT_DISPATCHES", 2),
-    },
+    board: boardConfig(env),
     rateLimits: {
       loginPerIp: integer(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),
       webhookPerIp: integer(env, "RATE_LIMIT_WEBHOOK_PER_MINUTE", 30),
@@ -327,6 +315,22 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
       maxWaitMs: positive(env, "WEBHOOK_MAX_WAIT_MS", 20_000),
     },
     trustProxy: integer(env, "TRUST_PROXY", 0),
+  };
+}
+
+function boardConfig(env: NodeJS.ProcessEnv): BoardConfig {
+  return {
+    keepAliveMs: integer(env, "BOARD_KEEPALIVE_MS", 12_000),
+    maxSubscriptionsPerConnection: integer(env, "BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
+    maxSubscribersPerShop: integer(env, "BOARD_MAX_SUBSCRIBERS_PER_SHOP", 2_000),
+    maxSubscriptionsPerUser: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_USER", 50),
+    maxSubscriptionsPerAddress: positive(env, "BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS", 500),
+    maxConcurrentReplaysPerUser: positive(env, "BOARD_MAX_CONCURRENT_REPLAYS_PER_USER", 2),
+    maxQueuedEvents: integer(env, "BOARD_MAX_QUEUED_EVENTS", 1_000),
+    sweepMs: integer(env, "BOARD_SWEEP_MS", 5_000),
+    pendingRetryMs: pendingRetry(env),
+    heldWarnMs: integer(env, "BOARD_HELD_WARN_MS", 5_000),
+    concurrentDispatches: positive(env, "BOARD_CONCURRENT_DISPATCHES", 2),
   };
 }
 
