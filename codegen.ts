@@ -34,6 +34,8 @@ const config: CodegenConfig = {
       User: "../users#UserRow",
       AuthPayload: "../users#SignedIn",
       BitrixSync: `${PRISMA}#BitrixOutbox`,
+      Upload: "../../../core/uploads/service#IssuedUpload",
+      ImageVariant: "../../../core/uploads/service#VariantView",
     }),
     "subgraphs/orders/__generated__/resolvers-types.ts": subgraph("orders", "../context#OrdersContext", {
       Order: `${PRISMA}#Order`,
@@ -41,6 +43,7 @@ const config: CodegenConfig = {
       OrderHistoryEntry: `${PRISMA}#OrderHistory`,
       OrderNote: `${PRISMA}#OrderHistory`,
       OrderPhoto: `${PRISMA}#OrderPhoto`,
+      ImageVariant: "../../../core/uploads/service#VariantView",
       ClientProfile: `${PRISMA}#ClientProfile`,
       OrderStatusChange: "../../../core/status-feed#StatusChangeRow",
       Payment: `${PRISMA}#Payment`,

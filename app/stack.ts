@@ -4,6 +4,7 @@ import { createBackgroundWorkers } from "./workers";
 import type { Logger } from "../core/logger";
 import { startSubgraph, type RunningSubgraph } from "../core/subgraph-server";
 import { startRouter, type RunningRouter } from "../router/server";
+import { registerUploadMetrics } from "../core/uploads/metrics";
 import { catalogSubgraph } from "../subgraphs/catalog";
 import { ordersSubgraph } from "../subgraphs/orders";
 import { warehouseSubgraph } from "../subgraphs/warehouse";
@@ -51,7 +52,11 @@ export async function startStack(options: {
       ...options.config,
       subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
     };
-    const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics: workers.bitrixRelay.registerMetrics });
+    const registerMetrics = (registry: Parameters<typeof workers.bitrixRelay.registerMetrics>[0]) => {
+      workers.bitrixRelay.registerMetrics(registry);
+      registerUploadMetrics(registry, db);
+    };
+    const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics });
     await workers.start();
     return {
       config,

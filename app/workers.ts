@@ -5,6 +5,7 @@ import { createDatabase, type Database, type DatabaseOptions } from "../core/db"
 import type { Logger } from "../core/logger";
 import { createBitrixRelay, type BitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
 import { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
+import { startUploadSweeper } from "../core/uploads/sweep";
 
 export interface BackgroundWorkers {
   bitrixRelay: BitrixRelay;
@@ -27,6 +28,7 @@ export function createBackgroundWorkers(options: { config: Config; databaseUrl: 
   const bitrixRelay = createBitrixRelay({ config, db: relayDb, logger });
   let consumerDb: Database | null = null;
   let stockConsumer: StockConsumer | null = null;
+  let uploadSweeper: { stop(): Promise<void> } | null = null;
   const workers: BackgroundWorkers = {
     bitrixRelay,
     get stockConsumer() {
@@ -39,8 +41,11 @@ export function createBackgroundWorkers(options: { config: Config; databaseUrl: 
         await stockConsumer.start();
       }
       await bitrixRelay.start();
+      // uploads never attached within a day go, with their files (core/uploads/sweep.ts)
+      uploadSweeper = startUploadSweeper({ config, db: relayDb, logger });
     },
     async stop() {
+      await uploadSweeper?.stop();
       await bitrixRelay.stop().catch((error) => logger.error({ err: error }, "bitrix relay stop failed"));
       await stockConsumer?.stop();
       await consumerDb?.close();

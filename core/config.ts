@@ -49,6 +49,43 @@ export interface Config {
   webhookDeliveries: { maxInFlight: number; maxQueued: number; maxWaitMs: number };
   /** how many proxies in front may set X-Forwarded-For (0: none); see router/rate-limit.ts clientIp */
   trustProxy: number;
+  /** photo uploads and their storage (core/storage, docs/uploads.md) */
+  uploads: UploadsConfig;
+}
+
+export interface UploadsConfig {
+  /** the public origin clients reach (PUBLIC_URL; default http://localhost:PORT): upload and file URLs start with it */
+  publicUrl: string;
+  /** the local store's folder (UPLOADS_DIR, default .data/uploads); unused when S3 is configured */
+  dir: string;
+  /** an S3-compatible bucket (R2, MinIO, AWS) when S3_BUCKET is set; else the local folder */
+  s3: S3Config | null;
+  /** largest upload accepted, bytes (15 MB) */
+  maxBytes: number;
+  /** how long an upload URL stays valid (UPLOAD_URL_TTL_SECONDS, default 15 min) */
+  urlTtlSeconds: number;
+  /** how long a signed order-photo URL stays valid (UPLOAD_READ_URL_TTL_SECONDS, default 1 h) */
+  readUrlTtlSeconds: number;
+  /** an upload never attached is deleted after this (UPLOAD_UNATTACHED_TTL_SECONDS, default a day) */
+  unattachedTtlSeconds: number;
+  /** how often the workers sweep unattached uploads (UPLOAD_SWEEP_MS; 0 turns the sweep off) */
+  sweepMs: number;
+  /** HMAC key of upload and file URLs (derived from SUBGRAPH_SECRET, else JWT_SECRET) */
+  signingSecret: string;
+}
+
+export interface S3Config {
+  bucket: string;
+  /** S3_REGION, default "auto" (what R2 expects) */
+  region: string;
+  /** S3_ENDPOINT, e.g. https://<account>.r2.cloudflarestorage.com; unset for AWS */
+  endpoint: string | undefined;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** S3_FORCE_PATH_STYLE=true for MinIO and most S3-compatible servers */
+  forcePathStyle: boolean;
+  /** S3_PUBLIC_URL: where product images are read publicly (an R2 custom domain or CDN); else through our origin */
+  publicUrl: string | undefined;
 }
 
 export interface BoardConfig {
@@ -315,6 +352,32 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
       maxWaitMs: positive(env, "WEBHOOK_MAX_WAIT_MS", 20_000),
     },
     trustProxy: integer(env, "TRUST_PROXY", 0),
+    uploads: uploadsConfig(env, env.SUBGRAPH_SECRET || jwtSecrets[0]),
+  };
+}
+
+function uploadsConfig(env: NodeJS.ProcessEnv, secret: string): UploadsConfig {
+  const port = integer(env, "PORT", 4000);
+  return {
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ""),
+    dir: env.UPLOADS_DIR || ".data/uploads",
+    s3: env.S3_BUCKET
+      ? {
+          bucket: env.S3_BUCKET,
+          region: env.S3_REGION || "auto",
+          endpoint: env.S3_ENDPOINT || undefined,
+          accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+          publicUrl: env.S3_PUBLIC_URL ? env.S3_PUBLIC_URL.replace(/\/+$/, "") : undefined,
+        }
+      : null,
+    maxBytes: 15 * 1024 * 1024,
+    urlTtlSeconds: positive(env, "UPLOAD_URL_TTL_SECONDS", 15 * 60),
+    readUrlTtlSeconds: positive(env, "UPLOAD_READ_URL_TTL_SECONDS", 60 * 60),
+    unattachedTtlSeconds: positive(env, "UPLOAD_UNATTACHED_TTL_SECONDS", 24 * 60 * 60),
+    sweepMs: integer(env, "UPLOAD_SWEEP_MS", 10 * 60 * 1000),
+    signingSecret: createHash("sha256").update(`uploads:${secret}`).digest("hex"),
   };
 }
 

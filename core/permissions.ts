@@ -87,6 +87,9 @@ export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = 
   assignCourier: "order.dispatch",
   recordPayment: "payment.write",
   recordRefund: "payment.write",
+  removeOrderPhoto: "order.write",
+  // an upload for a product image also needs catalog.write (the service's own rule)
+  createUpload: "order.annotate",
   retryBitrixSync: "bitrix.sync",
 };
 

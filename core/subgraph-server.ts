@@ -33,6 +33,8 @@ export interface SubgraphDefinition<L> {
   createLoaders(context: Omit<SubgraphContext<L>, "loaders">): L;
   /** what the subgraph does for the router outside GraphQL (core/internal-operations.ts) */
   internalOperations?: InternalOperationsFactory;
+  /** HTTP routes besides /graphql (the catalog's uploads), reached through the router; true when handled */
+  httpRoutes?(deps: { config: Config; db: Database; logger: Logger }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface RunningSubgraph {
@@ -86,14 +88,17 @@ export async function startSubgraph<L>(
     };
     return { ...base, loaders: definition.createLoaders(base) };
   };
+  const extraRoutes = definition.httpRoutes?.({ config: deps.config, db: deps.db, logger });
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const pathname = pathOf(req);
     // liveness for container health checks; says nothing about data
     if (pathname === "/health" && req.method === "GET") return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
+    const signed = verifySignedViewer(headerValue(req, VIEWER_HEADER), headerValue(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
     if (pathname !== "/graphql" && !(req.method === "POST" && pathname.startsWith(INTERNAL_PATH_PREFIX))) {
+      // the subgraph's own HTTP routes (the catalog's uploads), through the router only
+      if (signed && extraRoutes?.(req, res)) return;
       return sendJson(res, 404, { error: `No route ${pathname}` });
     }
-    const signed = verifySignedViewer(headerValue(req, VIEWER_HEADER), headerValue(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
     if (!signed) {
       req.resume();
       return sendJson(res, 401, { errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }] });

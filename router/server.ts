@@ -29,6 +29,7 @@ import { startBoardServer, watchApiSchema, type BoardServer } from "./subscripti
 import { DELIVERIES_PATH, webhookDeliveriesAdmin } from "./webhooks/deliveries";
 import { boardPage } from "./board-page";
 import { createInternalClient } from "../core/internal-operations";
+import { createUploadProxy, isUploadRequest } from "./uploads-proxy";
 
 export interface RouterDeps {
   config: Config;
@@ -108,8 +109,10 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     });
     handler(req, res);
   };
+  const uploads = timed("/uploads", createUploadProxy(config, logger));
   const httpServer = http.createServer((req, res) => {
     if (graphqlEndpoint && isGraphQLRequest(req)) return graphqlEndpoint(req, res);
+    if (isUploadRequest(req)) return uploads(req, res);
     const webhook = req.method === "POST" ? webhookRoutes.get(pathOf(req)) : undefined;
     if (webhook) return webhook(req, res);
     app(req, res);

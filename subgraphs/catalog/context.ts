@@ -3,6 +3,7 @@ import { sqlLoaders } from "../../core/loaders";
 import * as products from "./products";
 import * as bitrixOutbox from "./bitrix-sync/outbox";
 import { findUsersByIds } from "./users";
+import { findUploads } from "../../core/uploads/service";
 
 export function createCatalogLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
@@ -10,6 +11,7 @@ export function createCatalogLoaders(context: Omit<SubgraphContext, "loaders">) 
     imagesByProductId: sqlLoaders.children(context, products.findImages, (row) => row.productId),
     userById: sqlLoaders.row(context, findUsersByIds, (row) => row.id),
     bitrixSyncByProductId: sqlLoaders.row(context, bitrixOutbox.latestForProducts, (row) => row.productId),
+    uploadById: sqlLoaders.row(context, findUploads, (row) => row.id),
   };
 }
 

@@ -2,10 +2,12 @@ import type { SubgraphDefinition } from "../../core/subgraph-server";
 import { createCatalogLoaders } from "./context";
 import { catalogInternalOperations } from "./internal-operations";
 import { resolvers } from "./resolvers";
+import { uploadRoutes } from "./uploads/http";
 
 export const catalogSubgraph: SubgraphDefinition<ReturnType<typeof createCatalogLoaders>> = {
   name: "catalog",
   resolvers,
   createLoaders: createCatalogLoaders,
   internalOperations: catalogInternalOperations,
+  httpRoutes: uploadRoutes,
 };

@@ -135,16 +135,17 @@ async function renumber(tx: Tx, shopId: number, productId: number, orderedIds: n
     where i.id = o.id and i.shop_id = ${shopId} and i.product_id = ${productId}`;
 }
 
-export async function addImage(tx: Tx, shopId: number, productId: number, url: string, isMain: boolean): Promise<Product> {
+/** Adds an image: a checked https URL of an image elsewhere, or an upload's (already claimed) URL. */
+export async function addImage(tx: Tx, shopId: number, productId: number, image: { url: string; uploadId?: string }, isMain: boolean): Promise<Product> {
   const product = await lockProduct(tx, shopId, productId);
   refuseArchived(product);
-  const checked = httpsUrl(url, "url");
+  const checked = image.url;
   const images = await imagesOf(tx, shopId, productId);
   if (images.length >= MAX_IMAGES_PER_PRODUCT) {
     throw conflict(`Product ${productId} already has ${MAX_IMAGES_PER_PRODUCT} images; remove one first`, { productId });
   }
   if (images.some((image) => image.url === checked)) throw conflict(`Product ${productId} already has the image ${checked}`, { productId });
-  const created = await tx.productImage.create({ data: { shopId, productId, url: checked, position: images.length, isMain: false } });
+  const created = await tx.productImage.create({ data: { shopId, productId, url: checked, uploadId: image.uploadId ?? null, position: images.length, isMain: false } });
   const currentMain = images.find((image) => image.isMain)?.id ?? null;
   await renumber(tx, shopId, productId, [...images.map((image) => image.id), created.id], isMain ? created.id : currentMain);
   return touch(tx, productId);

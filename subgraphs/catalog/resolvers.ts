@@ -9,6 +9,9 @@ import { requirePermission } from "../../core/permissions";
 import { listProducts } from "./products";
 import { retrySync, syncQueue } from "./bitrix-sync/service";
 import * as service from "./product-service";
+import * as uploads from "./uploads/service";
+import { JSONObjectResolver } from "graphql-scalars";
+import { variantViews } from "../../core/uploads/service";
 
 /** Runs a catalog change for an ADMIN or MANAGER, in the caller's shop, with origin "user". */
 function editCatalog<T>(context: CatalogContext, work: (tx: Tx, shopId: number) => Promise<T>): Promise<T> {
@@ -19,6 +22,7 @@ import { findUser, signIn } from "./users";
 import * as staff from "./staff/staff";
 
 export const resolvers: Resolvers = {
+  JSONObject: JSONObjectResolver,
   Query: {
     me: async (_parent, _args, context) => {
       const user = await inTenant(context, (tx, viewer) => findUser(tx, viewer.shopId, viewer.userId));
@@ -47,10 +51,9 @@ export const resolvers: Resolvers = {
     setProductEnabled: (_parent, { id, enabled }, context) =>
       editCatalog(context, (tx, shopId) => service.setProductEnabled(tx, shopId, parseId(id), enabled)),
     archiveProduct: (_parent, { id }, context) => editCatalog(context, (tx, shopId) => service.archiveProduct(tx, shopId, parseId(id))),
-    addProductImage: (_parent, { productId, url, isMain }, context) =>
-      editCatalog(context, (tx, shopId) => service.addImage(tx, shopId, parseId(productId, "productId"), url, isMain ?? false)),
-    removeProductImage: (_parent, { imageId }, context) =>
-      editCatalog(context, (tx, shopId) => service.removeImage(tx, shopId, parseId(imageId, "imageId"))),
+    createUpload: (_parent, { input }, context) => uploads.createUpload(context, input),
+    addProductImage: (_parent, args, context) => uploads.addProductImage(context, args),
+    removeProductImage: (_parent, { imageId }, context) => uploads.removeProductImage(context, parseId(imageId, "imageId")),
     reorderProductImages: (_parent, { productId, imageIds }, context) =>
       editCatalog(context, (tx, shopId) =>
         service.reorderImages(tx, shopId, parseId(productId, "productId"), imageIds.map((id) => parseId(id, "imageIds"))),
@@ -80,6 +83,23 @@ export const resolvers: Resolvers = {
     formattedPrice: (product) => formatTenge(product.price),
     images: (product, _args, context) => context.loaders.imagesByProductId.load(product.id),
     bitrixSync: (product, _args, context) => context.loaders.bitrixSyncByProductId.load(product.id),
+  },
+  ProductImage: {
+    variants: async (image, _args, context) => (image.uploadId ? variantViews(context.config, (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] }) : []),
+    thumbnailUrl: async (image, _args, context) => {
+      if (!image.uploadId) return null;
+      const variants = await variantViews(context.config, (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] });
+      return variants.find((variant) => variant.name === "thumb")?.url ?? null;
+    },
+  },
+  Upload: {
+    id: (issued) => issued.upload.id,
+    purpose: (issued) => issued.upload.purpose,
+    contentType: (issued) => issued.upload.contentType,
+    byteSize: (issued) => issued.upload.byteSize,
+    status: (issued) => issued.upload.status,
+    expiresAt: (issued) => issued.upload.expiresAt,
+    rejection: (issued) => issued.upload.rejection,
   },
   BitrixSync: {
     product: async (entry, _args, context) => (await context.loaders.productById.load(entry.productId))!,

@@ -2,6 +2,7 @@ import type { SubgraphContext } from "../../core/context";
 import { childrenLoader, rowLoader, sqlLoaders, valueLoader } from "../../core/loaders";
 import * as orders from "./orders";
 import * as payments from "./payments";
+import { findUploads } from "../../core/uploads/service";
 
 export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
   return {
@@ -11,6 +12,7 @@ export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
     notesByOrderId: childrenLoader(context, orders.findNotes, (row) => row.orderId),
     photosByOrderId: childrenLoader(context, orders.findPhotos, (row) => row.orderId),
     photoById: rowLoader(context, orders.findPhotosByIds, (row) => row.id),
+    uploadById: sqlLoaders.row(context, findUploads, (row) => row.id),
     clientById: rowLoader(context, orders.findClientsByIds, (row) => row.id),
     paymentsByOrderId: sqlLoaders.children(context, payments.findPayments, (row) => row.orderId),
     paymentTotals: sqlLoaders.value<number, payments.PaymentTotals>(context, payments.paymentTotals, payments.NO_PAYMENTS),

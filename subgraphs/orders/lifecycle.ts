@@ -250,13 +250,13 @@ export async function appendAnnotation(
   tx: Tx,
   shopId: number,
   orderId: number,
-  entry: { kind: "NOTE"; text: string; author: string } | { kind: "PHOTO"; url: string; photoKind: string; author: string },
+  entry: { kind: "NOTE"; text: string; author: string } | { kind: "PHOTO"; url: string; photoKind: string; author: string; uploadId?: string },
 ): Promise<OrderHistory | null> {
   const order = await lockOrderTx(tx, shopId, orderId);
   if (!order) return null;
   const photo =
     entry.kind === "PHOTO"
-      ? await tx.orderPhoto.create({ data: { shopId, orderId, url: entry.url, kind: entry.photoKind, createdBy: entry.author } })
+      ? await tx.orderPhoto.create({ data: { shopId, orderId, url: entry.url, kind: entry.photoKind, createdBy: entry.author, uploadId: entry.uploadId ?? null } })
       : null;
   const history = await tx.orderHistory.create({
     data: {

@@ -7,6 +7,7 @@ import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
 import { paymentStatus, refundDue } from "./payments";
 import { CalendarDate } from "../../core/scalars";
+import * as photos from "./photos";
 import { listStatusChanges, statusChangesByIds, statusFeedHead } from "./status-changes";
 
 export const resolvers: Resolvers = {
@@ -43,11 +44,12 @@ export const resolvers: Resolvers = {
     createOrder: (_parent, args, context) => service.createOrder(context, args.input),
     updateOrderStatus: (_parent, args, context) => service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
     addOrderNote: (_parent, args, context) => service.addOrderNote(context, parseId(args.id), args.text),
-    addOrderPhoto: (_parent, args, context) => service.addOrderPhoto(context, parseId(args.id), args.url, args.kind),
     updateOrder: (_parent, args, context) => service.updateOrder(context, parseId(args.id), args.input),
     assignCourier: (_parent, args, context) => service.assignCourier(context, parseId(args.orderId, "orderId"), args.courierId),
     recordPayment: (_parent, args, context) => service.recordPayment(context, parseId(args.orderId, "orderId"), args.input),
     recordRefund: (_parent, args, context) => service.recordRefund(context, parseId(args.orderId, "orderId"), args.input),
+    addOrderPhoto: (_parent, args, context) => photos.addOrderPhoto(context, args),
+    removeOrderPhoto: (_parent, args, context) => photos.removeOrderPhoto(context, parseId(args.id)),
   },
   Order: {
     __resolveReference: (reference, context) => context.loaders.orderById.load(parseId(reference.id)),
@@ -96,6 +98,10 @@ export const resolvers: Resolvers = {
   },
   OrderPhoto: {
     kind: (photo) => photo.kind as "ASSEMBLED_BOUQUET" | "DELIVERY_PROOF" | "OTHER",
+    url: async (photo, _args, context) => (photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.url ?? "") : photo.url),
+    urlExpiresAt: async (photo, _args, context) => (photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.expiresAt ?? null) : null),
+    thumbnailUrl: async (photo, _args, context) => (await photos.photoVariant(context, photo, "thumb"))?.url ?? null,
+    variants: (photo, _args, context) => photos.photoVariants(context, photo),
   },
   ClientProfile: {
     orders: (client, args, context, info) => {

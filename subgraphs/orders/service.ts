@@ -3,6 +3,7 @@ import { notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { httpUrl, normalizePhone, text } from "../../core/validation";
 import type { OrderStatus } from "../../prisma/generated/client";
+import type { Tx } from "../../core/db";
 import type { OrdersContext } from "./context";
 import { createOrder as placeOrder, type CreateOrderInput } from "./create-order";
 import { appendAnnotation, assertRoleMaySet, changeOrderStatus } from "./lifecycle";
@@ -48,8 +49,9 @@ export function addOrderPhoto(context: OrdersContext, orderId: number, url: stri
   return annotate(context, orderId, { kind: "PHOTO", url: httpUrl(url, "url"), photoKind: kind, author: viewer.userId });
 }
 
-function annotate(context: OrdersContext, orderId: number, entry: Parameters<typeof appendAnnotation>[3]) {
+export function annotate(context: OrdersContext, orderId: number, entry: Parameters<typeof appendAnnotation>[3], before?: (tx: Tx) => Promise<void>) {
   return inTenant(context, async (tx, viewer) => {
+    await before?.(tx);
     const history = await appendAnnotation(tx, viewer.shopId, orderId, entry);
     if (!history) throw notFound("Order", orderId);
     return tx.order.findUniqueOrThrow({ where: { id: orderId } });

@@ -16,9 +16,31 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: string; output: string; }
+  /** A JSON object, e.g. the headers of an upload: `{"content-type": "image/jpeg"}`. */
+  JSONObject: { input: any; output: any; }
   join__DirectiveArguments: { input: any; output: any; }
   join__FieldSet: { input: any; output: any; }
   link__Import: { input: any; output: any; }
+};
+
+/** A photo for `addOrderPhoto`. */
+export type AddOrderPhotoInput = {
+  /** What the photo shows. */
+  kind: OrderPhotoKind;
+  /** The id of a READY upload of purpose ORDER_PHOTO that the caller created. */
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  /** An http(s) URL of an image that lives elsewhere. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An image for `addProductImage`: an upload or a URL. */
+export type AddProductImageInput = {
+  /** Make it the main image. */
+  isMain?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The id of a READY upload of purpose PRODUCT_IMAGE that the caller created. */
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  /** Absolute https URL of an image that lives elsewhere. */
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An inventory count. */
@@ -89,6 +111,16 @@ export type CreateProductInput = {
   name: Scalars['String']['input'];
   /** Price in tiyn, 0 or more (495000 is 4 950 ₸). */
   price: Scalars['Int']['input'];
+};
+
+/** A file to upload: what it is for, its type and its exact size. */
+export type CreateUploadInput = {
+  /** The file's exact size in bytes, at most 15 MB (15728640); more bytes are refused. */
+  byteSize: Scalars['Int']['input'];
+  /** The file's type: image/jpeg, image/png, image/webp or image/heic (iPhone). The content is checked, whatever is announced. */
+  contentType: Scalars['String']['input'];
+  /** What the upload is for. */
+  purpose: UploadPurpose;
 };
 
 /** A new member of staff. */
@@ -317,6 +349,24 @@ export type UpdateWarehouseItemInput = {
   /** New name; trimmed; unique within the shop. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** What an upload is for: it can be attached only there. */
+export type UploadPurpose =
+  /** A photo of an order (`addOrderPhoto`); readable by the shop's staff only. Any role. */
+  | 'ORDER_PHOTO'
+  /** An image of a product (`addProductImage`); public. ADMIN and MANAGER. */
+  | 'PRODUCT_IMAGE';
+
+/** Where an upload stands. */
+export type UploadStatus =
+  /** Created; waiting for the file at `uploadUrl`. */
+  | 'PENDING'
+  /** Stored and checked; attach it with its id. */
+  | 'READY'
+  /** The file is arriving or its variants are being made. */
+  | 'RECEIVING'
+  /** Refused (not an image, SVG, too many pixels, corrupt, more or fewer bytes than announced); see `rejection`. */
+  | 'REJECTED';
 
 /** What a person may do in the admin panel; the role matrix is in docs/security.md. */
 export type UserRole =

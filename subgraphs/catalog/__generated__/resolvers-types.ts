@@ -1,6 +1,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Product as ProductRow, ProductImage as ProductImageRow, Shop as ShopRow, BitrixOutbox as BitrixOutboxRow } from '../../../prisma/generated/client';
 import { UserRow as UserRowRow, SignedIn as SignedInRow } from '../users';
+import { IssuedUpload as IssuedUploadRow, VariantView as VariantViewRow } from '../../../core/uploads/service';
 import { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -20,7 +21,19 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: Date; output: Date; }
+  /** A JSON object, e.g. the headers of an upload: `{"content-type": "image/jpeg"}`. */
+  JSONObject: { input: any; output: any; }
   _FieldSet: { input: any; output: any; }
+};
+
+/** An image for `addProductImage`: an upload or a URL. */
+export type AddProductImageInput = {
+  /** Make it the main image. */
+  isMain?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The id of a READY upload of purpose PRODUCT_IMAGE that the caller created. */
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  /** Absolute https URL of an image that lives elsewhere. */
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A successful sign-in: a bearer token and who it belongs to. */
@@ -125,6 +138,16 @@ export type CreateProductInput = {
   price: Scalars['Int']['input'];
 };
 
+/** A file to upload: what it is for, its type and its exact size. */
+export type CreateUploadInput = {
+  /** The file's exact size in bytes, at most 15 MB (15728640); more bytes are refused. */
+  byteSize: Scalars['Int']['input'];
+  /** The file's type: image/jpeg, image/png, image/webp or image/heic (iPhone). The content is checked, whatever is announced. */
+  contentType: Scalars['String']['input'];
+  /** What the upload is for. */
+  purpose: UploadPurpose;
+};
+
 /** A new member of staff. */
 export type CreateUserInput = {
   /** The e-mail address they sign in with; unique over all shops, whatever its case; at most 254 characters. */
@@ -138,6 +161,25 @@ export type CreateUserInput = {
   password?: InputMaybe<Scalars['String']['input']>;
   /** What they may do. */
   role: UserRole;
+};
+
+/** One size of an uploaded image, as WebP with its metadata (EXIF, GPS) stripped. */
+export type ImageVariant = {
+  __typename?: 'ImageVariant';
+  /** Size in bytes. */
+  byteSize: Scalars['Int']['output'];
+  /** Always `image/webp`. */
+  contentType: Scalars['String']['output'];
+  /** When `url` stops working; null for public URLs. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Height in pixels. */
+  height: Scalars['Int']['output'];
+  /** `thumb` (at most 320 px) or `large` (at most 1600 px). */
+  name: Scalars['String']['output'];
+  /** Where to read it: public for product images; for order photos a signed URL that stops working at `expiresAt`. */
+  url: Scalars['String']['output'];
+  /** Width in pixels. */
+  width: Scalars['Int']['output'];
 };
 
 export type Mutation = {
@@ -156,6 +198,12 @@ export type Mutation = {
   /** Creates a product in the caller's shop. ADMIN and MANAGER only. */
   createProduct: Product;
   /**
+   * Creates an upload: where and how to `PUT` one image file (at most 15 MB), to attach afterwards with
+   * `addProductImage(uploadId)` (purpose PRODUCT_IMAGE: ADMIN and MANAGER) or `addOrderPhoto(uploadId)`
+   * (purpose ORDER_PHOTO: any role). Only the creating user of this shop can attach it.
+   */
+  createUpload: Upload;
+  /**
    * Adds a member of staff to the caller's shop. ADMIN only. With `password`, they can sign in at
    * once; without it, the answer carries a one-time `setPasswordToken` for `setPassword`.
    */
@@ -170,7 +218,7 @@ export type Mutation = {
    * UNAUTHENTICATED answer in the same time. Limited per client IP (429 with Retry-After).
    */
   login: AuthPayload;
-  /** Removes an image; when it was the main image, the next one becomes main. ADMIN and MANAGER only. */
+  /** Removes an image; when it was the main image, the next one becomes main; an uploaded image's files are deleted. ADMIN and MANAGER only. */
   removeProductImage: Product;
   /** Puts a product's images in a new display order. `imageIds` must list every image of the product exactly once. ADMIN and MANAGER only. */
   reorderProductImages: Product;
@@ -192,9 +240,11 @@ export type Mutation = {
 
 
 export type MutationAddProductImageArgs = {
+  input?: InputMaybe<AddProductImageInput>;
   isMain?: InputMaybe<Scalars['Boolean']['input']>;
   productId: Scalars['ID']['input'];
-  url: Scalars['String']['input'];
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -217,6 +267,11 @@ export type MutationChangeUserRoleArgs = {
 
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
+};
+
+
+export type MutationCreateUploadArgs = {
+  input: CreateUploadInput;
 };
 
 
@@ -344,8 +399,12 @@ export type ProductImage = {
   isMain: Scalars['Boolean']['output'];
   /** Display position, 0 first. */
   position: Scalars['Int']['output'];
+  /** The 320 px WebP thumbnail, for images uploaded here (`addProductImage` with `uploadId`); null for images that live elsewhere. */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
   /** Absolute https URL of the image. */
   url: Scalars['String']['output'];
+  /** The WebP variants of an uploaded image (`thumb` 320 px, `large` 1600 px), public and cacheable for good; empty for images that live elsewhere. */
+  variants: Array<ImageVariant>;
 };
 
 /** The order of a product list. */
@@ -441,6 +500,47 @@ export type UpdateProductInput = {
   /** New price in tiyn, 0 or more. */
   price?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** An upload: `PUT` the file's bytes to `uploadUrl` with `uploadHeaders` within 15 minutes, then pass `id` as `uploadId` to `addProductImage` or `addOrderPhoto`. An upload never attached is deleted after a day. */
+export type Upload = {
+  __typename?: 'Upload';
+  /** The announced size in bytes. */
+  byteSize: Scalars['Int']['output'];
+  /** The announced type. */
+  contentType: Scalars['String']['output'];
+  /** When `uploadUrl` stops working (15 minutes after creation). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The upload's id, for `uploadId`. */
+  id: Scalars['ID']['output'];
+  /** What it is for. */
+  purpose: UploadPurpose;
+  /** Why the upload was refused, when it was. */
+  rejection?: Maybe<Scalars['String']['output']>;
+  /** Where it stands. */
+  status: UploadStatus;
+  /** Headers to send with the `PUT`, e.g. `{"content-type": "image/jpeg"}`. */
+  uploadHeaders: Scalars['JSONObject']['output'];
+  /** Where to `PUT` the file: our own origin by default, a presigned bucket URL when S3 storage is configured. Works once, until `expiresAt`. */
+  uploadUrl: Scalars['String']['output'];
+};
+
+/** What an upload is for: it can be attached only there. */
+export type UploadPurpose =
+  /** A photo of an order (`addOrderPhoto`); readable by the shop's staff only. Any role. */
+  | 'ORDER_PHOTO'
+  /** An image of a product (`addProductImage`); public. ADMIN and MANAGER. */
+  | 'PRODUCT_IMAGE';
+
+/** Where an upload stands. */
+export type UploadStatus =
+  /** Created; waiting for the file at `uploadUrl`. */
+  | 'PENDING'
+  /** Stored and checked; attach it with its id. */
+  | 'READY'
+  /** The file is arriving or its variants are being made. */
+  | 'RECEIVING'
+  /** Refused (not an image, SVG, too many pixels, corrupt, more or fewer bytes than announced); see `rejection`. */
+  | 'REJECTED';
 
 /**
  * A person who signs in to the admin panel. Belongs to exactly one shop. An entity: other
@@ -596,18 +696,22 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AuthPayload: ResolverTypeWrapper<SignedInRow>;
+  AddProductImageInput: AddProductImageInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AuthPayload: ResolverTypeWrapper<SignedInRow>;
   BitrixSync: ResolverTypeWrapper<BitrixOutboxRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BitrixSyncConnection: ResolverTypeWrapper<Omit<BitrixSyncConnection, 'edges'> & { edges: Array<ResolversTypes['BitrixSyncEdge']> }>;
   BitrixSyncEdge: ResolverTypeWrapper<Omit<BitrixSyncEdge, 'node'> & { node: ResolversTypes['BitrixSync'] }>;
   BitrixSyncState: BitrixSyncState;
   CreateProductInput: CreateProductInput;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateUploadInput: CreateUploadInput;
   CreateUserInput: CreateUserInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ImageVariant: ResolverTypeWrapper<VariantViewRow>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductRow>;
@@ -618,6 +722,9 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<{}>;
   Shop: ResolverTypeWrapper<ShopRow>;
   UpdateProductInput: UpdateProductInput;
+  Upload: ResolverTypeWrapper<IssuedUploadRow>;
+  UploadPurpose: UploadPurpose;
+  UploadStatus: UploadStatus;
   User: ResolverTypeWrapper<UserRowRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -627,17 +734,21 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AuthPayload: SignedInRow;
+  AddProductImageInput: AddProductImageInput;
+  Boolean: Scalars['Boolean']['output'];
+  ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  AuthPayload: SignedInRow;
   BitrixSync: BitrixOutboxRow;
   Int: Scalars['Int']['output'];
-  ID: Scalars['ID']['output'];
   BitrixSyncConnection: Omit<BitrixSyncConnection, 'edges'> & { edges: Array<ResolversParentTypes['BitrixSyncEdge']> };
   BitrixSyncEdge: Omit<BitrixSyncEdge, 'node'> & { node: ResolversParentTypes['BitrixSync'] };
   CreateProductInput: CreateProductInput;
-  Boolean: Scalars['Boolean']['output'];
+  CreateUploadInput: CreateUploadInput;
   CreateUserInput: CreateUserInput;
   DateTime: Scalars['DateTime']['output'];
+  ImageVariant: VariantViewRow;
+  JSONObject: Scalars['JSONObject']['output'];
   Mutation: {};
   PageInfo: PageInfo;
   Product: ProductRow;
@@ -647,6 +758,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   Shop: ShopRow;
   UpdateProductInput: UpdateProductInput;
+  Upload: IssuedUploadRow;
   User: UserRowRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -694,12 +806,28 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ImageVariantResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ImageVariant'] = ResolversParentTypes['ImageVariant']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type MutationResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  addProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductImageArgs, 'productId' | 'url'>>;
+  addProductImage?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductImageArgs, 'productId'>>;
   archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
   changePassword?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'newPassword' | 'oldPassword'>>;
   changeUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationChangeUserRoleArgs, 'id' | 'role'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  createUpload?: Resolver<ResolversTypes['Upload'], ParentType, ContextType, RequireFields<MutationCreateUploadArgs, 'input'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   deactivateUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDeactivateUserArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
@@ -752,7 +880,9 @@ export type ProductImageResolvers<ContextType = CatalogContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isMain?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ImageVariant']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -771,6 +901,19 @@ export type ShopResolvers<ContextType = CatalogContext, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UploadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Upload'] = ResolversParentTypes['Upload']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['UploadPurpose'], ParentType, ContextType>;
+  rejection?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadStatus'], ParentType, ContextType>;
+  uploadHeaders?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -814,6 +957,8 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   BitrixSyncConnection?: BitrixSyncConnectionResolvers<ContextType>;
   BitrixSyncEdge?: BitrixSyncEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  ImageVariant?: ImageVariantResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
@@ -822,6 +967,7 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   ProductImage?: ProductImageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Shop?: ShopResolvers<ContextType>;
+  Upload?: UploadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow, Payment as PaymentRow } from '../../../prisma/generated/client';
+import { VariantView as VariantViewRow } from '../../../core/uploads/service';
 import { StatusChangeRow as StatusChangeRowRow } from '../../../core/status-feed';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -23,6 +24,16 @@ export type Scalars = {
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: any; output: any; }
+};
+
+/** A photo for `addOrderPhoto`. */
+export type AddOrderPhotoInput = {
+  /** What the photo shows. */
+  kind: OrderPhotoKind;
+  /** The id of a READY upload of purpose ORDER_PHOTO that the caller created. */
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  /** An http(s) URL of an image that lives elsewhere. */
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A customer of the shop, known by phone number. */
@@ -94,11 +105,34 @@ export type DeliveryKind =
   /** The customer collects it at the shop. */
   | 'PICKUP';
 
+/** One size of an uploaded image, as WebP with its metadata (EXIF, GPS) stripped. */
+export type ImageVariant = {
+  __typename?: 'ImageVariant';
+  /** Size in bytes. */
+  byteSize: Scalars['Int']['output'];
+  /** Always `image/webp`. */
+  contentType: Scalars['String']['output'];
+  /** When `url` stops working; null for public URLs. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Height in pixels. */
+  height: Scalars['Int']['output'];
+  /** `thumb` (at most 320 px) or `large` (at most 1600 px). */
+  name: Scalars['String']['output'];
+  /** Where to read it: public for product images; for order photos a signed URL that stops working at `expiresAt`. */
+  url: Scalars['String']['output'];
+  /** Width in pixels. */
+  width: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a note to an order; it shows in `notes` and in `history`. Any role. */
   addOrderNote: Order;
-  /** Attaches a photo (by URL) to an order; it shows in `photos` and in `history`. Any role. */
+  /**
+   * Attaches a photo to an order, an upload (`uploadId`, from `createUpload` with purpose ORDER_PHOTO,
+   * by the same user) or an image by URL; it shows in `photos` and in `history`. Any role. Give the
+   * order as `id` or `orderId`, and the photo as arguments or as `input`.
+   */
   addOrderPhoto: Order;
   /** Assigns the order to a courier (a user of the shop with role COURIER), or unassigns it with null. Writes an EDIT history entry. ADMIN and MANAGER. */
   assignCourier: Order;
@@ -112,6 +146,8 @@ export type Mutation = {
   recordPayment: Order;
   /** Records money given back for a cancelled order, at most its `refundDue`; `paymentStatus` becomes REFUNDED once all is given back. ADMIN and MANAGER. */
   recordRefund: Order;
+  /** Removes a photo from an order; an uploaded photo's files are deleted. Its history entry stays, without the photo. ADMIN and MANAGER only. */
+  removeOrderPhoto: Order;
   /**
    * Edits an order's details. Items (the whole new list of lines) only before ASSEMBLED, re-priced
    * from the catalog; nothing after DELIVERED or CANCELLED. `total` becomes items + delivery fee.
@@ -132,9 +168,12 @@ export type MutationAddOrderNoteArgs = {
 
 
 export type MutationAddOrderPhotoArgs = {
-  id: Scalars['ID']['input'];
-  kind: OrderPhotoKind;
-  url: Scalars['String']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
+  input?: InputMaybe<AddOrderPhotoInput>;
+  kind?: InputMaybe<OrderPhotoKind>;
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -158,6 +197,11 @@ export type MutationRecordPaymentArgs = {
 export type MutationRecordRefundArgs = {
   input: RecordPaymentInput;
   orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveOrderPhotoArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -344,8 +388,14 @@ export type OrderPhoto = {
   id: Scalars['ID']['output'];
   /** What the photo shows. */
   kind: OrderPhotoKind;
-  /** Where the image is (http or https URL). */
+  /** A signed URL of the 320 px WebP thumbnail of an uploaded photo; null for photos attached by URL. */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
+  /** Where the image is: for an uploaded photo, a signed URL of its large WebP variant that stops working at `urlExpiresAt` (read the photo again for a fresh one); else the URL it was attached with. */
   url: Scalars['String']['output'];
+  /** When `url` stops working; null for photos attached by URL. */
+  urlExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The WebP variants of an uploaded photo (`thumb`, `large`), each with a signed, expiring URL; empty for photos attached by URL. */
+  variants: Array<ImageVariant>;
 };
 
 /** Kinds of order photos. */
@@ -711,15 +761,17 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  ClientProfile: ResolverTypeWrapper<ClientProfileRow>;
+  AddOrderPhotoInput: AddOrderPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ClientProfile: ResolverTypeWrapper<ClientProfileRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeliveryKind: DeliveryKind;
+  ImageVariant: ResolverTypeWrapper<VariantViewRow>;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
@@ -753,14 +805,16 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  ClientProfile: ClientProfileRow;
+  AddOrderPhotoInput: AddOrderPhotoInput;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  ClientProfile: ClientProfileRow;
   Int: Scalars['Int']['output'];
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  ImageVariant: VariantViewRow;
   Mutation: {};
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
@@ -806,13 +860,25 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ImageVariantResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ImageVariant'] = ResolversParentTypes['ImageVariant']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addOrderNote?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderNoteArgs, 'id' | 'text'>>;
-  addOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAddOrderPhotoArgs, 'id' | 'kind' | 'url'>>;
+  addOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, Partial<MutationAddOrderPhotoArgs>>;
   assignCourier?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAssignCourierArgs, 'orderId'>>;
   createOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input' | 'orderId'>>;
   recordRefund?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordRefundArgs, 'input' | 'orderId'>>;
+  removeOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRemoveOrderPhotoArgs, 'id'>>;
   updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
   updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
 }>;
@@ -904,7 +970,10 @@ export type OrderPhotoResolvers<ContextType = OrdersContext, ParentType extends 
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OrderPhotoKind'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  urlExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ImageVariant']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -981,6 +1050,7 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   ClientProfile?: ClientProfileResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  ImageVariant?: ImageVariantResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
