@@ -198,12 +198,14 @@ describe("order photos", () => {
     addOrderPhoto(orderId: $orderId, input: $input) { id photos { id url urlExpiresAt thumbnailUrl kind variants { name url expiresAt } } }
   }`;
   let orderId: string;
+  let courierId: number;
   beforeAll(async () => {
-    orderId = String((await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'IN_DELIVERY' order by id limit 1`, [PROD_SHOP])).rows[0].id);
+    const order = (await t.ownerQuery(`select id, courier_id from "order" where shop_id = $1 and courier_id is not null and status not in ('DELIVERED', 'CANCELLED') order by id limit 1`, [PROD_SHOP])).rows[0];
+    [orderId, courierId] = [String(order.id), order.courier_id];
   });
 
   it("a courier's delivery proof is readable only through a signed, expiring URL; removing it deletes its files", async () => {
-    const courier = t.token(PROD_SHOP, "COURIER");
+    const courier = t.token(PROD_SHOP, "COURIER", { userId: String(courierId) });
     const { upload, answer } = await uploaded(await images.phoneJpeg(), "image/jpeg", "ORDER_PHOTO", courier);
     expect(answer.status).toBe(200);
     const added = await t.graphql(ADD_PHOTO, { orderId, input: { uploadId: upload.id, kind: "DELIVERY_PROOF" } }, { token: courier });
