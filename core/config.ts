@@ -47,6 +47,8 @@ export interface Config {
   rateLimits: { loginPerIp: number; webhookPerIp: number; mutationPerUser: number };
   /** how signed webhook deliveries wait for a slot, and when overload sheds one (router/webhooks/delivery-gate.ts) */
   webhookDeliveries: { maxInFlight: number; maxQueued: number; maxWaitMs: number };
+  /** the bearer token /metrics needs in production (METRICS_TOKEN); unset: /metrics is not served there (router/metrics.ts) */
+  metricsToken: string | undefined;
   /** how many proxies in front may set X-Forwarded-For (0: none); see router/rate-limit.ts clientIp */
   trustProxy: number;
   /** photo uploads and their storage (core/storage, docs/uploads.md) */
@@ -336,6 +338,7 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
     bitrixShopId: read(env, "BITRIX_SHOP_ID", positiveInteger, 17008),
     bitrixBaseUrl: read(env, "BITRIX_BASE_URL", httpUrl, undefined),
     bitrixApiToken: env.BITRIX_API_TOKEN || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     bitrixSync: bitrixSyncConfig(env),
     corsOrigins: origins(env),
     logLevel: read(env, "LOG_LEVEL", logLevel, nodeEnv === "test" ? "silent" : "info"),

@@ -109,7 +109,53 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   "WarehouseOperation.costPerUnit": "warehouse.cost",
   "Query.bitrixSyncQueue": "bitrix.sync",
   "Query.users": "staff.read",
+  // the queue's state per product (attempts, Bitrix's last error and HTTP status): as private as the queue
+  "Product.bitrixSync": "bitrix.sync",
 };
+
+/** The order statuses (the orders subgraph's OrderStatus enum). */
+export type OrderStatusName = "NEW" | "PAID" | "ACCEPTED" | "ASSEMBLED" | "IN_DELIVERY" | "DELIVERED" | "CANCELLED";
+export type StatusMove = readonly [from: OrderStatusName, to: OrderStatusName];
+/** a role that may make every move the lifecycle allows */
+export const ANY_MOVE = "any lifecycle move" as const;
+
+/**
+ * The status moves each role may make (`order.status`), as from–to pairs. The lifecycle
+ * (subgraphs/orders/lifecycle.ts) says which moves exist at all; FLORIST and COURIER make only
+ * their own steps: a courier cannot deliver an order nobody assembled (DELIVERED is final), a
+ * florist cannot assemble, and so consume stock for, an order nobody accepted. `mayMove` is the
+ * one check; the lifecycle's statement is told the statuses it allows.
+ */
+export const STATUS_MOVES: Record<Role, typeof ANY_MOVE | readonly StatusMove[]> = {
+  ADMIN: ANY_MOVE,
+  MANAGER: ANY_MOVE,
+  FLORIST: [
+    ["PAID", "ACCEPTED"],
+    ["ACCEPTED", "ASSEMBLED"],
+  ],
+  COURIER: [
+    ["ASSEMBLED", "IN_DELIVERY"],
+    ["IN_DELIVERY", "DELIVERED"],
+  ],
+};
+
+/** Whether `role` may move an order from `from` to `to` (the lifecycle must allow the move too). */
+export function mayMove(role: Role, from: OrderStatusName, to: OrderStatusName): boolean {
+  const moves = STATUS_MOVES[role];
+  return moves === ANY_MOVE || moves.some(([f, t]) => f === from && t === to);
+}
+
+/** The statuses `role` may set at all; null: any. */
+export function statusesRoleMaySet(role: Role): OrderStatusName[] | null {
+  const moves = STATUS_MOVES[role];
+  return moves === ANY_MOVE ? null : [...new Set(moves.map(([, to]) => to))];
+}
+
+/** "PAID → ACCEPTED, ACCEPTED → ASSEMBLED", for messages and the docs. */
+export function describeMoves(role: Role): string {
+  const moves = STATUS_MOVES[role];
+  return moves === ANY_MOVE ? ANY_MOVE : moves.map(([from, to]) => `${from} → ${to}`).join(", ");
+}
 
 /** Sensitive fields a role without the permission reads as null, without an error (a florist's stock list has no costs). */
 export const NULL_WITHOUT_PERMISSION = new Set(["WarehouseItem.costPerUnit", "WarehouseOperation.costPerUnit"]);
@@ -209,5 +255,6 @@ export function renderRoleMatrix(): string {
   });
   const publicMutations = Object.entries(MUTATION_PERMISSIONS).filter(([, p]) => p === PUBLIC).map(([m]) => `\`${m}\``);
   rows.push(`| public (no token) | ${ROLES.map(() => "✔").join(" | ")} | ${publicMutations.join(", ")} |  |`);
-  return [header, rule, ...rows].join("\n");
+  const moves = ["", "| role | status moves (`updateOrderStatus`, STATUS_MOVES) |", "| --- | --- |", ...ROLES.map((role) => `| ${role} | ${describeMoves(role)} |`)];
+  return [header, rule, ...rows, ...moves].join("\n");
 }

@@ -1,4 +1,7 @@
+import crypto from "node:crypto";
 import client from "prom-client";
+import type { OperationDefinitionNode } from "graphql";
+import type { Config } from "../core/config";
 import type { Database } from "../core/db";
 
 /** The router process's Prometheus registry and the instruments the REST shim and GraphQL share. */
@@ -67,9 +70,30 @@ export function createMetrics(db: Database) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Operation names come from clients: keep only well-formed short ones as label values. */
-export function operationLabel(name: string | null | undefined): string {
-  return name && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : "anonymous";
+/**
+ * The `operation` label of an operation: its type and first root field, never the client's
+ * operationName (2,000 made-up names were 28,000 series). The schema's root fields are a fixed
+ * set, so the label's values are too; a document that failed before an operation was resolved
+ * (syntax, validation) is "invalid".
+ */
+export function operationLabel(operation: OperationDefinitionNode | undefined): string {
+  if (!operation) return "invalid";
+  const first = operation.selectionSet.selections.find((s) => s.kind === "Field");
+  return `${operation.operation}:${first && first.kind === "Field" ? first.name.value : "fragment"}`;
+}
+
+/**
+ * Who may read /metrics (every shop's aggregate activity): anyone in development; in production
+ * only `Authorization: Bearer <METRICS_TOKEN>`, and without METRICS_TOKEN it is not served on the
+ * public port at all. Null when the request may read it, else the answer to send.
+ */
+export function metricsRefusal(config: Pick<Config, "production" | "metricsToken">, authorization: string | undefined): { status: number; error: string } | null {
+  if (!config.production) return null;
+  if (!config.metricsToken) return { status: 404, error: "No route for GET /metrics" };
+  const given = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1] ?? "";
+  const digest = (value: string) => crypto.createHash("sha256").update(value).digest();
+  if (given && crypto.timingSafeEqual(digest(given), digest(config.metricsToken))) return null;
+  return { status: 401, error: "/metrics needs Authorization: Bearer <METRICS_TOKEN>" };
 }
 
 /** Outcomes come from handlers' answers: keep label values few and well-formed. */

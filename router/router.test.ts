@@ -169,7 +169,9 @@ describe("REST shim", () => {
     expect(response.headers.get("content-type")).toMatch(/text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/graphql"/);
-    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="BoardProbe",type="query"\} 1/);
+    // the label is the operation's type and root field, never the client's operationName (issue 17 row 3)
+    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="query:orders",type="query"\} [1-9]/);
+    expect(text).not.toMatch(/BoardProbe/);
     expect(text).toMatch(/db_pool_connections\{state="total"\} \d+/);
   });
 

@@ -20,7 +20,7 @@ import { pathOf } from "../core/http-server";
 import { QUERY_LIMITS } from "./query-limits";
 import { RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
-import { createMetrics, operationLabel, type Metrics } from "./metrics";
+import { createMetrics, metricsRefusal, operationLabel, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
 import { DeliveryGate } from "./webhooks/delivery-gate";
@@ -81,9 +81,9 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RouterContext> {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, errors }) {
+        async willSendResponse({ operation, errors }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.graphqlDuration.observe({ operation: operationLabel(operationName), type: operation?.operation ?? "unknown" }, seconds);
+          metrics.graphqlDuration.observe({ operation: operationLabel(operation), type: operation?.operation ?? "unknown" }, seconds);
           for (const error of errors ?? []) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
         },
       };
@@ -155,7 +155,12 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     const report = await readinessReport(config, db);
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? "ready" : "not_ready", checks: report.checks });
   });
-  rest.get("/metrics", noBody, async (_req, res) => {
+  rest.get("/metrics", noBody, async (req, res) => {
+    const refusal = metricsRefusal(config, req.headers.authorization);
+    if (refusal) {
+      if (refusal.status === 401) res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+      return void res.status(refusal.status).json({ error: refusal.error });
+    }
     res.setHeader("content-type", metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
@@ -187,6 +192,8 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
+    // no "Did you mean …?" in production: with introspection off, suggestions would map the schema
+    hideSchemaDetailsFromClientErrors: config.production,
     csrfPrevention: true,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },
     plugins: [

@@ -1,4 +1,5 @@
-import type { Role } from "../../core/auth";
+import { ROLES, type Role } from "../../core/auth";
+import { describeMoves, mayMove, statusesRoleMaySet } from "../../core/permissions";
 import type { SqlReader, Tx } from "../../core/db";
 import { badUserInput, forbidden } from "../../core/errors";
 import type { OrderHistory, OrderStatus } from "../../prisma/generated/client";
@@ -28,13 +29,10 @@ export const LIFECYCLE: readonly OrderStatus[] = ["NEW", "PAID", "ACCEPTED", "AS
 export const FINAL_STATUSES: readonly OrderStatus[] = ["DELIVERED", "CANCELLED"];
 const ALL_STATUSES: readonly OrderStatus[] = [...LIFECYCLE, "CANCELLED"];
 
-/** Which statuses each role may set (the lifecycle decides which moves are allowed at all). */
-export const STATUSES_BY_ROLE: Record<Role, readonly OrderStatus[]> = {
-  ADMIN: ALL_STATUSES,
-  MANAGER: ALL_STATUSES,
-  FLORIST: ["ACCEPTED", "ASSEMBLED"],
-  COURIER: ["IN_DELIVERY", "DELIVERED"],
-};
+/** Which statuses each role may set at all; the from–to pairs are core/permissions.ts STATUS_MOVES. */
+export const STATUSES_BY_ROLE: Record<Role, readonly OrderStatus[]> = Object.fromEntries(
+  ROLES.map((role) => [role, statusesRoleMaySet(role) ?? ALL_STATUSES]),
+) as Record<Role, readonly OrderStatus[]>;
 
 /** The statuses an order in `from` may move to under the panel's rules. */
 export function allowedNext(from: OrderStatus): OrderStatus[] {
@@ -128,13 +126,20 @@ export async function changeOrderStatus(
   const changedBy = actor.kind === "user" ? actor.userId : BITRIX_ACTOR;
   const changedById = actor.kind === "bitrix" ? (actor.changedById ?? null) : null;
   const inOrderFrom = allowedFrom(change.status);
+  // a user moves only from the statuses their role may move from (Bitrix: any, noted when out of order)
+  const movableFrom = actor.kind === "user" ? inOrderFrom.filter((from) => mayMove(actor.role, from, change.status)) : inOrderFrom;
   const [order] = await sql<{ id: number; status: OrderStatus; historyId: bigint | null }>(
     "id" in locator ? CHANGE_STATUS_BY_ID : CHANGE_STATUS_BY_BITRIX_ID,
-    [shopId, change.status, actor.kind === "bitrix", inOrderFrom, changedBy, changedById, change.notes ?? null, "id" in locator ? locator.id : locator.bitrixOrderId],
+    [shopId, change.status, actor.kind === "bitrix", movableFrom, changedBy, changedById, change.notes ?? null, "id" in locator ? locator.id : locator.bitrixOrderId],
   );
   if (!order) return { outcome: "not_found" };
   if (order.status === change.status) return { outcome: "unchanged", orderId: order.id, status: order.status };
   const inOrder = inOrderFrom.includes(order.status);
+  if (order.historyId === null && actor.kind === "user" && inOrder) {
+    throw forbidden(
+      `Role ${actor.role} may not move an order from ${order.status} to ${change.status}; ${actor.role} may move ${describeMoves(actor.role)}`,
+    );
+  }
   if (order.historyId === null) {
     const next = allowedNext(order.status);
     throw badUserInput(

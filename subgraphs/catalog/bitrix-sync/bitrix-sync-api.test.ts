@@ -65,8 +65,14 @@ describe("Product.bitrixSync", () => {
 
     await setPrice(p.id, 610000);
     await eventually(async () => (await entries(p.id))[0]?.state === "DELIVERED");
-    const after = await t.graphql(PRODUCT, { id: String(p.id) }, { token: t.token(PROD_SHOP, "FLORIST") });
+    const after = await t.graphql(PRODUCT, { id: String(p.id) }, { token: t.token(PROD_SHOP, "ADMIN") });
     expect(after.errors).toBeUndefined();
+    // the queue's state (Bitrix's errors and HTTP statuses) is ADMIN-only, like bitrixSyncQueue (issue 17 row 6)
+    for (const role of ["MANAGER", "FLORIST", "COURIER"] as const) {
+      const other = await t.graphql(PRODUCT, { id: String(p.id) }, { token: t.token(PROD_SHOP, role) });
+      expect(other.errors?.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([["product.bitrixSync", "FORBIDDEN"]]);
+      expect(other.data.product).toEqual({ id: String(p.id), bitrixSync: null });
+    }
     expect(after.data.product.bitrixSync).toMatchObject({ state: "DELIVERED", attempts: 1, lastError: null });
     expect(Date.parse(after.data.product.bitrixSync.lastAttemptAt)).toBeGreaterThan(Date.now() - 60_000);
   });
