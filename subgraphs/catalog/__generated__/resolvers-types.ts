@@ -347,7 +347,8 @@ export type Product = {
   bitrixProductId?: Maybe<Scalars['Int']['output']>;
   /**
    * Where the product's latest change stands on its way to Bitrix CRM; null when none was ever
-   * queued (products of other shops and products without a Bitrix id are never sent).
+   * queued (products of other shops and products without a Bitrix id are never sent). ADMIN only
+   * (`bitrix.sync`, like `bitrixSyncQueue`): other roles get FORBIDDEN.
    */
   bitrixSync?: Maybe<BitrixSync>;
   /** When the product was created. */
