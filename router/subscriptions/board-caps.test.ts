@@ -1,7 +1,8 @@
 /**
  * One user or one address cannot starve the live boards (issue 17 row 4): caps per user and per
  * address over all their sockets, a cap on a user's concurrent replays, and everything given
- * back when the sockets close. Two users, two shops; the caps are this test's settings.
+ * back when the sockets close. Several users (the seeded user of each role), two shops; the caps
+ * are this test's settings.
  */
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws";
@@ -79,14 +80,14 @@ afterEach(async () => {
 afterAll(() => t?.stop());
 
 it("one user holds at most BOARD_MAX_SUBSCRIPTIONS_PER_USER over all their sockets; the shop's other user and the other shop keep theirs", async () => {
-  const florist = t.token(DEV_SHOP, "FLORIST", { userId: "caps-florist" });
+  const florist = t.token(DEV_SHOP, "FLORIST");
   const mine = await open("198.51.100.1", florist, PER_USER + 1);
   await settle(mine, DEV_SHOP, PER_USER);
   const refused = mine.filter((b) => codeOf(b));
   expect(refused.map(codeOf)).toEqual([{ code: "RATE_LIMITED", cap: "user" }]);
 
-  const admin = (await open("198.51.100.2", t.token(DEV_SHOP, "ADMIN", { userId: "caps-admin" }), 1))[0];
-  const otherShop = (await open("198.51.100.3", t.token(PROD_SHOP, "ADMIN", { userId: "caps-admin" }), 1))[0];
+  const admin = (await open("198.51.100.2", t.token(DEV_SHOP, "ADMIN"), 1))[0];
+  const otherShop = (await open("198.51.100.3", t.token(PROD_SHOP, "ADMIN"), 1))[0];
   await attached(t, DEV_SHOP, PER_USER + 1, 15_000);
   await attached(t, PROD_SHOP, 1, 15_000);
   const [devOrder] = await someOrders(t.stack.db, DEV_SHOP, 1);
@@ -107,7 +108,7 @@ it("one user holds at most BOARD_MAX_SUBSCRIPTIONS_PER_USER over all their socke
 });
 
 it("one address holds at most BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS over its users and shops; another address is not held", async () => {
-  const users = ["a", "b", "c"].map((u) => t.token(DEV_SHOP, "FLORIST", { userId: `caps-${u}` }));
+  const users = (["ADMIN", "MANAGER", "COURIER"] as const).map((role) => t.token(DEV_SHOP, role));
   const boards: Collected[] = [];
   for (const token of users) boards.push(...(await open("198.51.100.9", token, 3)));
   await settle(boards, DEV_SHOP, PER_ADDRESS);
@@ -132,7 +133,7 @@ it("a user replays at most BOARD_MAX_CONCURRENT_REPLAYS_PER_USER at once, the re
     mostWaiting = Math.max(mostWaiting, hub().replays.waitingCount);
   }, 1);
   try {
-    const replays = await open("198.51.100.20", t.token(DEV_SHOP, "MANAGER", { userId: "caps-replayer" }), PER_USER, REPLAY, { after: written[0] });
+    const replays = await open("198.51.100.20", t.token(DEV_SHOP, "MANAGER"), PER_USER, REPLAY, { after: written[0] });
     await attached(t, DEV_SHOP, PER_USER, 30_000);
     for (const replay of replays) await replay.until((b) => b.data.length >= written.length - 1, 15_000, "the whole replay");
     for (const replay of replays) expect(replay.data.map((d: any) => d.orderStatusChanged.historyId)).toEqual(written.slice(1));
@@ -147,8 +148,8 @@ it("closing the sockets gives everything back: no subscriber, count, replay plac
   const [order] = await someOrders(t.stack.db, DEV_SHOP, 1);
   const first = await recordStatusChange(t.stack.db, DEV_SHOP, order, "ACCEPTED");
   for (let i = 0; i < 110; i += 1) await recordStatusChange(t.stack.db, DEV_SHOP, order, i % 2 ? "ACCEPTED" : "ASSEMBLED");
-  for (const user of ["x", "y"]) {
-    await open("198.51.100.30", t.token(DEV_SHOP, "FLORIST", { userId: `caps-${user}` }), 4, REPLAY, { after: first });
+  for (const role of ["FLORIST", "MANAGER"] as const) {
+    await open("198.51.100.30", t.token(DEV_SHOP, role), 4, REPLAY, { after: first });
   }
   await open("198.51.100.31", t.token(PROD_SHOP, "ADMIN"), 2);
   const deadline = Date.now() + 10_000;

@@ -42,6 +42,8 @@ describe.each(["FLORIST", "COURIER"] as const)("%s, over every move the lifecycl
       // a refused move changes nothing, so one order per status serves every refused move from it
       const orderId = allowed ? (await pick(PROD_SHOP, from)).id : (standing.get(from) ?? (await pick(PROD_SHOP, from)).id);
       if (!allowed) standing.set(from, orderId);
+      // a courier sees only the orders assigned to them (CONTRACT.md): these are
+      if (role === "COURIER") await t.ownerQuery(`update "order" set courier_id = $1 where id = $2`, [Number(t.userId(PROD_SHOP, "COURIER")), orderId]);
       const result = await t.graphql(UPDATE, { id: String(orderId), status: to }, { token: t.token(PROD_SHOP, role as Role) });
       const status = await statusOf(t, PROD_SHOP, orderId);
       outcomes.push(`${from} → ${to}: ${result.errors?.[0]?.extensions?.code ?? "moved"} (now ${status})`);
