@@ -36,7 +36,7 @@ export async function findUser(tx: Tx, shopId: number, userId: string): Promise<
 
 /** Users of the shop by id, for entity references (an order's courier); other shops' ids are left out. */
 export function findUsersByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
-  return sql<UserRow>(`select id, shop_id, email, name, role::text as role from app_user where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
+  return sql<UserRow>(`select id, shop_id, email, name, role::text as role, deactivated_at, created_at from app_user where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
 interface SignInRow {

@@ -117,7 +117,9 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
   if (search) {
     const number = /^\d{1,10}$/.test(search) && Number(search) <= 2_147_483_647 ? Number(search) : null;
     conditions.add(
-      (name, phone, bitrix) => `(o.recipient_name ilike ${name} or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
+      // lower(…) like and like: LEAKPROOF, so under row-level security the trigram indexes on
+      // lower(recipient_name) and recipient_phone serve them (migration 20261206235500); ilike would not
+      (name, phone, bitrix) => `(lower(o.recipient_name) like lower(${name}) or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
       likePattern(search),
       likePattern(search.replace(/[\s\-()]/g, "")),
       number,
