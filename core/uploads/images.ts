@@ -92,7 +92,8 @@ export async function makeVariants(file: string, format: ImageFormat, limits: Im
         const { data, info } = await image
           .clone()
           .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
-          .webp({ quality: 80 })
+          // effort 2 of 6: about a third less CPU than the default 4 for a 12 MP photo, slightly larger files
+          .webp({ quality: 80, effort: 2 })
           .toBuffer({ resolveWithObject: true });
         return { name, data, width: info.width, height: info.height };
       }),
