@@ -10,7 +10,24 @@ import { SUBGRAPHS } from "../app/stack";
  */
 const ROOT = path.resolve(__dirname, "..");
 const compose = parse(fs.readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; ports?: string[]; expose?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>; build?: string }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      environment?: Record<string, string>;
+      ports?: string[];
+      expose?: string[];
+      healthcheck?: { test: string[] };
+      depends_on?: Record<string, { condition: string }>;
+      build?: string;
+      networks?: string[];
+      deploy?: { replicas?: number };
+      image?: string;
+      volumes?: string[];
+      user?: string;
+    }
+  >;
+  networks: Record<string, { internal?: boolean } | null>;
 };
 const services = compose.services;
 const APP_SERVICES = ["migrate", "catalog", "orders", "warehouse", "router", "workers"];
@@ -37,14 +54,14 @@ function variablesReadByCode(): Set<string> {
 }
 
 it("has PostgreSQL, the migration, the three subgraphs, the router and the workers", () => {
-  expect(Object.keys(services).sort()).toEqual(["catalog", "migrate", "orders", "postgres", "router", "warehouse", "workers"]);
+  expect(Object.keys(services).sort()).toEqual(expect.arrayContaining(["catalog", "migrate", "orders", "postgres", "proxy", "router", "warehouse", "workers"]));
   expect(Object.keys(SUBGRAPHS).sort()).toEqual(["catalog", "orders", "warehouse"]);
 });
 
 it("runs each part with the command the code knows", () => {
   for (const name of APP_SERVICES) {
     expect(services[name].build).toBe(".");
-    expect(services[name].command).toEqual(["npx", "tsx", "scripts/serve.ts", name]);
+    expect(services[name].command).toEqual(["node", "dist/serve.js", name]);
   }
   expect(fs.readFileSync(path.join(ROOT, "scripts", "serve.ts"), "utf8")).toMatch(/PARTS = \["catalog", "orders", "warehouse", "router", "workers", "migrate"\]/);
   expect(fs.existsSync(path.join(ROOT, "Dockerfile"))).toBe(true);
@@ -84,7 +101,9 @@ it("listens where the router looks: subgraph ports match the code's defaults and
   }
   expect(defaults.port).toBe(4000);
   expect(services.router.environment!.PORT).toBe("4000");
-  expect(services.router.ports).toEqual(["${PORT:-4000}:4000"]);
+  // the public port is the proxy's; the replicas publish none
+  expect(services.router.ports).toBeUndefined();
+  expect(services.proxy.ports).toEqual(["${PORT:-4000}:8080"]);
 });
 
 it("runs the background workers on their own, with the Bitrix settings and a health check on the port the code listens on", () => {
@@ -107,4 +126,46 @@ it("has a health check on every long-running service and starts them in order", 
     expect(services[name].healthcheck!.test.join(" ")).toMatch(/\/health/);
     expect(services.router.depends_on![name]).toEqual({ condition: "service_healthy" });
   }
+});
+
+it("builds a production image: JavaScript from a multi-stage build, dev dependencies pruned, a non-root user", () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  expect(stages).toHaveLength(2);
+  expect(stages[0]).toMatch(/RUN npm ci[^\n]*--include=dev/);
+  expect(stages[0]).toMatch(/npm run build && npm prune --omit=dev/);
+  const runtime = stages[1];
+  expect(runtime).toMatch(/^USER node$/m);
+  expect(runtime).not.toMatch(/npm (ci|install)|tsx/);
+  expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/serve\.js", "router"\]$/m);
+  // what the bundle reads beside itself at run time is in the image
+  for (const folder of ["schema", "prisma", "board", "dist", "node_modules"]) expect(runtime).toContain(`/app/${folder} ./${folder}`);
+  const build = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.build as string;
+  expect(build).toMatch(/^esbuild scripts\/serve\.ts --bundle --platform=node .*--packages=external .*--outfile=dist\/serve\.js/);
+  expect(fs.readFileSync(path.join(ROOT, ".dockerignore"), "utf8")).toMatch(/^node_modules$/m);
+});
+
+it("keeps PostgreSQL and the subgraphs on an internal network with no published port", () => {
+  expect(compose.networks.backend).toEqual({ internal: true });
+  expect(services.postgres.ports).toBeUndefined();
+  expect(services.postgres.networks).toEqual(["backend"]);
+  for (const name of ["migrate", "catalog", "orders", "warehouse"]) expect(services[name].networks).toEqual(["backend"]);
+  // only the proxy, the routers and the workers (Bitrix) reach beyond it
+  expect(services.router.networks).toEqual(["backend", "frontend"]);
+  expect(services.proxy.networks).toEqual(["frontend"]);
+  const published = Object.entries(services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+  expect(published).toEqual(["proxy"]);
+});
+
+it("runs two router replicas behind a proxy with health checks that hands a refused connection to the other replica", () => {
+  expect(services.router.deploy?.replicas).toBe(2);
+  expect(services.proxy.depends_on).toEqual({ router: { condition: "service_healthy" } });
+  expect(services.proxy.healthcheck!.test.join(" ")).toMatch(/\/ready/);
+  expect(services.proxy.volumes).toContain("./deploy/nginx.conf:/etc/nginx/nginx.conf:ro");
+  const nginx = fs.readFileSync(path.join(ROOT, "deploy", "nginx.conf"), "utf8");
+  expect(nginx).toMatch(/server router:4000 resolve/);
+  expect(nginx).toMatch(/proxy_next_upstream error timeout;/);
+  expect(nginx).not.toMatch(/non_idempotent/); // a POST already sent is never sent twice
+  expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+  expect(nginx).toMatch(/listen 8080;/);
 });
