@@ -22,6 +22,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/board ./board
+# the only folder the process writes: uploaded photos' local store (a volume in docker-compose;
+# a new named volume takes this folder's owner)
+RUN mkdir -p /app/.data/uploads && chown -R node:node /app/.data
 USER node
 EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "--enable-source-maps", "dist/serve.js", "router"]
