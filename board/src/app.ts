@@ -32,6 +32,9 @@ export class BoardApp {
   private signedOutAt: number | null = null;
   private syncAttempt = 0;
   private syncTimer: number | undefined;
+  /** bumped whenever the board's session changes: a load begun before then is dropped */
+  private epoch = 0;
+  private banner: "renew" | "load-failed" | null = null;
   private readonly live: LiveFeed;
 
   constructor(websocketUrl: string) {
@@ -81,6 +84,7 @@ export class BoardApp {
 
   /** A new board for this session. */
   private begin(session: Session): void {
+    this.epoch += 1;
     this.live.stop();
     this.session = session;
     this.signedOutAt = null;
@@ -96,7 +100,7 @@ export class BoardApp {
   private renewed(session: Session): void {
     this.session = session;
     this.watchExpiry(session);
-    this.hideBanner();
+    this.hideBanner("renew");
     const cursor = this.live.lastHistoryId;
     const gap = this.signedOutAt === null ? 0 : Date.now() - this.signedOutAt;
     this.signedOutAt = null;
@@ -108,12 +112,14 @@ export class BoardApp {
   private watchExpiry(session: Session): void {
     this.stopExpiryWatch();
     this.stopExpiryWatch = watchExpiry(session, {
-      renewSoon: () => this.showBanner(TEXT.expiresSoon, true),
+      renewSoon: () => this.showBanner("renew", TEXT.expiresSoon),
       expired: () => this.signedOut(),
     });
   }
 
   private signedOut(): void {
+    this.epoch += 1;
+    clearTimeout(this.syncTimer);
     this.live.stop();
     this.stopExpiryWatch();
     this.signedOutAt ??= Date.now();
@@ -123,6 +129,8 @@ export class BoardApp {
   }
 
   private signOut(): void {
+    this.epoch += 1;
+    clearTimeout(this.syncTimer);
     clearSession();
     this.live.stop();
     this.stopExpiryWatch();
@@ -131,7 +139,7 @@ export class BoardApp {
     byId("board").replaceChildren();
     byId("who").textContent = "";
     byId("sign-out").hidden = true;
-    this.hideBanner();
+    this.hideBanner(null);
     this.showConnection("signed-out");
     this.askToSignIn(true);
   }
@@ -152,21 +160,28 @@ export class BoardApp {
     clearTimeout(this.syncTimer);
     this.live.stop();
     const token = this.session?.token;
+    const epoch = this.epoch;
     if (!token || !this.view) return;
     this.showConnection("reloading");
     try {
       const { orderStatusFeedHead } = await request<FeedHeadQuery>(OPERATIONS.feedHead, {}, token);
-      const orders = [...(await this.loadOrders(OPEN_STATUSES, token, true)), ...(await this.loadOrders(FINISHED_STATUSES, token, false))];
-      if (token !== this.session?.token) return;
+      // a column per request, all at once: the router and the subgraphs work on them side by side
+      const columns = await Promise.all([
+        ...OPEN_STATUSES.map((status) => this.loadOrders([status], token, true)),
+        this.loadOrders(FINISHED_STATUSES, token, false),
+      ]);
+      const orders = columns.flat();
+      if (epoch !== this.epoch) return;
       this.state.replaceAll(orders);
       this.view.showAll(this.state.all());
       this.syncAttempt = 0;
-      this.hideBanner();
+      this.hideBanner("load-failed");
       this.live.start(orderStatusFeedHead ?? null);
     } catch (failure) {
+      if (epoch !== this.epoch) return;
       if (failure instanceof ApiError && failure.code === "UNAUTHENTICATED") return this.signedOut();
       this.showConnection("offline");
-      this.showBanner(TEXT.loadFailed, false);
+      if (this.banner !== "renew") this.showBanner("load-failed", TEXT.loadFailed);
       const delay = Math.min(30_000, 1000 * 2 ** this.syncAttempt++) * (0.5 + Math.random() / 2);
       this.syncTimer = window.setTimeout(() => void this.sync(), delay);
     }
@@ -254,13 +269,17 @@ export class BoardApp {
     byId("board").setAttribute("aria-busy", String(state === "reloading"));
   }
 
-  private showBanner(text: string, withRenew: boolean): void {
+  private showBanner(kind: "renew" | "load-failed", text: string): void {
+    this.banner = kind;
     byId("banner-text").textContent = text;
-    byId("renew").hidden = !withRenew;
+    byId("renew").hidden = kind !== "renew";
     byId("banner").hidden = false;
   }
 
-  private hideBanner(): void {
+  /** Hides the banner if it says `kind` (null: whatever it says). */
+  private hideBanner(kind: "renew" | "load-failed" | null): void {
+    if (kind !== null && this.banner !== kind) return;
+    this.banner = null;
     byId("banner").hidden = true;
   }
 }

@@ -179,3 +179,102 @@ describe("the board page in Chromium", () => {
     }
   });
 });
+
+/** A session as the page keeps it, for a real user of the shop, with a token that expires in `ttlSeconds`. */
+async function shortSession(shopId: number, role: Role, ttlSeconds: number) {
+  const user = (await t.ownerQuery(`select u.id::text as id, u.name, s.name as "shopName" from app_user u join shop s on s.id = u.shop_id where u.shop_id = $1 and u.role::text = $2 limit 1`, [shopId, role])).rows[0];
+  return {
+    token: t.token(shopId, role, { userId: user.id, ttlSeconds }),
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+    user: { id: user.id, name: user.name, role, shop: { id: String(shopId), name: user.shopName } },
+  };
+}
+
+/** A board that was signed in before (its session in localStorage), with every socket it opens recorded. */
+async function boardWithSession(session: object): Promise<{ page: Page; events: string[]; sockets: PageSocket[] }> {
+  const context = await newDevice(browser);
+  await context.addInitScript((value) => (globalThis as any).localStorage.setItem("cvety.board.session", value), JSON.stringify(session));
+  const page = await context.newPage();
+  const sockets: PageSocket[] = [];
+  page.on("websocket", (socket) => sockets.push(socket));
+  const events = recordEvents(page);
+  await page.goto(`${pageOrigin}/board`);
+  await page.locator('#connection[data-state="online"]').waitFor();
+  return { page, events, sockets };
+}
+
+async function signInAgain(page: Page, shopId: number, role: Role): Promise<void> {
+  await page.getByLabel("Эл. почта").fill(`${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`);
+  await page.getByLabel("Пароль").fill(ROLE_PASSWORDS[role]);
+  await page.getByRole("button", { name: "Войти" }).click();
+}
+
+describe("a board left open all day", () => {
+  it("asks to sign in before the token expires, and a renewed sign-in goes on without a gap or a repeat", async () => {
+    const { page, events, sockets } = await boardWithSession(await shortSession(PROD_SHOP, "MANAGER", 15));
+    try {
+      await page.locator("#banner", { hasText: "Сеанс скоро закончится" }).waitFor();
+      await page.getByRole("button", { name: "Продлить вход" }).click();
+      await signInAgain(page, PROD_SHOP, "MANAGER");
+      await page.locator("#banner").waitFor({ state: "hidden" });
+      await eventually(async () => sockets.length === 2 && sockets[0].isClosed());
+      // past the first token's expiry the board is still live, on the renewed token
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      const order = await pick(PROD_SHOP, "NEW");
+      await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
+      await cardIn(page, "PAID", order.id).waitFor();
+      await expect(page.locator("#connection").getAttribute("data-state")).resolves.toBe("online");
+      expect(new Set(events).size).toBe(events.length);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("at expiry closes its socket, says the board is stale, and after sign-in catches up", async () => {
+    const { page, events, sockets } = await boardWithSession(await shortSession(PROD_SHOP, "ADMIN", 20));
+    try {
+      expect(sockets.length).toBe(1);
+      await page.locator('#connection[data-state="signed-out"]').waitFor({ timeout: 40_000 });
+      await expect(page.locator("#connection").textContent()).resolves.toContain("войдите снова");
+      await page.locator("#sign-in").waitFor();
+      await eventually(async () => sockets.every((socket) => socket.isClosed()));
+      const order = await pick(PROD_SHOP, "NEW");
+      await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
+      await signInAgain(page, PROD_SHOP, "ADMIN");
+      await page.locator('#connection[data-state="online"]').waitFor();
+      await cardIn(page, "PAID", order.id).waitFor();
+      expect(new Set(events).size).toBe(events.length);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("after a long time offline reloads the whole board instead of replaying", async () => {
+    const context = await newDevice(browser);
+    await context.clock.install();
+    const page = await context.newPage();
+    const loads: number[] = [];
+    page.on("request", (request) => {
+      if (request.postData()?.includes("query BoardOrders")) loads.push(Date.now());
+    });
+    await page.goto(`${pageOrigin}/board`);
+    await signInAgain(page, PROD_SHOP, "ADMIN");
+    try {
+      await page.locator('#connection[data-state="online"]').waitFor();
+      const loadsBefore = loads.length;
+      const order = await pick(PROD_SHOP, "NEW");
+      proxy.pause();
+      await page.locator('#connection[data-state="offline"]').waitFor();
+      await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
+      await page.clock.fastForward("06:00");
+      proxy.resume();
+      await page.clock.fastForward("01:00");
+      await page.locator('#connection[data-state="online"]').waitFor({ timeout: 20_000 });
+      await cardIn(page, "PAID", order.id).waitFor();
+      expect(loads.length).toBeGreaterThan(loadsBefore);
+    } finally {
+      proxy.resume();
+      await context.close();
+    }
+  });
+});
