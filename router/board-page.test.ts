@@ -5,7 +5,8 @@
 import http from "node:http";
 import zlib from "node:zlib";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../test/harness";
-import { boardClient, collect, feedSettled } from "../test/board-client";
+import { attached, boardClient, collect, feedSettled } from "../test/board-client";
+import { ROLE_PASSWORDS } from "../prisma/seed-data";
 import { orderPicker } from "../test/order-fixtures";
 import { boardContentSecurityPolicy } from "./board-page";
 
@@ -128,6 +129,38 @@ describe("orderStatusFeedHead", () => {
       expect(events.data[0].orderStatusChanged).toEqual({ historyId: after, newStatus: "PAID", order: { id: String(order.id) } });
     } finally {
       await client.dispose();
+    }
+  });
+
+  it("a courier replaying behind other couriers' changes reaches the live stream, and the shop's other boards do not stall", async () => {
+    const login = async (email: string, password: string) =>
+      (await t.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`, { e: email, p: password }, { token: null })).data.login;
+    const courier = await login("courier@cvety.kz", ROLE_PASSWORDS.COURIER);
+    const manager = await login("manager@cvety.kz", ROLE_PASSWORDS.MANAGER);
+    await feedSettled(t.stack.db, PROD_SHOP);
+    const head = (await t.graphql(HEAD, {}, { token: manager.token })).data.orderStatusFeedHead;
+    const admin = boardClient(t, t.token(PROD_SHOP));
+    const courierClient = boardClient(t, courier.token);
+    try {
+      const live = collect(admin, "subscription { orderStatusChanged { historyId order { id } } }");
+      await attached(t, PROD_SHOP, 1);
+      // changes the courier may not see, committed behind the head the courier resumes from
+      const others = (await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'NEW' and courier_id is null order by id desc limit 3`, [PROD_SHOP])).rows;
+      for (const order of others) {
+        expect((await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id } }`, { id: String(order.id) }, { token: manager.token })).errors).toBeUndefined();
+      }
+      await live.atLeast(others.length);
+      const replay = collect(courierClient, "subscription($after: ID) { orderStatusChanged(after: $after) { historyId order { id courier { id } } } }", { after: head });
+      await attached(t, PROD_SHOP, 2);
+      const mine = (await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 1`, [PROD_SHOP, Number(courier.user.id)])).rows[0];
+      const assigned = await t.graphql(`mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`, { o: String(mine.id), c: courier.user.id }, { token: manager.token });
+      expect(assigned.errors).toBeUndefined();
+      await replay.atLeast(1);
+      expect(replay.data.map((event) => event.orderStatusChanged.order.id)).toEqual([String(mine.id)]);
+      await live.atLeast(others.length + 1);
+    } finally {
+      await admin.dispose();
+      await courierClient.dispose();
     }
   });
 });

@@ -23,6 +23,8 @@ import { BoardView } from "./view";
 
 /** Signed out longer than this, the board reloads instead of replaying. */
 const RESUME_WITHIN_MS = 5 * 60_000;
+/** Back in view after this long hidden (a phone in a pocket), the board reloads. */
+const HIDDEN_RELOAD_MS = 60_000;
 
 export class BoardApp {
   private session: Session | null = null;
@@ -92,7 +94,7 @@ export class BoardApp {
     byId("sign-out").hidden = false;
     this.watchExpiry(session);
     this.state = new BoardState();
-    this.view = new BoardView(byId("board"), session.user.role);
+    this.view = new BoardView(byId("board"), session.user.role, session.user.id);
     void this.sync();
   }
 
@@ -251,6 +253,12 @@ export class BoardApp {
     });
     byId("sign-out").addEventListener("click", () => this.signOut());
     byId("renew").addEventListener("click", () => this.askToSignIn(false));
+    // a phone that slept may have lost its socket without a word: reload when it comes back
+    let hiddenAt = 0;
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden) hiddenAt = Date.now();
+      else if (this.signedOutAt === null && Date.now() - hiddenAt > HIDDEN_RELOAD_MS) void this.sync();
+    });
     byId("details-close").addEventListener("click", () => byId<HTMLDialogElement>("details").close());
     byId("board").addEventListener("click", (event) => {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");

@@ -21,8 +21,12 @@ export function startOfToday(now = new Date()): number {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
 }
 
-/** Whether the board shows this order at all. */
-export function isOnBoard(order: BoardOrder, now = new Date()): boolean {
+/**
+ * Whether the board shows this order at all. `courierId`: a COURIER's board shows only their
+ * deliveries (the server sends no others; an order reassigned away leaves the board too).
+ */
+export function isOnBoard(order: BoardOrder, courierId: string | null = null, now = new Date()): boolean {
+  if (courierId !== null && order.courier?.id !== courierId) return false;
   if (!FINISHED_STATUSES.includes(order.status)) return true;
   return Date.parse(order.updatedAt) >= startOfToday(now);
 }
@@ -64,7 +68,7 @@ export class BoardState {
    */
   apply(order: BoardOrder): boolean {
     const held = this.orders.get(order.id);
-    if (held && Date.parse(held.updatedAt) > Date.parse(order.updatedAt)) return false;
+    if (held && held.version > order.version) return false;
     this.orders.set(order.id, order);
     return true;
   }

@@ -51,8 +51,11 @@ export function renderCard(order: BoardOrder, role: UserRole, notice?: string): 
       h("header", { class: "card-head" }, h("h3", { id: titleId }, orderNumber(order)), h("span", { class: "window" }, deliveryWindow(order))),
       photo ? h("img", { class: "thumb", src: photo.url, alt: TEXT.photoAlt, loading: "lazy", width: 96, height: 96 }) : null,
       order.recipientName ? h("p", { class: "recipient" }, `${TEXT.recipient}: ${order.recipientName}`) : null,
-      h("ul", { class: "items", "aria-label": "Состав" }, order.items.map((item) => h("li", {}, `${item.product.name} × ${item.quantity}`))),
+      h("ul", { class: "items", "aria-label": "Состав" }, order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`))),
       order.cardText ? h("p", { class: "card-text" }, `${TEXT.card}: «${order.cardText}»`) : null,
+      order.deliveryKind === "PICKUP"
+        ? h("p", { class: "courier" }, TEXT.pickup)
+        : h("p", { class: "courier" }, `${TEXT.courier}: ${order.courier?.name ?? TEXT.noCourier}`),
       notice ? h("p", { class: "notice", role: "alert" }, notice) : null,
       h(
         "div",
@@ -80,11 +83,12 @@ export function renderDetails(order: OrderDetails): HTMLElement[] {
       row("Доставка", deliveryWindow(order)),
       row(TEXT.address, order.deliveryAddress),
       row(TEXT.recipient, order.recipientName),
+      row(TEXT.courier, order.deliveryKind === "PICKUP" ? TEXT.pickup : (order.courier?.name ?? TEXT.noCourier)),
       row(TEXT.card, order.cardText),
       row(TEXT.comment, order.comment),
       row(TEXT.total, formatMoney(order.total)),
     ),
-    h("ul", { class: "items" }, order.items.map((item) => h("li", {}, `${item.product.name} × ${item.quantity}`))),
+    h("ul", { class: "items" }, order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`))),
     photo ? h("img", { class: "photo", src: photo.url, alt: TEXT.photoAlt }) : null,
     h("h3", {}, TEXT.history),
     h(

@@ -64,6 +64,7 @@ export const TEXT = {
   card: "Открытка",
   courier: "Курьер",
   noCourier: "не назначен",
+  pickup: "Самовывоз",
   assign: "Назначить",
   address: "Адрес",
   comment: "Комментарий",

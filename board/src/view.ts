@@ -15,10 +15,15 @@ export class BoardView {
   private readonly cards = new Map<string, { element: HTMLElement; order: BoardOrder }>();
   private readonly notices = new Map<string, string>();
 
+  /** a COURIER's own id: their board shows only their deliveries */
+  private readonly courierId: string | null;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly role: UserRole,
+    userId: string,
   ) {
+    this.courierId = role === "COURIER" ? userId : null;
     root.replaceChildren(
       h("div", { class: "columns" }, OPEN_STATUSES.map((status) => this.column(status, "section"))),
       h("div", { class: "finished", role: "group", "aria-label": TEXT.finished }, FINISHED_STATUSES.map((status) => this.column(status, "details"))),
@@ -39,7 +44,7 @@ export class BoardView {
   showAll(orders: BoardOrder[]): void {
     for (const { element } of this.cards.values()) element.remove();
     this.cards.clear();
-    const sorted = orders.filter((order) => isOnBoard(order)).sort(compareByWindow);
+    const sorted = orders.filter((order) => isOnBoard(order, this.courierId)).sort(compareByWindow);
     for (const status of this.columns.keys()) {
       const column = this.columns.get(status)!;
       const cards = sorted.filter((order) => order.status === status).map((order) => this.card(order));
@@ -54,7 +59,7 @@ export class BoardView {
     const hadFocus = !!held && held.element.contains(document.activeElement);
     held?.element.remove();
     this.cards.delete(order.id);
-    if (isOnBoard(order)) {
+    if (isOnBoard(order, this.courierId)) {
       const column = this.columns.get(order.status)!;
       const element = this.card(order);
       const before = [...this.cards.values()].filter((card) => card.order.status === order.status && card.element.parentElement === column.list && compareByWindow(card.order, order) > 0).sort((a, b) => compareByWindow(a.order, b.order))[0];

@@ -423,6 +423,10 @@ export class BoardHub {
       const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
       if (read.rows.length && !subscriber.isClosed) {
         subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, read.rows)));
+        // rows it may not see (a COURIER's view of others' orders) send nothing but are behind it
+        // now: without this its position stays put and the replay reads the same page forever
+        const last = positionOf(read.rows[read.rows.length - 1]);
+        if (!subscriber.isClosed && (!subscriber.position || comparePositions(subscriber.position, last) < 0)) subscriber.position = last;
       }
       return read;
     };

@@ -65,6 +65,7 @@ function recordEvents(page: Page): string[] {
 async function openBoard(shopId: number, role: Role): Promise<Page> {
   const page = await (await newDevice(browser)).newPage();
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  if (process.env.DEBUG_BOARD) page.on("websocket", (ws) => ws.on("framereceived", (f) => console.log("FRAME", String(f.payload).slice(0, 400))));
   await page.goto(`${pageOrigin}/board`);
   await page.getByLabel("Эл. почта").fill(`${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`);
   await page.getByLabel("Пароль").fill(ROLE_PASSWORDS[role]);
@@ -176,6 +177,44 @@ describe("the board page in Chromium", () => {
       expect(await cardIds(devPage)).toEqual(expect.arrayContaining(devOpen));
     } finally {
       await devPage.context().close();
+    }
+  });
+});
+
+describe("a courier's board", () => {
+  it("shows only the courier's own open deliveries, by window; an assignment to them appears live, one to another courier does not", async () => {
+    const courier = (await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier@cvety.kz"])).rows[0].id as number;
+    const other = (await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier2@cvety.kz"])).rows[0].id as number;
+    const theirs = (await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and courier_id = $2 and status::text = any($3) order by id`, [PROD_SHOP, courier, OPEN])).rows.map((row) => row.id);
+    expect(theirs.length).toBeGreaterThan(0);
+    const page = await openBoard(PROD_SHOP, "COURIER");
+    try {
+      await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === theirs.length);
+      expect(await cardIds(page)).toEqual(theirs);
+      // each column by delivery window, earliest first
+      for (const status of OPEN) {
+        const windows = await page.locator(`.column[data-status="${status}"] [data-order-id]`).evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
+        const rows = (await t.ownerQuery(`select id, delivery_from as "from" from "order" where id = any($1)`, [windows])).rows;
+        const from = new Map(rows.map((row) => [row.id, row.from ? new Date(row.from).getTime() : Infinity]));
+        const times = windows.map((id) => from.get(id)!);
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+      }
+      const manager = await signInToken(PROD_SHOP, "MANAGER");
+      const assign = (orderId: number, courierId: number) =>
+        t.graphql(`mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`, { o: String(orderId), c: String(courierId) }, { token: manager });
+      // two accepted orders that are not this courier's (from the end: orderPicker hands out from the start)
+      const [toOther, toThem] = (
+        await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 2`, [PROD_SHOP, courier])
+      ).rows;
+      expect((await assign(toOther.id, other)).errors).toBeUndefined();
+      expect((await assign(toThem.id, courier)).errors).toBeUndefined();
+      await cardIn(page, "ACCEPTED", toThem.id).waitFor();
+      await expect(page.locator(`#order-${toThem.id} .courier`).textContent()).resolves.toMatch(/^Курьер: /);
+      expect(await cardIds(page)).not.toContain(toOther.id);
+      // the courier's next step is "Везу" on an assembled order of theirs, and nothing on an accepted one
+      await expect(page.locator(`#order-${toThem.id} button.move`).count()).resolves.toBe(0);
+    } finally {
+      await page.context().close();
     }
   });
 });

@@ -444,9 +444,9 @@ export type BoardChangesSubscriptionVariables = Exact<{
 }>;
 
 
-export type BoardChangesSubscription = { __typename?: 'Subscription', orderStatusChanged: { __typename?: 'OrderStatusChange', historyId: string, newStatus: OrderStatus, order: { __typename?: 'Order', id: string, status: OrderStatus, bitrixOrderId?: number | null, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, items: Array<{ __typename?: 'OrderItem', quantity: number, product: { __typename?: 'Product', id: string, name: string } }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } } };
+export type BoardChangesSubscription = { __typename?: 'Subscription', orderStatusChanged: { __typename?: 'OrderStatusChange', historyId: string, newStatus: OrderStatus, order: { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } } };
 
-export type BoardOrderFragment = { __typename?: 'Order', id: string, status: OrderStatus, bitrixOrderId?: number | null, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, items: Array<{ __typename?: 'OrderItem', quantity: number, product: { __typename?: 'Product', id: string, name: string } }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> };
+export type BoardOrderFragment = { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> };
 
 export type BoardOrdersQueryVariables = Exact<{
   status?: InputMaybe<Array<OrderStatus> | OrderStatus>;
@@ -454,7 +454,7 @@ export type BoardOrdersQueryVariables = Exact<{
 }>;
 
 
-export type BoardOrdersQuery = { __typename?: 'Query', orders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, bitrixOrderId?: number | null, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, items: Array<{ __typename?: 'OrderItem', quantity: number, product: { __typename?: 'Product', id: string, name: string } }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type BoardOrdersQuery = { __typename?: 'Query', orders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
 
 export type FeedHeadQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -467,14 +467,14 @@ export type MoveOrderMutationVariables = Exact<{
 }>;
 
 
-export type MoveOrderMutation = { __typename?: 'Mutation', updateOrderStatus: { __typename?: 'Order', id: string, status: OrderStatus, bitrixOrderId?: number | null, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, items: Array<{ __typename?: 'OrderItem', quantity: number, product: { __typename?: 'Product', id: string, name: string } }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } };
+export type MoveOrderMutation = { __typename?: 'Mutation', updateOrderStatus: { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } };
 
 export type OrderDetailsQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OrderDetailsQuery = { __typename?: 'Query', order?: { __typename?: 'Order', total: number, comment?: string | null, id: string, status: OrderStatus, bitrixOrderId?: number | null, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, history: Array<{ __typename?: 'OrderHistoryEntry', id: string, oldStatus?: OrderStatus | null, newStatus: OrderStatus, notes?: string | null, createdAt: string }>, items: Array<{ __typename?: 'OrderItem', quantity: number, product: { __typename?: 'Product', id: string, name: string } }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } | null };
+export type OrderDetailsQuery = { __typename?: 'Query', order?: { __typename?: 'Order', total: number, comment?: string | null, id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, history: Array<{ __typename?: 'OrderHistoryEntry', id: string, oldStatus?: OrderStatus | null, newStatus: OrderStatus, notes?: string | null, createdAt: string }>, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, kind: OrderPhotoKind }> } | null };
 
 export type SignInMutationVariables = Exact<{
   email: Scalars['String']['input'];
