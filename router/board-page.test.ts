@@ -55,7 +55,7 @@ describe("GET /board", () => {
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' https:",
+      `img-src 'self' https: ${new URL(t.config.uploads.publicUrl).origin}`,
       `connect-src 'self' ws://${host} wss://${host}`,
       "base-uri 'none'",
       "form-action 'none'",

@@ -74,13 +74,15 @@ const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
  * the shop's object storage), the socket to this host, no frames, no plugins, no forms elsewhere.
  * `connect-src 'self'` covers ws: in current browsers; the host is named for older ones.
  */
-export function boardContentSecurityPolicy(host: string | undefined): string {
+export function boardContentSecurityPolicy(host: string | undefined, filesOrigin?: string): string {
   const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : "";
+  // uploaded photos are served from PUBLIC_URL, which may name this origin differently (localhost vs 127.0.0.1)
+  const files = filesOrigin && filesOrigin.startsWith("http:") ? ` ${filesOrigin}` : "";
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' https:",
+    `img-src 'self' https:${files}`,
     `connect-src 'self'${sockets}`,
     "base-uri 'none'",
     "form-action 'none'",
@@ -88,12 +90,12 @@ export function boardContentSecurityPolicy(host: string | undefined): string {
   ].join("; ");
 }
 
-function send(req: Request, res: Response, file: BoardAsset): void {
+function send(req: Request, res: Response, file: BoardAsset, filesOrigin: string | undefined): void {
   res.setHeader("content-type", file.type);
   res.setHeader("cache-control", "no-cache");
   res.setHeader("etag", file.etag);
   res.setHeader("vary", "accept-encoding");
-  res.setHeader("content-security-policy", boardContentSecurityPolicy(req.headers.host));
+  res.setHeader("content-security-policy", boardContentSecurityPolicy(req.headers.host, filesOrigin));
   res.setHeader("x-content-type-options", "nosniff");
   res.setHeader("referrer-policy", "no-referrer");
   if (req.headers["if-none-match"] === file.etag) {
@@ -105,7 +107,9 @@ function send(req: Request, res: Response, file: BoardAsset): void {
   res.status(200).end(req.method === "HEAD" ? undefined : gzip ? file.gzip : file.body);
 }
 
-export function boardPage(logger: Logger): express.Router {
+/** `publicUrl`: PUBLIC_URL, where uploaded photos are served (its origin may show images). */
+export function boardPage(logger: Logger, publicUrl?: string): express.Router {
+  const filesOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
   const router = express.Router({ strict: true });
   router.get([BOARD_PATH, `${BOARD_PATH}/app.js`, `${BOARD_PATH}/app.css`], async (req, res) => {
     let assets: BoardAssets;
@@ -116,7 +120,7 @@ export function boardPage(logger: Logger): express.Router {
       res.status(503).json({ error: "The board page is not available: its build failed (see the router's log)" });
       return;
     }
-    send(req, res, assets.get(req.path)!);
+    send(req, res, assets.get(req.path)!, filesOrigin);
   });
   router.get(`${BOARD_PATH}/`, (_req, res) => res.redirect(301, BOARD_PATH));
   return router;

@@ -181,7 +181,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     webhookRoutes.set(path, timed(path, endpoint));
   }
   rest.use(DELIVERIES_PATH, webhookDeliveriesAdmin(WEBHOOKS, { config, internal, logger, authenticate }));
-  rest.use(boardPage(logger));
+  rest.use(boardPage(logger, config.uploads.publicUrl));
   app.use(rest);
 
   const { gateway, closeConnections } = createGateway(config);

@@ -49,7 +49,7 @@ export function renderCard(order: BoardOrder, role: UserRole, notice?: string): 
       "article",
       { "aria-labelledby": titleId },
       h("header", { class: "card-head" }, h("h3", { id: titleId }, orderNumber(order)), h("span", { class: "window" }, deliveryWindow(order))),
-      photo ? h("img", { class: "thumb", src: photo.url, alt: TEXT.photoAlt, loading: "lazy", width: 96, height: 96 }) : null,
+      photo ? h("img", { class: "thumb", src: photo.thumbnailUrl ?? photo.url, alt: TEXT.photoAlt, loading: "lazy", width: 96, height: 96 }) : null,
       order.recipientName ? h("p", { class: "recipient" }, `${TEXT.recipient}: ${order.recipientName}`) : null,
       h("ul", { class: "items", "aria-label": "Состав" }, order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`))),
       order.cardText ? h("p", { class: "card-text" }, `${TEXT.card}: «${order.cardText}»`) : null,

@@ -99,9 +99,17 @@ describe("the board page in Chromium", () => {
     await expect(page.locator("#sign-in-error").textContent()).resolves.toBe("");
     await page.locator("#sign-in-error", { hasText: "Неверная почта или пароль." }).waitFor();
 
+    // an assembled bouquet's photo, attached by URL (on the page's own origin: nothing leaves the machine)
+    const photographed = await pick(PROD_SHOP, "ASSEMBLED");
+    const photoUrl = `${pageOrigin}/files/test/bouquet.webp`;
+    const photo = await t.graphql(`mutation($id: ID!, $url: String!) { addOrderPhoto(id: $id, url: $url, kind: ASSEMBLED_BOUQUET) { id } }`, { id: String(photographed.id), url: photoUrl }, { token: await signInToken(PROD_SHOP, "FLORIST") });
+    expect(photo.errors).toBeUndefined();
+
     await page.getByLabel("Пароль").fill(ROLE_PASSWORDS.ADMIN);
     await page.getByRole("button", { name: "Войти" }).click();
     await page.locator('#connection[data-state="online"]').waitFor();
+    await expect(page.locator(`#order-${photographed.id} img.thumb`).getAttribute("src")).resolves.toBe(photoUrl);
+    await expect(page.locator(`#order-${photographed.id} img.thumb`).getAttribute("alt")).resolves.toBe("Фото собранного букета");
     const open = await openOrderIds(PROD_SHOP);
     expect(open.length).toBeGreaterThan(5);
     await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === open.length);
