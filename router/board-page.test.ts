@@ -23,13 +23,18 @@ afterAll(async () => {
 const MAX_SCRIPT_GZIPPED = 100 * 1024;
 
 /** A GET that leaves the body as sent (fetch would decompress it). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
       })
       .on("error", reject);
   });
@@ -42,7 +47,9 @@ describe("GET /board", () => {
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const html = await response.text();
     expect(html).toContain('<html lang="ru">');
-    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]).filter((url) => !url.startsWith("#"));
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)]
+      .map((match) => match[1])
+      .filter((url) => !url.startsWith("#"));
     expect(sources.sort()).toEqual(["/board/app.css", "/board/app.js"]);
     expect(html).not.toMatch(/<script>|<style|\sstyle="|\son[a-z]+="/);
   });
@@ -80,7 +87,9 @@ describe("GET /board", () => {
     const gzipped = response.body;
     expect(gzipped.length).toBeLessThanOrEqual(MAX_SCRIPT_GZIPPED);
     expect(zlib.gunzipSync(gzipped).toString()).toContain("orderStatusChanged");
-    const again = await fetch(`${t.origin}/board/app.js`, { headers: { "if-none-match": String(response.headers.etag) } });
+    const again = await fetch(`${t.origin}/board/app.js`, {
+      headers: { "if-none-match": String(response.headers.etag) },
+    });
     expect(again.status).toBe(304);
     const css = await fetch(`${t.origin}/board/app.css`);
     expect(css.status).toBe(200);
@@ -114,7 +123,9 @@ describe("orderStatusFeedHead", () => {
     expect(devHead).not.toBe(head);
 
     const order = await pick(PROD_SHOP, "NEW");
-    const moved = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id } }`, { id: String(order.id) });
+    const moved = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id } }`, {
+      id: String(order.id),
+    });
     expect(moved.errors).toBeUndefined();
     await feedSettled(t.stack.db, PROD_SHOP);
     const after = (await t.graphql(HEAD)).data.orderStatusFeedHead as string;
@@ -124,9 +135,17 @@ describe("orderStatusFeedHead", () => {
 
     const client = boardClient(t, t.token(PROD_SHOP));
     try {
-      const events = collect(client, "subscription($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }", { after: head });
+      const events = collect(
+        client,
+        "subscription($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }",
+        { after: head },
+      );
       await events.atLeast(1);
-      expect(events.data[0].orderStatusChanged).toEqual({ historyId: after, newStatus: "PAID", order: { id: String(order.id) } });
+      expect(events.data[0].orderStatusChanged).toEqual({
+        historyId: after,
+        newStatus: "PAID",
+        order: { id: String(order.id) },
+      });
     } finally {
       await client.dispose();
     }
@@ -134,7 +153,13 @@ describe("orderStatusFeedHead", () => {
 
   it("a courier replaying behind other couriers' changes reaches the live stream, and the shop's other boards do not stall", async () => {
     const login = async (email: string, password: string) =>
-      (await t.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`, { e: email, p: password }, { token: null })).data.login;
+      (
+        await t.graphql(
+          `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`,
+          { e: email, p: password },
+          { token: null },
+        )
+      ).data.login;
     const courier = await login("courier@cvety.kz", ROLE_PASSWORDS.COURIER);
     const manager = await login("manager@cvety.kz", ROLE_PASSWORDS.MANAGER);
     await feedSettled(t.stack.db, PROD_SHOP);
@@ -145,15 +170,41 @@ describe("orderStatusFeedHead", () => {
       const live = collect(admin, "subscription { orderStatusChanged { historyId order { id } } }");
       await attached(t, PROD_SHOP, 1);
       // changes the courier may not see, committed behind the head the courier resumes from
-      const others = (await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'NEW' and courier_id is null order by id desc limit 3`, [PROD_SHOP])).rows;
+      const others = (
+        await t.ownerQuery(
+          `select id from "order" where shop_id = $1 and status = 'NEW' and courier_id is null order by id desc limit 3`,
+          [PROD_SHOP],
+        )
+      ).rows;
       for (const order of others) {
-        expect((await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id } }`, { id: String(order.id) }, { token: manager.token })).errors).toBeUndefined();
+        expect(
+          (
+            await t.graphql(
+              `mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id } }`,
+              { id: String(order.id) },
+              { token: manager.token },
+            )
+          ).errors,
+        ).toBeUndefined();
       }
       await live.atLeast(others.length);
-      const replay = collect(courierClient, "subscription($after: ID) { orderStatusChanged(after: $after) { historyId order { id courier { id } } } }", { after: head });
+      const replay = collect(
+        courierClient,
+        "subscription($after: ID) { orderStatusChanged(after: $after) { historyId order { id courier { id } } } }",
+        { after: head },
+      );
       await attached(t, PROD_SHOP, 2);
-      const mine = (await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 1`, [PROD_SHOP, Number(courier.user.id)])).rows[0];
-      const assigned = await t.graphql(`mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`, { o: String(mine.id), c: courier.user.id }, { token: manager.token });
+      const mine = (
+        await t.ownerQuery(
+          `select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 1`,
+          [PROD_SHOP, Number(courier.user.id)],
+        )
+      ).rows[0];
+      const assigned = await t.graphql(
+        `mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`,
+        { o: String(mine.id), c: courier.user.id },
+        { token: manager.token },
+      );
       expect(assigned.errors).toBeUndefined();
       await replay.atLeast(1);
       expect(replay.data.map((event) => event.orderStatusChanged.order.id)).toEqual([String(mine.id)]);

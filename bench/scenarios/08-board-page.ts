@@ -9,13 +9,17 @@ import { ROLE_PASSWORDS } from "../../prisma/seed-data";
  * rendered after load, a status change committed through the API → its card moved on the page,
  * and the page's JavaScript gzipped.
  */
-const SHOP = 17008;
 const OPEN_ORDERS = 200;
 const LOADS = 7;
 const MOVES = 60;
 const OPEN = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY"];
 
-async function graphql<T = any>(stack: BenchStack, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+async function graphql<T = any>(
+  stack: BenchStack,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<T> {
   const response = await fetch(stack.graphqlUrl, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -28,10 +32,30 @@ async function graphql<T = any>(stack: BenchStack, query: string, variables: Rec
 
 /** The page's own sign-in answer: what it keeps in localStorage. */
 async function signIn(stack: BenchStack): Promise<{ token: string }> {
-  const data = await graphql(stack, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt user { id name role shop { id name } } } }`, {
-    e: "admin@cvety.kz",
-    p: ROLE_PASSWORDS.ADMIN,
-  });
+  const data = await graphql(
+    stack,
+    `
+      mutation ($e: String!, $p: String!) {
+        login(email: $e, password: $p) {
+          token
+          expiresAt
+          user {
+            id
+            name
+            role
+            shop {
+              id
+              name
+            }
+          }
+        }
+      }
+    `,
+    {
+      e: "admin@cvety.kz",
+      p: ROLE_PASSWORDS.ADMIN,
+    },
+  );
   return data.login;
 }
 
@@ -41,7 +65,29 @@ async function openOrders(stack: BenchStack, token: string): Promise<Map<string,
     const ids = new Map<string, string[]>(OPEN.map((status) => [status, []]));
     let after: string | null = null;
     do {
-      const page: any = (await graphql(stack, `query($after: String, $s: [OrderStatus!]) { orders(first: 100, after: $after, status: $s) { edges { node { id status } } pageInfo { hasNextPage endCursor } } }`, { after, s: OPEN }, token)).orders;
+      const page: any = (
+        await graphql(
+          stack,
+          `
+            query ($after: String, $s: [OrderStatus!]) {
+              orders(first: 100, after: $after, status: $s) {
+                edges {
+                  node {
+                    id
+                    status
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+              }
+            }
+          `,
+          { after, s: OPEN },
+          token,
+        )
+      ).orders;
       for (const { node } of page.edges) ids.get(node.status)!.push(node.id);
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
@@ -50,19 +96,47 @@ async function openOrders(stack: BenchStack, token: string): Promise<Map<string,
   let ids = await list();
   const count = [...ids.values()].reduce((sum, list) => sum + list.length, 0);
   if (count > OPEN_ORDERS) throw new Error(`the bench shop has ${count} open orders, more than ${OPEN_ORDERS}`);
-  const product = (await graphql(stack, `query { products(first: 1, enabled: true) { edges { node { id } } } }`, {}, token)).products.edges[0].node.id;
+  const product = (
+    await graphql(
+      stack,
+      `
+        query {
+          products(first: 1, enabled: true) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {},
+      token,
+    )
+  ).products.edges[0].node.id;
   const from = new Date(Date.now() + 3_600_000);
   for (let index = count; index < OPEN_ORDERS; index++) {
-    await graphql(stack, `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }`, {
-      input: {
-        items: [{ productId: product, quantity: 1 }],
-        customer: { name: "Бенч", phone: `+7701${String(1_000_000 + index).slice(-7)}` },
-        recipient: { name: `Получатель ${index}`, phone: "+77010000000" },
-        deliveryFrom: from.toISOString(),
-        deliveryTo: new Date(from.getTime() + 7_200_000).toISOString(),
-        cardText: "С днём рождения!",
+    await graphql(
+      stack,
+      `
+        mutation ($input: CreateOrderInput!) {
+          createOrder(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        input: {
+          items: [{ productId: product, quantity: 1 }],
+          customer: { name: "Бенч", phone: `+7701${String(1_000_000 + index).slice(-7)}` },
+          recipient: { name: `Получатель ${index}`, phone: "+77010000000" },
+          deliveryFrom: from.toISOString(),
+          deliveryTo: new Date(from.getTime() + 7_200_000).toISOString(),
+          cardText: "С днём рождения!",
+        },
       },
-    }, token);
+      token,
+    );
   }
   ids = await list();
   return ids;
@@ -74,13 +148,22 @@ async function openOrders(stack: BenchStack, token: string): Promise<Map<string,
 /** ms from navigation start until all OPEN_ORDERS cards are in the columns, and until the API's last answer. */
 async function timeToBoard(page: Page, origin: string): Promise<{ rendered: number; answered: number }> {
   await page.goto(`${origin}/board`, { waitUntil: "commit" });
-  const handle = await page.waitForFunction((count) => (globalThis as any).document.querySelectorAll(".columns [data-order-id]").length >= count && performance.now(), OPEN_ORDERS, {
-    polling: "raf",
-    timeout: 30_000,
-  });
+  const handle = await page.waitForFunction(
+    (count) =>
+      (globalThis as any).document.querySelectorAll(".columns [data-order-id]").length >= count && performance.now(),
+    OPEN_ORDERS,
+    {
+      polling: "raf",
+      timeout: 30_000,
+    },
+  );
   const rendered = (await handle.jsonValue()) as number;
   const answered = await page.evaluate(() =>
-    Math.max(...(performance.getEntriesByType("resource") as any[]).filter((entry) => entry.name.endsWith("/graphql")).map((entry) => entry.responseEnd)),
+    Math.max(
+      ...(performance.getEntriesByType("resource") as any[])
+        .filter((entry) => entry.name.endsWith("/graphql"))
+        .map((entry) => entry.responseEnd),
+    ),
   );
   return { rendered, answered };
 }
@@ -88,7 +171,7 @@ async function timeToBoard(page: Page, origin: string): Promise<{ rendered: numb
 /** Records, in the page, when each card lands in a column (wall clock, as the bench's own). */
 async function watchMoves(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const page = (globalThis as any);
+    const page = globalThis as any;
     const moves: { id: string; status: string; at: number }[] = [];
     page.__benchMoves = moves;
     new page.MutationObserver((records: any[]) => {
@@ -103,7 +186,10 @@ async function watchMoves(page: Page): Promise<void> {
 
 async function movedAt(page: Page, id: string, status: string): Promise<number> {
   const handle = await page.waitForFunction(
-    ([orderId, to]) => (globalThis as any).__benchMoves.find((move: { id: string; status: string }) => move.id === orderId && move.status === to)?.at,
+    ([orderId, to]) =>
+      (globalThis as any).__benchMoves.find(
+        (move: { id: string; status: string }) => move.id === orderId && move.status === to,
+      )?.at,
     [id, status] as const,
     { polling: 10, timeout: 10_000 },
   );
@@ -115,11 +201,16 @@ export const scenario: BenchScenario = {
   async run({ stack }) {
     const session = await signIn(stack);
     const ids = await openOrders(stack, session.token);
-    const gzipped = await fetch(`${stack.origin}/board/app.js`, { headers: { "accept-encoding": "gzip" } }).then(async (response) => Number(response.headers.get("content-length") ?? (await response.arrayBuffer()).byteLength));
+    const gzipped = await fetch(`${stack.origin}/board/app.js`, { headers: { "accept-encoding": "gzip" } }).then(
+      async (response) => Number(response.headers.get("content-length") ?? (await response.arrayBuffer()).byteLength),
+    );
     const browser = await launchBrowser();
     try {
       const context = await newDevice(browser);
-      await context.addInitScript((value) => (globalThis as any).localStorage.setItem("cvety.board.session", value), JSON.stringify(session));
+      await context.addInitScript(
+        (value) => (globalThis as any).localStorage.setItem("cvety.board.session", value),
+        JSON.stringify(session),
+      );
       const page = await context.newPage();
       await timeToBoard(page, stack.origin); // warm-up: builds the page's assets in the router
       const loads: number[] = [];
@@ -135,9 +226,23 @@ export const scenario: BenchScenario = {
       await page.locator('#connection[data-state="online"]').waitFor();
       await watchMoves(page);
       const latencies: number[] = [];
-      const movable = [...ids.get("NEW")!.map((id) => [id, "PAID"]), ...ids.get("PAID")!.map((id) => [id, "ACCEPTED"])].slice(0, MOVES);
+      const movable = [
+        ...ids.get("NEW")!.map((id) => [id, "PAID"]),
+        ...ids.get("PAID")!.map((id) => [id, "ACCEPTED"]),
+      ].slice(0, MOVES);
       for (const [id, status] of movable) {
-        await graphql(stack, `mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { id } }`, { id, s: status }, session.token);
+        await graphql(
+          stack,
+          `
+            mutation ($id: ID!, $s: OrderStatus!) {
+              updateOrderStatus(id: $id, status: $s) {
+                id
+              }
+            }
+          `,
+          { id, s: status },
+          session.token,
+        );
         const committed = Date.now();
         latencies.push((await movedAt(page, id, status)) - committed);
         await new Promise((resolve) => setTimeout(resolve, 50));

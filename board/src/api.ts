@@ -35,8 +35,10 @@ export async function request<Data, Variables extends Record<string, unknown> = 
   }
   const body = (await response.json().catch(() => null)) as { data?: Data; errors?: GraphQLErrorShape[] } | null;
   const error = body?.errors?.[0];
-  if (error) throw new ApiError(error.extensions?.code ?? "INTERNAL_SERVER_ERROR", error.message, error.extensions ?? {});
-  if (!body?.data) throw new ApiError(response.status >= 500 ? "SERVICE_UNAVAILABLE" : "BAD_RESPONSE", TEXT.unavailable);
+  if (error)
+    throw new ApiError(error.extensions?.code ?? "INTERNAL_SERVER_ERROR", error.message, error.extensions ?? {});
+  if (!body?.data)
+    throw new ApiError(response.status >= 500 ? "SERVICE_UNAVAILABLE" : "BAD_RESPONSE", TEXT.unavailable);
   return body.data;
 }
 

@@ -77,7 +77,10 @@ export class BoardApp {
       if (resume) this.renewed(login);
       else this.begin(login);
     } catch (failure) {
-      error.textContent = failure instanceof ApiError && failure.code === "UNAUTHENTICATED" ? TEXT.badCredentials : describeError(failure);
+      error.textContent =
+        failure instanceof ApiError && failure.code === "UNAUTHENTICATED"
+          ? TEXT.badCredentials
+          : describeError(failure);
     } finally {
       submit.disabled = false;
       submit.textContent = TEXT.signIn;
@@ -195,7 +198,11 @@ export class BoardApp {
     let after: string | null = null;
     do {
       const variables: BoardOrdersQueryVariables = { status, after };
-      const page: BoardOrdersQuery = await request<BoardOrdersQuery, BoardOrdersQueryVariables>(OPERATIONS.boardOrders, variables, token);
+      const page: BoardOrdersQuery = await request<BoardOrdersQuery, BoardOrdersQueryVariables>(
+        OPERATIONS.boardOrders,
+        variables,
+        token,
+      );
       orders.push(...page.orders.edges.map((edge) => edge.node));
       after = page.orders.pageInfo.hasNextPage ? (page.orders.pageInfo.endCursor ?? null) : null;
     } while (after && allPages);
@@ -215,7 +222,11 @@ export class BoardApp {
     if (!token) return;
     button.disabled = true;
     try {
-      const { updateOrderStatus } = await request<MoveOrderMutation, MoveOrderMutationVariables>(OPERATIONS.moveOrder, { id, status }, token);
+      const { updateOrderStatus } = await request<MoveOrderMutation, MoveOrderMutationVariables>(
+        OPERATIONS.moveOrder,
+        { id, status },
+        token,
+      );
       this.view?.setNotice(id, null);
       if (this.state.apply(updateOrderStatus)) this.view?.show(updateOrderStatus);
     } catch (failure) {
@@ -235,7 +246,11 @@ export class BoardApp {
     body.replaceChildren(h("p", {}, "…"));
     dialog.showModal();
     try {
-      const { order } = await request<OrderDetailsQuery, OrderDetailsQueryVariables>(OPERATIONS.orderDetails, { id }, token);
+      const { order } = await request<OrderDetailsQuery, OrderDetailsQueryVariables>(
+        OPERATIONS.orderDetails,
+        { id },
+        token,
+      );
       body.replaceChildren(...(order ? renderDetails(order) : [h("p", { role: "alert" }, TEXT.notFound)]));
     } catch (failure) {
       body.replaceChildren(h("p", { role: "alert" }, describeError(failure)));
@@ -246,7 +261,10 @@ export class BoardApp {
 
   private wireControls(): void {
     const signInDialog = byId<HTMLDialogElement>("sign-in");
-    signInDialog.addEventListener("cancel", (event) => signInDialog.dataset.required === "true" && event.preventDefault());
+    signInDialog.addEventListener(
+      "cancel",
+      (event) => signInDialog.dataset.required === "true" && event.preventDefault(),
+    );
     byId<HTMLFormElement>("sign-in-form").addEventListener("submit", (event) => {
       event.preventDefault();
       void this.signIn(event.currentTarget as HTMLFormElement);
@@ -271,7 +289,13 @@ export class BoardApp {
 
   private showConnection(state: LiveState | "reloading" | "signed-out"): void {
     const element = byId("connection");
-    const text = { online: TEXT.online, connecting: TEXT.connecting, offline: TEXT.offline, reloading: TEXT.reloading, "signed-out": TEXT.signedOut }[state];
+    const text = {
+      online: TEXT.online,
+      connecting: TEXT.connecting,
+      offline: TEXT.offline,
+      reloading: TEXT.reloading,
+      "signed-out": TEXT.signedOut,
+    }[state];
     element.dataset.state = state;
     element.textContent = text;
     byId("board").setAttribute("aria-busy", String(state === "reloading"));

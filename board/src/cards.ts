@@ -14,7 +14,12 @@ export const ROLE_MAY_SET: Record<UserRole, OrderStatus[]> = {
 
 const time = new Intl.DateTimeFormat("ru-RU", { hour: "2-digit", minute: "2-digit" });
 const day = new Intl.DateTimeFormat("ru-RU", { day: "numeric", month: "short" });
-const dateTime = new Intl.DateTimeFormat("ru-RU", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+const dateTime = new Intl.DateTimeFormat("ru-RU", {
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 export function orderNumber(order: Pick<BoardOrder, "id" | "bitrixOrderId">): string {
   return `№ ${order.bitrixOrderId ?? order.id}`;
@@ -48,10 +53,28 @@ export function renderCard(order: BoardOrder, role: UserRole, notice?: string): 
     h(
       "article",
       { "aria-labelledby": titleId },
-      h("header", { class: "card-head" }, h("h3", { id: titleId }, orderNumber(order)), h("span", { class: "window" }, deliveryWindow(order))),
-      photo ? h("img", { class: "thumb", src: photo.thumbnailUrl ?? photo.url, alt: TEXT.photoAlt, loading: "lazy", width: 96, height: 96 }) : null,
+      h(
+        "header",
+        { class: "card-head" },
+        h("h3", { id: titleId }, orderNumber(order)),
+        h("span", { class: "window" }, deliveryWindow(order)),
+      ),
+      photo
+        ? h("img", {
+            class: "thumb",
+            src: photo.thumbnailUrl ?? photo.url,
+            alt: TEXT.photoAlt,
+            loading: "lazy",
+            width: 96,
+            height: 96,
+          })
+        : null,
       order.recipientName ? h("p", { class: "recipient" }, `${TEXT.recipient}: ${order.recipientName}`) : null,
-      h("ul", { class: "items", "aria-label": "Состав" }, order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`))),
+      h(
+        "ul",
+        { class: "items", "aria-label": "Состав" },
+        order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`)),
+      ),
       order.cardText ? h("p", { class: "card-text" }, `${TEXT.card}: «${order.cardText}»`) : null,
       order.deliveryKind === "PICKUP"
         ? h("p", { class: "courier" }, TEXT.pickup)
@@ -61,9 +84,23 @@ export function renderCard(order: BoardOrder, role: UserRole, notice?: string): 
         "div",
         { class: "actions" },
         next
-          ? h("button", { type: "button", class: "move", "data-action": "move", "data-to": next, "aria-label": `${orderNumber(order)}: ${MOVE_TO[next]}` }, `${MOVE_TO[next]} →`)
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "move",
+                "data-action": "move",
+                "data-to": next,
+                "aria-label": `${orderNumber(order)}: ${MOVE_TO[next]}`,
+              },
+              `${MOVE_TO[next]} →`,
+            )
           : null,
-        h("button", { type: "button", class: "open", "data-action": "open", "aria-label": `${TEXT.open} ${orderNumber(order)}` }, TEXT.open),
+        h(
+          "button",
+          { type: "button", class: "open", "data-action": "open", "aria-label": `${TEXT.open} ${orderNumber(order)}` },
+          TEXT.open,
+        ),
       ),
     ),
   );
@@ -73,7 +110,8 @@ type OrderDetails = NonNullable<OrderDetailsQuery["order"]>;
 
 /** The dialog's content for one order. */
 export function renderDetails(order: OrderDetails): HTMLElement[] {
-  const row = (label: string, value: string | null | undefined) => (value ? h("div", {}, h("dt", {}, label), h("dd", {}, value)) : null);
+  const row = (label: string, value: string | null | undefined) =>
+    value ? h("div", {}, h("dt", {}, label), h("dd", {}, value)) : null;
   const photo = assembledPhoto(order);
   const nodes: (HTMLElement | null)[] = [
     h("h2", { id: "details-title" }, `${orderNumber(order)} — ${STATUS_NAME[order.status]}`),
@@ -88,13 +126,23 @@ export function renderDetails(order: OrderDetails): HTMLElement[] {
       row(TEXT.comment, order.comment),
       row(TEXT.total, formatMoney(order.total)),
     ),
-    h("ul", { class: "items" }, order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`))),
+    h(
+      "ul",
+      { class: "items" },
+      order.items.map((item) => h("li", {}, `${item.productName} × ${item.quantity}`)),
+    ),
     photo ? h("img", { class: "photo", src: photo.url, alt: TEXT.photoAlt }) : null,
     h("h3", {}, TEXT.history),
     h(
       "ol",
       { class: "history" },
-      order.history.map((entry) => h("li", {}, `${dateTime.format(new Date(entry.createdAt))}: ${STATUS_NAME[entry.newStatus]}${entry.notes ? ` (${entry.notes})` : ""}`)),
+      order.history.map((entry) =>
+        h(
+          "li",
+          {},
+          `${dateTime.format(new Date(entry.createdAt))}: ${STATUS_NAME[entry.newStatus]}${entry.notes ? ` (${entry.notes})` : ""}`,
+        ),
+      ),
     ),
   ];
   return nodes.filter((node): node is HTMLElement => node !== null);

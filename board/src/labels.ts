@@ -82,5 +82,7 @@ export const TEXT = {
 
 /** "4 950 ₸" from tiyn. */
 export function formatMoney(tiyn: number): string {
-  return `${Math.floor(tiyn / 100).toLocaleString("ru-RU").replace(/\u00a0/g, " ")} ₸`;
+  return `${Math.floor(tiyn / 100)
+    .toLocaleString("ru-RU")
+    .replace(/\u00a0/g, " ")} ₸`;
 }

@@ -50,7 +50,13 @@ export class LiveFeed {
     options: LiveOptions,
     private readonly handlers: LiveHandlers,
   ) {
-    this.options = { longGapMs: 5 * 60_000, keepAliveMs: 10_000, pongTimeoutMs: 5_000, backoff: { minMs: 500, maxMs: 30_000 }, ...options };
+    this.options = {
+      longGapMs: 5 * 60_000,
+      keepAliveMs: 10_000,
+      pongTimeoutMs: 5_000,
+      backoff: { minMs: 500, maxMs: 30_000 },
+      ...options,
+    };
     window.addEventListener("online", () => this.running && this.offlineSince !== null && this.retryNow());
     window.addEventListener("offline", () => this.client?.terminate());
   }
@@ -81,7 +87,8 @@ export class LiveFeed {
     client.subscribe<BoardChangesSubscription>(
       { query: this.options.query, variables: { after: this.cursor } },
       {
-        next: (result) => client === this.client && this.receive(result.data ?? null, (result.errors ?? []) as GraphQLErrorShape[]),
+        next: (result) =>
+          client === this.client && this.receive(result.data ?? null, (result.errors ?? []) as GraphQLErrorShape[]),
         error: (error) => client === this.client && this.lost(error),
         // the server ends a stream only to say something (a token expired, a slow reader): go again
         complete: () => client === this.client && this.lost(null),
@@ -109,7 +116,10 @@ export class LiveFeed {
           if (received) return;
           clearTimeout(pongTimer);
           // a socket that does not answer our ping is dead even if the browser thinks otherwise
-          pongTimer = window.setTimeout(() => socket?.readyState === WebSocket.OPEN && socket.close(4408, "pong timeout"), this.options.pongTimeoutMs);
+          pongTimer = window.setTimeout(
+            () => socket?.readyState === WebSocket.OPEN && socket.close(4408, "pong timeout"),
+            this.options.pongTimeoutMs,
+          );
         },
         pong: (received) => received && clearTimeout(pongTimer),
         closed: () => clearTimeout(pongTimer),

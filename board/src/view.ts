@@ -25,8 +25,16 @@ export class BoardView {
   ) {
     this.courierId = role === "COURIER" ? userId : null;
     root.replaceChildren(
-      h("div", { class: "columns" }, OPEN_STATUSES.map((status) => this.column(status, "section"))),
-      h("div", { class: "finished", role: "group", "aria-label": TEXT.finished }, FINISHED_STATUSES.map((status) => this.column(status, "details"))),
+      h(
+        "div",
+        { class: "columns" },
+        OPEN_STATUSES.map((status) => this.column(status, "section")),
+      ),
+      h(
+        "div",
+        { class: "finished", role: "group", "aria-label": TEXT.finished },
+        FINISHED_STATUSES.map((status) => this.column(status, "details")),
+      ),
     );
   }
 
@@ -36,8 +44,14 @@ export class BoardView {
     const list = h("ol", { class: "cards", "aria-labelledby": headingId });
     this.columns.set(status, { list, count });
     const title = h("span", { id: headingId }, STATUS_TITLE[status]);
-    if (kind === "details") return h("details", { class: "column", "data-status": status }, h("summary", {}, title, " ", count), list);
-    return h("section", { class: "column", "data-status": status, "aria-labelledby": headingId }, h("h2", {}, title, " ", count), list);
+    if (kind === "details")
+      return h("details", { class: "column", "data-status": status }, h("summary", {}, title, " ", count), list);
+    return h(
+      "section",
+      { class: "column", "data-status": status, "aria-labelledby": headingId },
+      h("h2", {}, title, " ", count),
+      list,
+    );
   }
 
   /** Draws every order afresh (a full load). */
@@ -62,7 +76,14 @@ export class BoardView {
     if (isOnBoard(order, this.courierId)) {
       const column = this.columns.get(order.status)!;
       const element = this.card(order);
-      const before = [...this.cards.values()].filter((card) => card.order.status === order.status && card.element.parentElement === column.list && compareByWindow(card.order, order) > 0).sort((a, b) => compareByWindow(a.order, b.order))[0];
+      const before = [...this.cards.values()]
+        .filter(
+          (card) =>
+            card.order.status === order.status &&
+            card.element.parentElement === column.list &&
+            compareByWindow(card.order, order) > 0,
+        )
+        .sort((a, b) => compareByWindow(a.order, b.order))[0];
       column.list.insertBefore(element, before?.element ?? null);
       if (hadFocus) element.querySelector<HTMLElement>("button.open")?.focus();
     }

@@ -39,13 +39,21 @@ afterAll(async () => {
 
 /** A token from `login`, as the page gets it. */
 async function signInToken(shopId: number, role: Role): Promise<string> {
-  const response = await t.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: `${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`, p: ROLE_PASSWORDS[role] }, { token: null });
+  const response = await t.graphql(
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+    { e: `${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`, p: ROLE_PASSWORDS[role] },
+    { token: null },
+  );
   expect(response.errors).toBeUndefined();
   return response.data.login.token;
 }
 
 async function moveOrder(token: string, id: number, status: string): Promise<void> {
-  const response = await t.graphql(`mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { id } }`, { id: String(id), s: status }, { token });
+  const response = await t.graphql(
+    `mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { id } }`,
+    { id: String(id), s: status },
+    { token },
+  );
   expect(response.errors).toBeUndefined();
 }
 
@@ -65,7 +73,8 @@ function recordEvents(page: Page): string[] {
 async function openBoard(shopId: number, role: Role): Promise<Page> {
   const page = await (await newDevice(browser)).newPage();
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-  if (process.env.DEBUG_BOARD) page.on("websocket", (ws) => ws.on("framereceived", (f) => console.log("FRAME", String(f.payload).slice(0, 400))));
+  if (process.env.DEBUG_BOARD)
+    page.on("websocket", (ws) => ws.on("framereceived", (f) => console.log("FRAME", String(f.payload).slice(0, 400))));
   await page.goto(`${pageOrigin}/board`);
   await page.getByLabel("Эл. почта").fill(`${role.toLowerCase()}@${EMAIL_DOMAIN[shopId]}`);
   await page.getByLabel("Пароль").fill(ROLE_PASSWORDS[role]);
@@ -74,14 +83,22 @@ async function openBoard(shopId: number, role: Role): Promise<Page> {
   return page;
 }
 
-const cardIn = (page: Page, status: string, orderId: number) => page.locator(`.column[data-status="${status}"] #order-${orderId}`);
+const cardIn = (page: Page, status: string, orderId: number) =>
+  page.locator(`.column[data-status="${status}"] #order-${orderId}`);
 
 async function cardIds(page: Page): Promise<number[]> {
-  return (await page.locator("[data-order-id]").evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))))).sort((a, b) => a - b);
+  return (
+    await page
+      .locator("[data-order-id]")
+      .evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))))
+  ).sort((a, b) => a - b);
 }
 
 async function openOrderIds(shopId: number): Promise<number[]> {
-  const rows = await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and status::text = any($2) order by id`, [shopId, OPEN]);
+  const rows = await t.ownerQuery<{ id: number }>(
+    `select id from "order" where shop_id = $1 and status::text = any($2) order by id`,
+    [shopId, OPEN],
+  );
   return rows.rows.map((row) => row.id);
 }
 
@@ -102,23 +119,36 @@ describe("the board page in Chromium", () => {
     // an assembled bouquet's photo, attached by URL (on the page's own origin: nothing leaves the machine)
     const photographed = await pick(PROD_SHOP, "ASSEMBLED");
     const photoUrl = `${pageOrigin}/files/test/bouquet.webp`;
-    const photo = await t.graphql(`mutation($id: ID!, $url: String!) { addOrderPhoto(id: $id, url: $url, kind: ASSEMBLED_BOUQUET) { id } }`, { id: String(photographed.id), url: photoUrl }, { token: await signInToken(PROD_SHOP, "FLORIST") });
+    const photo = await t.graphql(
+      `mutation($id: ID!, $url: String!) { addOrderPhoto(id: $id, url: $url, kind: ASSEMBLED_BOUQUET) { id } }`,
+      { id: String(photographed.id), url: photoUrl },
+      { token: await signInToken(PROD_SHOP, "FLORIST") },
+    );
     expect(photo.errors).toBeUndefined();
 
     await page.getByLabel("Пароль").fill(ROLE_PASSWORDS.ADMIN);
     await page.getByRole("button", { name: "Войти" }).click();
     await page.locator('#connection[data-state="online"]').waitFor();
     await expect(page.locator(`#order-${photographed.id} img.thumb`).getAttribute("src")).resolves.toBe(photoUrl);
-    await expect(page.locator(`#order-${photographed.id} img.thumb`).getAttribute("alt")).resolves.toBe("Фото собранного букета");
+    await expect(page.locator(`#order-${photographed.id} img.thumb`).getAttribute("alt")).resolves.toBe(
+      "Фото собранного букета",
+    );
     const open = await openOrderIds(PROD_SHOP);
     expect(open.length).toBeGreaterThan(5);
     await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === open.length);
-    const shown = await page.locator(".columns [data-order-id]").evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
+    const shown = await page
+      .locator(".columns [data-order-id]")
+      .evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
     expect(shown.sort((a, b) => a - b)).toEqual(open);
     const otherShop = new Set(await openOrderIds(DEV_SHOP));
     expect((await cardIds(page)).filter((id) => otherShop.has(id))).toEqual([]);
     // a card shows its number, window, recipient and items
-    const [first] = await t.ownerQuery(`select id, bitrix_order_id as "bitrixOrderId", recipient_name as "recipientName" from "order" where id = $1`, [open[0]]).then((r) => r.rows);
+    const [first] = await t
+      .ownerQuery(
+        `select id, bitrix_order_id as "bitrixOrderId", recipient_name as "recipientName" from "order" where id = $1`,
+        [open[0]],
+      )
+      .then((r) => r.rows);
     const card = page.locator(`#order-${first.id}`);
     await expect(card.locator("h3").textContent()).resolves.toBe(`№ ${first.bitrixOrderId ?? first.id}`);
     if (first.recipientName) await expect(card.textContent()).resolves.toContain(first.recipientName);
@@ -138,7 +168,9 @@ describe("the board page in Chromium", () => {
     const order = await pick(PROD_SHOP, "ACCEPTED");
     await page.getByRole("button", { name: `№ ${order.bitrixOrderId ?? order.id}: Собран` }).click();
     await cardIn(page, "ASSEMBLED", order.id).waitFor();
-    await expect(t.ownerQuery(`select status::text from "order" where id = $1`, [order.id]).then((r) => r.rows[0].status)).resolves.toBe("ASSEMBLED");
+    await expect(
+      t.ownerQuery(`select status::text from "order" where id = $1`, [order.id]).then((r) => r.rows[0].status),
+    ).resolves.toBe("ASSEMBLED");
 
     // another order was delivered meanwhile, behind the board's back (no history row, no event)
     const stale = await pick(PROD_SHOP, "ASSEMBLED");
@@ -180,7 +212,11 @@ describe("the board page in Chromium", () => {
       const order = await pick(PROD_SHOP, "NEW");
       await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
       await cardIn(page, "PAID", order.id).waitFor();
-      const prodOrders = new Set((await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1`, [PROD_SHOP])).rows.map((row) => row.id));
+      const prodOrders = new Set(
+        (await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1`, [PROD_SHOP])).rows.map(
+          (row) => row.id,
+        ),
+      );
       expect((await cardIds(devPage)).filter((id) => prodOrders.has(id))).toEqual([]);
       expect(await cardIds(devPage)).toEqual(expect.arrayContaining(devOpen));
     } finally {
@@ -191,9 +227,18 @@ describe("the board page in Chromium", () => {
 
 describe("a courier's board", () => {
   it("shows only the courier's own open deliveries, by window; an assignment to them appears live, one to another courier does not", async () => {
-    const courier = (await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier@cvety.kz"])).rows[0].id as number;
-    const other = (await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier2@cvety.kz"])).rows[0].id as number;
-    const theirs = (await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and courier_id = $2 and status::text = any($3) order by id`, [PROD_SHOP, courier, OPEN])).rows.map((row) => row.id);
+    const courier = (
+      await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier@cvety.kz"])
+    ).rows[0].id as number;
+    const other = (
+      await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, "courier2@cvety.kz"])
+    ).rows[0].id as number;
+    const theirs = (
+      await t.ownerQuery<{ id: number }>(
+        `select id from "order" where shop_id = $1 and courier_id = $2 and status::text = any($3) order by id`,
+        [PROD_SHOP, courier, OPEN],
+      )
+    ).rows.map((row) => row.id);
     expect(theirs.length).toBeGreaterThan(0);
     const page = await openBoard(PROD_SHOP, "COURIER");
     try {
@@ -201,18 +246,29 @@ describe("a courier's board", () => {
       expect(await cardIds(page)).toEqual(theirs);
       // each column by delivery window, earliest first
       for (const status of OPEN) {
-        const windows = await page.locator(`.column[data-status="${status}"] [data-order-id]`).evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
-        const rows = (await t.ownerQuery(`select id, delivery_from as "from" from "order" where id = any($1)`, [windows])).rows;
+        const windows = await page
+          .locator(`.column[data-status="${status}"] [data-order-id]`)
+          .evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
+        const rows = (
+          await t.ownerQuery(`select id, delivery_from as "from" from "order" where id = any($1)`, [windows])
+        ).rows;
         const from = new Map(rows.map((row) => [row.id, row.from ? new Date(row.from).getTime() : Infinity]));
         const times = windows.map((id) => from.get(id)!);
         expect(times).toEqual([...times].sort((a, b) => a - b));
       }
       const manager = await signInToken(PROD_SHOP, "MANAGER");
       const assign = (orderId: number, courierId: number) =>
-        t.graphql(`mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`, { o: String(orderId), c: String(courierId) }, { token: manager });
+        t.graphql(
+          `mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`,
+          { o: String(orderId), c: String(courierId) },
+          { token: manager },
+        );
       // two accepted orders that are not this courier's (from the end: orderPicker hands out from the start)
       const [toOther, toThem] = (
-        await t.ownerQuery<{ id: number }>(`select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 2`, [PROD_SHOP, courier])
+        await t.ownerQuery<{ id: number }>(
+          `select id from "order" where shop_id = $1 and status = 'ACCEPTED' and courier_id is distinct from $2 order by id desc limit 2`,
+          [PROD_SHOP, courier],
+        )
       ).rows;
       expect((await assign(toOther.id, other)).errors).toBeUndefined();
       expect((await assign(toThem.id, courier)).errors).toBeUndefined();
@@ -229,7 +285,12 @@ describe("a courier's board", () => {
 
 /** A session as the page keeps it, for a real user of the shop, with a token that expires in `ttlSeconds`. */
 async function shortSession(shopId: number, role: Role, ttlSeconds: number) {
-  const user = (await t.ownerQuery(`select u.id::text as id, u.name, s.name as "shopName" from app_user u join shop s on s.id = u.shop_id where u.shop_id = $1 and u.role::text = $2 limit 1`, [shopId, role])).rows[0];
+  const user = (
+    await t.ownerQuery(
+      `select u.id::text as id, u.name, s.name as "shopName" from app_user u join shop s on s.id = u.shop_id where u.shop_id = $1 and u.role::text = $2 limit 1`,
+      [shopId, role],
+    )
+  ).rows[0];
   return {
     token: t.token(shopId, role, { userId: user.id, ttlSeconds }),
     expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
@@ -240,7 +301,10 @@ async function shortSession(shopId: number, role: Role, ttlSeconds: number) {
 /** A board that was signed in before (its session in localStorage), with every socket it opens recorded. */
 async function boardWithSession(session: object): Promise<{ page: Page; events: string[]; sockets: PageSocket[] }> {
   const context = await newDevice(browser);
-  await context.addInitScript((value) => (globalThis as any).localStorage.setItem("cvety.board.session", value), JSON.stringify(session));
+  await context.addInitScript(
+    (value) => (globalThis as any).localStorage.setItem("cvety.board.session", value),
+    JSON.stringify(session),
+  );
   const page = await context.newPage();
   const sockets: PageSocket[] = [];
   page.on("websocket", (socket) => sockets.push(socket));
