@@ -356,3 +356,21 @@ export async function cpuDuring<T>(
   const client = `, this bench process ${((own.user + own.system) / 1e6).toFixed(2)}`;
   return { result, cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")}${client} s${pressure}`, stackSeconds };
 }
+
+const BENCH_ROLES = ["ADMIN", "MANAGER", "FLORIST", "COURIER"] as const;
+
+/** The id of a bench shop's user of a role (created by ensureBenchUsers): the router accepts tokens of existing users only. */
+export function benchUserId(shopId: number, role: (typeof BENCH_ROLES)[number]): number {
+  return shopId * 10 + BENCH_ROLES.indexOf(role) + 1;
+}
+
+/** Gives a bench shop one user per role (ids from benchUserId); run in a transaction scoped to that shop. */
+export async function ensureBenchUsers(client: { query(sql: string, params: unknown[]): Promise<unknown> }, shopId: number): Promise<void> {
+  await client.query(
+    `insert into app_user (id, shop_id, email, name, role, password_hash)
+     select $1::int * 10 + r.n, $1, 'bench-' || lower(r.role) || '@shop' || $1 || '.bench', 'Bench ' || lower(r.role), r.role::"UserRole", '!'
+     from unnest($2::text[]) with ordinality as r(role, n)
+     on conflict do nothing`,
+    [shopId, BENCH_ROLES],
+  );
+}

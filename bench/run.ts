@@ -10,7 +10,7 @@ import { signToken } from "../core/auth";
 import { seededUserId } from "../prisma/seed-data";
 import { withDatabaseName } from "../core/database-server";
 import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
-import { benchTopology, startBenchStack, type BenchContext, type BenchRow, type BenchScenario, type BenchStack } from "./harness";
+import { benchTopology, benchUserId, startBenchStack, type BenchContext, type BenchRow, type BenchScenario, type BenchStack } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -66,7 +66,8 @@ async function main() {
     ownerDatabaseUrl,
     config,
     // the seeded demo user of that shop and role: the router accepts tokens of existing users only
-    token: (shopId, role = "ADMIN") => signToken({ userId: String(seededUserId(shopId, role) ?? `bench-${role.toLowerCase()}`), shopId, role }, env.JWT_SECRET),
+    // (a bench shop's users come from ensureBenchUsers)
+    token: (shopId, role = "ADMIN") => signToken({ userId: String(seededUserId(shopId, role) ?? benchUserId(shopId, role)), shopId, role }, env.JWT_SECRET),
     startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
     get stack() {
       if (!shared) throw new Error("this scenario runs on stacks of its own (ownStacks): the shared stack is stopped");

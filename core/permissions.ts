@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   "warehouse.items": ["ADMIN", "MANAGER"],
   /** see purchase costs */
   "warehouse.cost": ["ADMIN", "MANAGER"],
+  /** the client base: list and search clients, edit their notes and tags */
+  "customer.manage": ["ADMIN", "MANAGER"],
   /** list the shop's staff */
   "staff.read": ["ADMIN", "MANAGER"],
   /** add staff, change their roles, deactivate them */
@@ -62,6 +64,7 @@ export const MUTATION_PERMISSIONS: Record<string, Permission | typeof PUBLIC> = 
   changeUserRole: "staff.write",
   deactivateUser: "staff.write",
   changePassword: "account.own",
+  updateClientProfile: "customer.manage",
   createProduct: "catalog.write",
   updateProduct: "catalog.write",
   setProductEnabled: "catalog.write",
@@ -111,6 +114,7 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   "Query.users": "staff.read",
   // the queue's state per product (attempts, Bitrix's last error and HTTP status): as private as the queue
   "Product.bitrixSync": "bitrix.sync",
+  "Query.clients": "customer.manage",
 };
 
 /** The order statuses (the orders subgraph's OrderStatus enum). */

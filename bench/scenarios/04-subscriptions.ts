@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import pg from "pg";
 import { BoardClientsThread, type BoardClientsJob } from "../board-clients";
-import { cpuDuring, percentile, type BenchRow, type BenchScenario } from "../harness";
+import { cpuDuring, ensureBenchUsers, percentile, type BenchRow, type BenchScenario } from "../harness";
 import { createDatabase } from "../../core/db";
 import { changeOrderStatus } from "../../subgraphs/orders/lifecycle";
 import type { OrderStatus } from "../../prisma/generated/client";
@@ -60,8 +60,9 @@ async function createBenchShops(pool: pg.Pool) {
     for (const shopId of SHOPS.filter((id) => id > 9000)) {
       await inShop(client, shopId, async () => {
         const exists = await client.query("select 1 from shop where id = $1", [shopId]);
-        if (exists.rowCount) return;
+        if (exists.rowCount) return ensureBenchUsers(client, shopId);
         await client.query("insert into shop (id, name, slug) values ($1, $2, $3)", [shopId, `Bench shop ${shopId}`, `bench-${shopId}`]);
+        await ensureBenchUsers(client, shopId);
         const products: number[] = [];
         for (let i = 0; i < 5; i += 1) {
           const { rows } = await client.query("insert into product (shop_id, name, price, updated_at) values ($1, $2, $3, now()) returning id", [shopId, `Bench bouquet ${i}`, 500000 + i * 10000]);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { cpuDuring, graphqlBody, load, type BenchScenario, type BenchStack } from "../harness";
+import { cpuDuring, ensureBenchUsers, graphqlBody, load, type BenchScenario, type BenchStack } from "../harness";
 
 /**
  * Issue 5: Russian product search through the router on a 10,000-product catalog, and
@@ -32,6 +32,7 @@ async function seedCatalog(databaseUrl: string, ownerDatabaseUrl: string): Promi
     await client.query("begin");
     await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
     await client.query(`insert into shop (id, name, slug) values ($1, 'Bench catalog', 'bench-catalog') on conflict do nothing`, [BENCH_SHOP]);
+    await ensureBenchUsers(client, BENCH_SHOP);
     await client.query(
       `insert into product (shop_id, name, description, price, enabled, created_at, updated_at)
        select $1,
@@ -72,7 +73,7 @@ async function removeCatalog(databaseUrl: string): Promise<{ operations: number;
               (select coalesce(sum(quantity), 0)::int from warehouse_item where shop_id = $1) as quantity`,
       [BENCH_SHOP],
     );
-    for (const table of ["warehouse_operation", "warehouse_item", "product"]) {
+    for (const table of ["warehouse_operation", "warehouse_item", "product", "app_user"]) {
       await client.query(`delete from ${table} where shop_id = $1`, [BENCH_SHOP]);
     }
     await client.query(`delete from shop where id = $1`, [BENCH_SHOP]);

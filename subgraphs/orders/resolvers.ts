@@ -5,6 +5,7 @@ import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
+import * as clients from "./clients";
 import { paymentStatus, refundDue } from "./payments";
 import { CalendarDate } from "../../core/scalars";
 import * as photos from "./photos";
@@ -38,9 +39,11 @@ export const resolvers: Resolvers = {
       const { shopId } = requireViewer(context);
       return context.db.read(shopId, (sql) => statusChangesByIds(sql, shopId, args.historyIds));
     },
+    clients: (_parent, args, context, info) => clients.listClients(context, args, selectsField(info, "totalCount")),
     clientProfile: (_parent, args, context) => service.clientProfileByPhone(context, args.phone),
   },
   Mutation: {
+    updateClientProfile: (_parent, args, context) => clients.updateClientProfile(context, args.id, args.input),
     createOrder: (_parent, args, context) => service.createOrder(context, args.input),
     updateOrderStatus: (_parent, args, context) => service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
     addOrderNote: (_parent, args, context) => service.addOrderNote(context, parseId(args.id), args.text),
@@ -104,6 +107,7 @@ export const resolvers: Resolvers = {
     variants: (photo, _args, context) => photos.photoVariants(context, photo),
   },
   ClientProfile: {
+    tags: (client) => client.tags ?? [],
     orders: (client, args, context, info) => {
       const { shopId } = requireViewer(context);
       return context.db.read(shopId, (sql) => listOrders(sql, shopId, { ...args, clientId: client.id }, selectsField(info, "totalCount")));

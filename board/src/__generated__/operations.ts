@@ -67,6 +67,13 @@ export type BitrixSyncState =
   /** A person retried this parked entry; a newer entry carries the change. */
   | 'REPLACED';
 
+/** The order of the client list. */
+export type ClientSort =
+  /** Most recent order first; clients without orders last. */
+  | 'LAST_ORDER'
+  /** Biggest lifetime spending first (cancelled orders left out). */
+  | 'TOTAL_SPENT';
+
 /** A new order. Prices come from the catalog at the moment of ordering; the client never sends them. */
 export type CreateOrderInput = {
   /** The order's id in Bitrix CRM, when it exists there; unique per shop. */
@@ -298,6 +305,16 @@ export type StockMovementInput = {
   orderId?: InputMaybe<Scalars['ID']['input']>;
   /** Units, 1 or more. */
   quantity: Scalars['Int']['input'];
+};
+
+/** Changes to a client's profile: only the fields given are changed. */
+export type UpdateClientProfileInput = {
+  /** The client's name; trimmed; 1 to 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Notes (at most 2000 characters); an empty string clears them. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The whole list of tags (replaces the old one): at most 20, each 1 to 40 characters, trimmed, repeats dropped. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** Changes to an order. Fields left out (or null, for the optional ones) stay as they are. */

@@ -47,12 +47,16 @@ export type ClientProfile = {
   lastOrderAt?: Maybe<Scalars['DateTime']['output']>;
   /** The customer's name, as last given. */
   name?: Maybe<Scalars['String']['output']>;
+  /** The shop's notes about the client ("allergic to lilies"); null when none. */
+  notes?: Maybe<Scalars['String']['output']>;
   /** How many orders the customer has placed (all statuses). */
   orderCount: Scalars['Int']['output'];
   /** The customer's orders, newest first. */
   orders: OrderConnection;
   /** Phone number, normalised: `+` and digits, e.g. +77011234567. */
   phone: Scalars['String']['output'];
+  /** The shop's tags for the client, e.g. `VIP`, in the order they were given. */
+  tags: Array<Scalars['String']['output']>;
   /** Sum of the totals of the customer's orders that are not cancelled, in tiyn. */
   totalSpent: Scalars['Int']['output'];
 };
@@ -63,6 +67,33 @@ export type ClientProfileOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** A page of clients. */
+export type ClientProfileConnection = {
+  __typename?: 'ClientProfileConnection';
+  /** The clients of this page. */
+  edges: Array<ClientProfileEdge>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+  /** How many clients match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One client in a page of clients. */
+export type ClientProfileEdge = {
+  __typename?: 'ClientProfileEdge';
+  /** Opaque cursor of this edge, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The client. */
+  node: ClientProfile;
+};
+
+/** The order of the client list. */
+export type ClientSort =
+  /** Most recent order first; clients without orders last. */
+  | 'LAST_ORDER'
+  /** Biggest lifetime spending first (cancelled orders left out). */
+  | 'TOTAL_SPENT';
 
 /** A new order. Prices come from the catalog at the moment of ordering; the client never sends them. */
 export type CreateOrderInput = {
@@ -148,6 +179,8 @@ export type Mutation = {
   recordRefund: Order;
   /** Removes a photo from an order; an uploaded photo's files are deleted. Its history entry stays, without the photo. ADMIN and MANAGER only. */
   removeOrderPhoto: Order;
+  /** Changes a client's name, notes or tags. Needs permission `customer.manage` (ADMIN, MANAGER). */
+  updateClientProfile: ClientProfile;
   /**
    * Edits an order's details. Items (the whole new list of lines) only before ASSEMBLED, re-priced
    * from the catalog; nothing after DELIVERED or CANCELLED. `total` becomes items + delivery fee.
@@ -202,6 +235,12 @@ export type MutationRecordRefundArgs = {
 
 export type MutationRemoveOrderPhotoArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateClientProfileArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateClientProfileInput;
 };
 
 
@@ -536,6 +575,8 @@ export type Query = {
   __typename?: 'Query';
   /** The customer with this phone, with their orders and totals, or null. Needs permission `customer.read` (ADMIN, MANAGER, COURIER). */
   clientProfile?: Maybe<ClientProfile>;
+  /** The shop's client base, with lifetime figures, notes and tags. Needs permission `customer.manage` (ADMIN, MANAGER). */
+  clients: ClientProfileConnection;
   /**
    * The day's orders whose delivery window starts on `date` in the shop's time zone: deliveries by
    * window start, then pickups by window start. With `courierId`, only that courier's. A COURIER
@@ -571,6 +612,15 @@ export type Query = {
 
 export type QueryClientProfileArgs = {
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryClientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<ClientSort>;
+  tag?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -645,6 +695,16 @@ export type Subscription = {
 
 export type SubscriptionOrderStatusChangedArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Changes to a client's profile: only the fields given are changed. */
+export type UpdateClientProfileInput = {
+  /** The client's name; trimmed; 1 to 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Notes (at most 2000 characters); an empty string clears them. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The whole list of tags (replaces the old one): at most 20, each 1 to 40 characters, trimmed, repeats dropped. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** Changes to an order. Fields left out (or null, for the optional ones) stay as they are. */
@@ -766,6 +826,9 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ClientProfile: ResolverTypeWrapper<ClientProfileRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ClientProfileConnection: ResolverTypeWrapper<Omit<ClientProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ClientProfileEdge']> }>;
+  ClientProfileEdge: ResolverTypeWrapper<Omit<ClientProfileEdge, 'node'> & { node: ResolversTypes['ClientProfile'] }>;
+  ClientSort: ClientSort;
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -799,6 +862,7 @@ export type ResolversTypes = ResolversObject<{
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
   Subscription: ResolverTypeWrapper<{}>;
+  UpdateClientProfileInput: UpdateClientProfileInput;
   UpdateOrderInput: UpdateOrderInput;
   User: ResolverTypeWrapper<User>;
 }>;
@@ -810,6 +874,8 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ClientProfile: ClientProfileRow;
   Int: Scalars['Int']['output'];
+  ClientProfileConnection: Omit<ClientProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClientProfileEdge']> };
+  ClientProfileEdge: Omit<ClientProfileEdge, 'node'> & { node: ResolversParentTypes['ClientProfile'] };
   CreateOrderInput: CreateOrderInput;
   CustomerInput: CustomerInput;
   Date: Scalars['Date']['output'];
@@ -836,6 +902,7 @@ export type ResolversParentTypes = ResolversObject<{
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
   Subscription: {};
+  UpdateClientProfileInput: UpdateClientProfileInput;
   UpdateOrderInput: UpdateOrderInput;
   User: User;
 }>;
@@ -845,10 +912,25 @@ export type ClientProfileResolvers<ContextType = OrdersContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<ClientProfileOrdersArgs>>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   totalSpent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ClientProfileConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfileConnection'] = ResolversParentTypes['ClientProfileConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ClientProfileEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ClientProfileEdgeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfileEdge'] = ResolversParentTypes['ClientProfileEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ClientProfile'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -879,6 +961,7 @@ export type MutationResolvers<ContextType = OrdersContext, ParentType extends Re
   recordPayment?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input' | 'orderId'>>;
   recordRefund?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRecordRefundArgs, 'input' | 'orderId'>>;
   removeOrderPhoto?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRemoveOrderPhotoArgs, 'id'>>;
+  updateClientProfile?: Resolver<ResolversTypes['ClientProfile'], ParentType, ContextType, RequireFields<MutationUpdateClientProfileArgs, 'id' | 'input'>>;
   updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
   updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
 }>;
@@ -1027,6 +1110,7 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   clientProfile?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType, RequireFields<QueryClientProfileArgs, 'phone'>>;
+  clients?: Resolver<ResolversTypes['ClientProfileConnection'], ParentType, ContextType, Partial<QueryClientsArgs>>;
   deliveries?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryDeliveriesArgs, 'date'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderByBitrixId?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderByBitrixIdArgs, 'bitrixOrderId'>>;
@@ -1048,6 +1132,8 @@ export type UserResolvers<ContextType = OrdersContext, ParentType extends Resolv
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   ClientProfile?: ClientProfileResolvers<ContextType>;
+  ClientProfileConnection?: ClientProfileConnectionResolvers<ContextType>;
+  ClientProfileEdge?: ClientProfileEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   ImageVariant?: ImageVariantResolvers<ContextType>;
