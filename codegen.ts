@@ -45,6 +45,7 @@ const config: CodegenConfig = {
       OrderPhoto: `${PRISMA}#OrderPhoto`,
       ImageVariant: "../../../core/uploads/service#VariantView",
       ClientProfile: `${PRISMA}#ClientProfile`,
+      ShopStats: "../stats#ShopStatsRow",
       OrderStatusChange: "../../../core/status-feed#StatusChangeRow",
       Payment: `${PRISMA}#Payment`,
     }),

@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   "warehouse.cost": ["ADMIN", "MANAGER"],
   /** the client base: list and search clients, edit their notes and tags */
   "customer.manage": ["ADMIN", "MANAGER"],
+  /** sales figures (shopStats) */
+  "stats.read": ["ADMIN", "MANAGER"],
   /** list the shop's staff */
   "staff.read": ["ADMIN", "MANAGER"],
   /** add staff, change their roles, deactivate them */
@@ -115,6 +117,7 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   // the queue's state per product (attempts, Bitrix's last error and HTTP status): as private as the queue
   "Product.bitrixSync": "bitrix.sync",
   "Query.clients": "customer.manage",
+  "Query.shopStats": "stats.read",
 };
 
 /** The order statuses (the orders subgraph's OrderStatus enum). */

@@ -73,11 +73,16 @@ export class UserAccess {
       body: JSON.stringify({ query: QUERY }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { data?: { viewerAccess?: Access }; errors?: { message: string; extensions?: { code?: string } }[] };
+    const body = (await response.json()) as {
+      data?: { viewerAccess?: Access };
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
     const access = body.data?.viewerAccess;
     if (!access) {
       const error = body.errors?.[0];
-      throw Object.assign(new Error(`the catalog did not answer viewerAccess: ${error?.message ?? response.status}`), { code: error?.extensions?.code });
+      throw Object.assign(new Error(`the catalog did not answer viewerAccess: ${error?.message ?? response.status}`), {
+        code: error?.extensions?.code,
+      });
     }
     return access;
   }
@@ -90,7 +95,12 @@ export class UserAccess {
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.deps.connectionString, application_name: "cvety-user-access", keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({
+      connectionString: this.deps.connectionString,
+      application_name: "cvety-user-access",
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+    });
     this.client = client;
     let lost = false;
     const onLost = (error?: Error) => {
@@ -101,7 +111,10 @@ export class UserAccess {
       client.removeAllListeners("notification");
       client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.deps.logger.warn({ err: error?.message }, "user access listener lost; every request asks the catalog until it is back");
+      this.deps.logger.warn(
+        { err: error?.message },
+        "user access listener lost; every request asks the catalog until it is back",
+      );
       this.retryTimer = setTimeout(() => void this.listen(), 1_000 + Math.random() * 1_000);
       this.retryTimer.unref();
     };

@@ -8,8 +8,32 @@ import { ensureBenchUsers, graphqlBody, load, type BenchRow, type BenchScenario 
  */
 const BENCH_SHOP = 90020;
 const CLIENTS = 50_000;
-const FIRST = ["Айгерим", "Ержан", "Дана", "Асель", "Нурлан", "Камила", "Данияр", "Мадина", "Тимур", "Алия", "Руслан", "Жанар"];
-const LAST = ["Серикова", "Нурланов", "Абенова", "Темирбеков", "Ахметова", "Касымов", "Жумабаева", "Оспанов", "Бекова", "Исаев"];
+const FIRST = [
+  "Айгерим",
+  "Ержан",
+  "Дана",
+  "Асель",
+  "Нурлан",
+  "Камила",
+  "Данияр",
+  "Мадина",
+  "Тимур",
+  "Алия",
+  "Руслан",
+  "Жанар",
+];
+const LAST = [
+  "Серикова",
+  "Нурланов",
+  "Абенова",
+  "Темирбеков",
+  "Ахметова",
+  "Касымов",
+  "Жумабаева",
+  "Оспанов",
+  "Бекова",
+  "Исаев",
+];
 const QUERIES: [string, string][] = [
   ["a part of a name", "серик"],
   ["a part of a phone, national form", "8 701 55"],
@@ -22,7 +46,9 @@ async function inBenchShop(databaseUrl: string, work: (client: pg.Client) => Pro
   await client.connect();
   try {
     await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
+      String(BENCH_SHOP),
+    ]);
     await work(client);
     await client.query("commit");
   } finally {
@@ -32,7 +58,10 @@ async function inBenchShop(databaseUrl: string, work: (client: pg.Client) => Pro
 
 async function seedClients(databaseUrl: string, ownerDatabaseUrl: string) {
   await inBenchShop(databaseUrl, async (client) => {
-    await client.query(`insert into shop (id, name, slug) values ($1, 'Bench clients', 'bench-clients') on conflict do nothing`, [BENCH_SHOP]);
+    await client.query(
+      `insert into shop (id, name, slug) values ($1, 'Bench clients', 'bench-clients') on conflict do nothing`,
+      [BENCH_SHOP],
+    );
     await ensureBenchUsers(client, BENCH_SHOP);
     await client.query(
       `insert into client_profile (shop_id, phone, name, tags, order_count, total_spent, last_order_at, updated_at)
@@ -52,7 +81,8 @@ async function seedClients(databaseUrl: string, ownerDatabaseUrl: string) {
 
 async function removeClients(databaseUrl: string) {
   await inBenchShop(databaseUrl, async (client) => {
-    for (const table of ["client_profile", "app_user"]) await client.query(`delete from ${table} where shop_id = $1`, [BENCH_SHOP]);
+    for (const table of ["client_profile", "app_user"])
+      await client.query(`delete from ${table} where shop_id = $1`, [BENCH_SHOP]);
     await client.query("delete from shop where id = $1", [BENCH_SHOP]);
   });
 }
@@ -66,7 +96,10 @@ export const scenario: BenchScenario = {
       const rows: BenchRow[] = [];
       for (const [label, search] of [...QUERIES, ["no search (by last order)", null] as [string, null]]) {
         const body = graphqlBody(LIST, { search });
-        const probe = (await (await fetch(stack.graphqlUrl, { method: "POST", headers, body })).json()) as { data?: { clients: { totalCount: number } }; errors?: unknown };
+        const probe = (await (await fetch(stack.graphqlUrl, { method: "POST", headers, body })).json()) as {
+          data?: { clients: { totalCount: number } };
+          errors?: unknown;
+        };
         if (!probe.data) throw new Error(`clients failed: ${JSON.stringify(probe.errors)}`);
         await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 2, headers, body });
         const result = await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 6, headers, body });

@@ -45,7 +45,10 @@ describe("search", () => {
     await order("+7 701 123 45 67", "Зейнегуль Серикбаева");
     await order("+7 702 765 43 21", "ЖАНАРГУЛЬ Темирбекова");
     // the other shop's client with a matching name and phone must never show
-    await t.ownerQuery("insert into client_profile (shop_id, phone, name) values ($1, '+77011234599', 'Зейнегуль Чужая')", [DEV_SHOP]);
+    await t.ownerQuery(
+      "insert into client_profile (shop_id, phone, name) values ($1, '+77011234599', 'Зейнегуль Чужая')",
+      [DEV_SHOP],
+    );
   });
 
   it.each([
@@ -67,7 +70,9 @@ describe("search", () => {
   });
 
   it("another shop's clients are invisible, in search and by id", async () => {
-    const theirs = (await t.ownerQuery("select id from client_profile where shop_id = $1 and name = 'Зейнегуль Чужая'", [DEV_SHOP])).rows[0].id;
+    const theirs = (
+      await t.ownerQuery("select id from client_profile where shop_id = $1 and name = 'Зейнегуль Чужая'", [DEV_SHOP])
+    ).rows[0].id;
     expect(phonesOf(await list({ search: "Чужая" }))).toEqual([]);
     const update = await t.graphql(UPDATE, { id: String(theirs), input: { notes: "взлом" } });
     expect(codeOf(update)).toBe("NOT_FOUND");
@@ -85,7 +90,9 @@ describe("figures and sorting", () => {
     expect(await read()).toMatchObject({ orderCount: 2, totalSpent: first.total + second.total });
     await t.ownerQuery(`update "order" set total = total + 100000 where id = $1`, [second.id]);
     expect((await read()).totalSpent).toBe(first.total + second.total + 100000);
-    const cancel = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { id } }`, { id: first.id });
+    const cancel = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { id } }`, {
+      id: first.id,
+    });
     expect(cancel.errors).toBeUndefined();
     expect(await read()).toMatchObject({ orderCount: 2, totalSpent: second.total + 100000 });
     // the stored figures equal a straight sum over the orders, for every client of the shop
@@ -107,10 +114,14 @@ describe("figures and sorting", () => {
         seen.push(...page.edges.map((e: any) => e.node));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
-      const total = (await t.ownerQuery("select count(*)::int as n from client_profile where shop_id = $1", [PROD_SHOP])).rows[0].n;
+      const total = (
+        await t.ownerQuery("select count(*)::int as n from client_profile where shop_id = $1", [PROD_SHOP])
+      ).rows[0].n;
       expect(seen).toHaveLength(total);
       expect(new Set(seen.map((c) => c.id)).size).toBe(total);
-      const keys = seen.map((c) => (sort === "TOTAL_SPENT" ? c.totalSpent : c.lastOrderAt ? Date.parse(c.lastOrderAt) : -Infinity));
+      const keys = seen.map((c) =>
+        sort === "TOTAL_SPENT" ? c.totalSpent : c.lastOrderAt ? Date.parse(c.lastOrderAt) : -Infinity,
+      );
       expect(keys).toEqual([...keys].sort((a, b) => b - a));
     }
   });
@@ -120,13 +131,24 @@ describe("notes and tags", () => {
   it("a MANAGER sets notes and tags; the list filters by tag; FLORIST and COURIER may not", async () => {
     const client = (await list({ search: "Серикбаева" })).edges[0].node;
     const manager = t.token(PROD_SHOP, "MANAGER");
-    const updated = await t.graphql(UPDATE, { id: client.id, input: { notes: " аллергия на лилии ", tags: ["VIP", " VIP", "постоянная"] } }, { token: manager });
-    expect(updated.data.updateClientProfile).toEqual({ id: client.id, name: "Зейнегуль Серикбаева", notes: "аллергия на лилии", tags: ["VIP", "постоянная"] });
+    const updated = await t.graphql(
+      UPDATE,
+      { id: client.id, input: { notes: " аллергия на лилии ", tags: ["VIP", " VIP", "постоянная"] } },
+      { token: manager },
+    );
+    expect(updated.data.updateClientProfile).toEqual({
+      id: client.id,
+      name: "Зейнегуль Серикбаева",
+      notes: "аллергия на лилии",
+      tags: ["VIP", "постоянная"],
+    });
     expect(phonesOf(await list({ tag: "VIP" }))).toEqual([client.phone]);
     const cleared = await t.graphql(UPDATE, { id: client.id, input: { notes: "" } }, { token: manager });
     expect(cleared.data.updateClientProfile).toMatchObject({ notes: null, tags: ["VIP", "постоянная"] });
     for (const role of ["FLORIST", "COURIER"] as const) {
-      expect(codeOf(await t.graphql(UPDATE, { id: client.id, input: { notes: "x" } }, { token: t.token(PROD_SHOP, role) }))).toBe("FORBIDDEN");
+      expect(
+        codeOf(await t.graphql(UPDATE, { id: client.id, input: { notes: "x" } }, { token: t.token(PROD_SHOP, role) })),
+      ).toBe("FORBIDDEN");
       expect(codeOf(await t.graphql(LIST, {}, { token: t.token(PROD_SHOP, role) }))).toBe("FORBIDDEN");
     }
   });

@@ -22,7 +22,8 @@ const SORT_KEYS: Record<ClientSort, { expression: string; type: string }> = {
   TOTAL_SPENT: { expression: "total_spent", type: "bigint" },
 };
 
-const CLIENT_COLUMNS = "id, shop_id, phone, name, notes, tags, order_count, total_spent, last_order_at, created_at, updated_at";
+const CLIENT_COLUMNS =
+  "id, shop_id, phone, name, notes, tags, order_count, total_spent, last_order_at, created_at, updated_at";
 const MAX_TAGS = 20;
 const MAX_TAG_LENGTH = 40;
 const MAX_NOTES_LENGTH = 2000;
@@ -43,11 +44,18 @@ function searchCondition(search: string | null | undefined): { sql: string; valu
     const national = digits.startsWith("8") && digits.length > 1 ? `7${digits.slice(1)}%` : null;
     return { sql: "(phone_digits like $2::text or phone_digits like $3::text)", values: [`%${digits}%`, national] };
   }
-  return { sql: "(lower(name) like $2::text and $3::text is null)", values: [`%${likeEscape(query.toLowerCase())}%`, null] };
+  return {
+    sql: "(lower(name) like $2::text and $3::text is null)",
+    values: [`%${likeEscape(query.toLowerCase())}%`, null],
+  };
 }
 
 /** A page of the shop's clients, searched, filtered by tag and sorted; the total only when asked. */
-export async function listClients(context: OrdersContext, args: ClientFilter, withCount: boolean): Promise<Connection<ClientProfile>> {
+export async function listClients(
+  context: OrdersContext,
+  args: ClientFilter,
+  withCount: boolean,
+): Promise<Connection<ClientProfile>> {
   const { shopId } = requireViewer(context);
   const size = pageSize(args.first);
   const sort = SORT_KEYS[args.sort ?? "LAST_ORDER"];
@@ -63,15 +71,24 @@ export async function listClients(context: OrdersContext, args: ClientFilter, wi
       [shopId, ...search.values, tag, cursor?.[0] ?? null, cursor?.[1] ?? null, size + 1],
     );
     const count = withCount
-      ? (await sql<{ count: number }>(`select count(*)::int as count from client_profile where ${where}`, [shopId, ...search.values, tag]))[0].count
+      ? (
+          await sql<{ count: number }>(`select count(*)::int as count from client_profile where ${where}`, [
+            shopId,
+            ...search.values,
+            tag,
+          ])
+        )[0].count
       : 0;
     return toConnection(rows, size, count, (row) => [row.sortKey, row.id]);
   });
 }
 
 function validTags(tags: readonly string[]): string[] {
-  const cleaned = [...new Set(tags.map((tag, index) => text(tag, `input.tags[${index}]`, { max: MAX_TAG_LENGTH, required: true })))];
-  if (cleaned.length > MAX_TAGS) throw badUserInput(`input.tags may hold at most ${MAX_TAGS} tags, got ${cleaned.length}`, "input.tags");
+  const cleaned = [
+    ...new Set(tags.map((tag, index) => text(tag, `input.tags[${index}]`, { max: MAX_TAG_LENGTH, required: true }))),
+  ];
+  if (cleaned.length > MAX_TAGS)
+    throw badUserInput(`input.tags may hold at most ${MAX_TAGS} tags, got ${cleaned.length}`, "input.tags");
   return cleaned;
 }
 
@@ -85,7 +102,10 @@ export async function updateClientProfile(
   const clientId = parseId(id);
   if (input.name === null) throw badUserInput("input.name cannot be cleared", "input.name");
   const name = input.name === undefined ? null : requiredName(input.name, "input.name");
-  const notes = input.notes === undefined || input.notes === null ? undefined : text(input.notes, "input.notes", { max: MAX_NOTES_LENGTH });
+  const notes =
+    input.notes === undefined || input.notes === null
+      ? undefined
+      : text(input.notes, "input.notes", { max: MAX_NOTES_LENGTH });
   const tags = input.tags === undefined || input.tags === null ? null : validTags(input.tags);
   const [row] = await context.db.write(shopId, (sql) =>
     sql<ClientProfile>(

@@ -6,6 +6,7 @@ import { requirePermission } from "../../core/permissions";
 import { findByBitrixId, listOrders } from "./orders";
 import * as service from "./service";
 import * as clients from "./clients";
+import * as stats from "./stats";
 import { paymentStatus, refundDue } from "./payments";
 import { CalendarDate } from "../../core/scalars";
 import * as photos from "./photos";
@@ -39,6 +40,7 @@ export const resolvers: Resolvers = {
       const { shopId } = requireViewer(context);
       return context.db.read(shopId, (sql) => statusChangesByIds(sql, shopId, args.historyIds));
     },
+    shopStats: (_parent, args, context) => stats.shopStats(context, args.from, args.to),
     clients: (_parent, args, context, info) => clients.listClients(context, args, selectsField(info, "totalCount")),
     clientProfile: (_parent, args, context) => service.clientProfileByPhone(context, args.phone),
   },
@@ -105,6 +107,15 @@ export const resolvers: Resolvers = {
     urlExpiresAt: async (photo, _args, context) => (photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.expiresAt ?? null) : null),
     thumbnailUrl: async (photo, _args, context) => (await photos.photoVariant(context, photo, "thumb"))?.url ?? null,
     variants: (photo, _args, context) => photos.photoVariants(context, photo),
+  },
+  ShopStats: {
+    topProducts: async (parent, args, context) =>
+      (await stats.topProducts(context, parent, args.limit)).map((row) => ({
+        product: { __typename: "Product" as const, id: String(row.productId) },
+        productName: row.productName,
+        quantity: row.quantity,
+        revenue: Number(row.revenue),
+      })),
   },
   ClientProfile: {
     tags: (client) => client.tags ?? [],

@@ -47,13 +47,19 @@ async function userCount(): Promise<number> {
 
 describe("users", () => {
   it("lists the shop's staff by name with a total, filtered by role; ADMIN and MANAGER only", async () => {
-    const all = await t.graphql(`{ users(first: 100) { totalCount edges { node { id email role active shop { id } } } } }`);
+    const all = await t.graphql(
+      `{ users(first: 100) { totalCount edges { node { id email role active shop { id } } } } }`,
+    );
     expect(all.errors).toBeUndefined();
     const nodes = all.data.users.edges.map((e: any) => e.node);
     expect(nodes.every((u: any) => u.shop.id === String(PROD_SHOP))).toBe(true);
     expect(nodes.map((u: any) => u.email)).toEqual(expect.arrayContaining(["admin@cvety.kz", "florist@cvety.kz"]));
     expect(nodes.some((u: any) => u.email.endsWith("@dev.cvety.kz"))).toBe(false);
-    const florists = await t.graphql(`{ users(role: FLORIST) { totalCount edges { node { role } } } }`, {}, { token: t.token(PROD_SHOP, "MANAGER") });
+    const florists = await t.graphql(
+      `{ users(role: FLORIST) { totalCount edges { node { role } } } }`,
+      {},
+      { token: t.token(PROD_SHOP, "MANAGER") },
+    );
     expect(florists.data.users.edges.every((e: any) => e.node.role === "FLORIST")).toBe(true);
     expect(florists.data.users.totalCount).toBeGreaterThanOrEqual(1);
     const refused = await t.graphql(`{ users { totalCount } }`, {}, { token: t.token(PROD_SHOP, "FLORIST") });
@@ -62,7 +68,10 @@ describe("users", () => {
 
   it("pages with a cursor", async () => {
     const first = await t.graphql(`{ users(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
-    const second = await t.graphql(`query($after: String) { users(first: 2, after: $after) { edges { node { id } } } }`, { after: first.data.users.pageInfo.endCursor });
+    const second = await t.graphql(
+      `query($after: String) { users(first: 2, after: $after) { edges { node { id } } } }`,
+      { after: first.data.users.pageInfo.endCursor },
+    );
     expect(first.data.users.pageInfo.hasNextPage).toBe(true);
     const ids = [...first.data.users.edges, ...second.data.users.edges].map((e: any) => e.node.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -73,11 +82,19 @@ describe("createUser", () => {
   it("adds a user who can sign in with the initial password; the password is never returned or logged", async () => {
     const email = uniqueEmail("florist");
     const user = await createOk({ email, name: "  Асель  Нурланова ", role: "FLORIST", password: STRONG });
-    expect(user).toMatchObject({ email, name: "Асель Нурланова", role: "FLORIST", active: true, deactivatedAt: null, setPasswordToken: null });
+    expect(user).toMatchObject({
+      email,
+      name: "Асель Нурланова",
+      role: "FLORIST",
+      active: true,
+      deactivatedAt: null,
+      setPasswordToken: null,
+    });
     const signedIn = await signIn(email.toUpperCase(), STRONG);
     expect(signedIn.data.login.user).toEqual({ id: user.id, role: "FLORIST" });
     expect((await t.graphql(ME, {}, { token: signedIn.data.login.token })).data.me.id).toBe(user.id);
-    const hash = (await t.ownerQuery("select password_hash from app_user where id = $1", [user.id])).rows[0].password_hash;
+    const hash = (await t.ownerQuery("select password_hash from app_user where id = $1", [user.id])).rows[0]
+      .password_hash;
     expect(hash).toMatch(/^\$2[aby]\$10\$/);
     expect(logLines.join("")).not.toContain(STRONG);
   });
@@ -87,7 +104,8 @@ describe("createUser", () => {
     const user = await createOk({ email, name: "Данияр", role: "COURIER" });
     expect(user.setPasswordToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     // only its hash is stored; the user cannot sign in before setting a password
-    const stored = (await t.ownerQuery("select password_token_hash from app_user where id = $1", [user.id])).rows[0].password_token_hash;
+    const stored = (await t.ownerQuery("select password_token_hash from app_user where id = $1", [user.id])).rows[0]
+      .password_token_hash;
     expect(stored).not.toContain(user.setPasswordToken);
     expect(codeOf(await signIn(email, "!"))).toBe("UNAUTHENTICATED");
     const listed = await t.graphql(`{ users(role: COURIER, first: 100) { edges { node { id setPasswordToken } } } }`);
@@ -106,14 +124,54 @@ describe("createUser", () => {
   });
 
   it.each([
-    ["a duplicate e-mail in another case", () => ({ email: "ADMIN@Cvety.KZ", name: "X", role: "MANAGER", password: STRONG }), "CONFLICT", "input.email"],
-    ["another shop's e-mail", () => ({ email: "admin@dev.cvety.kz", name: "X", role: "MANAGER", password: STRONG }), "CONFLICT", "input.email"],
-    ["a short password", () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "Ab1!" }), "BAD_USER_INPUT", "input.password"],
-    ["one of the commonest passwords", () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "Password123" }), "BAD_USER_INPUT", "input.password"],
-    ["a password that is the e-mail", () => ({ email: "same-as-password@cvety.kz", name: "X", role: "MANAGER", password: "Same-As-Password@cvety.kz" }), "BAD_USER_INPUT", "input.password"],
-    ["a password of 300 characters", () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "x".repeat(299) + "y" }), "BAD_USER_INPUT", "input.password"],
-    ["an address that is not an e-mail", () => ({ email: "not an e-mail", name: "X", role: "MANAGER", password: STRONG }), "BAD_USER_INPUT", "input.email"],
-    ["an empty name", () => ({ email: uniqueEmail(), name: "   ", role: "MANAGER", password: STRONG }), "BAD_USER_INPUT", "input.name"],
+    [
+      "a duplicate e-mail in another case",
+      () => ({ email: "ADMIN@Cvety.KZ", name: "X", role: "MANAGER", password: STRONG }),
+      "CONFLICT",
+      "input.email",
+    ],
+    [
+      "another shop's e-mail",
+      () => ({ email: "admin@dev.cvety.kz", name: "X", role: "MANAGER", password: STRONG }),
+      "CONFLICT",
+      "input.email",
+    ],
+    [
+      "a short password",
+      () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "Ab1!" }),
+      "BAD_USER_INPUT",
+      "input.password",
+    ],
+    [
+      "one of the commonest passwords",
+      () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "Password123" }),
+      "BAD_USER_INPUT",
+      "input.password",
+    ],
+    [
+      "a password that is the e-mail",
+      () => ({ email: "same-as-password@cvety.kz", name: "X", role: "MANAGER", password: "Same-As-Password@cvety.kz" }),
+      "BAD_USER_INPUT",
+      "input.password",
+    ],
+    [
+      "a password of 300 characters",
+      () => ({ email: uniqueEmail(), name: "X", role: "MANAGER", password: "x".repeat(299) + "y" }),
+      "BAD_USER_INPUT",
+      "input.password",
+    ],
+    [
+      "an address that is not an e-mail",
+      () => ({ email: "not an e-mail", name: "X", role: "MANAGER", password: STRONG }),
+      "BAD_USER_INPUT",
+      "input.email",
+    ],
+    [
+      "an empty name",
+      () => ({ email: uniqueEmail(), name: "   ", role: "MANAGER", password: STRONG }),
+      "BAD_USER_INPUT",
+      "input.name",
+    ],
   ])("refuses %s with a coded error naming the field; nothing is added", async (_name, input, code, field) => {
     const before = await userCount();
     const result = await createUser(input());
@@ -131,7 +189,10 @@ describe("createUser", () => {
   });
 
   it("is for ADMINs only", async () => {
-    const result = await createUser({ email: uniqueEmail(), name: "X", role: "ADMIN", password: STRONG }, t.token(PROD_SHOP, "MANAGER"));
+    const result = await createUser(
+      { email: uniqueEmail(), name: "X", role: "ADMIN", password: STRONG },
+      t.token(PROD_SHOP, "MANAGER"),
+    );
     expect(codeOf(result)).toBe("FORBIDDEN");
   });
 });
@@ -146,7 +207,11 @@ describe("deactivateUser and changeUserRole", () => {
     const token = (await signIn(email, STRONG)).data.login.token;
     expect((await t.graphql(ME, {}, { token })).data.me.id).toBe(user.id);
     const deactivated = await t.graphql(DEACTIVATE, { id: user.id });
-    expect(deactivated.data.deactivateUser).toMatchObject({ id: user.id, active: false, deactivatedAt: expect.any(String) });
+    expect(deactivated.data.deactivateUser).toMatchObject({
+      id: user.id,
+      active: false,
+      deactivatedAt: expect.any(String),
+    });
     const refused = await t.graphql(ME, {}, { token });
     expect(refused.status).toBe(401);
     expect(codeOf(refused)).toBe("UNAUTHENTICATED");
@@ -167,7 +232,11 @@ describe("deactivateUser and changeUserRole", () => {
   });
 
   it("the shop's last active ADMIN can be neither demoted nor deactivated; nothing changes", async () => {
-    const admins = (await t.ownerQuery("select id from app_user where shop_id = $1 and role = 'ADMIN' and deactivated_at is null", [DEV_SHOP])).rows;
+    const admins = (
+      await t.ownerQuery("select id from app_user where shop_id = $1 and role = 'ADMIN' and deactivated_at is null", [
+        DEV_SHOP,
+      ])
+    ).rows;
     expect(admins).toHaveLength(1);
     const id = String(admins[0].id);
     const token = t.token(DEV_SHOP);
@@ -178,30 +247,52 @@ describe("deactivateUser and changeUserRole", () => {
     const row = (await t.ownerQuery("select role::text, deactivated_at from app_user where id = $1", [id])).rows[0];
     expect(row).toEqual({ role: "ADMIN", deactivated_at: null });
     // with a second ADMIN, the first may step down
-    const second = await createOk({ email: uniqueEmail("admin2"), name: "Второй админ", role: "ADMIN", password: STRONG }, token);
-    expect((await t.graphql(CHANGE_ROLE, { id: second.id, role: "ADMIN" }, { token })).data.changeUserRole.role).toBe("ADMIN");
+    const second = await createOk(
+      { email: uniqueEmail("admin2"), name: "Второй админ", role: "ADMIN", password: STRONG },
+      token,
+    );
+    expect((await t.graphql(CHANGE_ROLE, { id: second.id, role: "ADMIN" }, { token })).data.changeUserRole.role).toBe(
+      "ADMIN",
+    );
     const secondToken = t.token(DEV_SHOP, "ADMIN", { userId: second.id });
-    expect((await t.graphql(DEACTIVATE, { id: second.id }, { token: secondToken })).data.deactivateUser.active).toBe(false);
+    expect((await t.graphql(DEACTIVATE, { id: second.id }, { token: secondToken })).data.deactivateUser.active).toBe(
+      false,
+    );
   });
 
   it("another shop's user is not found, and nothing changes", async () => {
     const foreign = t.userId(DEV_SHOP, "FLORIST");
-    for (const result of [await t.graphql(DEACTIVATE, { id: foreign }), await t.graphql(CHANGE_ROLE, { id: foreign, role: "ADMIN" })]) {
+    for (const result of [
+      await t.graphql(DEACTIVATE, { id: foreign }),
+      await t.graphql(CHANGE_ROLE, { id: foreign, role: "ADMIN" }),
+    ]) {
       expect(codeOf(result)).toBe("NOT_FOUND");
     }
-    expect((await t.ownerQuery("select role::text, deactivated_at from app_user where id = $1", [foreign])).rows[0]).toEqual({ role: "FLORIST", deactivated_at: null });
+    expect(
+      (await t.ownerQuery("select role::text, deactivated_at from app_user where id = $1", [foreign])).rows[0],
+    ).toEqual({ role: "FLORIST", deactivated_at: null });
     expect(codeOf(await t.graphql(DEACTIVATE, { id: "abc" }))).toBe("BAD_USER_INPUT");
   });
 
   it("are for ADMINs only", async () => {
     const manager = t.token(PROD_SHOP, "MANAGER");
-    expect(codeOf(await t.graphql(DEACTIVATE, { id: t.userId(PROD_SHOP, "COURIER") }, { token: manager }))).toBe("FORBIDDEN");
-    expect(codeOf(await t.graphql(CHANGE_ROLE, { id: t.userId(PROD_SHOP, "COURIER"), role: "ADMIN" }, { token: manager }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.graphql(DEACTIVATE, { id: t.userId(PROD_SHOP, "COURIER") }, { token: manager }))).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      codeOf(await t.graphql(CHANGE_ROLE, { id: t.userId(PROD_SHOP, "COURIER"), role: "ADMIN" }, { token: manager })),
+    ).toBe("FORBIDDEN");
   });
 
   it("a token of a made-up user or of another shop's user is refused", async () => {
-    expect(codeOf(await t.graphql(ME, {}, { token: t.token(PROD_SHOP, "ADMIN", { userId: "test-admin-17008" }) }))).toBe("UNAUTHENTICATED");
-    const crossed = await t.graphql(ME, {}, { token: t.token(PROD_SHOP, "ADMIN", { userId: t.userId(DEV_SHOP, "ADMIN") }) });
+    expect(
+      codeOf(await t.graphql(ME, {}, { token: t.token(PROD_SHOP, "ADMIN", { userId: "test-admin-17008" }) })),
+    ).toBe("UNAUTHENTICATED");
+    const crossed = await t.graphql(
+      ME,
+      {},
+      { token: t.token(PROD_SHOP, "ADMIN", { userId: t.userId(DEV_SHOP, "ADMIN") }) },
+    );
     expect(codeOf(crossed)).toBe("UNAUTHENTICATED");
   });
 });
@@ -240,9 +331,14 @@ describe("sign-in throttling", () => {
     // other accounts are not affected
     expect((await signIn("manager@cvety.kz", "manager-dev-password")).data.login).toBeTruthy();
     // once the wait is over (here: moved into the past), the right password signs in and clears the count
-    await t.ownerQuery("update sign_in_failure set last_failed_at = now() - interval '20 seconds' where key = $1", [`email:${email}`]);
+    await t.ownerQuery("update sign_in_failure set last_failed_at = now() - interval '20 seconds' where key = $1", [
+      `email:${email}`,
+    ]);
     expect((await signIn(email, STRONG)).data.login).toBeTruthy();
-    expect((await t.ownerQuery("select count(*)::int as n from sign_in_failure where key = $1", [`email:${email}`])).rows[0].n).toBe(0);
+    expect(
+      (await t.ownerQuery("select count(*)::int as n from sign_in_failure where key = $1", [`email:${email}`])).rows[0]
+        .n,
+    ).toBe(0);
   });
 
   it("many failures from one address slow down every e-mail tried from it", async () => {

@@ -49,7 +49,8 @@ export async function listUsers(
 
 function validEmail(value: string): string {
   const email = text(value, "input.email", { max: MAX_EMAIL_LENGTH, required: true });
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badUserInput("input.email must be an e-mail address such as florist@cvety.kz", "input.email");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw badUserInput("input.email must be an e-mail address such as florist@cvety.kz", "input.email");
   return email;
 }
 
@@ -73,7 +74,15 @@ export async function createUser(
        values ($1, $2, $3, $4::"UserRole", $5, $6, case when $6::text is null then null else now() + make_interval(hours => $7) end)
        on conflict do nothing
        returning ${USER_SELECT}`,
-      [shopId, email, name, input.role, passwordHash, setPasswordToken && sha256(setPasswordToken), SET_PASSWORD_TOKEN_HOURS],
+      [
+        shopId,
+        email,
+        name,
+        input.role,
+        passwordHash,
+        setPasswordToken && sha256(setPasswordToken),
+        SET_PASSWORD_TOKEN_HOURS,
+      ],
     ),
   );
   if (!row) throw conflict(`The e-mail ${email} is already in use`, { field: "input.email" });
@@ -85,12 +94,21 @@ export async function createUser(
  * Locks the shop's active ADMINs and the target user (in that order, so concurrent demotions
  * queue) and refuses a change that would leave the shop without an active ADMIN.
  */
-async function lockForStaffChange(sql: SqlReader, shopId: number, userId: number, leavesAdmin: (user: UserRow) => boolean, field: string): Promise<UserRow> {
+async function lockForStaffChange(
+  sql: SqlReader,
+  shopId: number,
+  userId: number,
+  leavesAdmin: (user: UserRow) => boolean,
+  field: string,
+): Promise<UserRow> {
   const admins = await sql<{ id: number }>(
     "select id from app_user where shop_id = $1 and role = 'ADMIN' and deactivated_at is null order by id for update",
     [shopId],
   );
-  const [user] = await sql<UserRow>(`select ${USER_SELECT} from app_user where shop_id = $1 and id = $2 for update`, [shopId, userId]);
+  const [user] = await sql<UserRow>(`select ${USER_SELECT} from app_user where shop_id = $1 and id = $2 for update`, [
+    shopId,
+    userId,
+  ]);
   if (!user) throw notFound("User", userId);
   const isActiveAdmin = user.role === "ADMIN" && user.deactivatedAt === null;
   if (isActiveAdmin && !leavesAdmin(user) && admins.length <= 1) {
@@ -134,37 +152,61 @@ export async function deactivateUser(context: CatalogContext, id: string): Promi
 }
 
 /** The caller's own password, after the current one is proven (failures count toward sign-in throttling). */
-export async function changePassword(context: CatalogContext, oldPassword: string, newPassword: string): Promise<UserRow> {
+export async function changePassword(
+  context: CatalogContext,
+  oldPassword: string,
+  newPassword: string,
+): Promise<UserRow> {
   const viewer = requireViewer(context);
   const userId = parseId(viewer.userId, "sub");
-  const [user] = await context.db.read(viewer.shopId, (sql) => sql<UserRow>(`select ${USER_SELECT} from app_user where shop_id = $1 and id = $2`, [viewer.shopId, userId]));
+  const [user] = await context.db.read(viewer.shopId, (sql) =>
+    sql<UserRow>(`select ${USER_SELECT} from app_user where shop_id = $1 and id = $2`, [viewer.shopId, userId]),
+  );
   if (!user) throw notFound("User", userId);
   const keys = { email: user.email, ip: context.clientIp };
   await checkThrottle(context.db.pool, keys);
-  const { rows } = await context.db.pool.query<{ password_hash: string }>("select password_hash from auth_user_by_email($1)", [user.email]);
+  const { rows } = await context.db.pool.query<{ password_hash: string }>(
+    "select password_hash from auth_user_by_email($1)",
+    [user.email],
+  );
   if (oldPassword.length > 256 || !(await verifyPassword(oldPassword, rows[0]?.password_hash ?? null))) {
     await recordFailure(context.db.pool, keys);
     throw badUserInput("oldPassword is not the current password", "oldPassword");
   }
   validateNewPassword(newPassword, "newPassword", user.email);
-  if (newPassword === oldPassword) throw badUserInput("newPassword must differ from the current password", "newPassword");
+  if (newPassword === oldPassword)
+    throw badUserInput("newPassword must differ from the current password", "newPassword");
   const hash = await bcrypt.hash(newPassword, BCRYPT_COST);
   await context.db.write(viewer.shopId, (sql) =>
-    sql("update app_user set password_hash = $3, updated_at = now() where shop_id = $1 and id = $2", [viewer.shopId, userId, hash]),
+    sql("update app_user set password_hash = $3, updated_at = now() where shop_id = $1 and id = $2", [
+      viewer.shopId,
+      userId,
+      hash,
+    ]),
   );
   context.logger.info({ userId }, "password changed");
   return user;
 }
 
 /** Sets the first password with a one-time token and signs in; the token is spent in the same statement. */
-export async function setPasswordWithToken(context: CatalogContext, token: string, password: string): Promise<SignedIn> {
-  const invalid = () => badUserInput("The set-password token is invalid, used or expired; ask an ADMIN for a new user link", "token");
+export async function setPasswordWithToken(
+  context: CatalogContext,
+  token: string,
+  password: string,
+): Promise<SignedIn> {
+  const invalid = () =>
+    badUserInput("The set-password token is invalid, used or expired; ask an ADMIN for a new user link", "token");
   if (token.length === 0 || token.length > 200 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
   const tokenHash = sha256(token);
-  const { rows } = await context.db.pool.query<{ id: number; shop_id: number }>("select * from auth_user_by_password_token($1)", [tokenHash]);
+  const { rows } = await context.db.pool.query<{ id: number; shop_id: number }>(
+    "select * from auth_user_by_password_token($1)",
+    [tokenHash],
+  );
   const found = rows[0];
   if (!found) throw invalid();
-  const [user] = await context.db.read(found.shop_id, (sql) => sql<UserRow>(`select ${USER_SELECT} from app_user where id = $1`, [found.id]));
+  const [user] = await context.db.read(found.shop_id, (sql) =>
+    sql<UserRow>(`select ${USER_SELECT} from app_user where id = $1`, [found.id]),
+  );
   validateNewPassword(password, "password", user?.email);
   const hash = await bcrypt.hash(password, BCRYPT_COST);
   const [updated] = await context.db.write(found.shop_id, (sql) =>
@@ -181,7 +223,9 @@ export async function setPasswordWithToken(context: CatalogContext, token: strin
 }
 
 /** Whether the signed viewer's token still names an active user of its shop, and with which role. */
-export async function viewerAccess(context: CatalogContext): Promise<{ shopExists: boolean; active: boolean; role: Role | null }> {
+export async function viewerAccess(
+  context: CatalogContext,
+): Promise<{ shopExists: boolean; active: boolean; role: Role | null }> {
   const viewer = requireViewer(context);
   const userId = /^\d{1,9}$/.test(viewer.userId) ? Number(viewer.userId) : null;
   const [row] = await context.db.read(viewer.shopId, (sql) =>

@@ -1,6 +1,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow, Payment as PaymentRow } from '../../../prisma/generated/client';
 import { VariantView as VariantViewRow } from '../../../core/uploads/service';
+import { ShopStatsRow as ShopStatsRowRow } from '../stats';
 import { StatusChangeRow as StatusChangeRowRow } from '../../../core/status-feed';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -129,12 +130,34 @@ export type CustomerInput = {
   phone: Scalars['String']['input'];
 };
 
+/** One day of a range. */
+export type DayStats = {
+  __typename?: 'DayStats';
+  /** The calendar day in the shop's time zone. */
+  date: Scalars['Date']['output'];
+  /** Orders placed that day. */
+  orderCount: Scalars['Int']['output'];
+  /** The sum of their totals, in tiyn. */
+  revenue: Scalars['Int']['output'];
+};
+
 /** How the bouquet reaches the recipient. */
 export type DeliveryKind =
   /** A courier takes it to the address. */
   | 'DELIVERY'
   /** The customer collects it at the shop. */
   | 'PICKUP';
+
+/** Orders and revenue of one group (a status, a source, a delivery kind, paid or not). */
+export type GroupStats = {
+  __typename?: 'GroupStats';
+  /** The group: a status, `BITRIX` / `PANEL`, a delivery kind, `PAID` / `UNPAID`. */
+  key: Scalars['String']['output'];
+  /** Orders in the group. */
+  orderCount: Scalars['Int']['output'];
+  /** The sum of their totals, in tiyn. */
+  revenue: Scalars['Int']['output'];
+};
 
 /** One size of an uploaded image, as WebP with its metadata (EXIF, GPS) stripped. */
 export type ImageVariant = {
@@ -571,6 +594,19 @@ export type Product = {
   id: Scalars['ID']['output'];
 };
 
+/** How one product sold over a range. */
+export type ProductSales = {
+  __typename?: 'ProductSales';
+  /** The product; null when it no longer exists. */
+  product?: Maybe<Product>;
+  /** The product's name on its latest order line. */
+  productName: Scalars['String']['output'];
+  /** Units sold. */
+  quantity: Scalars['Int']['output'];
+  /** What its lines brought in (unit price × quantity), in tiyn. */
+  revenue: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The customer with this phone, with their orders and totals, or null. Needs permission `customer.read` (ADMIN, MANAGER, COURIER). */
@@ -607,6 +643,11 @@ export type Query = {
   orderStatusFeedHead?: Maybe<Scalars['ID']['output']>;
   /** The shop's orders, newest first. `first` is at most 100 (default 20). */
   orders: OrderConnection;
+  /**
+   * Sales figures of the orders placed in [from, to] (calendar days in the shop's time zone, at
+   * most 366 days), CANCELLED left out. ADMIN and MANAGER only.
+   */
+  shopStats: ShopStats;
 };
 
 
@@ -662,6 +703,12 @@ export type QueryOrdersArgs = {
   status?: InputMaybe<Array<OrderStatus>>;
 };
 
+
+export type QueryShopStatsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
 /** Who receives the bouquet. */
 export type RecipientInput = {
   /** The recipient's name. */
@@ -678,6 +725,35 @@ export type RecordPaymentInput = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** How it was paid. */
   method: PaymentMethod;
+};
+
+/** Sales figures over a range of days; every figure leaves CANCELLED orders out. */
+export type ShopStats = {
+  __typename?: 'ShopStats';
+  /** revenue / orderCount, rounded down; 0 when there are no orders. */
+  averageOrder: Scalars['Int']['output'];
+  /** Every day of the range, days without orders included, in order. */
+  byDay: Array<DayStats>;
+  /** Orders and revenue per delivery kind (`DELIVERY`, `PICKUP`). */
+  byDeliveryKind: Array<GroupStats>;
+  /** Orders and revenue paid in full (`PAID`) or not (`UNPAID`, partly paid included). */
+  byPayment: Array<GroupStats>;
+  /** Orders and revenue per source: `BITRIX` (they came from Bitrix CRM) or `PANEL`. */
+  bySource: Array<GroupStats>;
+  /** Orders and revenue per status. */
+  byStatus: Array<GroupStats>;
+  /** How many orders were placed. */
+  orderCount: Scalars['Int']['output'];
+  /** The sum of their totals, in tiyn. */
+  revenue: Scalars['Int']['output'];
+  /** The best-selling products by quantity (then revenue), with what their lines brought in. */
+  topProducts: Array<ProductSales>;
+};
+
+
+/** Sales figures over a range of days; every figure leaves CANCELLED orders out. */
+export type ShopStatsTopProductsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Subscription = {
@@ -833,7 +909,9 @@ export type ResolversTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DayStats: ResolverTypeWrapper<DayStats>;
   DeliveryKind: DeliveryKind;
+  GroupStats: ResolverTypeWrapper<GroupStats>;
   ImageVariant: ResolverTypeWrapper<VariantViewRow>;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
@@ -858,9 +936,11 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethod: PaymentMethod;
   PaymentStatus: PaymentStatus;
   Product: ResolverTypeWrapper<Product>;
+  ProductSales: ResolverTypeWrapper<ProductSales>;
   Query: ResolverTypeWrapper<{}>;
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
+  ShopStats: ResolverTypeWrapper<ShopStatsRowRow>;
   Subscription: ResolverTypeWrapper<{}>;
   UpdateClientProfileInput: UpdateClientProfileInput;
   UpdateOrderInput: UpdateOrderInput;
@@ -880,6 +960,8 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DayStats: DayStats;
+  GroupStats: GroupStats;
   ImageVariant: VariantViewRow;
   Mutation: {};
   Order: OrderRow;
@@ -898,9 +980,11 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Payment: PaymentRow;
   Product: Product;
+  ProductSales: ProductSales;
   Query: {};
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
+  ShopStats: ShopStatsRowRow;
   Subscription: {};
   UpdateClientProfileInput: UpdateClientProfileInput;
   UpdateOrderInput: UpdateOrderInput;
@@ -941,6 +1025,20 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DayStatsResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['DayStats'] = ResolversParentTypes['DayStats']> = ResolversObject<{
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GroupStatsResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['GroupStats'] = ResolversParentTypes['GroupStats']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ImageVariantResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ImageVariant'] = ResolversParentTypes['ImageVariant']> = ResolversObject<{
   byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1108,6 +1206,14 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ProductSalesResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ProductSales'] = ResolversParentTypes['ProductSales']> = ResolversObject<{
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   clientProfile?: Resolver<Maybe<ResolversTypes['ClientProfile']>, ParentType, ContextType, RequireFields<QueryClientProfileArgs, 'phone'>>;
   clients?: Resolver<ResolversTypes['ClientProfileConnection'], ParentType, ContextType, Partial<QueryClientsArgs>>;
@@ -1118,6 +1224,20 @@ export type QueryResolvers<ContextType = OrdersContext, ParentType extends Resol
   orderStatusChangesByIds?: Resolver<Array<Maybe<ResolversTypes['OrderStatusChange']>>, ParentType, ContextType, RequireFields<QueryOrderStatusChangesByIdsArgs, 'historyIds'>>;
   orderStatusFeedHead?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  shopStats?: Resolver<ResolversTypes['ShopStats'], ParentType, ContextType, RequireFields<QueryShopStatsArgs, 'from' | 'to'>>;
+}>;
+
+export type ShopStatsResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ShopStats'] = ResolversParentTypes['ShopStats']> = ResolversObject<{
+  averageOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byDay?: Resolver<Array<ResolversTypes['DayStats']>, ParentType, ContextType>;
+  byDeliveryKind?: Resolver<Array<ResolversTypes['GroupStats']>, ParentType, ContextType>;
+  byPayment?: Resolver<Array<ResolversTypes['GroupStats']>, ParentType, ContextType>;
+  bySource?: Resolver<Array<ResolversTypes['GroupStats']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['GroupStats']>, ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  topProducts?: Resolver<Array<ResolversTypes['ProductSales']>, ParentType, ContextType, Partial<ShopStatsTopProductsArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -1136,6 +1256,8 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   ClientProfileEdge?: ClientProfileEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DayStats?: DayStatsResolvers<ContextType>;
+  GroupStats?: GroupStatsResolvers<ContextType>;
   ImageVariant?: ImageVariantResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
@@ -1152,7 +1274,9 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductSales?: ProductSalesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ShopStats?: ShopStatsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
