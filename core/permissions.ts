@@ -117,6 +117,7 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   // the queue's state per product (attempts, Bitrix's last error and HTTP status): as private as the queue
   "Product.bitrixSync": "bitrix.sync",
   "Query.clients": "customer.manage",
+  "Mutation.updateClientProfile": "customer.manage",
   "Query.shopStats": "stats.read",
 };
 
