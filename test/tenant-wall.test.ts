@@ -58,7 +58,7 @@ async function asApp<T>(shopId: number | null, work: (client: pg.Client) => Prom
 describe("every table that belongs to a shop is behind the wall", () => {
   it("each table with shop_id has ENABLE and FORCE row level security and a tenant policy on shop_id for every command", async () => {
     const { rows: policies } = await owner.query(`
-      select tablename, policyname, cmd, roles, qual, with_check from pg_policies where schemaname = 'public'`);
+      select tablename, policyname, permissive, cmd, roles, qual, with_check from pg_policies where schemaname = 'public'`);
     const problems: string[] = [];
     for (const table of await tables()) {
       const column = table.hasShopColumn ? "shop_id" : table.name === "shop" ? "id" : null;
@@ -74,8 +74,9 @@ describe("every table that belongs to a shop is behind the wall", () => {
           new RegExp(`\\b${column}\\b.*app_current_shop\\(\\)`).test(p.with_check ?? ""),
       );
       if (!tenantPolicy) problems.push(`${table.name}: no policy "${column} = app_current_shop()" FOR ALL with USING and WITH CHECK (SELECT enable_tenant_wall('${table.name}'))`);
-      // any other policy must be the sign-in lookup's read-only one
-      for (const other of policies.filter((p) => p.tablename === table.name && p !== tenantPolicy)) {
+      // any other policy must be the sign-in lookup's read-only one, or RESTRICTIVE (it can only
+      // narrow what the wall lets through: the courier wall, migration 20261206235500)
+      for (const other of policies.filter((p) => p.tablename === table.name && p !== tenantPolicy && p.permissive !== "RESTRICTIVE")) {
         if (!(other.cmd === "SELECT" && String(other.roles) === "{cvety_auth}")) {
           problems.push(`${table.name}: unexpected policy ${other.policyname} (${other.cmd} to ${other.roles}) would widen the wall`);
         }
@@ -105,7 +106,9 @@ describe("every table that belongs to a shop is behind the wall", () => {
       `select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = $1`,
       [APP_ROLE],
     );
-    expect(member).toEqual([]);
+    // its one membership: cvety_courier, the narrower role a courier's transactions switch to
+    // (SET ROLE needs it; cvety_courier has no BYPASSRLS and owns nothing either)
+    expect(member).toEqual([{ rolname: "cvety_courier" }]);
     await expect(app.query("create table sneaky (id int)")).rejects.toThrow(/permission denied/);
     await expect(app.query("alter table product disable row level security")).rejects.toThrow(/must be owner/);
     await expect(app.query("alter table product no force row level security")).rejects.toThrow(/must be owner/);
@@ -206,7 +209,7 @@ describe("as the application role", () => {
   it("cannot read password hashes, even of its own shop", async () => {
     await expect(asApp(DEV_SHOP, (c) => c.query("select password_hash from app_user"))).rejects.toThrow(/permission denied/);
     const { rows } = await asApp(DEV_SHOP, (c) => c.query("select email, role from app_user order by email"));
-    expect(rows.map((r) => r.email)).toEqual(["admin@dev.cvety.kz", "courier@dev.cvety.kz", "florist@dev.cvety.kz", "manager@dev.cvety.kz"]);
+    expect(rows.map((r) => r.email)).toEqual(["admin@dev.cvety.kz", "courier2@dev.cvety.kz", "courier@dev.cvety.kz", "florist@dev.cvety.kz", "manager@dev.cvety.kz"]);
   });
 
   it("the sign-in lookup finds one user by e-mail and nothing else; known_shop_ids lists ids only", async () => {
