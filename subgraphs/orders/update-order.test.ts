@@ -43,7 +43,7 @@ describe("updateOrder", () => {
       kind: "EDIT",
       oldStatus: "ACCEPTED",
       newStatus: "ACCEPTED",
-      changedBy: `test-admin-${PROD_SHOP}`,
+      changedBy: t.userId(PROD_SHOP, "ADMIN"),
       changes: [
         { field: "deliveryAddress", old: order.deliveryAddress, new: "Алматы, Достык 5" },
         { field: "deliveryFrom", old: order.deliveryFrom, new: input.deliveryFrom },

@@ -91,11 +91,12 @@ describe("who may read /metrics", () => {
     expect(metricsRefusal({ production: false, metricsToken: METRICS_TOKEN }, undefined)).toBeNull();
   });
 
-  it("docker-compose passes METRICS_TOKEN to the router, and publishes no other port for it", () => {
+  it("docker-compose passes METRICS_TOKEN to the router, which publishes no port: only the proxy faces the host", () => {
     const compose = parse(fs.readFileSync(path.join(__dirname, "../../docker-compose.yml"), "utf8"), { merge: true }) as {
       services: Record<string, { environment?: Record<string, string>; ports?: string[] }>;
     };
     expect(compose.services.router.environment?.METRICS_TOKEN).toBe("${METRICS_TOKEN:-}");
-    expect(compose.services.router.ports).toEqual(["${PORT:-4000}:4000"]);
+    expect(compose.services.router.ports).toBeUndefined();
+    expect(compose.services.proxy.ports).toEqual(["${PORT:-4000}:8080"]);
   });
 });

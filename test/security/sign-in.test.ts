@@ -43,7 +43,13 @@ describe("login", () => {
     expect(me.errors).toBeUndefined();
     expect(me.data.me).toEqual({ id: user.id, email, role, shop: { id: String(shopId) } });
     const orders = await t.graphql(`{ orders(first: 1) { totalCount } }`, {}, { token });
-    expect(orders.data.orders.totalCount).toBeGreaterThan(100);
+    // the contract: a COURIER sees only the orders assigned to them; everyone else the whole shop
+    const visible = await t.ownerQuery<{ count: string }>(
+      role === "COURIER" ? 'select count(*) from "order" where shop_id = $1 and courier_id = $2' : 'select count(*) from "order" where shop_id = $1',
+      role === "COURIER" ? [shopId, Number(user.id)] : [shopId],
+    );
+    expect(Number(visible.rows[0].count)).toBeGreaterThan(0);
+    expect(orders.data.orders.totalCount).toBe(Number(visible.rows[0].count));
   });
 
   it("matches the e-mail without regard to case and surrounding spaces", async () => {
