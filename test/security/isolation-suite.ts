@@ -13,7 +13,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parse, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
+import { parse, getNamedType, Kind, type GraphQLNamedType, type GraphQLSchema } from "graphql";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { startTestStack, type TestStack, type GraphQLResponse } from "../harness";
 import type { Role } from "../../core/auth";
@@ -271,11 +271,22 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     }
 
     it("covers every entity type of the supergraph", () => {
-      const types = new Set(entities.map((e) => e.typeName));
-      for (const type of Object.values(schema.getTypeMap())) {
-        if (isObjectType(type) && type.astNode === undefined) continue;
+      // independently of the supergraph's join directives the probe reads: every resolvable @key in the subgraphs' own SDL
+      const declared = new Set<string>();
+      for (const file of fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith(".graphql") && f !== "supergraph.graphql")) {
+        for (const definition of parse(fs.readFileSync(path.join(SCHEMA_DIR, file), "utf8")).definitions) {
+          if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+          const keys = (definition.directives ?? []).filter((d) => d.name.value === "key");
+          const resolvable = keys.some((key) => {
+            const flag = key.arguments?.find((a) => a.name.value === "resolvable")?.value;
+            return !(flag?.kind === Kind.BOOLEAN && !flag.value);
+          });
+          const probed = scenario.privateTypes === "all" || scenario.privateTypes.includes(definition.name.value);
+          if (resolvable && probed) declared.add(`${definition.name.value} in ${file.replace(/\.graphql$/, "")}`);
+        }
       }
-      expect(types.size).toBeGreaterThan(0);
+      expect(declared.size).toBeGreaterThan(scenario.privateTypes === "all" ? 3 : 0);
+      expect(new Set(entities.map((e) => `${e.typeName} in ${e.subgraph}`))).toEqual(declared);
       for (const { typeName } of entities) expect({ typeName, knownVictimIds: (victim.ids.get(typeName)?.size ?? 0) > 0 }).toEqual({ typeName, knownVictimIds: true });
     });
 
