@@ -117,7 +117,8 @@ export const FIELD_PERMISSIONS: Record<string, Permission> = {
   // the queue's state per product (attempts, Bitrix's last error and HTTP status): as private as the queue
   "Product.bitrixSync": "bitrix.sync",
   "Query.clients": "customer.manage",
-  "Mutation.updateClientProfile": "customer.manage",
+  // reached only through Query.clients, checked here as well so the edge is never an open door
+  "ClientProfileEdge.node": "customer.manage",
   "Query.shopStats": "stats.read",
 };
 
