@@ -1,7 +1,10 @@
 /** The board's controller: signs in, loads, listens, acts, and says so whenever the board is stale. */
 import type {
+  AssignCourierMutation,
+  AssignCourierMutationVariables,
   BoardOrdersQuery,
   BoardOrdersQueryVariables,
+  CouriersQuery,
   FeedHeadQuery,
   MoveOrderMutation,
   MoveOrderMutationVariables,
@@ -13,7 +16,7 @@ import type {
 } from "./__generated__/operations";
 import { ApiError, describeError, request } from "./api";
 import { BoardState, FINISHED_STATUSES, OPEN_STATUSES, type BoardOrder } from "./board-state";
-import { orderNumber, renderDetails } from "./cards";
+import { MAY_DISPATCH, orderNumber, renderDetails, type Courier } from "./cards";
 import { byId, h } from "./dom";
 import { ROLE_NAME, STATUS_NAME, TEXT } from "./labels";
 import { LiveFeed, type Change, type LiveState } from "./live";
@@ -176,7 +179,9 @@ export class BoardApp {
         this.loadOrders(FINISHED_STATUSES, token, false),
       ]);
       const orders = columns.flat();
+      const couriers = await this.loadCouriers(token);
       if (epoch !== this.epoch) return;
+      this.view.setCouriers(couriers);
       this.state.replaceAll(orders);
       this.view.showAll(this.state.all());
       this.syncAttempt = 0;
@@ -209,6 +214,17 @@ export class BoardApp {
     return orders;
   }
 
+  /** The shop's couriers, for a role that may assign them (null otherwise, or if they cannot be read). */
+  private async loadCouriers(token: string): Promise<Courier[] | null> {
+    if (!this.session || !MAY_DISPATCH.includes(this.session.user.role)) return null;
+    try {
+      const { users } = await request<CouriersQuery>(OPERATIONS.couriers, {}, token);
+      return users.edges.map((edge) => edge.node);
+    } catch {
+      return null;
+    }
+  }
+
   private applyChange(change: Change): void {
     if (!this.state.apply(change.order)) return;
     this.view?.show(change.order);
@@ -235,6 +251,27 @@ export class BoardApp {
       byId(`order-${id}`).querySelector<HTMLElement>(".notice")?.focus();
     } finally {
       button.disabled = false;
+    }
+  }
+
+  private async assign(id: string, courierId: string | null, select: HTMLSelectElement): Promise<void> {
+    const token = this.session?.token;
+    if (!token) return;
+    select.disabled = true;
+    try {
+      const { assignCourier } = await request<AssignCourierMutation, AssignCourierMutationVariables>(
+        OPERATIONS.assignCourier,
+        { orderId: id, courierId },
+        token,
+      );
+      this.view?.setNotice(id, null);
+      if (this.state.apply(assignCourier)) this.view?.show(assignCourier);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.code === "UNAUTHENTICATED") return this.signedOut();
+      this.view?.setNotice(id, describeError(failure));
+      byId(`order-${id}`).querySelector<HTMLElement>(".notice")?.focus();
+    } finally {
+      select.disabled = false;
     }
   }
 
@@ -284,6 +321,12 @@ export class BoardApp {
       if (!button || !id) return;
       if (button.dataset.action === "move") void this.move(id, button.dataset.to as OrderStatus, button);
       if (button.dataset.action === "open") void this.open(id);
+    });
+    byId("board").addEventListener("change", (event) => {
+      const select = (event.target as HTMLElement).closest<HTMLSelectElement>("select[data-action=assign]");
+      const id = select?.closest<HTMLElement>("[data-order-id]")?.dataset.orderId;
+      if (!select || !id) return;
+      void this.assign(id, select.value || null, select);
     });
   }
 

@@ -37,13 +37,47 @@ function assembledPhoto(order: BoardOrder): BoardOrder["photos"][number] | undef
   return order.photos.filter((photo) => photo.kind === "ASSEMBLED_BOUQUET").at(-1);
 }
 
+/** Roles that may assign a courier (permission `order.dispatch`). */
+export const MAY_DISPATCH: UserRole[] = ["ADMIN", "MANAGER"];
+
+export interface Courier {
+  id: string;
+  name: string;
+}
+
+/** The courier picker of a card, for a role that may dispatch and an order not finished. */
+function courierPicker(order: BoardOrder, role: UserRole, couriers: Courier[] | null): HTMLElement | null {
+  if (!couriers || !MAY_DISPATCH.includes(role)) return null;
+  if (order.status === "DELIVERED" || order.status === "CANCELLED") return null;
+  const current = order.courier?.id ?? "";
+  const options = [...couriers];
+  if (order.courier && !options.some((courier) => courier.id === order.courier!.id)) options.push(order.courier);
+  const selectId = `order-${order.id}-courier`;
+  return h(
+    "div",
+    { class: "assign" },
+    h("label", { for: selectId }, `${TEXT.assign} ${TEXT.courier.toLowerCase()}`),
+    h(
+      "select",
+      { id: selectId, "data-action": "assign", "aria-label": `${orderNumber(order)}: ${TEXT.assignCourier}` },
+      h("option", { value: "", selected: current === "" }, TEXT.unassign),
+      options.map((courier) => h("option", { value: courier.id, selected: courier.id === current }, courier.name)),
+    ),
+  );
+}
+
 export function nextMove(order: BoardOrder, role: UserRole): OrderStatus | null {
   const next = NEXT_STATUS[order.status];
   return next && ROLE_MAY_SET[role].includes(next) ? next : null;
 }
 
 /** The card of an order: `notice` is an action's error, shown on the card until the next action. */
-export function renderCard(order: BoardOrder, role: UserRole, notice?: string): HTMLElement {
+export function renderCard(
+  order: BoardOrder,
+  role: UserRole,
+  notice?: string,
+  couriers: Courier[] | null = null,
+): HTMLElement {
   const titleId = `order-${order.id}-title`;
   const next = nextMove(order, role);
   const photo = assembledPhoto(order);
@@ -79,6 +113,7 @@ export function renderCard(order: BoardOrder, role: UserRole, notice?: string): 
       order.deliveryKind === "PICKUP"
         ? h("p", { class: "courier" }, TEXT.pickup)
         : h("p", { class: "courier" }, `${TEXT.courier}: ${order.courier?.name ?? TEXT.noCourier}`),
+      courierPicker(order, role, couriers),
       notice ? h("p", { class: "notice", role: "alert" }, notice) : null,
       h(
         "div",

@@ -66,6 +66,8 @@ export const TEXT = {
   noCourier: "не назначен",
   pickup: "Самовывоз",
   assign: "Назначить",
+  assignCourier: "назначить курьера",
+  unassign: "Без курьера",
   address: "Адрес",
   comment: "Комментарий",
   total: "Сумма",

@@ -1,7 +1,7 @@
 /** The board on the page: a column per open status, finished orders folded, each card placed by window. */
 import type { OrderStatus, UserRole } from "./__generated__/operations";
 import { FINISHED_STATUSES, OPEN_STATUSES, compareByWindow, isOnBoard, type BoardOrder } from "./board-state";
-import { renderCard } from "./cards";
+import { renderCard, type Courier } from "./cards";
 import { h } from "./dom";
 import { STATUS_TITLE, TEXT } from "./labels";
 
@@ -14,6 +14,8 @@ export class BoardView {
   private readonly columns = new Map<OrderStatus, Column>();
   private readonly cards = new Map<string, { element: HTMLElement; order: BoardOrder }>();
   private readonly notices = new Map<string, string>();
+  /** the shop's couriers for the assign picker (null: not loaded, or the role may not dispatch) */
+  private couriers: Courier[] | null = null;
 
   /** a COURIER's own id: their board shows only their deliveries */
   private readonly courierId: string | null;
@@ -96,6 +98,12 @@ export class BoardView {
     this.updateCounts();
   }
 
+  /** The shop's couriers for the cards' picker; redraws the cards. */
+  setCouriers(couriers: Courier[] | null): void {
+    this.couriers = couriers;
+    for (const { order } of [...this.cards.values()]) this.show(order);
+  }
+
   /** An action's error on the card (null clears it). */
   setNotice(id: string, notice: string | null): void {
     if (notice) this.notices.set(id, notice);
@@ -105,7 +113,7 @@ export class BoardView {
   }
 
   private card(order: BoardOrder): HTMLElement {
-    const element = renderCard(order, this.role, this.notices.get(order.id));
+    const element = renderCard(order, this.role, this.notices.get(order.id), this.couriers);
     this.cards.set(order.id, { element, order });
     return element;
   }

@@ -179,6 +179,29 @@ describe("the board page in Chromium", () => {
     await page.locator(`#order-${stale.id} .notice`, { hasText: "Заказ уже доставлен" }).waitFor();
   });
 
+  it("assigns a courier from the card's picker: the order gets that courier and the card shows their name", async () => {
+    const order = await pick(PROD_SHOP, "NEW");
+    await t.ownerQuery(`update "order" set delivery_kind = 'DELIVERY' where id = $1`, [order.id]);
+    const courier = (
+      await t.ownerQuery<{ id: number; name: string }>(
+        `select id, name from app_user where shop_id = $1 and email = $2`,
+        [PROD_SHOP, "courier2@cvety.kz"],
+      )
+    ).rows[0];
+    const picker = page.getByLabel(`№ ${order.bitrixOrderId ?? order.id}: назначить курьера`);
+    await picker.waitFor();
+    await expect(picker.locator("option").first().textContent()).resolves.toBe("Без курьера");
+    await picker.selectOption({ label: courier.name });
+    await page.locator(`#order-${order.id} .courier`, { hasText: `Курьер: ${courier.name}` }).waitFor();
+    await eventually(async () => {
+      const row = await t.ownerQuery<{ courier_id: number | null }>(`select courier_id from "order" where id = $1`, [
+        order.id,
+      ]);
+      return row.rows[0].courier_id === courier.id;
+    });
+    await expect(page.locator(`#order-${order.id} .notice`).count()).resolves.toBe(0);
+  });
+
   it("shows that it is offline when the connection drops, then catches up with nothing missed and nothing twice", async () => {
     const manager = await signInToken(PROD_SHOP, "MANAGER");
     const orders = [await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "PAID")];

@@ -456,6 +456,14 @@ export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY';
 
+export type AssignCourierMutationVariables = Exact<{
+  orderId: Scalars['ID']['input'];
+  courierId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type AssignCourierMutation = { __typename?: 'Mutation', assignCourier: { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, thumbnailUrl?: string | null, kind: OrderPhotoKind }> } };
+
 export type BoardChangesSubscriptionVariables = Exact<{
   after?: InputMaybe<Scalars['ID']['input']>;
 }>;
@@ -472,6 +480,11 @@ export type BoardOrdersQueryVariables = Exact<{
 
 
 export type BoardOrdersQuery = { __typename?: 'Query', orders: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, version: number, status: OrderStatus, bitrixOrderId?: number | null, deliveryKind: DeliveryKind, recipientName?: string | null, deliveryAddress?: string | null, deliveryFrom?: string | null, deliveryTo?: string | null, cardText?: string | null, createdAt: string, updatedAt: string, courier?: { __typename?: 'User', id: string, name: string } | null, items: Array<{ __typename?: 'OrderItem', quantity: number, productName: string }>, photos: Array<{ __typename?: 'OrderPhoto', id: string, url: string, thumbnailUrl?: string | null, kind: OrderPhotoKind }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type CouriersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CouriersQuery = { __typename?: 'Query', users: { __typename?: 'UserConnection', edges: Array<{ __typename?: 'UserEdge', node: { __typename?: 'User', id: string, name: string } }> } };
 
 export type FeedHeadQueryVariables = Exact<{ [key: string]: never; }>;
 
