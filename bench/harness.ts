@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
+import pg from "pg";
 import { readCpuStallMicros } from "../core/cpu-pressure";
 import type { Config } from "../core/config";
 import { isPortFree } from "../core/database-server";
@@ -373,4 +374,18 @@ export async function ensureBenchUsers(client: { query(sql: string, params: unkn
      on conflict do nothing`,
     [shopId, BENCH_ROLES],
   );
+}
+
+/** Runs `work` in one transaction scoped to a bench shop as the system (the way the scenarios seed their data). */
+export async function inBenchShop(databaseUrl: string, shopId: number, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(shopId)]);
+    await work(client);
+    await client.query("commit");
+  } finally {
+    await client.end();
+  }
 }

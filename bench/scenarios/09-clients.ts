@@ -1,5 +1,5 @@
 import pg from "pg";
-import { ensureBenchUsers, graphqlBody, load, type BenchRow, type BenchScenario } from "../harness";
+import { ensureBenchUsers, graphqlBody, inBenchShop, load, type BenchRow, type BenchScenario } from "../harness";
 
 /**
  * Issue 20: the client base through the router, 50,000 clients in a shop of their own
@@ -41,23 +41,8 @@ const QUERIES: [string, string][] = [
 ];
 const LIST = `query Clients($search: String) { clients(search: $search, first: 20) { totalCount edges { node { id name phone tags lastOrderAt } } } }`;
 
-async function inBenchShop(databaseUrl: string, work: (client: pg.Client) => Promise<void>) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
-      String(BENCH_SHOP),
-    ]);
-    await work(client);
-    await client.query("commit");
-  } finally {
-    await client.end();
-  }
-}
-
 async function seedClients(databaseUrl: string, ownerDatabaseUrl: string) {
-  await inBenchShop(databaseUrl, async (client) => {
+  await inBenchShop(databaseUrl, BENCH_SHOP, async (client) => {
     await client.query(
       `insert into shop (id, name, slug) values ($1, 'Bench clients', 'bench-clients') on conflict do nothing`,
       [BENCH_SHOP],
@@ -80,7 +65,7 @@ async function seedClients(databaseUrl: string, ownerDatabaseUrl: string) {
 }
 
 async function removeClients(databaseUrl: string) {
-  await inBenchShop(databaseUrl, async (client) => {
+  await inBenchShop(databaseUrl, BENCH_SHOP, async (client) => {
     for (const table of ["client_profile", "app_user"])
       await client.query(`delete from ${table} where shop_id = $1`, [BENCH_SHOP]);
     await client.query("delete from shop where id = $1", [BENCH_SHOP]);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { ensureBenchUsers, graphqlBody, load, type BenchScenario } from "../harness";
+import { ensureBenchUsers, graphqlBody, inBenchShop, load, type BenchScenario } from "../harness";
 
 /**
  * Issue 20: shopStats over a busy year through the router: 100,000 orders (one line each, a
@@ -12,23 +12,8 @@ const QUERY = `query Stats { shopStats(from: "2025-01-01", to: "2025-12-31") {
   orderCount revenue averageOrder byDay { date orderCount revenue } topProducts(limit: 10) { productName quantity revenue }
   byStatus { key orderCount } bySource { key orderCount } byDeliveryKind { key orderCount } byPayment { key orderCount revenue } } }`;
 
-async function inBenchShop(databaseUrl: string, work: (client: pg.Client) => Promise<void>) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
-      String(BENCH_SHOP),
-    ]);
-    await work(client);
-    await client.query("commit");
-  } finally {
-    await client.end();
-  }
-}
-
 async function seedOrders(databaseUrl: string, ownerDatabaseUrl: string) {
-  await inBenchShop(databaseUrl, async (client) => {
+  await inBenchShop(databaseUrl, BENCH_SHOP, async (client) => {
     await client.query(
       `insert into shop (id, name, slug) values ($1, 'Bench stats', 'bench-stats') on conflict do nothing`,
       [BENCH_SHOP],
@@ -65,7 +50,7 @@ async function seedOrders(databaseUrl: string, ownerDatabaseUrl: string) {
 }
 
 async function removeOrders(databaseUrl: string) {
-  await inBenchShop(databaseUrl, async (client) => {
+  await inBenchShop(databaseUrl, BENCH_SHOP, async (client) => {
     for (const table of ["payment", "order_item", "order_history", "order", "product", "app_user"]) {
       await client.query(`delete from "${table}" where shop_id = $1`, [BENCH_SHOP]);
     }
