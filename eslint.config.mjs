@@ -5,7 +5,16 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "prisma/generated/", "**/__generated__/", ".data/", "dist/", "coverage/", "bitrix/", "app/board/dist/"],
+    ignores: [
+      "node_modules/",
+      "prisma/generated/",
+      "**/__generated__/",
+      ".data/",
+      "dist/",
+      "coverage/",
+      "bitrix/",
+      "app/board/dist/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -13,7 +22,10 @@ export default tseslint.config(
     files: ["**/*.{ts,mts,cts}"],
     rules: {
       // an unused name is a leftover; `_name` marks one kept on purpose (a callback's position)
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       "@typescript-eslint/no-explicit-any": "off",
       "max-lines-per-function": ["warn", { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
       // a closure may read a handler that is assigned once, later in start-up
@@ -31,7 +43,18 @@ export default tseslint.config(
     // the router routes: business rules and SQL live in the subgraphs (README "The router routes")
     files: ["router/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/subgraphs", "**/subgraphs/**"], message: "The router imports nothing from subgraphs/: call the subgraph (GraphQL or an internal operation)." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/subgraphs", "**/subgraphs/**"],
+              message:
+                "The router imports nothing from subgraphs/: call the subgraph (GraphQL or an internal operation).",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -40,6 +63,14 @@ export default tseslint.config(
   },
   {
     files: ["**/*.{js,cjs,mjs}"],
-    languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", console: "readonly" } },
+    languageOptions: {
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        console: "readonly",
+      },
+    },
   },
 );

@@ -6,7 +6,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 // (generate, migrate diff); without it the CLI falls back to fetching native engines.
 process.env.DATABASE_URL ??= "postgresql://localhost:5432/placeholder";
 
-type ScriptRunner = { executeScript(script: string): Promise<void>; client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+type ScriptRunner = {
+  executeScript(script: string): Promise<void>;
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
 
 /**
  * The pg adapter runs a migration by splitting it on every ";", which breaks function

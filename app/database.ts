@@ -18,7 +18,9 @@ export const APP_ROLE = "cvety_app";
  * The database for `npm start` and the db:* scripts: DATABASE_URL when set, else an embedded
  * PostgreSQL under .data/ with a `cvety` database in it.
  */
-export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; server: DatabaseServer | null }> {
+export async function resolveDatabase(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; server: DatabaseServer | null }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, server: null };
   const { startEmbeddedPostgres } = require("../core/embedded-postgres") as typeof import("../core/embedded-postgres");
   const server = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, port: 5433 });
@@ -32,7 +34,9 @@ export async function createDatabaseIfMissing(maintenanceUrl: string, name: stri
   try {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (!rowCount) {
-      await client.query(`create database ${pg.escapeIdentifier(name)}${template ? ` template ${pg.escapeIdentifier(template)}` : ""}`);
+      await client.query(
+        `create database ${pg.escapeIdentifier(name)}${template ? ` template ${pg.escapeIdentifier(template)}` : ""}`,
+      );
     }
   } finally {
     await client.end();

@@ -45,12 +45,18 @@ export async function startStack(options: {
   try {
     for (const [name, definition] of Object.entries(SUBGRAPHS)) {
       const port = options.config.subgraphPorts[name as keyof typeof SUBGRAPHS];
-      started.push(await startSubgraph(definition as never, { config: options.config, db, logger: options.logger, port }));
+      started.push(
+        await startSubgraph(definition as never, { config: options.config, db, logger: options.logger, port }),
+      );
     }
     const subgraphs = Object.fromEntries(started.map((s) => [s.name, s])) as Stack["subgraphs"];
     const config: Config = {
       ...options.config,
-      subgraphUrls: { catalog: subgraphs.catalog.url, orders: subgraphs.orders.url, warehouse: subgraphs.warehouse.url },
+      subgraphUrls: {
+        catalog: subgraphs.catalog.url,
+        orders: subgraphs.orders.url,
+        warehouse: subgraphs.warehouse.url,
+      },
     };
     const registerMetrics = (registry: Parameters<typeof workers.bitrixRelay.registerMetrics>[0]) => {
       workers.bitrixRelay.registerMetrics(registry);

@@ -22,9 +22,18 @@ export interface BackgroundWorkers {
  * (scripts/serve.ts workers, with /health and /metrics), so a relay catching up on a backlog
  * or a burst of assembled orders never takes CPU from the router's requests and live boards.
  */
-export function createBackgroundWorkers(options: { config: Config; databaseUrl: string; logger: Logger; databaseOptions?: DatabaseOptions }): BackgroundWorkers {
+export function createBackgroundWorkers(options: {
+  config: Config;
+  databaseUrl: string;
+  logger: Logger;
+  databaseOptions?: DatabaseOptions;
+}): BackgroundWorkers {
   const { config, databaseUrl, logger } = options;
-  const relayDb = createDatabase(databaseUrl, { ...options.databaseOptions, max: 4, applicationName: "cvety-graph-bitrix-relay" });
+  const relayDb = createDatabase(databaseUrl, {
+    ...options.databaseOptions,
+    max: 4,
+    applicationName: "cvety-graph-bitrix-relay",
+  });
   const bitrixRelay = createBitrixRelay({ config, db: relayDb, logger });
   let consumerDb: Database | null = null;
   let stockConsumer: StockConsumer | null = null;
@@ -36,7 +45,11 @@ export function createBackgroundWorkers(options: { config: Config; databaseUrl: 
     },
     async start() {
       if (config.stockConsumerPollMs > 0) {
-        consumerDb = createDatabase(databaseUrl, { max: 2, applicationName: "cvety-stock-consumer", ...options.databaseOptions });
+        consumerDb = createDatabase(databaseUrl, {
+          max: 2,
+          applicationName: "cvety-stock-consumer",
+          ...options.databaseOptions,
+        });
         stockConsumer = new StockConsumer({ db: consumerDb, databaseUrl, logger, pollMs: config.stockConsumerPollMs });
         await stockConsumer.start();
       }
@@ -59,7 +72,11 @@ export function createBackgroundWorkers(options: { config: Config; databaseUrl: 
  * The workers' process (docker-compose): /health for the container check and /metrics with the
  * relay's instruments; everything else is a JSON 404.
  */
-export async function serveWorkers(workers: BackgroundWorkers, port: number, host = "0.0.0.0"): Promise<{ port: number; stop(): Promise<void> }> {
+export async function serveWorkers(
+  workers: BackgroundWorkers,
+  port: number,
+  host = "0.0.0.0",
+): Promise<{ port: number; stop(): Promise<void> }> {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   workers.bitrixRelay.registerMetrics(registry);

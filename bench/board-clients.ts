@@ -94,12 +94,19 @@ if (parentPort && workerData) run(workerData as BoardClientsJob, parentPort);
 /** The bench's side of a client thread. */
 export class BoardClientsThread {
   private readonly worker: Worker;
-  private readonly waiting: { type: BoardClientsReply["type"]; resolve: (reply: BoardClientsReply) => void; reject: (error: Error) => void }[] = [];
+  private readonly waiting: {
+    type: BoardClientsReply["type"];
+    resolve: (reply: BoardClientsReply) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   private failed: Error | null = null;
 
   constructor(job: BoardClientsJob, onConnected: (count: number) => void) {
     // the thread loads this TypeScript file through tsx's require hook, as the bench itself runs
-    this.worker = new Worker(`require("tsx/cjs"); require(${JSON.stringify(__filename)});`, { eval: true, workerData: job });
+    this.worker = new Worker(`require("tsx/cjs"); require(${JSON.stringify(__filename)});`, {
+      eval: true,
+      workerData: job,
+    });
     this.worker.on("message", (reply: BoardClientsReply) => {
       if (reply.type === "connected") return onConnected(reply.count);
       const index = this.waiting.findIndex((w) => w.type === reply.type);

@@ -77,7 +77,11 @@ export interface StackDatabase {
   ownerDatabaseUrl: string;
 }
 
-export function startBenchStack(database: StackDatabase, env: Record<string, string>, topology: Topology): Promise<BenchStack> {
+export function startBenchStack(
+  database: StackDatabase,
+  env: Record<string, string>,
+  topology: Topology,
+): Promise<BenchStack> {
   return topology === "split" ? startSplitStack(database, env) : startStackProcess(database.databaseUrl, env);
 }
 
@@ -138,7 +142,9 @@ async function startSplitStack(database: StackDatabase, env: Record<string, stri
       });
       children.set(part, child);
       const health = `http://127.0.0.1:${ports[part]}/${part === "router" ? "ready" : "health"}`;
-      const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`bench ${part} exited with ${code}`))));
+      const exited = new Promise<never>((_, reject) =>
+        child.once("exit", (code) => reject(new Error(`bench ${part} exited with ${code}`))),
+      );
       exited.catch(() => undefined);
       await Promise.race([waitFor(health), exited]);
     }
@@ -175,12 +181,16 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
 }
 
 export async function startStackProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchStack> {
-  const child: ChildProcess = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "bench", "stack-process.ts")], {
-    cwd: ROOT,
-    // NODE_ENV=production, as the Dockerfile runs it: graphql-js and Apollo skip their development checks
-    env: { ...process.env, ...env, BENCH_DATABASE_URL: databaseUrl, BENCH_STACK: "1", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve("tsx/cli"), path.join(ROOT, "bench", "stack-process.ts")],
+    {
+      cwd: ROOT,
+      // NODE_ENV=production, as the Dockerfile runs it: graphql-js and Apollo skip their development checks
+      env: { ...process.env, ...env, BENCH_DATABASE_URL: databaseUrl, BENCH_STACK: "1", NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
   const line = await new Promise<string>((resolve, reject) => {
@@ -236,7 +246,12 @@ export async function load(options: {
  * One connection, one request at a time, for `seconds`: latency percentiles with sub-millisecond
  * resolution (autocannon's are whole milliseconds, too coarse for a ratio of 2 ms and 5 ms).
  */
-export async function sequential(options: { url: string; headers: Record<string, string>; body: string; seconds: number }): Promise<SequentialResult> {
+export async function sequential(options: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  seconds: number;
+}): Promise<SequentialResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -281,7 +296,14 @@ export function percentile(sorted: number[], p: number): number {
 
 function summarize(latencies: number[], seconds: number, errors: number): SequentialResult {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: sorted.length / seconds, errors, latencies, seconds };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    rps: sorted.length / seconds,
+    errors,
+    latencies,
+    seconds,
+  };
 }
 
 /** Several sequential runs as one (e.g. rounds alternated between two targets so drift hits both alike). */
@@ -352,10 +374,17 @@ export async function cpuDuring<T>(
   const own = process.cpuUsage(ownBefore);
   const stallAfter = readCpuStallMicros();
   const names = [...stack.parts, ...others.map((other) => other.name), "PostgreSQL"];
-  const pressure = stallBefore === null || stallAfter === null ? "" : `; CPU pressure (some) ${(((stallAfter - stallBefore) / 1000 / (Date.now() - started)) * 100).toFixed(0)} %`;
+  const pressure =
+    stallBefore === null || stallAfter === null
+      ? ""
+      : `; CPU pressure (some) ${(((stallAfter - stallBefore) / 1000 / (Date.now() - started)) * 100).toFixed(0)} %`;
   const stackSeconds = spent.slice(0, stack.pids.length).reduce((sum, seconds) => sum + seconds, 0);
   const client = `, this bench process ${((own.user + own.system) / 1e6).toFixed(2)}`;
-  return { result, cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")}${client} s${pressure}`, stackSeconds };
+  return {
+    result,
+    cpu: `${spent.map((seconds, i) => `${names[i]} ${seconds.toFixed(2)}`).join(", ")}${client} s${pressure}`,
+    stackSeconds,
+  };
 }
 
 const BENCH_ROLES = ["ADMIN", "MANAGER", "FLORIST", "COURIER"] as const;
@@ -366,7 +395,10 @@ export function benchUserId(shopId: number, role: (typeof BENCH_ROLES)[number]):
 }
 
 /** Gives a bench shop one user per role (ids from benchUserId); run in a transaction scoped to that shop. */
-export async function ensureBenchUsers(client: { query(sql: string, params: unknown[]): Promise<unknown> }, shopId: number): Promise<void> {
+export async function ensureBenchUsers(
+  client: { query(sql: string, params: unknown[]): Promise<unknown> },
+  shopId: number,
+): Promise<void> {
   await client.query(
     `insert into app_user (id, shop_id, email, name, role, password_hash)
      select $1::int * 10 + r.n, $1, 'bench-' || lower(r.role) || '@shop' || $1 || '.bench', 'Bench ' || lower(r.role), r.role::"UserRole", '!'
@@ -377,12 +409,18 @@ export async function ensureBenchUsers(client: { query(sql: string, params: unkn
 }
 
 /** Runs `work` in one transaction scoped to a bench shop as the system (the way the scenarios seed their data). */
-export async function inBenchShop(databaseUrl: string, shopId: number, work: (client: pg.Client) => Promise<void>): Promise<void> {
+export async function inBenchShop(
+  databaseUrl: string,
+  shopId: number,
+  work: (client: pg.Client) => Promise<void>,
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(shopId)]);
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
+      String(shopId),
+    ]);
     await work(client);
     await client.query("commit");
   } finally {

@@ -10,7 +10,15 @@ import { signToken } from "../core/auth";
 import { seededUserId } from "../prisma/seed-data";
 import { withDatabaseName } from "../core/database-server";
 import { applicationDatabaseUrl, createDatabaseIfMissing, dropDatabase, migrate, seedIfEmpty } from "../app/database";
-import { benchTopology, benchUserId, startBenchStack, type BenchContext, type BenchRow, type BenchScenario, type BenchStack } from "./harness";
+import {
+  benchTopology,
+  benchUserId,
+  startBenchStack,
+  type BenchContext,
+  type BenchRow,
+  type BenchScenario,
+  type BenchStack,
+} from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -67,7 +75,11 @@ async function main() {
     config,
     // the seeded demo user of that shop and role: the router accepts tokens of existing users only
     // (a bench shop's users come from ensureBenchUsers)
-    token: (shopId, role = "ADMIN") => signToken({ userId: String(seededUserId(shopId, role) ?? benchUserId(shopId, role)), shopId, role }, env.JWT_SECRET),
+    token: (shopId, role = "ADMIN") =>
+      signToken(
+        { userId: String(seededUserId(shopId, role) ?? benchUserId(shopId, role)), shopId, role },
+        env.JWT_SECRET,
+      ),
     startStack: (extra, own) => startBenchStack(database, { ...env, ...extra }, own ?? topology),
     get stack() {
       if (!shared) throw new Error("this scenario runs on stacks of its own (ownStacks): the shared stack is stopped");

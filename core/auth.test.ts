@@ -36,7 +36,9 @@ describe("verifyToken's memory of verified tokens", () => {
     const token = signToken(viewer, "key-a", 60);
     verifyToken(token, secrets);
     const [header, payload, signature] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), shop_id: 8 })).toString("base64url");
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), shop_id: 8 }),
+    ).toString("base64url");
     expect(() => verifyToken(`${header}.${forged}.${signature}`, secrets)).toThrow(AuthError);
   });
 });

@@ -22,7 +22,11 @@ const MAX_TOKEN_LENGTH = 4096;
 /** tolerated clock difference between the signing and the verifying process */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-export function signToken(viewer: Pick<Viewer, "userId" | "shopId" | "role">, secret: string, ttlSeconds = TOKEN_TTL_SECONDS): string {
+export function signToken(
+  viewer: Pick<Viewer, "userId" | "shopId" | "role">,
+  secret: string,
+  ttlSeconds = TOKEN_TTL_SECONDS,
+): string {
   return jwt.sign({ shop_id: viewer.shopId, role: viewer.role }, secret, {
     algorithm: "HS256",
     subject: String(viewer.userId),
@@ -79,12 +83,17 @@ function verifyTokenClaims(token: string, secrets: readonly string[]): Viewer {
   let lastError: unknown;
   for (const secret of secrets.map(secretKey)) {
     try {
-      const claims = jwt.verify(token, secret, { algorithms: ["HS256"], clockTolerance: CLOCK_TOLERANCE_SECONDS }) as jwt.JwtPayload;
-      if (typeof claims.exp !== "number" || typeof claims.iat !== "number") throw new AuthError("The token must carry exp and iat");
+      const claims = jwt.verify(token, secret, {
+        algorithms: ["HS256"],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }) as jwt.JwtPayload;
+      if (typeof claims.exp !== "number" || typeof claims.iat !== "number")
+        throw new AuthError("The token must carry exp and iat");
       if (claims.exp - claims.iat > TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) {
         throw new AuthError(`The token is valid for longer than ${TOKEN_TTL_SECONDS / 3600} hours; sign in again`);
       }
-      if (claims.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new AuthError("The token was issued in the future");
+      if (claims.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS)
+        throw new AuthError("The token was issued in the future");
       return viewerFromClaims(claims);
     } catch (error) {
       lastError = error;
@@ -92,13 +101,18 @@ function verifyTokenClaims(token: string, secrets: readonly string[]): Viewer {
       if (error instanceof jwt.TokenExpiredError) throw new AuthError("The token has expired");
     }
   }
-  throw new AuthError(lastError instanceof Error && /signature/.test(lastError.message) ? "The token signature is invalid" : "The token is invalid");
+  throw new AuthError(
+    lastError instanceof Error && /signature/.test(lastError.message)
+      ? "The token signature is invalid"
+      : "The token is invalid",
+  );
 }
 
 function viewerFromClaims(claims: jwt.JwtPayload): Viewer {
   const shopId = claims.shop_id;
   if (typeof claims.sub !== "string" || claims.sub === "") throw new AuthError("The token has no subject (sub)");
-  if (typeof shopId !== "number" || !Number.isInteger(shopId) || shopId <= 0) throw new AuthError("The token's shop_id must be a positive integer");
+  if (typeof shopId !== "number" || !Number.isInteger(shopId) || shopId <= 0)
+    throw new AuthError("The token's shop_id must be a positive integer");
   if (!ROLES.includes(claims.role)) throw new AuthError(`The token's role must be one of ${ROLES.join(", ")}`);
   return { userId: claims.sub, shopId, role: claims.role, expiresAt: claims.exp };
 }

@@ -202,7 +202,9 @@ const portNumber = nonNegativeInteger.pipe(z.number().max(65_535, "must be a por
 const urlWith = (protocols: RegExp, what: string) => z.url({ protocol: protocols, error: `must be ${what}` });
 const httpUrl = urlWith(/^https?$/, "an http:// or https:// URL");
 const postgresUrl = urlWith(/^postgres(ql)?$/, "a postgresql:// URL");
-const nodeEnvironment = z.enum(["development", "production", "test"], { error: "must be development, production or test" });
+const nodeEnvironment = z.enum(["development", "production", "test"], {
+  error: "must be development, production or test",
+});
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   error: "must be one of fatal, error, warn, info, debug, trace, silent",
 });
@@ -227,7 +229,12 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 }
 
 function between(env: NodeJS.ProcessEnv, name: string, min: number, max: number, fallback: number): number {
-  return read(env, name, nonNegativeInteger.pipe(z.number().min(min).max(max, `must be between ${min} and ${max}`)), fallback);
+  return read(
+    env,
+    name,
+    nonNegativeInteger.pipe(z.number().min(min).max(max, `must be between ${min} and ${max}`)),
+    fallback,
+  );
 }
 
 function list(value: string | undefined): string[] {
@@ -273,7 +280,9 @@ function refuseUnknownSettings(env: NodeJS.ProcessEnv, readNames: Set<string>): 
     const prefix = OWN_PREFIXES.find((candidate) => name.startsWith(candidate));
     if (!prefix || readNames.has(name)) continue;
     const siblings = [...readNames].filter((known) => known.startsWith(prefix)).sort();
-    throw new ConfigError(`${name} is not a cvety-graph setting (a typo?); settings starting with ${prefix} are: ${siblings.join(", ")}`);
+    throw new ConfigError(
+      `${name} is not a cvety-graph setting (a typo?); settings starting with ${prefix} are: ${siblings.join(", ")}`,
+    );
   }
 }
 
@@ -290,7 +299,10 @@ function secrets(env: NodeJS.ProcessEnv, production: boolean): { jwtSecrets: str
       `JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes when NODE_ENV=production (each comma-separated key); make one with: openssl rand -base64 48`,
     );
   }
-  return { jwtSecrets, webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET] };
+  return {
+    jwtSecrets,
+    webhookSecrets: list(env.WEBHOOK_SECRET).length ? list(env.WEBHOOK_SECRET) : [DEV_WEBHOOK_SECRET],
+  };
 }
 
 /** The cvety_app password: in production its own secret (APP_DATABASE_PASSWORD), unless APP_DATABASE_URL carries it. */
@@ -303,7 +315,8 @@ function appDatabasePassword(env: NodeJS.ProcessEnv, production: boolean, jwtSec
       "APP_DATABASE_PASSWORD (or APP_DATABASE_URL) must be set when NODE_ENV=production: the password of the database role cvety_app, a secret of its own",
     );
   }
-  if (password && jwtSecrets.includes(password)) throw new ConfigError("APP_DATABASE_PASSWORD must differ from JWT_SECRET: keep the two secrets apart");
+  if (password && jwtSecrets.includes(password))
+    throw new ConfigError("APP_DATABASE_PASSWORD must differ from JWT_SECRET: keep the two secrets apart");
   return password || decodeURIComponent(new URL(url!).password);
 }
 
@@ -404,7 +417,9 @@ function pendingRetry(env: NodeJS.ProcessEnv): BoardConfig["pendingRetryMs"] {
   const min = integer(env, "BOARD_PENDING_RETRY_MIN_MS", 10);
   const max = integer(env, "BOARD_PENDING_RETRY_MAX_MS", 500);
   if (min < 1 || max < min) {
-    throw new ConfigError(`BOARD_PENDING_RETRY_MIN_MS must be at least 1 and at most BOARD_PENDING_RETRY_MAX_MS, got ${min} and ${max}`);
+    throw new ConfigError(
+      `BOARD_PENDING_RETRY_MIN_MS must be at least 1 and at most BOARD_PENDING_RETRY_MAX_MS, got ${min} and ${max}`,
+    );
   }
   return { min, max };
 }

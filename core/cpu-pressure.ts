@@ -21,7 +21,10 @@ export function readCpuStallMicros(file = "/proc/pressure/cpu"): number | null {
   }
 }
 
-export function cpuPressure(read: () => number | null = readCpuStallMicros, now: () => number = () => performance.now()): CpuPressure {
+export function cpuPressure(
+  read: () => number | null = readCpuStallMicros,
+  now: () => number = () => performance.now(),
+): CpuPressure {
   let last = read();
   let at = now();
   return {

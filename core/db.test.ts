@@ -47,7 +47,9 @@ describe("db.read and db.write on PostgreSQL", () => {
       const rows = await db.read(DEV_SHOP, (sql) => sql<{ v: string }>("select $1::text as v", [text]));
       expect(rows).toEqual([{ v: text }]);
     }
-    const shops = await db.read(DEV_SHOP, (sql) => sql<{ id: number }>("select id from shop where id = $1", [DEV_SHOP]));
+    const shops = await db.read(DEV_SHOP, (sql) =>
+      sql<{ id: number }>("select id from shop where id = $1", [DEV_SHOP]),
+    );
     expect(shops).toEqual([{ id: DEV_SHOP }]);
   });
 
@@ -61,7 +63,9 @@ describe("db.read and db.write on PostgreSQL", () => {
     // the same pooled connection, outside any tenant statement: no shop, so nothing is visible
     const client = await db.pool.connect();
     try {
-      const { rows } = await client.query("select current_setting('app.shop_id', true) as shop, (select count(*) from shop)::int as visible");
+      const { rows } = await client.query(
+        "select current_setting('app.shop_id', true) as shop, (select count(*) from shop)::int as visible",
+      );
       expect(rows[0]).toEqual({ shop: "", visible: 0 });
     } finally {
       client.release();
@@ -72,7 +76,9 @@ describe("db.read and db.write on PostgreSQL", () => {
     const counts = await db.read(PROD_SHOP, async (sql) => {
       const first = await sql<{ n: number }>("select count(*)::int as n from shop where id = $1", [PROD_SHOP]);
       const second = await sql<{ n: number }>("select count(*)::int as n from shop");
-      const binary = await sql<{ n: number }>("select count(*)::int as n from shop where $1::bytea is not null", [Buffer.from("x")]);
+      const binary = await sql<{ n: number }>("select count(*)::int as n from shop where $1::bytea is not null", [
+        Buffer.from("x"),
+      ]);
       return [first[0].n, second[0].n, binary[0].n];
     });
     expect(counts).toEqual([1, 1, 1]);
@@ -80,10 +86,16 @@ describe("db.read and db.write on PostgreSQL", () => {
 
   it("prepares a read's statement once per connection and pipelines it with the scope", async () => {
     const text = "select id from shop where id = $1 and $2::int > 0";
-    for (let i = 1; i <= 7; i++) expect(await db.read(PROD_SHOP, (sql) => sql("select id from shop where id = $1 and $2::int > 0", [PROD_SHOP, i]))).toEqual([{ id: PROD_SHOP }]);
+    for (let i = 1; i <= 7; i++)
+      expect(
+        await db.read(PROD_SHOP, (sql) => sql("select id from shop where id = $1 and $2::int > 0", [PROD_SHOP, i])),
+      ).toEqual([{ id: PROD_SHOP }]);
     const client = await db.pool.connect();
     try {
-      const { rows } = await client.query("select name, generic_plans + custom_plans as runs from pg_prepared_statements where statement = $1", [text]);
+      const { rows } = await client.query(
+        "select name, generic_plans + custom_plans as runs from pg_prepared_statements where statement = $1",
+        [text],
+      );
       expect(rows).toEqual([{ name: expect.stringMatching(/^cvety_\d+$/), runs: "7" }]);
     } finally {
       client.release();
@@ -94,9 +106,18 @@ describe("db.read and db.write on PostgreSQL", () => {
     // past five runs PostgreSQL switches to a generic plan; the wall must hold in it too
     for (let i = 0; i < 12; i++) {
       const shop = i % 2 ? DEV_SHOP : PROD_SHOP;
-      const read = await db.read(shop, (sql) => sql<{ id: number }>("select id from shop where id = any($1::int[]) order by id", [[DEV_SHOP, PROD_SHOP]]));
+      const read = await db.read(shop, (sql) =>
+        sql<{ id: number }>("select id from shop where id = any($1::int[]) order by id", [[DEV_SHOP, PROD_SHOP]]),
+      );
       expect(read).toEqual([{ id: shop }]);
-      const written = await db.write(shop, (sql) => sql<{ id: number }>("update shop set name = name where id = any($1::int[]) returning id", [[DEV_SHOP, PROD_SHOP]]), { autocommit: i % 4 < 2 });
+      const written = await db.write(
+        shop,
+        (sql) =>
+          sql<{ id: number }>("update shop set name = name where id = any($1::int[]) returning id", [
+            [DEV_SHOP, PROD_SHOP],
+          ]),
+        { autocommit: i % 4 < 2 },
+      );
       expect(written).toEqual([{ id: shop }]);
     }
   });
@@ -104,11 +125,16 @@ describe("db.read and db.write on PostgreSQL", () => {
   it("after a failed statement the connection carries no scope and runs the next statement", async () => {
     await expect(db.read(PROD_SHOP, (sql) => sql("select 1/$1::int", [0]))).rejects.toThrow(/division by zero/);
     // a statement that does not parse, twice: the second time is not taken for prepared
-    for (let i = 0; i < 2; i++) await expect(db.read(PROD_SHOP, (sql) => sql("selec $1::int", [1]))).rejects.toThrow(/syntax error/);
-    await expect(db.write(PROD_SHOP, (sql) => sql("select 1/$1::int", [0]), { autocommit: true })).rejects.toThrow(/division by zero/);
+    for (let i = 0; i < 2; i++)
+      await expect(db.read(PROD_SHOP, (sql) => sql("selec $1::int", [1]))).rejects.toThrow(/syntax error/);
+    await expect(db.write(PROD_SHOP, (sql) => sql("select 1/$1::int", [0]), { autocommit: true })).rejects.toThrow(
+      /division by zero/,
+    );
     const client = await db.pool.connect();
     try {
-      const { rows } = await client.query("select current_setting('app.shop_id', true) as shop, current_setting('transaction_read_only') as read_only");
+      const { rows } = await client.query(
+        "select current_setting('app.shop_id', true) as shop, current_setting('transaction_read_only') as read_only",
+      );
       expect(rows[0]).toEqual({ shop: "", read_only: "off" });
     } finally {
       client.release();
@@ -117,9 +143,13 @@ describe("db.read and db.write on PostgreSQL", () => {
   });
 
   it("prepares a statement afresh when a migration changed its table's columns", async () => {
-    const all = () => db.read(PROD_SHOP, (sql) => sql<Record<string, unknown>>("select * from shop where id = $1", [PROD_SHOP]));
+    const all = () =>
+      db.read(PROD_SHOP, (sql) => sql<Record<string, unknown>>("select * from shop where id = $1", [PROD_SHOP]));
     // a write transaction's first statement, prepared the same way
-    const allInWrite = () => db.write(PROD_SHOP, (sql) => sql<Record<string, unknown>>("select * from shop where id = $1 for update", [PROD_SHOP]));
+    const allInWrite = () =>
+      db.write(PROD_SHOP, (sql) =>
+        sql<Record<string, unknown>>("select * from shop where id = $1 for update", [PROD_SHOP]),
+      );
     expect((await all())[0]).not.toHaveProperty("extra");
     expect((await allInWrite())[0]).not.toHaveProperty("extra");
     const owner = new pg.Client({ connectionString: database.url });
@@ -136,12 +166,20 @@ describe("db.read and db.write on PostgreSQL", () => {
   });
 
   it("refuses writes on the read path", async () => {
-    await expect(db.read(DEV_SHOP, (sql) => sql("update shop set name = name where id = $1", [DEV_SHOP]))).rejects.toThrow(/read-only transaction/);
-    await expect(db.read(DEV_SHOP, (sql) => sql("update shop set name = name where id = $1 and $2::bytea is not null", [DEV_SHOP, Buffer.from("x")]))).rejects.toThrow(/read-only transaction/);
+    await expect(
+      db.read(DEV_SHOP, (sql) => sql("update shop set name = name where id = $1", [DEV_SHOP])),
+    ).rejects.toThrow(/read-only transaction/);
+    await expect(
+      db.read(DEV_SHOP, (sql) =>
+        sql("update shop set name = name where id = $1 and $2::bytea is not null", [DEV_SHOP, Buffer.from("x")]),
+      ),
+    ).rejects.toThrow(/read-only transaction/);
   });
 
   it("runs a write as one transaction: all of it or, on an error, none of it", async () => {
-    const name = async () => (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0].name;
+    const name = async () =>
+      (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0]
+        .name;
     const before = await name();
     await expect(
       db.write(DEV_SHOP, async (sql) => {
@@ -160,7 +198,9 @@ describe("db.read and db.write on PostgreSQL", () => {
   });
 
   it("autocommit: each statement commits on its own, in its shop, one round trip each", async () => {
-    const name = async () => (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0].name;
+    const name = async () =>
+      (await db.read(DEV_SHOP, (sql) => sql<{ name: string }>("select name from shop where id = $1", [DEV_SHOP])))[0]
+        .name;
     const before = await name();
     const statements = db.statementCount();
     await expect(
@@ -175,14 +215,25 @@ describe("db.read and db.write on PostgreSQL", () => {
     ).rejects.toThrow(/division by zero/);
     expect(db.statementCount() - statements).toBe(2);
     expect(await name()).toBe("kept: committed on its own");
-    const other = await db.write(PROD_SHOP, (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [DEV_SHOP]), { autocommit: true });
+    const other = await db.write(
+      PROD_SHOP,
+      (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [DEV_SHOP]),
+      { autocommit: true },
+    );
     expect(other).toEqual([]);
-    await db.write(DEV_SHOP, (sql) => sql("update shop set name = $1 where id = $2 and $3::bytea is not null", [before, DEV_SHOP, Buffer.from("x")]), { autocommit: true });
+    await db.write(
+      DEV_SHOP,
+      (sql) =>
+        sql("update shop set name = $1 where id = $2 and $3::bytea is not null", [before, DEV_SHOP, Buffer.from("x")]),
+      { autocommit: true },
+    );
     expect(await name()).toBe(before);
   });
 
   it("cannot write into another shop", async () => {
-    const updated = await db.write(DEV_SHOP, (sql) => sql<{ id: number }>("update shop set name = name where id = $1 returning id", [PROD_SHOP]));
+    const updated = await db.write(DEV_SHOP, (sql) =>
+      sql<{ id: number }>("update shop set name = name where id = $1 returning id", [PROD_SHOP]),
+    );
     expect(updated).toEqual([]);
   });
 });

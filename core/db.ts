@@ -89,7 +89,11 @@ const SCOPE = {
     parameters: "(text, text)",
     text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
   },
-  write: { name: "cvety_scope_write", parameters: "(text, text)", text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)" },
+  write: {
+    name: "cvety_scope_write",
+    parameters: "(text, text)",
+    text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
+  },
   /** a courier's transactions: the courier wall's role and user beside the shop */
   courierRead: {
     name: "cvety_scope_courier_read",
@@ -102,7 +106,11 @@ const SCOPE = {
     text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true), set_config('app.user_id', $3, true), set_config('role', 'cvety_courier', true)",
   },
   /** bench only (DatabaseOptions.withoutTenantSetting): the read-only part alone */
-  readOnly: { name: "cvety_scope_read_only", parameters: "", text: "select set_config('transaction_read_only', 'on', true)" },
+  readOnly: {
+    name: "cvety_scope_read_only",
+    parameters: "",
+    text: "select set_config('transaction_read_only', 'on', true)",
+  },
 } as const;
 const PREPARE_SCOPES = Object.values(SCOPE)
   .map((scope) => `prepare ${scope.name} ${scope.parameters} as ${scope.text}`)
@@ -113,11 +121,20 @@ const BEGIN_STATEMENT = "cvety_begin";
 const setUp = new WeakSet<pg.PoolClient>();
 
 interface PgConnection {
-  bind(config: { portal: string; statement: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  bind(config: {
+    portal: string;
+    statement: string;
+    values: unknown[];
+    valueMapper: (value: unknown) => unknown;
+  }): void;
   describe(config: { type: "P"; name: string }): void;
   execute(config: { portal: string }): void;
 }
-const PgQuery = pg.Query as unknown as new (config: pg.QueryConfig, values?: undefined, callback?: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void) => {
+const PgQuery = pg.Query as unknown as new (
+  config: pg.QueryConfig,
+  values?: undefined,
+  callback?: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void,
+) => {
   prepare(connection: PgConnection): void;
   requiresPreparation(): boolean;
 };
@@ -161,7 +178,10 @@ class PipelinedStatement extends PgQuery {
 
 /** PostgreSQL refuses a prepared statement whose result columns a migration has changed. */
 function isStalePlan(error: unknown): boolean {
-  return (error as { code?: string }).code === "0A000" && /cached plan must not change result type/.test((error as Error).message);
+  return (
+    (error as { code?: string }).code === "0A000" &&
+    /cached plan must not change result type/.test((error as Error).message)
+  );
 }
 
 function assertShopId(shopId: number) {
@@ -309,16 +329,24 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     const before: PipelineStep[] = [];
     if (mode === "write") before.push({ statement: BEGIN_STATEMENT, values: [] });
     if (courierUserId !== undefined) {
-      before.push({ statement: SCOPE[mode === "read" ? "courierRead" : "courierWrite"].name, values: [String(shopId), origin, courierUserId] });
-    } else if (!options.withoutTenantSetting) before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
+      before.push({
+        statement: SCOPE[mode === "read" ? "courierRead" : "courierWrite"].name,
+        values: [String(shopId), origin, courierUserId],
+      });
+    } else if (!options.withoutTenantSetting)
+      before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
     else if (mode === "read") before.push({ statement: SCOPE.readOnly.name, values: [] });
     const pipelined = (text: string, values: unknown[]) =>
       new Promise<pg.QueryResult>((resolve, reject) => {
         client.query(
-          new PipelinedStatement({ name: statementName(text), text, values, types: readTypes }, before, (error, results) => {
-            if (error) reject(error);
-            else resolve(Array.isArray(results) ? results[results.length - 1] : results);
-          }) as unknown as pg.QueryConfig,
+          new PipelinedStatement(
+            { name: statementName(text), text, values, types: readTypes },
+            before,
+            (error, results) => {
+              if (error) reject(error);
+              else resolve(Array.isArray(results) ? results[results.length - 1] : results);
+            },
+          ) as unknown as pg.QueryConfig,
         );
       });
     /** the first statement (for read and autocommit: every statement), in one round trip with `before` */
@@ -336,7 +364,8 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
         // of this statement's transaction is left, so it is prepared afresh and run again.
         if (mode === "write") await client.query("rollback");
         await uncounted(client, `deallocate ${name}`);
-        delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
+        delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
+          .parsedStatements[name];
         return pipelined(text, values);
       }
     };
@@ -364,7 +393,9 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       throw error;
     } finally {
       client.off("error", onLost);
-      client.release(broken instanceof Error && /terminat|Connection|ECONNRESET/i.test(broken.message) ? broken : undefined);
+      client.release(
+        broken instanceof Error && /terminat|Connection|ECONNRESET/i.test(broken.message) ? broken : undefined,
+      );
     }
   }
 
@@ -403,7 +434,13 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
         withTenant: (shopId, work, txOptions = {}) => withTenant(shopId, work, { ...txOptions, courierUserId }),
         read: (shopId, work) => rawTransaction(shopId, "read", "user", work, courierUserId),
         write: (shopId, work, txOptions = {}) =>
-          rawTransaction(shopId, txOptions.autocommit ? "autocommit" : "write", txOptions.origin ?? "user", work, courierUserId),
+          rawTransaction(
+            shopId,
+            txOptions.autocommit ? "autocommit" : "write",
+            txOptions.origin ?? "user",
+            work,
+            courierUserId,
+          ),
       };
     },
     async close() {

@@ -62,7 +62,10 @@ export function createDeliveryLog(db: Database, shopId: number, logger: Logger):
         const ids = rows.map((row) => row.id).sort((a, b) => a - b);
         return batch.map((_, index) => ({ status: "fulfilled", value: ids[index] ?? null }));
       } catch (error) {
-        logger.warn({ count: batch.length, err: isDatabaseUnavailable(error) ? "database unavailable" : error }, "webhook deliveries not recorded");
+        logger.warn(
+          { count: batch.length, err: isDatabaseUnavailable(error) ? "database unavailable" : error },
+          "webhook deliveries not recorded",
+        );
         return batch.map(() => ({ status: "fulfilled", value: null }));
       }
     },

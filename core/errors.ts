@@ -44,7 +44,9 @@ export function forbidden(message: string): GraphQLError {
 
 /** Bad input from the caller; `field` names the argument or input field at fault. */
 export function badUserInput(message: string, field?: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}), ...extra } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}), ...extra },
+  });
 }
 
 export function notFound(what: string, id: string | number): GraphQLError {
@@ -67,10 +69,28 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     seen.add(current);
     const code = current.code ?? current.errorCode;
     const message = String(current.message ?? "");
-    if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08006", "08001", "08003", "P1001", "P1017", "P2024"].includes(code)) {
+    if (
+      [
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "ETIMEDOUT",
+        "57P01",
+        "57P03",
+        "08006",
+        "08001",
+        "08003",
+        "P1001",
+        "P1017",
+        "P2024",
+      ].includes(code)
+    ) {
       return true;
     }
-    if (/ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error/i.test(message)) {
+    if (
+      /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error/i.test(
+        message,
+      )
+    ) {
       return true;
     }
     current = current.cause ?? current.originalError;
@@ -88,8 +108,14 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     if (code && CLIENT_CODES.has(code)) {
       // the gateway attaches the subgraph's raw response and name; neither is the client's business
-      const { stacktrace: _stack, exception: _exception, response: _response, serviceName: _service, http: _http, ...extensions } =
-        formatted.extensions ?? {};
+      const {
+        stacktrace: _stack,
+        exception: _exception,
+        response: _response,
+        serviceName: _service,
+        http: _http,
+        ...extensions
+      } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     if (isDatabaseUnavailable(original)) {

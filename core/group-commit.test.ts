@@ -7,7 +7,13 @@ function heldWrites() {
   const write = (batch: number[]) =>
     new Promise<PromiseSettledResult<string>[]>((resolve) => {
       batches.push(batch);
-      releases.push(() => resolve(batch.map((n) => (n < 0 ? { status: "rejected", reason: new Error(`bad ${n}`) } : { status: "fulfilled", value: `#${n}` }))));
+      releases.push(() =>
+        resolve(
+          batch.map((n) =>
+            n < 0 ? { status: "rejected", reason: new Error(`bad ${n}`) } : { status: "fulfilled", value: `#${n}` },
+          ),
+        ),
+      );
     });
   const releaseNext = async () => {
     releases.shift()!();
@@ -67,10 +73,20 @@ describe("group commit", () => {
     expect(await first).toBe("#1");
     expect(await Promise.all(mixed)).toEqual(["#2", "bad -3", "#4"]);
 
-    const failing = createGroupCommit<number, string>({ maxBatch: 10, maxInFlight: 1, write: () => Promise.reject(new Error("database down")) });
-    expect(await Promise.all([failing.submit(1), failing.submit(2)].map((p) => p.catch((error: Error) => error.message)))).toEqual(["database down", "database down"]);
+    const failing = createGroupCommit<number, string>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      write: () => Promise.reject(new Error("database down")),
+    });
+    expect(
+      await Promise.all([failing.submit(1), failing.submit(2)].map((p) => p.catch((error: Error) => error.message))),
+    ).toEqual(["database down", "database down"]);
     // a write that answers too few results fails the ones without a result
-    const short = createGroupCommit<number, string>({ maxBatch: 10, maxInFlight: 1, write: async () => [{ status: "fulfilled", value: "only one" }] });
+    const short = createGroupCommit<number, string>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      write: async () => [{ status: "fulfilled", value: "only one" }],
+    });
     const [a, b, c] = [short.submit(1), short.submit(2), short.submit(3).catch((error: Error) => error.message)];
     expect(await a).toBe("only one");
     expect(await b).toBe("only one");

@@ -54,7 +54,12 @@ export function createGroupCommit<Item, Result>(options: GroupCommitOptions<Item
     batch.forEach((waiting, index) => {
       const result = results[index];
       if (result?.status === "fulfilled") waiting.resolve(result.value);
-      else waiting.reject(result ? result.reason : new Error(`group commit: the write answered ${results.length} results for ${batch.length} items`));
+      else
+        waiting.reject(
+          result
+            ? result.reason
+            : new Error(`group commit: the write answered ${results.length} results for ${batch.length} items`),
+        );
     });
   }
 

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createHttpClient } from "./http-client";
 
 /** A real HTTP server that answers after `delayMs`, echoing what it received. */
-async function startEcho(): Promise<{ url: string; sockets: Set<unknown>; delayMs: { value: number }; close(): Promise<void> }> {
+async function startEcho(): Promise<{
+  url: string;
+  sockets: Set<unknown>;
+  delayMs: { value: number };
+  close(): Promise<void>;
+}> {
   const sockets = new Set<unknown>();
   const delayMs = { value: 0 };
   const server = http.createServer((req, res) => {
@@ -14,7 +19,15 @@ async function startEcho(): Promise<{ url: string; sockets: Set<unknown>; delayM
       setTimeout(() => {
         const status = req.url === "/fail" ? 400 : 200;
         res.writeHead(status, { "content-type": "application/json", "x-echo": "yes" });
-        res.end(JSON.stringify({ method: req.method, body, signature: req.headers["x-signature"] ?? null, length: req.headers["content-length"] ?? null, chunked: req.headers["transfer-encoding"] === "chunked" }));
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            body,
+            signature: req.headers["x-signature"] ?? null,
+            length: req.headers["content-length"] ?? null,
+            chunked: req.headers["transfer-encoding"] === "chunked",
+          }),
+        );
       }, delayMs.value),
     );
   });
@@ -41,13 +54,23 @@ describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", 
   });
 
   it("sends method, headers and body, and answers status, headers and the JSON body", async () => {
-    const response = await fetcher(`${echo.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-signature": "signed" }, body: '{"query":"{ a }"}' });
+    const response = await fetcher(`${echo.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-signature": "signed" },
+      body: '{"query":"{ a }"}',
+    });
     expect(response.ok).toBe(true);
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/json");
     expect(response.headers.get("x-echo")).toBe("yes");
     // with its length: no chunked encoding, headers and body in one write
-    expect(await response.json()).toEqual({ method: "POST", body: '{"query":"{ a }"}', signature: "signed", length: "17", chunked: false });
+    expect(await response.json()).toEqual({
+      method: "POST",
+      body: '{"query":"{ a }"}',
+      signature: "signed",
+      length: "17",
+      chunked: false,
+    });
   });
 
   it("hands a failed answer over with its status and body (the gateway turns it into an error)", async () => {
@@ -56,7 +79,10 @@ describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", 
     expect(response.status).toBe(400);
     expect(JSON.parse(await response.clone().text())).toMatchObject({ body: "{}" });
     const unicode = await fetcher(`${echo.url}/graphql`, { method: "POST", body: '{"q":"роза"}' });
-    expect(await unicode.json()).toMatchObject({ body: '{"q":"роза"}', length: String(Buffer.byteLength('{"q":"роза"}')) });
+    expect(await unicode.json()).toMatchObject({
+      body: '{"q":"роза"}',
+      length: String(Buffer.byteLength('{"q":"роза"}')),
+    });
   });
 
   it("keeps connections alive: sequential calls reuse one socket", async () => {
@@ -68,7 +94,9 @@ describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", 
   it("gives up on a subgraph that does not answer in time", async () => {
     echo.delayMs.value = 1_000;
     try {
-      await expect(fetcher(`${echo.url}/graphql`, { method: "POST", body: "{}" })).rejects.toThrow(/did not answer within 300 ms/);
+      await expect(fetcher(`${echo.url}/graphql`, { method: "POST", body: "{}" })).rejects.toThrow(
+        /did not answer within 300 ms/,
+      );
     } finally {
       echo.delayMs.value = 0;
     }
@@ -83,7 +111,13 @@ describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", 
       setTimeout(() => abort.abort(new DOMException("stopping", "AbortError")), 50);
       await expect(call).rejects.toThrow(/stopping/);
       expect(Date.now() - started).toBeLessThan(900);
-      await expect(fetcher(`${echo.url}/graphql`, { method: "PUT", body: "{}", signal: AbortSignal.abort(new Error("already gone")) as never })).rejects.toThrow(/already gone/);
+      await expect(
+        fetcher(`${echo.url}/graphql`, {
+          method: "PUT",
+          body: "{}",
+          signal: AbortSignal.abort(new Error("already gone")) as never,
+        }),
+      ).rejects.toThrow(/already gone/);
     } finally {
       echo.delayMs.value = 0;
     }

@@ -29,16 +29,33 @@ export function createHttpClient(options: { timeoutMs: number; maxSockets?: numb
       }
       const client = target.protocol === "https:" ? https : http;
       // a known length: no chunked encoding, so headers and body leave in one write
-      const headers = init.body === undefined ? init.headers : { ...init.headers, "content-length": String(Buffer.byteLength(init.body)) };
-      const request = client.request(target, { method: init.method ?? "GET", headers, agent, timeout: options.timeoutMs }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () =>
-          resolve(new BufferedResponse(url, response.statusCode ?? 0, response.statusMessage ?? "", response.headers, Buffer.concat(chunks))),
-        );
-      });
-      request.on("timeout", () => request.destroy(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`)));
+      const headers =
+        init.body === undefined
+          ? init.headers
+          : { ...init.headers, "content-length": String(Buffer.byteLength(init.body)) };
+      const request = client.request(
+        target,
+        { method: init.method ?? "GET", headers, agent, timeout: options.timeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("error", reject);
+          response.on("end", () =>
+            resolve(
+              new BufferedResponse(
+                url,
+                response.statusCode ?? 0,
+                response.statusMessage ?? "",
+                response.headers,
+                Buffer.concat(chunks),
+              ),
+            ),
+          );
+        },
+      );
+      request.on("timeout", () =>
+        request.destroy(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`)),
+      );
       request.on("error", reject);
       if (signal) {
         const abort = () => {
@@ -126,6 +143,12 @@ class BufferedResponse implements FetcherResponse {
     return JSON.parse(await this.text());
   }
   clone(): FetcherResponse {
-    return new BufferedResponse(this.url, this.status, this.statusText, Object.fromEntries(this.headers.entries()), this.body);
+    return new BufferedResponse(
+      this.url,
+      this.status,
+      this.statusText,
+      Object.fromEntries(this.headers.entries()),
+      this.body,
+    );
   }
 }

@@ -48,7 +48,12 @@ export class SubgraphUnavailableError extends Error {}
 
 /** The router's side: one keep-alive client for every internal call. */
 export interface InternalClient {
-  call(subgraph: SubgraphName, operation: string, input: unknown, caller?: { viewer?: Viewer | null; requestId?: string }): Promise<InternalAnswer>;
+  call(
+    subgraph: SubgraphName,
+    operation: string,
+    input: unknown,
+    caller?: { viewer?: Viewer | null; requestId?: string },
+  ): Promise<InternalAnswer>;
   close(): void;
 }
 
@@ -60,16 +65,26 @@ export function createInternalClient(config: Config, options: { timeoutMs: numbe
   const fetcher = createHttpClient({ timeoutMs: options.timeoutMs });
   return {
     async call(subgraph, operation, input, caller = {}) {
-      const headers = { "content-type": "application/json", ...signViewer(caller.viewer ?? null, caller.requestId ?? "", config.subgraphSecret) };
+      const headers = {
+        "content-type": "application/json",
+        ...signViewer(caller.viewer ?? null, caller.requestId ?? "", config.subgraphSecret),
+      };
       const body = JSON.stringify(input);
       let response;
       try {
-        response = await fetcher(internalOperationUrl(config.subgraphUrls[subgraph], operation), { method: "POST", headers, body });
+        response = await fetcher(internalOperationUrl(config.subgraphUrls[subgraph], operation), {
+          method: "POST",
+          headers,
+          body,
+        });
       } catch (error) {
         throw new SubgraphUnavailableError(`The ${subgraph} service did not answer: ${(error as Error).message}`);
       }
       const text = await response.text();
-      if (response.status !== 200) throw new SubgraphUnavailableError(`The ${subgraph} service answered ${response.status} to ${operation}: ${text.slice(0, 200)}`);
+      if (response.status !== 200)
+        throw new SubgraphUnavailableError(
+          `The ${subgraph} service answered ${response.status} to ${operation}: ${text.slice(0, 200)}`,
+        );
       return JSON.parse(text) as InternalAnswer;
     },
     close: () => fetcher.close(),

@@ -8,7 +8,11 @@ type Fetch<K, V, S> = (session: S, keys: readonly K[], shopId: number) => Promis
 
 /** Runs a batch in the caller's shop: through Prisma (`tx`) or the raw read path (`sql`). */
 function inShop<K, V>(context: LoaderContext, fetch: Fetch<K, V, Tx>): (keys: readonly K[]) => Promise<V>;
-function inShop<K, V>(context: LoaderContext, fetch: Fetch<K, V, SqlReader>, via: "sql"): (keys: readonly K[]) => Promise<V>;
+function inShop<K, V>(
+  context: LoaderContext,
+  fetch: Fetch<K, V, SqlReader>,
+  via: "sql",
+): (keys: readonly K[]) => Promise<V>;
 function inShop<K, V>(context: LoaderContext, fetch: Fetch<K, V, any>, via?: "sql") {
   return (keys: readonly K[]) => {
     const { shopId } = requireViewer(context);
@@ -44,17 +48,29 @@ function valueOf<K extends string | number, V>(run: (keys: readonly K[]) => Prom
  * A per-request loader of one row per key: one tenant-scoped query per batch, answers in key
  * order, null for keys the shop does not have (another shop's ids look exactly like missing ones).
  */
-export function rowLoader<K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, V[], Tx>, keyOf: (row: V) => K) {
+export function rowLoader<K extends string | number, V>(
+  context: LoaderContext,
+  fetch: Fetch<K, V[], Tx>,
+  keyOf: (row: V) => K,
+) {
   return oneEach(inShop(context, fetch), keyOf);
 }
 
 /** A per-request loader of the children of each key (items of an order, images of a product). */
-export function childrenLoader<K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, V[], Tx>, parentOf: (row: V) => K) {
+export function childrenLoader<K extends string | number, V>(
+  context: LoaderContext,
+  fetch: Fetch<K, V[], Tx>,
+  parentOf: (row: V) => K,
+) {
   return childrenOf(inShop(context, fetch), parentOf);
 }
 
 /** A per-request loader of one computed value per key, with a default for keys without one. */
-export function valueLoader<K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, Map<K, V>, Tx>, fallback: V) {
+export function valueLoader<K extends string | number, V>(
+  context: LoaderContext,
+  fetch: Fetch<K, Map<K, V>, Tx>,
+  fallback: V,
+) {
   return valueOf(inShop(context, fetch), fallback);
 }
 
@@ -62,8 +78,11 @@ export function valueLoader<K extends string | number, V>(context: LoaderContext
 export const sqlLoaders = {
   row: <K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, V[], SqlReader>, keyOf: (row: V) => K) =>
     oneEach(inShop(context, fetch, "sql"), keyOf),
-  children: <K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, V[], SqlReader>, parentOf: (row: V) => K) =>
-    childrenOf(inShop(context, fetch, "sql"), parentOf),
+  children: <K extends string | number, V>(
+    context: LoaderContext,
+    fetch: Fetch<K, V[], SqlReader>,
+    parentOf: (row: V) => K,
+  ) => childrenOf(inShop(context, fetch, "sql"), parentOf),
   value: <K extends string | number, V>(context: LoaderContext, fetch: Fetch<K, Map<K, V>, SqlReader>, fallback: V) =>
     valueOf(inShop(context, fetch, "sql"), fallback),
 };

@@ -6,7 +6,9 @@
 export function formatTenge(tiyn: number): string {
   const negative = tiyn < 0;
   const abs = Math.abs(Math.trunc(tiyn));
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, " ");
   const fraction = abs % 100;
   return `${negative ? "-" : ""}${whole}${fraction ? `,${String(fraction).padStart(2, "0")}` : ""} ₸`;
 }

@@ -27,7 +27,11 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
   if (cursor === null || cursor === undefined) return null;
   try {
     const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === "string" || typeof v === "number")) {
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every((v) => typeof v === "string" || typeof v === "number")
+    ) {
       return values;
     }
   } catch {
@@ -39,7 +43,12 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
 /**
  * Builds a connection from `size + 1` fetched rows: the extra row only says there is a next page.
  */
-export function toConnection<T>(rows: T[], size: number, totalCount: number, cursorOf: (row: T) => (string | number)[]): Connection<T> {
+export function toConnection<T>(
+  rows: T[],
+  size: number,
+  totalCount: number,
+  cursorOf: (row: T) => (string | number)[],
+): Connection<T> {
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
   return {

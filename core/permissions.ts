@@ -1,5 +1,13 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { defaultFieldResolver, GraphQLError, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import { ROLES, type Role, type Viewer } from "./auth";
 import { forbidden, unauthenticated, withHttpStatus } from "./errors";
 
@@ -201,12 +209,18 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
 }
 
 /** The mutation rules of the role matrix, for a whole operation before anything runs. */
-export function checkOperation(viewer: Viewer | null, document: DocumentNode, operation: OperationDefinitionNode): void {
+export function checkOperation(
+  viewer: Viewer | null,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): void {
   if (operation.operation === "mutation") {
     for (const field of rootFieldNames(operation, document)) {
       const permission = MUTATION_PERMISSIONS[field];
       if (permission === undefined) {
-        throw forbidden(`Mutation ${field} is not in the role matrix (core/permissions.ts MUTATION_PERMISSIONS), so nobody may run it`);
+        throw forbidden(
+          `Mutation ${field} is not in the role matrix (core/permissions.ts MUTATION_PERMISSIONS), so nobody may run it`,
+        );
       }
       if (permission !== PUBLIC && viewer) requirePermission(viewer, permission);
     }
@@ -256,14 +270,23 @@ export function renderRoleMatrix(): string {
   const header = `| permission | ${ROLES.join(" | ")} | mutations | sensitive fields |`;
   const rule = `| --- | ${ROLES.map(() => ":---:").join(" | ")} | --- | --- |`;
   const rows = (Object.keys(PERMISSIONS) as Permission[]).map((permission) => {
-    const mutations = Object.entries(MUTATION_PERMISSIONS).filter(([, p]) => p === permission).map(([m]) => `\`${m}\``);
+    const mutations = Object.entries(MUTATION_PERMISSIONS)
+      .filter(([, p]) => p === permission)
+      .map(([m]) => `\`${m}\``);
     const fields = Object.entries(FIELD_PERMISSIONS)
       .filter(([, p]) => p === permission)
       .map(([f]) => `\`${f}\`${NULL_WITHOUT_PERMISSION.has(f) ? " (null for others)" : ""}`);
     return `| \`${permission}\` | ${ROLES.map((role) => (can(role, permission) ? "✔" : "—")).join(" | ")} | ${mutations.join(", ")} | ${fields.join(", ")} |`;
   });
-  const publicMutations = Object.entries(MUTATION_PERMISSIONS).filter(([, p]) => p === PUBLIC).map(([m]) => `\`${m}\``);
+  const publicMutations = Object.entries(MUTATION_PERMISSIONS)
+    .filter(([, p]) => p === PUBLIC)
+    .map(([m]) => `\`${m}\``);
   rows.push(`| public (no token) | ${ROLES.map(() => "✔").join(" | ")} | ${publicMutations.join(", ")} |  |`);
-  const moves = ["", "| role | status moves (`updateOrderStatus`, STATUS_MOVES) |", "| --- | --- |", ...ROLES.map((role) => `| ${role} | ${describeMoves(role)} |`)];
+  const moves = [
+    "",
+    "| role | status moves (`updateOrderStatus`, STATUS_MOVES) |",
+    "| --- | --- |",
+    ...ROLES.map((role) => `| ${role} | ${describeMoves(role)} |`),
+  ];
   return [header, rule, ...rows, ...moves].join("\n");
 }

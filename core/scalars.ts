@@ -20,8 +20,13 @@ export const DateTime = new GraphQLScalarType<Date, string>({
 });
 
 function parseInstant(value: unknown): Date {
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) {
-    throw badUserInput(`DateTime must be an ISO-8601 date or instant with a zone, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  if (
+    typeof value !== "string" ||
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)
+  ) {
+    throw badUserInput(
+      `DateTime must be an ISO-8601 date or instant with a zone, got ${JSON.stringify(value)?.slice(0, 40)}`,
+    );
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badUserInput(`DateTime ${value} is not a real date`);

@@ -2,7 +2,9 @@ import { parseHistoryAnnouncement } from "./status-feed";
 
 describe("parseHistoryAnnouncement", () => {
   it("reads the trigger's payload: shop, history row, order, kind, status", () => {
-    expect(parseHistoryAnnouncement('{"id":"4711","shopId":17008,"orderId":42,"kind":"STATUS","newStatus":"ASSEMBLED"}')).toEqual({
+    expect(
+      parseHistoryAnnouncement('{"id":"4711","shopId":17008,"orderId":42,"kind":"STATUS","newStatus":"ASSEMBLED"}'),
+    ).toEqual({
       shopId: 17008,
       historyId: 4711n,
       orderId: 42,

@@ -43,7 +43,9 @@ export function parseHistoryAnnouncement(payload: string | undefined): HistoryAn
   return {
     shopId: typeof value.shopId === "number" && Number.isInteger(value.shopId) ? value.shopId : null,
     ...(historyId !== null ? { historyId } : {}),
-    ...(typeof value.orderId === "number" && Number.isSafeInteger(value.orderId) && value.orderId > 0 ? { orderId: value.orderId } : {}),
+    ...(typeof value.orderId === "number" && Number.isSafeInteger(value.orderId) && value.orderId > 0
+      ? { orderId: value.orderId }
+      : {}),
     ...(typeof value.kind === "string" ? { kind: value.kind } : {}),
     ...(typeof value.newStatus === "string" ? { newStatus: value.newStatus } : {}),
   };

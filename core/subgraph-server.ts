@@ -8,7 +8,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { parse } from "graphql";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { Config } from "./config";
 import type { Database } from "./db";
 import type { Logger } from "./logger";
@@ -18,14 +21,18 @@ import { requireViewerPlugin } from "./public-operations";
 import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
 import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER, type SignedContext } from "./subgraph-signature";
 import { DateTime } from "./scalars";
-import { INTERNAL_PATH_PREFIX, type InternalContext, type InternalOperations, type InternalOperationsFactory } from "./internal-operations";
+import {
+  INTERNAL_PATH_PREFIX,
+  type InternalContext,
+  type InternalOperations,
+  type InternalOperationsFactory,
+} from "./internal-operations";
 import { isDatabaseUnavailable } from "./errors";
 
 /** a subgraph hears only the router, whose own limit on a request is smaller */
 const SUBGRAPH_BODY_LIMIT = 1024 * 1024;
 
 export const SCHEMA_DIR = path.resolve(__dirname, "..", "schema");
-
 
 export interface SubgraphDefinition<L> {
   name: "catalog" | "orders" | "warehouse";
@@ -34,7 +41,11 @@ export interface SubgraphDefinition<L> {
   /** what the subgraph does for the router outside GraphQL (core/internal-operations.ts) */
   internalOperations?: InternalOperationsFactory;
   /** HTTP routes besides /graphql (the catalog's uploads), reached through the router; true when handled */
-  httpRoutes?(deps: { config: Config; db: Database; logger: Logger }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  httpRoutes?(deps: {
+    config: Config;
+    db: Database;
+    logger: Logger;
+  }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface RunningSubgraph {
@@ -54,10 +65,12 @@ export async function startSubgraph<L>(
 ): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: definition.name });
   const httpServer = http.createServer();
-  const schema = enforceFieldPermissions(buildSubgraphSchema({
-    typeDefs: subgraphTypeDefs(definition.name),
-    resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
-  }));
+  const schema = enforceFieldPermissions(
+    buildSubgraphSchema({
+      typeDefs: subgraphTypeDefs(definition.name),
+      resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
+    }),
+  );
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,
     formatError: createErrorFormatter(logger),
@@ -92,8 +105,13 @@ export async function startSubgraph<L>(
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const pathname = pathOf(req);
     // liveness for container health checks; says nothing about data
-    if (pathname === "/health" && req.method === "GET") return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
-    const signed = verifySignedViewer(headerValue(req, VIEWER_HEADER), headerValue(req, SIGNATURE_HEADER), deps.config.subgraphSecret);
+    if (pathname === "/health" && req.method === "GET")
+      return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
+    const signed = verifySignedViewer(
+      headerValue(req, VIEWER_HEADER),
+      headerValue(req, SIGNATURE_HEADER),
+      deps.config.subgraphSecret,
+    );
     if (pathname !== "/graphql" && !(req.method === "POST" && pathname.startsWith(INTERNAL_PATH_PREFIX))) {
       // the subgraph's own HTTP routes (the catalog's uploads), through the router only
       if (signed && extraRoutes?.(req, res)) return;
@@ -101,18 +119,34 @@ export async function startSubgraph<L>(
     }
     if (!signed) {
       req.resume();
-      return sendJson(res, 401, { errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }] });
+      return sendJson(res, 401, {
+        errors: [{ message: "This subgraph only answers the router", extensions: { code: "UNAUTHENTICATED" } }],
+      });
     }
-    const operation = pathname.startsWith(INTERNAL_PATH_PREFIX) ? pathname.slice(INTERNAL_PATH_PREFIX.length) : undefined;
+    const operation = pathname.startsWith(INTERNAL_PATH_PREFIX)
+      ? pathname.slice(INTERNAL_PATH_PREFIX.length)
+      : undefined;
     readJsonBody(req, SUBGRAPH_BODY_LIMIT)
       .then((body) => {
         if (operation === undefined) return serveGraphQL(server, req, res, body, () => context(signed));
-        return serveInternalOperation(internal, operation, body, res, { viewer: signed.viewer, requestId: signed.requestId, config: deps.config, db: deps.db, logger });
+        return serveInternalOperation(internal, operation, body, res, {
+          viewer: signed.viewer,
+          requestId: signed.requestId,
+          config: deps.config,
+          db: deps.db,
+          logger,
+        });
       })
       .catch((error: unknown) => {
-        if (error instanceof BodyError) return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }] });
+        if (error instanceof BodyError)
+          return sendJson(res, error.status, {
+            errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }],
+          });
         logger.error({ err: error }, "subgraph request failed");
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+          });
         else res.destroy();
       });
   });
@@ -136,7 +170,13 @@ export async function startSubgraph<L>(
  * Runs one internal operation and writes its envelope (core/internal-operations.ts). An
  * unreachable database is an answer (503, so a webhook's sender retries), not a failure.
  */
-async function serveInternalOperation(internal: InternalOperations, name: string, input: unknown, res: http.ServerResponse, context: InternalContext) {
+async function serveInternalOperation(
+  internal: InternalOperations,
+  name: string,
+  input: unknown,
+  res: http.ServerResponse,
+  context: InternalContext,
+) {
   const handler = Object.hasOwn(internal.handlers, name) ? internal.handlers[name] : undefined;
   if (!handler) return sendJson(res, 404, { error: `No internal operation ${name}` });
   try {

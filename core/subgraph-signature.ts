@@ -18,8 +18,15 @@ export interface SignedContext {
   clientIp?: string;
 }
 
-export function signViewer(viewer: Viewer | null, requestId: string, secret: string, clientIp?: string): Record<string, string> {
-  const payload = Buffer.from(JSON.stringify({ viewer, requestId, issuedAt: Date.now(), clientIp } satisfies SignedContext)).toString("base64url");
+export function signViewer(
+  viewer: Viewer | null,
+  requestId: string,
+  secret: string,
+  clientIp?: string,
+): Record<string, string> {
+  const payload = Buffer.from(
+    JSON.stringify({ viewer, requestId, issuedAt: Date.now(), clientIp } satisfies SignedContext),
+  ).toString("base64url");
   const signature = crypto.createHmac("sha256", secret).update(payload).digest("base64url");
   return { [VIEWER_HEADER]: payload, [SIGNATURE_HEADER]: signature };
 }

@@ -7,8 +7,16 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * are fine), trimmed. Empty strings become null unless `required`, which refuses them.
  */
 export function text(value: string | null | undefined, field: string, options: { max: number; required: true }): string;
-export function text(value: string | null | undefined, field: string, options: { max: number; required?: false }): string | null;
-export function text(value: string | null | undefined, field: string, options: { max: number; required?: boolean }): string | null {
+export function text(
+  value: string | null | undefined,
+  field: string,
+  options: { max: number; required?: false },
+): string | null;
+export function text(
+  value: string | null | undefined,
+  field: string,
+  options: { max: number; required?: boolean },
+): string | null {
   if (value === null || value === undefined) {
     if (options.required) throw badUserInput(`${field} is required`, field);
     return null;
@@ -18,7 +26,8 @@ export function text(value: string | null | undefined, field: string, options: {
     if (options.required) throw badUserInput(`${field} must not be empty`, field);
     return null;
   }
-  if (trimmed.length > options.max) throw badUserInput(`${field} must be at most ${options.max} characters, got ${trimmed.length}`, field);
+  if (trimmed.length > options.max)
+    throw badUserInput(`${field} must be at most ${options.max} characters, got ${trimmed.length}`, field);
   if (CONTROL_CHARACTERS.test(trimmed)) throw badUserInput(`${field} contains control characters`, field);
   return trimmed;
 }
@@ -32,7 +41,8 @@ export function httpUrl(value: string, field: string): string {
   } catch {
     throw badUserInput(`${field} must be an absolute http or https URL`, field);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw badUserInput(`${field} must use http or https, not ${url.protocol.replace(":", "")}`, field);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw badUserInput(`${field} must use http or https, not ${url.protocol.replace(":", "")}`, field);
   if (!url.hostname) throw badUserInput(`${field} must name a host`, field);
   if (url.username || url.password) throw badUserInput(`${field} must not carry credentials`, field);
   if (/\s/.test(trimmed)) throw badUserInput(`${field} must not contain spaces`, field);
@@ -50,7 +60,8 @@ export function normalizePhone(value: string, field: string): string {
   let digits = compact.replace(/^\+/, "");
   if (!compact.startsWith("+") && digits.length === 11 && digits.startsWith("8")) digits = `7${digits.slice(1)}`;
   if (!compact.startsWith("+") && digits.length === 10) digits = `7${digits}`;
-  if (digits.length < 10 || digits.length > 15) throw badUserInput(`${field} must have 10 to 15 digits, got ${digits.length}`, field);
+  if (digits.length < 10 || digits.length > 15)
+    throw badUserInput(`${field} must have 10 to 15 digits, got ${digits.length}`, field);
   return `+${digits}`;
 }
 
@@ -80,6 +91,7 @@ export function priceInTiyn(value: number, field = "price"): number {
 /** An absolute https URL (product images are shown on an https site), at most 2000 characters. */
 export function httpsUrl(value: string, field: string): string {
   const url = httpUrl(value, field);
-  if (!url.startsWith("https:")) throw badUserInput(`${field} must be an https URL, got "${value.trim().slice(0, 80)}"`, field);
+  if (!url.startsWith("https:"))
+    throw badUserInput(`${field} must be an https URL, got "${value.trim().slice(0, 80)}"`, field);
   return url;
 }

@@ -50,7 +50,12 @@ export const DATABASE_UNAVAILABLE = "The database is unavailable; retry later";
  * Runs the handler, turning every failure into an answer: a WebhookError into its status, an
  * unreachable database into 503 (so the sender retries), anything else into a logged 500.
  */
-export async function runWebhookHandler(endpoint: string, handler: WebhookHandler, fields: WebhookBody, context: InternalContext): Promise<WebhookAnswer> {
+export async function runWebhookHandler(
+  endpoint: string,
+  handler: WebhookHandler,
+  fields: WebhookBody,
+  context: InternalContext,
+): Promise<WebhookAnswer> {
   try {
     return await handler(fields, context);
   } catch (error) {
@@ -75,9 +80,17 @@ export function webhookOperation(handler: WebhookHandler, deliveryLog: DeliveryL
   return async (input, context): Promise<InternalAnswer> => {
     const { endpoint, fields, refused, delivery } = input as WebhookInput;
     const started = process.hrtime.bigint();
-    const answer = refused ? { status: 400, body: refused } : await runWebhookHandler(endpoint, handler, fields, context);
+    const answer = refused
+      ? { status: 400, body: refused }
+      : await runWebhookHandler(endpoint, handler, fields, context);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const record = deliveryLog.record({ endpoint, ...delivery, statusCode: answer.status, response: answer.body, durationMs });
+    const record = deliveryLog.record({
+      endpoint,
+      ...delivery,
+      statusCode: answer.status,
+      response: answer.body,
+      durationMs,
+    });
     if (delivery.replayOf === undefined) return answer;
     return { ...answer, deliveryId: await record };
   };
@@ -86,13 +99,22 @@ export function webhookOperation(handler: WebhookHandler, deliveryLog: DeliveryL
 /** Reads a required integer field; form bodies carry numbers as strings. */
 export function integerField(body: WebhookBody, name: string, options: { required: true }): number;
 export function integerField(body: WebhookBody, name: string, options?: { required?: boolean }): number | undefined;
-export function integerField(body: WebhookBody, name: string, options: { required?: boolean } = {}): number | undefined {
+export function integerField(
+  body: WebhookBody,
+  name: string,
+  options: { required?: boolean } = {},
+): number | undefined {
   const value = body[name];
   if (value === undefined || value === null || value === "") {
     if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
     return undefined;
   }
-  const number = typeof value === "number" ? value : typeof value === "string" && /^-?\d{1,10}$/.test(value.trim()) ? Number(value) : NaN;
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^-?\d{1,10}$/.test(value.trim())
+        ? Number(value)
+        : NaN;
   if (!Number.isSafeInteger(number) || number < 0 || number > 2_147_483_647) {
     throw new WebhookError(400, `Field "${name}" must be a non-negative integer`, name);
   }
@@ -101,8 +123,16 @@ export function integerField(body: WebhookBody, name: string, options: { require
 
 /** Reads a string field of at most `maxLength` characters. */
 export function stringField(body: WebhookBody, name: string, options: { required: true; maxLength?: number }): string;
-export function stringField(body: WebhookBody, name: string, options?: { required?: boolean; maxLength?: number }): string | undefined;
-export function stringField(body: WebhookBody, name: string, options: { required?: boolean; maxLength?: number } = {}): string | undefined {
+export function stringField(
+  body: WebhookBody,
+  name: string,
+  options?: { required?: boolean; maxLength?: number },
+): string | undefined;
+export function stringField(
+  body: WebhookBody,
+  name: string,
+  options: { required?: boolean; maxLength?: number } = {},
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) {
     if (options.required) throw new WebhookError(400, `Field "${name}" is required`, name);
@@ -110,8 +140,10 @@ export function stringField(body: WebhookBody, name: string, options: { required
   }
   if (typeof value !== "string") throw new WebhookError(400, `Field "${name}" must be a string`, name);
   const maxLength = options.maxLength ?? 2000;
-  if (value.length > maxLength) throw new WebhookError(400, `Field "${name}" is longer than ${maxLength} characters`, name);
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(value)) throw new WebhookError(400, `Field "${name}" contains control characters`, name);
+  if (value.length > maxLength)
+    throw new WebhookError(400, `Field "${name}" is longer than ${maxLength} characters`, name);
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(value))
+    throw new WebhookError(400, `Field "${name}" contains control characters`, name);
   if (options.required && value.trim() === "") throw new WebhookError(400, `Field "${name}" must not be empty`, name);
   return value;
 }
@@ -125,7 +157,12 @@ const SPACES = /[\s\u00A0\u2007\u2009\u202F']/g;
  */
 export function parseBitrixPrice(value: unknown, field = "price"): number | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  const unreadable = () => new WebhookError(422, `Field "${field}" cannot be read as a price: ${JSON.stringify(value).slice(0, 60)} (send tiyn as an integer or tenge as text like "5 000 ₸")`, field);
+  const unreadable = () =>
+    new WebhookError(
+      422,
+      `Field "${field}" cannot be read as a price: ${JSON.stringify(value).slice(0, 60)} (send tiyn as an integer or tenge as text like "5 000 ₸")`,
+      field,
+    );
   if (typeof value === "number") {
     if (!Number.isSafeInteger(value) || value < 0 || value > 1_000_000_000) throw unreadable();
     return value;

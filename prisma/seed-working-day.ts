@@ -12,7 +12,20 @@ import { FIRST_NAMES, LAST_NAMES, STREETS } from "./seed-data";
 const TODAY_ORDERS = 12;
 const ALMATY_OFFSET_HOURS = 5;
 const LIFECYCLE: OrderStatus[] = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY", "DELIVERED"];
-const TODAY_STATUSES: OrderStatus[] = ["DELIVERED", "DELIVERED", "IN_DELIVERY", "IN_DELIVERY", "ASSEMBLED", "ASSEMBLED", "ACCEPTED", "ACCEPTED", "PAID", "PAID", "NEW", "ACCEPTED"];
+const TODAY_STATUSES: OrderStatus[] = [
+  "DELIVERED",
+  "DELIVERED",
+  "IN_DELIVERY",
+  "IN_DELIVERY",
+  "ASSEMBLED",
+  "ASSEMBLED",
+  "ACCEPTED",
+  "ACCEPTED",
+  "PAID",
+  "PAID",
+  "NEW",
+  "ACCEPTED",
+];
 
 interface SeedShop {
   id: number;
@@ -29,10 +42,21 @@ function almatyMidnight(now = new Date()): number {
 export async function seedWorkingDay(
   tx: Tx,
   shop: SeedShop,
-  deps: { courierPasswordHash: string; products: { id: number; name: string; price: number }[]; clients: { id: number }[]; pick: <T>(list: readonly T[]) => T },
+  deps: {
+    courierPasswordHash: string;
+    products: { id: number; name: string; price: number }[];
+    clients: { id: number }[];
+    pick: <T>(list: readonly T[]) => T;
+  },
 ) {
   const second = await tx.user.create({
-    data: { shopId: shop.id, email: `courier2@${shop.emailDomain}`, name: `${deps.pick(FIRST_NAMES)} (courier 2)`, role: "COURIER", passwordHash: deps.courierPasswordHash },
+    data: {
+      shopId: shop.id,
+      email: `courier2@${shop.emailDomain}`,
+      name: `${deps.pick(FIRST_NAMES)} (courier 2)`,
+      role: "COURIER",
+      passwordHash: deps.courierPasswordHash,
+    },
   });
   const first = await tx.user.findFirstOrThrow({ where: { shopId: shop.id, email: `courier@${shop.emailDomain}` } });
   const midnight = almatyMidnight();
@@ -63,7 +87,11 @@ export async function seedWorkingDay(
         cardText: index % 3 ? "С любовью!" : null,
         createdAt: created,
         updatedAt: created,
-        items: { create: [{ shopId: shop.id, productId: product.id, quantity, price: product.price, productName: product.name }] },
+        items: {
+          create: [
+            { shopId: shop.id, productId: product.id, quantity, price: product.price, productName: product.name },
+          ],
+        },
       },
     });
     const path = LIFECYCLE.slice(0, LIFECYCLE.indexOf(status) + 1);
@@ -86,9 +114,18 @@ export async function seedWorkingDay(
  * card), a cancelled order that had been paid too, and every other of those refunded.
  */
 export async function seedPayments(tx: Tx, shop: SeedShop) {
-  const orders = await tx.order.findMany({ where: { shopId: shop.id, status: { not: "NEW" } }, orderBy: { id: "asc" }, select: { id: true, status: true, total: true } });
+  const orders = await tx.order.findMany({
+    where: { shopId: shop.id, status: { not: "NEW" } },
+    orderBy: { id: "asc" },
+    select: { id: true, status: true, total: true },
+  });
   const paidCancelled = new Set(
-    (await tx.orderHistory.findMany({ where: { shopId: shop.id, newStatus: "PAID", order: { status: "CANCELLED" } }, select: { orderId: true } })).map((row) => row.orderId),
+    (
+      await tx.orderHistory.findMany({
+        where: { shopId: shop.id, newStatus: "PAID", order: { status: "CANCELLED" } },
+        select: { orderId: true },
+      })
+    ).map((row) => row.orderId),
   );
   const methods: PaymentMethod[] = ["KASPI", "KASPI", "KASPI", "CASH", "CARD"];
   const rows = orders
@@ -105,6 +142,10 @@ export async function seedPayments(tx: Tx, shop: SeedShop) {
   const refunds = rows
     .filter((row) => paidCancelled.has(row.orderId))
     .filter((_, index) => index % 2 === 0)
-    .map((row) => ({ ...row, kind: "REFUND" as const, externalId: row.externalId ? `${row.externalId}-refund` : null }));
+    .map((row) => ({
+      ...row,
+      kind: "REFUND" as const,
+      externalId: row.externalId ? `${row.externalId}-refund` : null,
+    }));
   await tx.payment.createMany({ data: [...rows, ...refunds] });
 }

@@ -2,7 +2,18 @@ import bcrypt from "bcryptjs";
 import type { Prisma as PrismaClient } from "../core/db";
 import type { OrderStatus, WarehouseUnit } from "./generated/client";
 import { seedPayments, seedWorkingDay } from "./seed-working-day";
-import { BOUQUETS, CARD_TEXTS, COMMENTS, FIRST_NAMES, LAST_NAMES, ROLE_PASSWORDS, SHOPS, STREETS, WAREHOUSE_ITEMS, type WarehouseKey } from "./seed-data";
+import {
+  BOUQUETS,
+  CARD_TEXTS,
+  COMMENTS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  ROLE_PASSWORDS,
+  SHOPS,
+  STREETS,
+  WAREHOUSE_ITEMS,
+  type WarehouseKey,
+} from "./seed-data";
 
 /**
  * Seeds the demo shops. Deterministic: the same PRNG seed and base date give the same rows,
@@ -12,7 +23,17 @@ import { BOUQUETS, CARD_TEXTS, COMMENTS, FIRST_NAMES, LAST_NAMES, ROLE_PASSWORDS
 const BASE_DATE = Date.UTC(2026, 10, 20, 6, 0, 0); // 2026-11-20 11:00 Almaty
 const ORDERS_PER_SHOP = 320;
 const LIFECYCLE: OrderStatus[] = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY", "DELIVERED"];
-const STATUS_MIX: OrderStatus[] = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY", "DELIVERED", "DELIVERED", "DELIVERED", "CANCELLED"];
+const STATUS_MIX: OrderStatus[] = [
+  "NEW",
+  "PAID",
+  "ACCEPTED",
+  "ASSEMBLED",
+  "IN_DELIVERY",
+  "DELIVERED",
+  "DELIVERED",
+  "DELIVERED",
+  "CANCELLED",
+];
 
 function prng(seed: number) {
   let state = seed >>> 0;
@@ -28,7 +49,10 @@ function prng(seed: number) {
 export async function seed(prisma: PrismaClient, options: { passwordCost?: number } = {}) {
   const passwordHashes = Object.fromEntries(
     await Promise.all(
-      Object.entries(ROLE_PASSWORDS).map(async ([role, password]) => [role, await bcrypt.hash(password, options.passwordCost ?? 10)]),
+      Object.entries(ROLE_PASSWORDS).map(async ([role, password]) => [
+        role,
+        await bcrypt.hash(password, options.passwordCost ?? 10),
+      ]),
     ),
   ) as Record<keyof typeof ROLE_PASSWORDS, string>;
 
@@ -61,7 +85,9 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
             costPerUnit: item.costPerUnit,
           })),
         });
-        const itemIdByKey = new Map<WarehouseKey, number>(WAREHOUSE_ITEMS.map((item, index) => [item.key, items[index].id]));
+        const itemIdByKey = new Map<WarehouseKey, number>(
+          WAREHOUSE_ITEMS.map((item, index) => [item.key, items[index].id]),
+        );
         await tx.warehouseOperation.createMany({
           data: items.map((item) => ({
             shopId: shop.id,
@@ -108,7 +134,12 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
             const { bouquet, count } = productSpecs[index];
             return [
               { shopId: shop.id, productId: product.id, itemId: itemIdByKey.get(bouquet.flower)!, quantity: count },
-              ...bouquet.extras.map(([key, quantity]) => ({ shopId: shop.id, productId: product.id, itemId: itemIdByKey.get(key)!, quantity })),
+              ...bouquet.extras.map(([key, quantity]) => ({
+                shopId: shop.id,
+                productId: product.id,
+                itemId: itemIdByKey.get(key)!,
+                quantity,
+              })),
             ];
           }),
         });
@@ -123,8 +154,13 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
 
         const orderRows = Array.from({ length: ORDERS_PER_SHOP }, (_, index) => {
           const status = STATUS_MIX[index % STATUS_MIX.length];
-          const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ product: pick(products), quantity: 1 + Math.floor(random() * 2) }));
-          const createdAt = new Date(BASE_DATE - (ORDERS_PER_SHOP - index) * 3 * 3_600_000 - Math.floor(random() * 3_000_000));
+          const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+            product: pick(products),
+            quantity: 1 + Math.floor(random() * 2),
+          }));
+          const createdAt = new Date(
+            BASE_DATE - (ORDERS_PER_SHOP - index) * 3 * 3_600_000 - Math.floor(random() * 3_000_000),
+          );
           const deliveryFrom = new Date(createdAt.getTime() + (4 + Math.floor(random() * 40)) * 3_600_000);
           return { index, status, lines, createdAt, deliveryFrom, client: pick(clients) };
         });
@@ -162,7 +198,9 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
           data: orders.flatMap((order, index) => {
             const target = orderRows[index].status;
             const path: OrderStatus[] =
-              target === "CANCELLED" ? ["NEW", ...(index % 2 ? (["PAID"] as OrderStatus[]) : []), "CANCELLED"] : LIFECYCLE.slice(0, LIFECYCLE.indexOf(target) + 1);
+              target === "CANCELLED"
+                ? ["NEW", ...(index % 2 ? (["PAID"] as OrderStatus[]) : []), "CANCELLED"]
+                : LIFECYCLE.slice(0, LIFECYCLE.indexOf(target) + 1);
             return path.map((status, step) => ({
               shopId: shop.id,
               orderId: order.id,
@@ -174,7 +212,12 @@ export async function seed(prisma: PrismaClient, options: { passwordCost?: numbe
             }));
           }),
         });
-        await seedWorkingDay(tx, shop, { courierPasswordHash: passwordHashes.COURIER, products: products.filter((p) => p.enabled), clients, pick });
+        await seedWorkingDay(tx, shop, {
+          courierPasswordHash: passwordHashes.COURIER,
+          products: products.filter((p) => p.enabled),
+          clients,
+          pick,
+        });
         await seedPayments(tx, shop);
       }
     },

@@ -38,7 +38,8 @@ export function createAuthenticator(config: Config, userAccess: UserAccess) {
     }
     if (!access.shopExists) throw unauthenticated(`The token is for shop ${viewer.shopId}, which does not exist`);
     if (!access.active) throw unauthenticated("The token's user is not an active user of its shop; sign in again");
-    if (access.role !== viewer.role) throw unauthenticated(`The token's role ${viewer.role} is no longer the user's role; sign in again`);
+    if (access.role !== viewer.role)
+      throw unauthenticated(`The token's role ${viewer.role} is no longer the user's role; sign in again`);
     return viewer;
   };
 }

@@ -21,11 +21,18 @@ export interface RouterContext {
 }
 
 class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
+  constructor(
+    url: string,
+    private readonly secret: string,
+    fetcher: Fetcher,
+  ) {
     super({ url, fetcher });
   }
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>["willSendRequest"]>>[0]) {
     const headers = signViewer(context?.viewer ?? null, context?.requestId ?? "", this.secret, context?.clientIp);
     for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
   }
@@ -36,7 +43,10 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
     const error = await super.errorFromResponse(response);
-    const body = (error.extensions?.response as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body;
+    const body = (
+      error.extensions?.response as
+        { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined
+    )?.body;
     const first = body?.errors?.[0];
     if (response.status === 400 && first?.extensions?.code === "BAD_USER_INPUT" && typeof first.message === "string") {
       return new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT" } });

@@ -1,5 +1,13 @@
 import crypto from "node:crypto";
-import { GraphQLError, getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  GraphQLError,
+  getOperationAST,
+  Kind,
+  parse,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import type { Config } from "../core/config";
 import type { Viewer } from "../core/auth";
@@ -34,8 +42,11 @@ export interface HttpGraphQLRequest {
 }
 
 /** The request's query, operation name and variables, from a POST body or a GET query string. */
-function graphqlRequest(req: HttpGraphQLRequest): { query: string; operationName?: string; variables: Record<string, unknown> } | null {
-  const source: GraphQLRequestBody = req.method === "GET" ? Object.fromEntries(new URLSearchParams(req.search)) : (req.body as GraphQLRequestBody);
+function graphqlRequest(
+  req: HttpGraphQLRequest,
+): { query: string; operationName?: string; variables: Record<string, unknown> } | null {
+  const source: GraphQLRequestBody =
+    req.method === "GET" ? Object.fromEntries(new URLSearchParams(req.search)) : (req.body as GraphQLRequestBody);
   if (!source || typeof source !== "object" || Array.isArray(source) || typeof source.query !== "string") return null;
   let variables: unknown = source.variables;
   if (typeof variables === "string") {
@@ -48,7 +59,10 @@ function graphqlRequest(req: HttpGraphQLRequest): { query: string; operationName
   return {
     query: source.query,
     operationName: typeof source.operationName === "string" ? source.operationName : undefined,
-    variables: variables && typeof variables === "object" && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {},
+    variables:
+      variables && typeof variables === "object" && !Array.isArray(variables)
+        ? (variables as Record<string, unknown>)
+        : {},
   };
 }
 
@@ -79,7 +93,10 @@ function operationsOf(document: DocumentNode): OperationDefinitionNode[] {
 }
 
 /** The operation a document runs, or a 400 naming `operationName` when it does not say which: never a guess. */
-function identifyOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | Refusal {
+function identifyOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+): OperationDefinitionNode | Refusal {
   const operation = getOperationAST(document, operationName);
   if (operation) return operation;
   const count = operationsOf(document).length;
@@ -89,14 +106,21 @@ function identifyOperation(document: DocumentNode, operationName: string | undef
       : count === 0
         ? "The document holds no operation"
         : `The document holds ${count} operations; name the one to run in operationName`;
-  return { status: 400, reason: "operationName", message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: "operationName" } };
+  return {
+    status: 400,
+    reason: "operationName",
+    message,
+    extensions: { code: ErrorCode.BAD_USER_INPUT, field: "operationName" },
+  };
 }
 
 /** A refusal as the error Apollo answers with (status and Retry-After from `extensions.http`). */
 export function refusalError(refusal: Refusal): GraphQLError {
   const headers = new HeaderMap();
   if (refusal.retryAfterSeconds) headers.set("retry-after", String(refusal.retryAfterSeconds));
-  return new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { status: refusal.status, headers } } });
+  return new GraphQLError(refusal.message, {
+    extensions: { ...refusal.extensions, http: { status: refusal.status, headers } },
+  });
 }
 
 /**
@@ -107,7 +131,11 @@ export function refusalError(refusal: Refusal): GraphQLError {
  * validating a hostile document (thousands of repeated fields) is itself the attack. Every
  * document Apollo stores (APQ, its parsed-document cache) passed that check first.
  */
-export function createRequestGuard(options: { config: Config; schema: () => GraphQLSchema | undefined; onRefused?: (reason: string) => void }) {
+export function createRequestGuard(options: {
+  config: Config;
+  schema: () => GraphQLSchema | undefined;
+  onRefused?: (reason: string) => void;
+}) {
   const { config } = options;
   const loginLimiter = new RateLimiter(config.rateLimits.loginPerIp);
   const mutationLimiter = new RateLimiter(config.rateLimits.mutationPerUser);
@@ -117,19 +145,36 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
     return refusal;
   }
 
-  function limitsOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): Refusal | null {
-    const measure = measureOperation(document, operation, { schema: options.schema(), variables, ignoreIntrospection: !config.production });
+  function limitsOf(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): Refusal | null {
+    const measure = measureOperation(document, operation, {
+      schema: options.schema(),
+      variables,
+      ignoreIntrospection: !config.production,
+    });
     const exceeded = exceededLimit(measure);
     if (!exceeded) return null;
     return {
       status: 400,
       reason: exceeded.limit,
       message: exceeded.message,
-      extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: exceeded.limit, max: exceeded.max, actual: exceeded.actual },
+      extensions: {
+        code: ErrorCode.QUERY_LIMIT_EXCEEDED,
+        limit: exceeded.limit,
+        max: exceeded.max,
+        actual: exceeded.actual,
+      },
     };
   }
 
-  function rateLimitsOf(document: DocumentNode, operation: OperationDefinitionNode, request: { ip: string; viewer: Viewer | null }): Refusal | null {
+  function rateLimitsOf(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    request: { ip: string; viewer: Viewer | null },
+  ): Refusal | null {
     if (operation.operation !== "mutation") return null;
     if (rootFieldNames(operation, document).some((field) => field === "login" || field === "setPassword")) {
       const decision = loginLimiter.take(request.ip);
@@ -159,7 +204,11 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
    * Before validation: the document says which operation runs, and every operation in it is
    * within the limits (validation reads them all). The one named runs with the request's variables.
    */
-  function checkDocument(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): Refusal | null {
+  function checkDocument(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+  ): Refusal | null {
     const selected = identifyOperation(document, operationName);
     if ("status" in selected) return refuse(selected);
     for (const operation of operationsOf(document)) {
@@ -173,7 +222,12 @@ export function createRequestGuard(options: { config: Config; schema: () => Grap
   function checkExecution(
     document: DocumentNode,
     operation: OperationDefinitionNode | undefined,
-    request: { operationName: string | undefined; variables: Record<string, unknown>; ip: string; viewer: Viewer | null },
+    request: {
+      operationName: string | undefined;
+      variables: Record<string, unknown>;
+      ip: string;
+      viewer: Viewer | null;
+    },
   ): Refusal | null {
     if (!operation) return refuse(identifyOperation(document, request.operationName) as Refusal);
     const refusal = rateLimitsOf(document, operation, request) ?? limitsOf(document, operation, request.variables);

@@ -15,7 +15,10 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -25,7 +28,10 @@ async function check(what: string, probe: () => Promise<void>): Promise<CheckRes
     await withTimeout(probe(), what);
     return { status: "healthy" };
   } catch (error) {
-    return { status: "unhealthy", error: error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : String(error) };
+    return {
+      status: "unhealthy",
+      error: error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : String(error),
+    };
   }
 }
 
@@ -38,7 +44,9 @@ export function databaseCheck(db: Database) {
 /** Every migration in prisma/migrations has been applied and finished. */
 export function migrationsCheck(db: Database) {
   return check("migrations", async () => {
-    const expected = fs.readdirSync(MIGRATIONS_DIR).filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, "migration.sql")));
+    const expected = fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((name) => fs.existsSync(path.join(MIGRATIONS_DIR, name, "migration.sql")));
     const { rows } = await db.pool.query<{ migration_name: string }>(
       "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
     );
@@ -64,7 +72,10 @@ export function subgraphCheck(config: Config, name: (typeof SUBGRAPH_NAMES)[numb
 }
 
 export async function healthReport(config: Config, db: Database) {
-  const [database, ...subgraphs] = await Promise.all([databaseCheck(db), ...SUBGRAPH_NAMES.map((name) => subgraphCheck(config, name))]);
+  const [database, ...subgraphs] = await Promise.all([
+    databaseCheck(db),
+    ...SUBGRAPH_NAMES.map((name) => subgraphCheck(config, name)),
+  ]);
   const checks: Record<string, CheckResult> = { database };
   SUBGRAPH_NAMES.forEach((name, index) => (checks[`subgraph_${name}`] = subgraphs[index]));
   const healthy = Object.values(checks).every((c) => c.status === "healthy");
@@ -73,7 +84,10 @@ export async function healthReport(config: Config, db: Database) {
 
 export async function readinessReport(config: Config, db: Database) {
   const database = await databaseCheck(db);
-  const migrations = database.status === "healthy" ? await migrationsCheck(db) : ({ status: "unhealthy", error: "database unreachable" } as const);
+  const migrations =
+    database.status === "healthy"
+      ? await migrationsCheck(db)
+      : ({ status: "unhealthy", error: "database unreachable" } as const);
   const subgraphs = await Promise.all(SUBGRAPH_NAMES.map((name) => subgraphCheck(config, name)));
   const checks: Record<string, CheckResult> = { database, migrations };
   SUBGRAPH_NAMES.forEach((name, index) => (checks[`subgraph_${name}`] = subgraphs[index]));

@@ -65,7 +65,16 @@ export function createMetrics(db: Database) {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
-  return { registry, httpDuration, graphqlDuration, graphqlErrors, graphqlRefused, webhookRequests, webhookDuration, observeWebhook };
+  return {
+    registry,
+    httpDuration,
+    graphqlDuration,
+    graphqlErrors,
+    graphqlRefused,
+    webhookRequests,
+    webhookDuration,
+    observeWebhook,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -87,7 +96,10 @@ export function operationLabel(operation: OperationDefinitionNode | undefined): 
  * only `Authorization: Bearer <METRICS_TOKEN>`, and without METRICS_TOKEN it is not served on the
  * public port at all. Null when the request may read it, else the answer to send.
  */
-export function metricsRefusal(config: Pick<Config, "production" | "metricsToken">, authorization: string | undefined): { status: number; error: string } | null {
+export function metricsRefusal(
+  config: Pick<Config, "production" | "metricsToken">,
+  authorization: string | undefined,
+): { status: number; error: string } | null {
   if (!config.production) return null;
   if (!config.metricsToken) return { status: 404, error: "No route for GET /metrics" };
   const given = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1] ?? "";

@@ -11,7 +11,13 @@ const measure = (query: string, variables: Record<string, unknown> = {}, ignoreI
 
 describe("measureOperation", () => {
   it("measures the board query: depth 6, cost 1 + 50 × (edge + node + 10 items × 2 + 10 history)", () => {
-    expect(measure(BOARD_QUERY)).toEqual({ depth: 6, aliases: 0, rootFields: 1, fields: 12, cost: 1 + 50 * (1 + 1 + 10 * 2 + 10) });
+    expect(measure(BOARD_QUERY)).toEqual({
+      depth: 6,
+      aliases: 0,
+      rootFields: 1,
+      fields: 12,
+      cost: 1 + 50 * (1 + 1 + 10 * 2 + 10),
+    });
     expect(exceededLimit(measure(BOARD_QUERY))).toBeNull();
   });
 
@@ -23,7 +29,8 @@ describe("measureOperation", () => {
   });
 
   it("takes a variable's default when the request leaves it out (issue 17 row 5)", () => {
-    const nested = (n: string) => `query${n} { orders(first: $n) { edges { node { customer { orders(first: $n) { edges { node { id } } } } } } } }`;
+    const nested = (n: string) =>
+      `query${n} { orders(first: $n) { edges { node { customer { orders(first: $n) { edges { node { id } } } } } } } }`;
     const literal = measure(nested("").replace("query", "").replaceAll("$n", "100")).cost;
     expect(measure(nested("($n: Int = 100)")).cost).toBe(literal);
     expect(exceededLimit(measure(nested("($n: Int = 100)")))?.limit).toBe("cost");
@@ -64,9 +71,17 @@ describe("measureOperation", () => {
   });
 
   it.each([
-    ["nothing for a 7-deep product image query", `{ orders { edges { node { items { product { images { url } } } } } } }`, null],
+    [
+      "nothing for a 7-deep product image query",
+      `{ orders { edges { node { items { product { images { url } } } } } } }`,
+      null,
+    ],
     ["aliases", `{ shop { ${Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ")} } }`, "aliases"],
-    ["rootFields", `{ shop { id } me { id } orders { totalCount } products { totalCount } warehouseItems { totalCount } ${Array.from({ length: 11 }, (_, i) => `s${i}: shop { id }`).join(" ")} }`, "rootFields"],
+    [
+      "rootFields",
+      `{ shop { id } me { id } orders { totalCount } products { totalCount } warehouseItems { totalCount } ${Array.from({ length: 11 }, (_, i) => `s${i}: shop { id }`).join(" ")} }`,
+      "rootFields",
+    ],
     ["cost", `{ orders(first: 100) { edges { node { items { product { images { url } } } } } } }`, "cost"],
     ["fields", `{ shop { ${Array.from({ length: 501 }, () => "id").join(" ")} } }`, "fields"],
   ])("names the limit a query exceeds: %s", (_name, query, limit) => {

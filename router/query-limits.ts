@@ -69,13 +69,15 @@ export function measureOperation(
   options: { schema?: GraphQLSchema; variables?: Record<string, unknown>; ignoreIntrospection?: boolean },
 ): QueryMeasure {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const memo = new Map<string, Measure>();
   const onStack = new Set<string>();
   const variables = options.variables ?? {};
   // a variable the request leaves out takes its default: `query($n: Int = 100)` pages by 100
   const defaults = new Map<string, ValueNode>();
-  for (const definition of operation.variableDefinitions ?? []) if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
+  for (const definition of operation.variableDefinitions ?? [])
+    if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
 
   const intArgument = (field: FieldNode, name: string): number | undefined => {
     const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === name)?.value;
@@ -84,7 +86,8 @@ export function measureOperation(
     if (value.kind === Kind.VARIABLE) {
       const name = value.name.value;
       const given = variables[name];
-      if (given === undefined && defaults.get(name)?.kind === Kind.INT) return Number((defaults.get(name) as { value: string }).value);
+      if (given === undefined && defaults.get(name)?.kind === Kind.INT)
+        return Number((defaults.get(name) as { value: string }).value);
       return typeof given === "number" && Number.isInteger(given) ? given : undefined;
     }
     return undefined;
@@ -96,7 +99,11 @@ export function measureOperation(
     return type && isCompositeType(type) ? type : undefined;
   };
 
-  const measureSet = (set: SelectionSetNode, parent: GraphQLCompositeType | undefined, inheritedPage: number | undefined): Measure => {
+  const measureSet = (
+    set: SelectionSetNode,
+    parent: GraphQLCompositeType | undefined,
+    inheritedPage: number | undefined,
+  ): Measure => {
     const total: Measure = { ...EMPTY };
     const add = (m: Measure) => {
       total.depth = Math.max(total.depth, m.depth);
@@ -116,7 +123,11 @@ export function measureOperation(
         let measured = memo.get(key);
         if (!measured) {
           onStack.add(name);
-          measured = measureSet(fragment.selectionSet, typeOf(fragment.typeCondition.name.value) ?? parent, inheritedPage);
+          measured = measureSet(
+            fragment.selectionSet,
+            typeOf(fragment.typeCondition.name.value) ?? parent,
+            inheritedPage,
+          );
           onStack.delete(name);
           memo.set(key, measured);
         }
@@ -126,7 +137,11 @@ export function measureOperation(
     return total;
   };
 
-  const measureField = (field: FieldNode, parent: GraphQLCompositeType | undefined, inheritedPage: number | undefined): Measure => {
+  const measureField = (
+    field: FieldNode,
+    parent: GraphQLCompositeType | undefined,
+    inheritedPage: number | undefined,
+  ): Measure => {
     const aliases = field.alias ? 1 : 0;
     if (options.ignoreIntrospection && INTROSPECTION_FIELDS.has(field.name.value)) {
       // Sandbox's introspection is deep and wide, so only its aliases count: no tool asks for the schema twice
@@ -186,12 +201,15 @@ const DESCRIPTIONS: Record<Exclude<QueryLimit, "tokens">, string> = {
 };
 
 /** The first limit the measure exceeds, as a message naming it; null when within all. */
-export function exceededLimit(measure: QueryMeasure): { limit: QueryLimit; max: number; actual: number; message: string } | null {
+export function exceededLimit(
+  measure: QueryMeasure,
+): { limit: QueryLimit; max: number; actual: number; message: string } | null {
   for (const limit of Object.keys(DESCRIPTIONS) as (keyof typeof DESCRIPTIONS)[]) {
     const max = QUERY_LIMITS[limit];
     const actual = measure[limit];
     if (actual > max) {
-      const hint = limit === "cost" ? " (lists count as many objects as their page size `first`; ask for smaller pages)" : "";
+      const hint =
+        limit === "cost" ? " (lists count as many objects as their page size `first`; ask for smaller pages)" : "";
       return { limit, max, actual, message: `${DESCRIPTIONS[limit]} ${actual} exceeds the limit of ${max}${hint}` };
     }
   }

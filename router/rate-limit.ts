@@ -22,7 +22,9 @@ export class RateLimiter {
     const now = this.now();
     const refillPerMs = this.perMinute / 60_000;
     const previous = this.buckets.get(key);
-    const tokens = previous ? Math.min(this.perMinute, previous.tokens + (now - previous.at) * refillPerMs) : this.perMinute;
+    const tokens = previous
+      ? Math.min(this.perMinute, previous.tokens + (now - previous.at) * refillPerMs)
+      : this.perMinute;
     // re-insert so the Map's order is least recently used first
     this.buckets.delete(key);
     if (tokens < 1) {

@@ -25,10 +25,24 @@ describe("authentication", () => {
   it.each([
     ["garbage", "not-a-jwt"],
     ["wrong key", jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, "another-secret", { subject: "u1", expiresIn: 60 })],
-    ["expired", jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN", exp: Math.floor(Date.now() / 1000) - 10 }, "test-jwt-secret", { subject: "u1" })],
-    ["unknown role", jwt.sign({ shop_id: PROD_SHOP, role: "OWNER" }, "test-jwt-secret", { subject: "u1", expiresIn: 60 })],
-    ["shop_id as string", jwt.sign({ shop_id: "17008", role: "ADMIN" }, "test-jwt-secret", { subject: "u1", expiresIn: 60 })],
-    ["alg none", `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "u1", shop_id: PROD_SHOP, role: "ADMIN" })).toString("base64url")}.`],
+    [
+      "expired",
+      jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN", exp: Math.floor(Date.now() / 1000) - 10 }, "test-jwt-secret", {
+        subject: "u1",
+      }),
+    ],
+    [
+      "unknown role",
+      jwt.sign({ shop_id: PROD_SHOP, role: "OWNER" }, "test-jwt-secret", { subject: "u1", expiresIn: 60 }),
+    ],
+    [
+      "shop_id as string",
+      jwt.sign({ shop_id: "17008", role: "ADMIN" }, "test-jwt-secret", { subject: "u1", expiresIn: 60 }),
+    ],
+    [
+      "alg none",
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "u1", shop_id: PROD_SHOP, role: "ADMIN" })).toString("base64url")}.`,
+    ],
   ])("refuses a %s token with UNAUTHENTICATED and HTTP 401", async (_name, token) => {
     const result = await t.graphql(`{ products { totalCount } }`, {}, { token });
     expect(result.status).toBe(401);
@@ -60,7 +74,11 @@ describe("authentication", () => {
 describe("a subgraph's HTTP edge", () => {
   const signed = () => signViewer({ userId: "x", shopId: DEV_SHOP, role: "ADMIN" }, "r1", t.config.subgraphSecret);
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(t.stack.subgraphs.catalog.url, { method: "POST", headers: { "content-type": "application/json", ...signed(), ...headers }, body });
+    fetch(t.stack.subgraphs.catalog.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signed(), ...headers },
+      body,
+    });
 
   it("answers the router's signed request", async () => {
     const response = await post(JSON.stringify({ query: "{ shop { id } }" }));
@@ -71,7 +89,9 @@ describe("a subgraph's HTTP edge", () => {
   it("a body that is not JSON: 400 with a GraphQL error", async () => {
     const response = await post("{nope");
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }],
+    });
   });
 
   it("a body over 1 MiB: 413, whether it declares its length or not", async () => {
@@ -134,13 +154,21 @@ describe("bad input gets a coded error, never a 500", () => {
   });
 
   it("a body that is not JSON", async () => {
-    const response = await fetch(t.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const response = await fetch(t.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "The request body is not valid JSON" });
   });
 
   it("a mutation-less GET with a query does not need CSRF headers but plain text POST is refused", async () => {
-    const response = await fetch(t.graphqlUrl, { method: "POST", headers: { "content-type": "text/plain" }, body: "{ __typename }" });
+    const response = await fetch(t.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "{ __typename }",
+    });
     expect(response.status).toBe(400);
   });
 });
@@ -150,7 +178,12 @@ describe("REST shim", () => {
     const response = await fetch(`${t.origin}/health`);
     expect(response.status).toBe(200);
     const body: any = await response.json();
-    expect(body).toMatchObject({ status: "healthy", service: expect.any(String), version: expect.any(String), checks: { database: { status: "healthy" } } });
+    expect(body).toMatchObject({
+      status: "healthy",
+      service: expect.any(String),
+      version: expect.any(String),
+      checks: { database: { status: "healthy" } },
+    });
     expect(new Date(body.timestamp).getTime()).not.toBeNaN();
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
@@ -182,7 +215,11 @@ describe("REST shim", () => {
   });
 
   it("another method on /graphql is 405 naming the allowed ones", async () => {
-    const response = await fetch(t.graphqlUrl, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await fetch(t.graphqlUrl, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toMatch(/GET, POST/);
   });
@@ -198,7 +235,9 @@ describe("REST shim", () => {
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
     const metrics = await (await fetch(`${t.origin}/metrics`)).text();
-    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/webhooks\/order-status-sync",status="401"\} [1-9]/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/webhooks\/order-status-sync",status="401"\} [1-9]/,
+    );
   });
 
   it("an unknown path is a JSON 404", async () => {

@@ -83,8 +83,12 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RouterContext> {
       return {
         async willSendResponse({ operation, errors }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.graphqlDuration.observe({ operation: operationLabel(operation), type: operation?.operation ?? "unknown" }, seconds);
-          for (const error of errors ?? []) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
+          metrics.graphqlDuration.observe(
+            { operation: operationLabel(operation), type: operation?.operation ?? "unknown" },
+            seconds,
+          );
+          for (const error of errors ?? [])
+            metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
         },
       };
     },
@@ -102,13 +106,18 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   // (core/http-server.ts); express serves the rest of the REST shim.
   let graphqlEndpoint: BareHandler | undefined;
   const webhookRoutes = new Map<string, BareHandler>();
-  const timed = (route: string, handler: BareHandler): BareHandler => (req, res) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      metrics.httpDuration.observe({ method: req.method ?? "GET", route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    handler(req, res);
-  };
+  const timed =
+    (route: string, handler: BareHandler): BareHandler =>
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      res.on("finish", () => {
+        metrics.httpDuration.observe(
+          { method: req.method ?? "GET", route, status: String(res.statusCode) },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
+      });
+      handler(req, res);
+    };
   const uploads = timed("/uploads", createUploadProxy(config, logger));
   const httpServer = http.createServer((req, res) => {
     if (graphqlEndpoint && isGraphQLRequest(req)) return graphqlEndpoint(req, res);
@@ -127,7 +136,10 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const route = req.baseUrl + (req.route?.path === "/" ? "" : (req.route?.path ?? "")) || "unmatched";
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     next();
   });
@@ -186,7 +198,11 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
 
   const { gateway, closeConnections } = createGateway(config);
   const apiSchema = watchApiSchema(gateway);
-  const guard = createRequestGuard({ config, schema: apiSchema, onRefused: (reason) => metrics.graphqlRefused.inc({ reason }) });
+  const guard = createRequestGuard({
+    config,
+    schema: apiSchema,
+    onRefused: (reason) => metrics.graphqlRefused.inc({ reason }),
+  });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -211,25 +227,42 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
   });
   await apollo.start();
   const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
-  graphqlEndpoint = timed(GRAPHQL_PATH, createGraphQLEndpoint({ apollo, guard, authenticate, cors: corsHeaders, trustedProxies: config.trustProxy, logger }));
+  graphqlEndpoint = timed(
+    GRAPHQL_PATH,
+    createGraphQLEndpoint({
+      apollo,
+      guard,
+      authenticate,
+      cors: corsHeaders,
+      trustedProxies: config.trustProxy,
+      logger,
+    }),
+  );
 
   app.use(express.raw({ type: () => true, limit: NO_BODY_LIMIT }), (req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });
   // Body-parser and other client errors arrive here: answer JSON with their status, never a stack.
-  app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error({ err: error }, "unhandled error");
-    const message =
-      error.type === "entity.too.large"
-        ? "The request body is too large"
-        : error.type === "entity.parse.failed"
-          ? "The request body is not valid JSON"
-          : status === 500
-            ? "Internal server error"
-            : (error.message ?? "Bad request");
-    res.status(status).json({ error: message });
-  });
+  app.use(
+    (
+      error: { status?: number; type?: string; message?: string },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) logger.error({ err: error }, "unhandled error");
+      const message =
+        error.type === "entity.too.large"
+          ? "The request body is too large"
+          : error.type === "entity.parse.failed"
+            ? "The request body is not valid JSON"
+            : status === 500
+              ? "Internal server error"
+              : (error.message ?? "Bad request");
+      res.status(status).json({ error: message });
+    },
+  );
 
   await new Promise<void>((resolve) => httpServer.listen(deps.port, deps.host ?? "0.0.0.0", resolve));
   const port = (httpServer.address() as { port: number }).port;

@@ -13,12 +13,18 @@ import { signViewer } from "../core/subgraph-signature";
  */
 export function isUploadRequest(req: http.IncomingMessage): boolean {
   const path = pathOf(req);
-  return (req.method === "PUT" && path.startsWith("/uploads/")) || ((req.method === "GET" || req.method === "HEAD") && path.startsWith("/files/"));
+  return (
+    (req.method === "PUT" && path.startsWith("/uploads/")) ||
+    ((req.method === "GET" || req.method === "HEAD") && path.startsWith("/files/"))
+  );
 }
 
 const FORWARDED_HEADERS = ["content-type", "content-length", "transfer-encoding", "user-agent", "if-none-match"];
 
-export function createUploadProxy(config: Config, logger: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+export function createUploadProxy(
+  config: Config,
+  logger: Logger,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const catalog = new URL(config.subgraphUrls.catalog);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   return (req, res) => {
@@ -27,7 +33,14 @@ export function createUploadProxy(config: Config, logger: Logger): (req: http.In
       const value = req.headers[name];
       if (typeof value === "string") headers[name] = value;
     }
-    const upstream = http.request({ hostname: catalog.hostname, port: catalog.port, method: req.method, path: req.url, headers, agent });
+    const upstream = http.request({
+      hostname: catalog.hostname,
+      port: catalog.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent,
+    });
     upstream.on("response", (answer) => {
       const close = answer.headers.connection === "close";
       res.writeHead(answer.statusCode ?? 502, { ...answer.headers, connection: close ? "close" : "keep-alive" });

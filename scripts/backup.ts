@@ -9,12 +9,25 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { APP_ROLE, EMBEDDED_DATA_DIR } from "../app/database";
-import { backupDataFolder, backupKind, defaultBackupFile, dumpDatabase, restoreDump, tableCounts, unpackDataFolder } from "../app/backup";
+import {
+  backupDataFolder,
+  backupKind,
+  defaultBackupFile,
+  dumpDatabase,
+  restoreDump,
+  tableCounts,
+  unpackDataFolder,
+} from "../app/backup";
 import type { DatabaseServer } from "../core/database-server";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: "string" }, "data-dir": { type: "string" }, port: { type: "string" }, quiet: { type: "boolean" } },
+  options: {
+    out: { type: "string" },
+    "data-dir": { type: "string" },
+    port: { type: "string" },
+    quiet: { type: "boolean" },
+  },
 });
 
 function embedded(): typeof import("../core/embedded-postgres") {
@@ -37,32 +50,45 @@ async function backup(): Promise<void> {
   const server = await embedded().startEmbeddedPostgres({ dataDir, port });
   try {
     const manifest = await backupDataFolder(server.url, server.dataDir!, file);
-    console.log(`db:backup wrote ${file} (base backup of PostgreSQL ${manifest.serverVersion}, WAL ${manifest.startLsn}–${manifest.stopLsn}, ${size(file)}) in ${seconds(started)}`);
+    console.log(
+      `db:backup wrote ${file} (base backup of PostgreSQL ${manifest.serverVersion}, WAL ${manifest.startLsn}–${manifest.stopLsn}, ${size(file)}) in ${seconds(started)}`,
+    );
   } finally {
     await server.stop();
   }
 }
 
 async function restore(file: string | undefined): Promise<void> {
-  if (!file || !fs.existsSync(file)) throw new Error(`usage: npm run db:restore FILE [-- --data-dir DIR]; ${file ? `${file} does not exist` : "no FILE given"}`);
+  if (!file || !fs.existsSync(file))
+    throw new Error(
+      `usage: npm run db:restore FILE [-- --data-dir DIR]; ${file ? `${file} does not exist` : "no FILE given"}`,
+    );
   const url = process.env.DATABASE_URL;
   if (backupKind(file) === "dump") {
-    if (!url) throw new Error("a pg_dump archive restores into DATABASE_URL's database; set DATABASE_URL to an empty database");
+    if (!url)
+      throw new Error("a pg_dump archive restores into DATABASE_URL's database; set DATABASE_URL to an empty database");
     await restoreDump(url, file, APP_ROLE);
     console.log(`db:restore restored ${file} into DATABASE_URL's database`);
     return;
   }
-  if (url) throw new Error("a base backup restores into the embedded server's data folder; unset DATABASE_URL (and pass --data-dir for a folder of your choice)");
+  if (url)
+    throw new Error(
+      "a base backup restores into the embedded server's data folder; unset DATABASE_URL (and pass --data-dir for a folder of your choice)",
+    );
   const { placeForServerUser, runningServer, DEFAULT_EMBEDDED_HOME } = embedded();
   const real = placeForServerUser(dataDir, process.env.EMBEDDED_POSTGRES_HOME ?? DEFAULT_EMBEDDED_HOME).dataDir;
-  if (runningServer(real)) throw new Error(`a server is running on ${dataDir}; stop it (and move its folder away) before restoring into it`);
+  if (runningServer(real))
+    throw new Error(`a server is running on ${dataDir}; stop it (and move its folder away) before restoring into it`);
   const manifest = await unpackDataFolder(file, real);
   // starting replays the backup's WAL up to its end: the server opens as it was at pg_backup_stop
   const server: DatabaseServer = await embedded().startEmbeddedPostgres({ dataDir, port });
   try {
     const counts = await tableCounts(server.url);
-    if (!values.quiet) for (const [table, rows] of Object.entries(counts)) console.log(`${String(rows).padStart(10)}  ${table}`);
-    console.log(`db:restore restored ${file} (taken ${manifest.createdAt}) into ${dataDir}: ${Object.keys(counts).length} tables`);
+    if (!values.quiet)
+      for (const [table, rows] of Object.entries(counts)) console.log(`${String(rows).padStart(10)}  ${table}`);
+    console.log(
+      `db:restore restored ${file} (taken ${manifest.createdAt}) into ${dataDir}: ${Object.keys(counts).length} tables`,
+    );
   } finally {
     await server.stop();
   }
@@ -77,7 +103,12 @@ function seconds(started: number): string {
 }
 
 const command = positionals[0];
-const run = command === "backup" ? backup() : command === "restore" ? restore(positionals[1]) : Promise.reject(new Error("use backup or restore"));
+const run =
+  command === "backup"
+    ? backup()
+    : command === "restore"
+      ? restore(positionals[1])
+      : Promise.reject(new Error("use backup or restore"));
 run.catch((error) => {
   console.error(`db:${command ?? "?"} failed: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

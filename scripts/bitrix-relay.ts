@@ -27,7 +27,10 @@ async function main() {
   }
   const logger = createLogger(config.logLevel, "cvety-graph-bitrix-relay");
   // as the application role (APP_DATABASE_URL, or the owner's URL with the role's credentials)
-  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config), { max: 4, applicationName: "cvety-graph-bitrix-relay" });
+  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config), {
+    max: 4,
+    applicationName: "cvety-graph-bitrix-relay",
+  });
   const relay = createBitrixRelay({ config, db, logger });
   await relay.start();
   // tests wait for this line before they make changes

@@ -5,7 +5,8 @@ async function main(command: string | undefined) {
   const database = await resolveDatabase();
   try {
     if (command === "migrate") await migrate(database.url);
-    else if (command === "seed") console.log((await seedIfEmpty(database.url)) ? "seeded" : "database already has shops; use db:reset");
+    else if (command === "seed")
+      console.log((await seedIfEmpty(database.url)) ? "seeded" : "database already has shops; use db:reset");
     else if (command === "reset") await resetDatabase(database.url);
     else throw new Error(`unknown command ${command}; use migrate, seed or reset`);
     console.log(`db:${command} done`);

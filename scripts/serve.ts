@@ -50,7 +50,13 @@ async function main(part: string | undefined) {
     const running =
       part === "router"
         ? await startRouter({ config, db, logger, port: config.port })
-        : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, { config, db, logger, port: config.subgraphPorts[part as keyof typeof SUBGRAPHS], host: "0.0.0.0" });
+        : await startSubgraph(SUBGRAPHS[part as keyof typeof SUBGRAPHS] as never, {
+            config,
+            db,
+            logger,
+            port: config.subgraphPorts[part as keyof typeof SUBGRAPHS],
+            host: "0.0.0.0",
+          });
     stop = async () => {
       await running.stop();
       await db.close();

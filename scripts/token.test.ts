@@ -18,7 +18,9 @@ it("npm run token prints a token the router accepts, with the contract's claims"
 });
 
 it("refuses an unknown role with a message", async () => {
-  await expect(run(process.execPath, [tsx, "scripts/token.ts", "--shop", "8", "--role", "OWNER"], { cwd: ROOT })).rejects.toMatchObject({
+  await expect(
+    run(process.execPath, [tsx, "scripts/token.ts", "--shop", "8", "--role", "OWNER"], { cwd: ROOT }),
+  ).rejects.toMatchObject({
     code: 2,
     stderr: expect.stringMatching(/--role must be one of ADMIN, MANAGER, FLORIST, COURIER/),
   });

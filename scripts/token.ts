@@ -9,7 +9,12 @@ import { ROLES, signToken, type Role } from "../core/auth";
 import { seededUserId } from "../prisma/seed-data";
 
 const { values } = parseArgs({
-  options: { shop: { type: "string", default: "17008" }, role: { type: "string", default: "ADMIN" }, user: { type: "string" }, ttl: { type: "string" } },
+  options: {
+    shop: { type: "string", default: "17008" },
+    role: { type: "string", default: "ADMIN" },
+    user: { type: "string" },
+    ttl: { type: "string" },
+  },
 });
 const shopId = Number(values.shop);
 const role = String(values.role).toUpperCase() as Role;

@@ -67,7 +67,8 @@ export class Collected<T = any> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.results).slice(0, 1500)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.results).slice(0, 1500)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
@@ -107,7 +108,9 @@ export async function recordStatusChange(
   return db.withTenant(shopId, async (tx) => {
     const order = await tx.order.findFirstOrThrow({ where: { shopId, id: orderId } });
     await tx.order.update({ where: { id: order.id }, data: { status: newStatus } });
-    const row = await tx.orderHistory.create({ data: { shopId, orderId, oldStatus: order.status, newStatus, changedBy } });
+    const row = await tx.orderHistory.create({
+      data: { shopId, orderId, oldStatus: order.status, newStatus, changedBy },
+    });
     return row.id.toString();
   });
 }
@@ -139,26 +142,37 @@ export async function attached(stack: TestStack, shopId: number, count: number, 
   const hub = stack.stack.router.board.hub;
   const deadline = Date.now() + timeoutMs;
   while (hub.liveSubscribersOf(shopId) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${hub.liveSubscribersOf(shopId)} of ${count} subscribers of shop ${shopId} attached`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${hub.liveSubscribersOf(shopId)} of ${count} subscribers of shop ${shopId} attached`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 /** Some order ids of a shop that have items (the seed gives every order items). */
 export async function someOrders(db: Database, shopId: number, count: number): Promise<number[]> {
-  const rows = await db.withTenant(shopId, (tx) => tx.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, take: count, select: { id: true } }));
+  const rows = await db.withTenant(shopId, (tx) =>
+    tx.order.findMany({ where: { shopId }, orderBy: { id: "asc" }, take: count, select: { id: true } }),
+  );
   return rows.map((r) => r.id);
 }
 
 /** Opens a raw graphql-transport-ws socket, sends connection_init, and resolves with the close code (or "ack"). */
-export function rawInit(url: string, payload: unknown, waitMs = 5_000): Promise<{ code: number | "ack"; reason: string }> {
+export function rawInit(
+  url: string,
+  payload: unknown,
+  waitMs = 5_000,
+): Promise<{ code: number | "ack"; reason: string }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
     const timer = setTimeout(() => {
       socket.terminate();
       reject(new Error("no answer to connection_init"));
     }, waitMs);
-    socket.on("open", () => socket.send(JSON.stringify(payload === undefined ? { type: "connection_init" } : { type: "connection_init", payload })));
+    socket.on("open", () =>
+      socket.send(
+        JSON.stringify(payload === undefined ? { type: "connection_init" } : { type: "connection_init", payload }),
+      ),
+    );
     socket.on("message", (data) => {
       const message = JSON.parse(String(data));
       if (message.type === "connection_ack") {

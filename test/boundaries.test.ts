@@ -26,11 +26,16 @@ export function subgraphImports(file: string): string[] {
   return [...text.matchAll(IMPORT)]
     .map((match) => match[1])
     .filter((specifier) => specifier.startsWith("."))
-    .filter((specifier) => path.relative(ROOT, path.resolve(path.dirname(file), specifier)).split(path.sep)[0] === "subgraphs");
+    .filter(
+      (specifier) =>
+        path.relative(ROOT, path.resolve(path.dirname(file), specifier)).split(path.sep)[0] === "subgraphs",
+    );
 }
 
 it("no file of the router (tests included) imports from subgraphs/", () => {
-  const offenders = sourceFiles(path.join(ROOT, "router")).flatMap((file) => subgraphImports(file).map((spec) => `${path.relative(ROOT, file)}: ${spec}`));
+  const offenders = sourceFiles(path.join(ROOT, "router")).flatMap((file) =>
+    subgraphImports(file).map((spec) => `${path.relative(ROOT, file)}: ${spec}`),
+  );
   expect(offenders).toEqual([]);
 });
 
@@ -67,7 +72,10 @@ it("every webhook route names an internal operation its subgraph serves", async 
     const factory = SUBGRAPHS[route.subgraph].internalOperations;
     expect(factory).toBeDefined();
     const operations = factory!(deps);
-    expect({ endpoint, served: Object.keys(operations.handlers) }).toEqual({ endpoint, served: expect.arrayContaining([route.operation]) });
+    expect({ endpoint, served: Object.keys(operations.handlers) }).toEqual({
+      endpoint,
+      served: expect.arrayContaining([route.operation]),
+    });
     await operations.stop?.();
   }
   const host = SUBGRAPHS[DELIVERIES_HOST.subgraph].internalOperations!(deps);

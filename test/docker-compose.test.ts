@@ -31,7 +31,18 @@ const compose = parse(fs.readFileSync(path.join(ROOT, "docker-compose.yml"), "ut
 };
 const services = compose.services;
 const APP_SERVICES = ["migrate", "catalog", "orders", "warehouse", "router", "workers"];
-const CONTRACT_ENV = ["DATABASE_URL", "PORT", "JWT_SECRET", "WEBHOOK_SECRET", "BITRIX_SHOP_ID", "BITRIX_BASE_URL", "BITRIX_API_TOKEN", "CORS_ORIGINS", "LOG_LEVEL", "NODE_ENV"];
+const CONTRACT_ENV = [
+  "DATABASE_URL",
+  "PORT",
+  "JWT_SECRET",
+  "WEBHOOK_SECRET",
+  "BITRIX_SHOP_ID",
+  "BITRIX_BASE_URL",
+  "BITRIX_API_TOKEN",
+  "CORS_ORIGINS",
+  "LOG_LEVEL",
+  "NODE_ENV",
+];
 
 /** Every environment variable name the application code reads. */
 function variablesReadByCode(): Set<string> {
@@ -43,7 +54,9 @@ function variablesReadByCode(): Set<string> {
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
         const text = fs.readFileSync(full, "utf8");
-        for (const match of text.matchAll(/env\.([A-Z][A-Z0-9_]+)|env\[["']([A-Z][A-Z0-9_]+)["']\]|env, ["']([A-Z][A-Z0-9_]+)["']|\["([A-Z][A-Z0-9_]+)", "([A-Z][A-Z0-9_]+)"\]/g)) {
+        for (const match of text.matchAll(
+          /env\.([A-Z][A-Z0-9_]+)|env\[["']([A-Z][A-Z0-9_]+)["']\]|env, ["']([A-Z][A-Z0-9_]+)["']|\["([A-Z][A-Z0-9_]+)", "([A-Z][A-Z0-9_]+)"\]/g,
+        )) {
           for (const name of match.slice(1)) if (name) names.add(name);
         }
       }
@@ -54,7 +67,9 @@ function variablesReadByCode(): Set<string> {
 }
 
 it("has PostgreSQL, the migration, the three subgraphs, the router and the workers", () => {
-  expect(Object.keys(services).sort()).toEqual(expect.arrayContaining(["catalog", "migrate", "orders", "postgres", "proxy", "router", "warehouse", "workers"]));
+  expect(Object.keys(services).sort()).toEqual(
+    expect.arrayContaining(["catalog", "migrate", "orders", "postgres", "proxy", "router", "warehouse", "workers"]),
+  );
   expect(Object.keys(SUBGRAPHS).sort()).toEqual(["catalog", "orders", "warehouse"]);
 });
 
@@ -63,7 +78,9 @@ it("runs each part with the command the code knows", () => {
     expect(services[name].build).toBe(".");
     expect(services[name].command).toEqual(["node", "dist/serve.js", name]);
   }
-  expect(fs.readFileSync(path.join(ROOT, "scripts", "serve.ts"), "utf8")).toMatch(/PARTS = \["catalog", "orders", "warehouse", "router", "workers", "migrate"\]/);
+  expect(fs.readFileSync(path.join(ROOT, "scripts", "serve.ts"), "utf8")).toMatch(
+    /PARTS = \["catalog", "orders", "warehouse", "router", "workers", "migrate"\]/,
+  );
   expect(fs.existsSync(path.join(ROOT, "Dockerfile"))).toBe(true);
 });
 
@@ -78,14 +95,23 @@ it("uses only variables the code reads, and the router gets every variable of th
 });
 
 it("gives every part the same database and the same secrets, production mode included", () => {
-  const shared = ["DATABASE_URL", "JWT_SECRET", "WEBHOOK_SECRET", "SUBGRAPH_SECRET", "APP_DATABASE_PASSWORD", "NODE_ENV"];
+  const shared = [
+    "DATABASE_URL",
+    "JWT_SECRET",
+    "WEBHOOK_SECRET",
+    "SUBGRAPH_SECRET",
+    "APP_DATABASE_PASSWORD",
+    "NODE_ENV",
+  ];
   for (const variable of shared) {
     const values = new Set(APP_SERVICES.map((name) => services[name].environment?.[variable]));
     expect({ variable, values: [...values].length }).toEqual({ variable, values: 1 });
   }
   expect(services.router.environment!.NODE_ENV).toBe("production");
   // production needs the application role's password as a secret of its own (core/config.ts)
-  expect(services.router.environment!.APP_DATABASE_PASSWORD).toBe("${APP_DATABASE_PASSWORD:?set APP_DATABASE_PASSWORD}");
+  expect(services.router.environment!.APP_DATABASE_PASSWORD).toBe(
+    "${APP_DATABASE_PASSWORD:?set APP_DATABASE_PASSWORD}",
+  );
   expect(services.router.environment!.DATABASE_URL).toMatch(/@postgres:5432\//);
 });
 
@@ -118,7 +144,8 @@ it("runs the background workers on their own, with the Bitrix settings and a hea
 });
 
 it("has a health check on every long-running service and starts them in order", () => {
-  for (const name of ["postgres", "catalog", "orders", "warehouse", "router", "workers"]) expect(services[name].healthcheck?.test.length).toBeGreaterThan(0);
+  for (const name of ["postgres", "catalog", "orders", "warehouse", "router", "workers"])
+    expect(services[name].healthcheck?.test.length).toBeGreaterThan(0);
   expect(services.router.healthcheck!.test.join(" ")).toMatch(/localhost:4000\/ready/);
   expect(services.migrate.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
   for (const name of ["catalog", "orders", "warehouse"]) {
@@ -139,9 +166,12 @@ it("builds a production image: JavaScript from a multi-stage build, dev dependen
   expect(runtime).not.toMatch(/npm (ci|install)|tsx/);
   expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/serve\.js", "router"\]$/m);
   // what the bundle reads beside itself at run time is in the image
-  for (const folder of ["schema", "prisma", "board", "dist", "node_modules"]) expect(runtime).toContain(`/app/${folder} ./${folder}`);
+  for (const folder of ["schema", "prisma", "board", "dist", "node_modules"])
+    expect(runtime).toContain(`/app/${folder} ./${folder}`);
   const build = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.build as string;
-  expect(build).toMatch(/^esbuild scripts\/serve\.ts --bundle --platform=node .*--packages=external .*--outfile=dist\/serve\.js/);
+  expect(build).toMatch(
+    /^esbuild scripts\/serve\.ts --bundle --platform=node .*--packages=external .*--outfile=dist\/serve\.js/,
+  );
   expect(fs.readFileSync(path.join(ROOT, ".dockerignore"), "utf8")).toMatch(/^node_modules$/m);
 });
 
@@ -149,11 +179,14 @@ it("keeps PostgreSQL and the subgraphs on an internal network with no published 
   expect(compose.networks.backend).toEqual({ internal: true });
   expect(services.postgres.ports).toBeUndefined();
   expect(services.postgres.networks).toEqual(["backend"]);
-  for (const name of ["migrate", "catalog", "orders", "warehouse"]) expect(services[name].networks).toEqual(["backend"]);
+  for (const name of ["migrate", "catalog", "orders", "warehouse"])
+    expect(services[name].networks).toEqual(["backend"]);
   // only the proxy, the routers and the workers (Bitrix) reach beyond it
   expect(services.router.networks).toEqual(["backend", "frontend"]);
   expect(services.proxy.networks).toEqual(["frontend"]);
-  const published = Object.entries(services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+  const published = Object.entries(services)
+    .filter(([, service]) => service.ports?.length)
+    .map(([name]) => name);
   expect(published).toEqual(["proxy"]);
 });
 

@@ -55,7 +55,13 @@ export async function startFakeBitrix(): Promise<FakeBitrix> {
       } catch {
         // keep the raw text: the test will see it was not JSON
       }
-      const request: BitrixRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() };
+      const request: BitrixRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body,
+        at: Date.now(),
+      };
       const index = requests.push(request) - 1;
       const answer = queued.length ? queued.shift()! : await fallback(request, index);
       waiters = waiters.filter((w) => (requests.length >= w.count ? (w.resolve(), false) : true));
@@ -89,7 +95,10 @@ export async function startFakeBitrix(): Promise<FakeBitrix> {
     waitForRequests(count, timeoutMs = 10_000) {
       if (requests.length >= count) return Promise.resolve(requests.slice());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`fake Bitrix got ${requests.length} requests, expected ${count}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`fake Bitrix got ${requests.length} requests, expected ${count}`)),
+          timeoutMs,
+        );
         waiters.push({
           count,
           resolve: () => {
@@ -113,7 +122,11 @@ export async function startFakeBitrix(): Promise<FakeBitrix> {
 }
 
 /** Polls `check` until it returns a truthy value (which it returns) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -123,7 +136,8 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -17,7 +17,9 @@ const ROOT = path.resolve(__dirname, "..");
 function templateName(): string {
   const hash = crypto.createHash("sha256");
   const files = [
-    ...fs.readdirSync(path.join(ROOT, "prisma", "migrations"), { recursive: true }).map((f) => path.join("prisma", "migrations", String(f))),
+    ...fs
+      .readdirSync(path.join(ROOT, "prisma", "migrations"), { recursive: true })
+      .map((f) => path.join("prisma", "migrations", String(f))),
     "prisma/seed.ts",
     "prisma/seed-data.ts",
   ].sort();
@@ -44,8 +46,11 @@ export default async function globalSetup() {
   await client.connect();
   const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [template]);
   // drop test databases a killed run left behind
-  const stale = await client.query<{ datname: string }>("select datname from pg_database where datname like 'cvety_test_%'");
-  for (const row of stale.rows) await client.query(`drop database if exists ${pg.escapeIdentifier(row.datname)} with (force)`);
+  const stale = await client.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'cvety_test_%'",
+  );
+  for (const row of stale.rows)
+    await client.query(`drop database if exists ${pg.escapeIdentifier(row.datname)} with (force)`);
   await client.end();
   if (!rowCount) {
     const building = `${template}_building`;
@@ -59,7 +64,9 @@ export default async function globalSetup() {
     await seedIfEmpty(url, { passwordCost: 4 });
     const renameClient = new pg.Client({ connectionString: maintenanceUrl });
     await renameClient.connect();
-    await renameClient.query(`alter database ${pg.escapeIdentifier(building)} rename to ${pg.escapeIdentifier(template)}`);
+    await renameClient.query(
+      `alter database ${pg.escapeIdentifier(building)} rename to ${pg.escapeIdentifier(template)}`,
+    );
     await renameClient.end();
   }
   // the stack connects as the application role (cluster-wide, created by the tenant-wall migration)

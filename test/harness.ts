@@ -43,7 +43,11 @@ export interface TestStack {
   token(shopId: number, role?: Role, options?: { userId?: string; ttlSeconds?: number }): string;
   /** the seeded user of a shop and role (as the database held it when the stack started) */
   userId(shopId: number, role?: Role): string;
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  graphql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -103,18 +107,30 @@ export function applicationUrl(url: string): string {
  * Starts the whole stack (three subgraphs and the router, real HTTP) on its own database,
  * connected as the application role, as in production.
  */
-export async function startTestStack(options: { env?: Record<string, string>; databaseUrl?: string; logger?: Logger } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { env?: Record<string, string>; databaseUrl?: string; logger?: Logger } = {},
+): Promise<TestStack> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const config = testConfig(options.env);
   const appDatabaseUrl = config.appDatabaseUrl ?? applicationUrl(databaseUrl);
-  const stack = await startStack({ config, databaseUrl: appDatabaseUrl, logger: options.logger ?? createLogger(config.logLevel), poolSize: 10 });
+  const stack = await startStack({
+    config,
+    databaseUrl: appDatabaseUrl,
+    logger: options.logger ?? createLogger(config.logLevel),
+    poolSize: 10,
+  });
   const origin = `http://127.0.0.1:${stack.router.port}`;
   const graphqlUrl = `${origin}/graphql`;
   const seededUsers = await seededUserIds(databaseUrl);
-  const userId: TestStack["userId"] = (shopId, role = "ADMIN") => seededUsers.get(`${shopId}:${role}`) ?? `test-${role.toLowerCase()}-${shopId}`;
+  const userId: TestStack["userId"] = (shopId, role = "ADMIN") =>
+    seededUsers.get(`${shopId}:${role}`) ?? `test-${role.toLowerCase()}-${shopId}`;
   const token: TestStack["token"] = (shopId, role = "ADMIN", tokenOptions = {}) =>
-    signToken({ userId: tokenOptions.userId ?? userId(shopId, role), shopId, role }, config.jwtSecrets[0], tokenOptions.ttlSeconds);
+    signToken(
+      { userId: tokenOptions.userId ?? userId(shopId, role), shopId, role },
+      config.jwtSecrets[0],
+      tokenOptions.ttlSeconds,
+    );
   let ownerPool: pg.Pool | undefined;
   return {
     userId,

@@ -30,7 +30,11 @@ export function orderPicker(t: () => TestStack) {
   const taken = new Set<number>();
   return async function pick(shopId: number, status: string): Promise<OrderRow> {
     const rows = await t().stack.db.withTenant(shopId, (tx) =>
-      tx.order.findMany({ where: { shopId, status: status as never }, orderBy: { id: "asc" }, select: { id: true, status: true, bitrixOrderId: true } }),
+      tx.order.findMany({
+        where: { shopId, status: status as never },
+        orderBy: { id: "asc" },
+        select: { id: true, status: true, bitrixOrderId: true },
+      }),
     );
     const row = rows.find((candidate) => !taken.has(candidate.id));
     if (!row) throw new Error(`no unused ${status} order left in shop ${shopId}`);
@@ -44,21 +48,37 @@ export function historyOf(t: TestStack, shopId: number, orderId: number): Promis
     tx.orderHistory.findMany({
       where: { orderId },
       orderBy: { id: "asc" },
-      select: { id: true, oldStatus: true, newStatus: true, changedBy: true, changedById: true, notes: true, kind: true, previousHistoryId: true },
+      select: {
+        id: true,
+        oldStatus: true,
+        newStatus: true,
+        changedBy: true,
+        changedById: true,
+        notes: true,
+        kind: true,
+        previousHistoryId: true,
+      },
     }),
   );
 }
 
 export async function statusOf(t: TestStack, shopId: number, orderId: number): Promise<string | undefined> {
-  const order = await t.stack.db.withTenant(shopId, (tx) => tx.order.findFirst({ where: { id: orderId }, select: { status: true } }));
+  const order = await t.stack.db.withTenant(shopId, (tx) =>
+    tx.order.findFirst({ where: { id: orderId }, select: { status: true } }),
+  );
   return order?.status;
 }
 
 /** Each entry's oldStatus is the previous entry's newStatus, and each points at the previous entry. */
 export function expectChain(history: HistoryRow[]): void {
   for (let index = 1; index < history.length; index += 1) {
-    if (history[index].oldStatus !== history[index - 1].newStatus || history[index].previousHistoryId !== history[index - 1].id) {
-      throw new Error(`history chain broken at entry ${index}: ${JSON.stringify(history.map((h) => [String(h.id), h.oldStatus, h.newStatus, String(h.previousHistoryId)]))}`);
+    if (
+      history[index].oldStatus !== history[index - 1].newStatus ||
+      history[index].previousHistoryId !== history[index - 1].id
+    ) {
+      throw new Error(
+        `history chain broken at entry ${index}: ${JSON.stringify(history.map((h) => [String(h.id), h.oldStatus, h.newStatus, String(h.previousHistoryId)]))}`,
+      );
     }
   }
 }
@@ -72,7 +92,9 @@ export async function postWebhook(
   const payload =
     options.raw ??
     (contentType.includes("x-www-form-urlencoded")
-      ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString()
+      ? new URLSearchParams(
+          Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]),
+        ).toString()
       : JSON.stringify(body));
   const secret = options.secret === undefined ? TEST_WEBHOOK_SECRET : options.secret;
   const response = await fetch(`${t.origin}${options.path ?? ORDER_STATUS_WEBHOOK}`, {
@@ -92,11 +114,18 @@ export async function postWebhook(
 
 /** The shop's seeded COURIER users, by id (the first is courier@…). */
 export async function seededCouriers(t: TestStack, shopId: number): Promise<{ id: number; name: string }[]> {
-  return t.stack.db.withTenant(shopId, (tx) => tx.user.findMany({ where: { shopId, role: "COURIER" }, orderBy: { id: "asc" }, select: { id: true, name: true } }));
+  return t.stack.db.withTenant(shopId, (tx) =>
+    tx.user.findMany({ where: { shopId, role: "COURIER" }, orderBy: { id: "asc" }, select: { id: true, name: true } }),
+  );
 }
 
 /** Assigns an order to a courier directly in the database (no history entry): test set-up only. */
-export async function assignDirectly(t: TestStack, shopId: number, orderId: number, courierId: number | null): Promise<void> {
+export async function assignDirectly(
+  t: TestStack,
+  shopId: number,
+  orderId: number,
+  courierId: number | null,
+): Promise<void> {
   await t.stack.db.withTenant(shopId, (tx) => tx.order.update({ where: { id: orderId }, data: { courierId } }));
 }
 

@@ -39,7 +39,10 @@ beforeAll(async () => {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the workers process exited with ${child.exitCode}`);
-    const ok = await fetch(`${origin}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${origin}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error("the workers process did not answer /health in 30 s");
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -82,6 +85,8 @@ it("answers anything else with JSON a person can act on, never a stack trace", a
 });
 
 it("stops cleanly on SIGTERM", async () => {
-  const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)).kill("SIGTERM"));
+  const code = await new Promise<number | null>((resolve) =>
+    child.once("exit", (exitCode) => resolve(exitCode)).kill("SIGTERM"),
+  );
   expect(code).toBe(0);
 });

@@ -13,7 +13,8 @@ const TABLES_WITHOUT_SHOP_COLUMN: Record<string, string> = {
   _prisma_migrations: "Prisma's bookkeeping; the application role may only read it (readiness)",
   shop: "the tenant itself: walled by its id",
   sign_in_failure: "failed sign-ins per e-mail and client address, counted before any shop is known; no tenant data",
-  bitrix_sync_target: "one row, no tenant data: BITRIX_SHOP_ID as the process wrote it at start-up, read by the Bitrix outbox triggers",
+  bitrix_sync_target:
+    "one row, no tenant data: BITRIX_SHOP_ID as the process wrote it at start-up, read by the Bitrix outbox triggers",
 };
 
 let database: { url: string; drop(): Promise<void> };
@@ -73,12 +74,19 @@ describe("every table that belongs to a shop is behind the wall", () => {
           new RegExp(`\\b${column}\\b.*app_current_shop\\(\\)`).test(p.qual ?? "") &&
           new RegExp(`\\b${column}\\b.*app_current_shop\\(\\)`).test(p.with_check ?? ""),
       );
-      if (!tenantPolicy) problems.push(`${table.name}: no policy "${column} = app_current_shop()" FOR ALL with USING and WITH CHECK (SELECT enable_tenant_wall('${table.name}'))`);
+      if (!tenantPolicy)
+        problems.push(
+          `${table.name}: no policy "${column} = app_current_shop()" FOR ALL with USING and WITH CHECK (SELECT enable_tenant_wall('${table.name}'))`,
+        );
       // any other policy must be the sign-in lookup's read-only one, or RESTRICTIVE (it can only
       // narrow what the wall lets through: the courier wall, migration 20261206235500)
-      for (const other of policies.filter((p) => p.tablename === table.name && p !== tenantPolicy && p.permissive !== "RESTRICTIVE")) {
+      for (const other of policies.filter(
+        (p) => p.tablename === table.name && p !== tenantPolicy && p.permissive !== "RESTRICTIVE",
+      )) {
         if (!(other.cmd === "SELECT" && String(other.roles) === "{cvety_auth}")) {
-          problems.push(`${table.name}: unexpected policy ${other.policyname} (${other.cmd} to ${other.roles}) would widen the wall`);
+          problems.push(
+            `${table.name}: unexpected policy ${other.policyname} (${other.cmd} to ${other.roles}) would widen the wall`,
+          );
         }
       }
     }
@@ -86,7 +94,9 @@ describe("every table that belongs to a shop is behind the wall", () => {
   });
 
   it("a table without shop_id is one of the few known shared tables", async () => {
-    const unexpected = (await tables()).filter((t) => !t.hasShopColumn && !(t.name in TABLES_WITHOUT_SHOP_COLUMN)).map((t) => t.name);
+    const unexpected = (await tables())
+      .filter((t) => !t.hasShopColumn && !(t.name in TABLES_WITHOUT_SHOP_COLUMN))
+      .map((t) => t.name);
     expect(unexpected).toEqual([]);
   });
 
@@ -95,7 +105,13 @@ describe("every table that belongs to a shop is behind the wall", () => {
       `select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin from pg_roles where rolname = $1`,
       [APP_ROLE],
     );
-    expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, rolcanlogin: true });
+    expect(rows[0]).toEqual({
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolcanlogin: true,
+    });
     const owned = await owner.query(
       `select c.relname from pg_class c join pg_roles r on r.oid = c.relowner join pg_namespace n on n.oid = c.relnamespace
        where r.rolname = $1 and n.nspname = 'public'`,
@@ -125,7 +141,9 @@ describe("every table that belongs to a shop is behind the wall", () => {
     expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["auth_user_by_email(text)", "known_shop_ids()"]));
     const problems = rows.flatMap((r) => [
       ...(r.owner === "cvety_auth" ? [] : [`${r.name} is owned by ${r.owner}`]),
-      ...((r.config ?? []).some((c: string) => c.startsWith("search_path=")) ? [] : [`${r.name} has no fixed search_path`]),
+      ...((r.config ?? []).some((c: string) => c.startsWith("search_path="))
+        ? []
+        : [`${r.name} has no fixed search_path`]),
       ...(r.public_execute ? [`${r.name} is executable by PUBLIC`] : []),
     ]);
     expect(problems).toEqual([]);
@@ -138,7 +156,9 @@ describe("as the application role", () => {
     expect(walled.length).toBeGreaterThan(10);
     const nonEmpty: string[] = [];
     for (const table of walled) {
-      const { rows } = await asApp(null, (c) => c.query(`select count(*)::int as n from ${pg.escapeIdentifier(table.name)}`));
+      const { rows } = await asApp(null, (c) =>
+        c.query(`select count(*)::int as n from ${pg.escapeIdentifier(table.name)}`),
+      );
       if (rows[0].n !== 0) nonEmpty.push(`${table.name}: ${rows[0].n}`);
     }
     expect(nonEmpty).toEqual([]);
@@ -152,7 +172,9 @@ describe("as the application role", () => {
     const leaks: string[] = [];
     for (const table of walled) {
       const { rows } = await asApp(DEV_SHOP, (c) =>
-        c.query(`select count(*)::int as n from ${pg.escapeIdentifier(table.name)} where shop_id is distinct from $1`, [DEV_SHOP]),
+        c.query(`select count(*)::int as n from ${pg.escapeIdentifier(table.name)} where shop_id is distinct from $1`, [
+          DEV_SHOP,
+        ]),
       );
       if (rows[0].n !== 0) leaks.push(`${table.name}: ${rows[0].n} rows of other shops`);
     }
@@ -174,27 +196,46 @@ describe("as the application role", () => {
 
   it("refuses to insert a row for another shop, or with no shop set", async () => {
     await expect(
-      asApp(DEV_SHOP, (c) => c.query(`insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000001', now())`, [PROD_SHOP])),
+      asApp(DEV_SHOP, (c) =>
+        c.query(`insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000001', now())`, [
+          PROD_SHOP,
+        ]),
+      ),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      asApp(null, (c) => c.query(`insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000002', now())`, [DEV_SHOP])),
+      asApp(null, (c) =>
+        c.query(`insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000002', now())`, [
+          DEV_SHOP,
+        ]),
+      ),
     ).rejects.toThrow(/row-level security/);
     const ok = await asApp(DEV_SHOP, (c) =>
-      c.query(`insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000003', now()) returning shop_id`, [DEV_SHOP]),
+      c.query(
+        `insert into client_profile (shop_id, phone, updated_at) values ($1, '+77000000003', now()) returning shop_id`,
+        [DEV_SHOP],
+      ),
     );
     expect(ok.rows).toEqual([{ shop_id: DEV_SHOP }]);
   });
 
   it("cannot update or delete another shop's rows, nor move its own rows to another shop", async () => {
-    const before = await owner.query(`select count(*)::int as n, sum(price)::bigint as total from product where shop_id = $1`, [PROD_SHOP]);
-    const updated = await asApp(DEV_SHOP, (c) => c.query(`update product set price = 1 where shop_id = $1`, [PROD_SHOP]));
+    const before = await owner.query(
+      `select count(*)::int as n, sum(price)::bigint as total from product where shop_id = $1`,
+      [PROD_SHOP],
+    );
+    const updated = await asApp(DEV_SHOP, (c) =>
+      c.query(`update product set price = 1 where shop_id = $1`, [PROD_SHOP]),
+    );
     expect(updated.rowCount).toBe(0);
     const deleted = await asApp(DEV_SHOP, (c) => c.query(`delete from order_history where shop_id = $1`, [PROD_SHOP]));
     expect(deleted.rowCount).toBe(0);
-    await expect(asApp(DEV_SHOP, (c) => c.query(`update product set shop_id = $1 where shop_id = $2`, [PROD_SHOP, DEV_SHOP]))).rejects.toThrow(
-      /row-level security/,
+    await expect(
+      asApp(DEV_SHOP, (c) => c.query(`update product set shop_id = $1 where shop_id = $2`, [PROD_SHOP, DEV_SHOP])),
+    ).rejects.toThrow(/row-level security/);
+    const after = await owner.query(
+      `select count(*)::int as n, sum(price)::bigint as total from product where shop_id = $1`,
+      [PROD_SHOP],
     );
-    const after = await owner.query(`select count(*)::int as n, sum(price)::bigint as total from product where shop_id = $1`, [PROD_SHOP]);
     expect(after.rows).toEqual(before.rows);
   });
 
@@ -207,9 +248,17 @@ describe("as the application role", () => {
   });
 
   it("cannot read password hashes, even of its own shop", async () => {
-    await expect(asApp(DEV_SHOP, (c) => c.query("select password_hash from app_user"))).rejects.toThrow(/permission denied/);
+    await expect(asApp(DEV_SHOP, (c) => c.query("select password_hash from app_user"))).rejects.toThrow(
+      /permission denied/,
+    );
     const { rows } = await asApp(DEV_SHOP, (c) => c.query("select email, role from app_user order by email"));
-    expect(rows.map((r) => r.email)).toEqual(["admin@dev.cvety.kz", "courier2@dev.cvety.kz", "courier@dev.cvety.kz", "florist@dev.cvety.kz", "manager@dev.cvety.kz"]);
+    expect(rows.map((r) => r.email)).toEqual([
+      "admin@dev.cvety.kz",
+      "courier2@dev.cvety.kz",
+      "courier@dev.cvety.kz",
+      "florist@dev.cvety.kz",
+      "manager@dev.cvety.kz",
+    ]);
   });
 
   it("the sign-in lookup finds one user by e-mail and nothing else; known_shop_ids lists ids only", async () => {

@@ -16,7 +16,13 @@ export interface IssuedUpload {
   status: string;
 }
 
-export async function createUpload(t: TestStack, token: string, purpose: "PRODUCT_IMAGE" | "ORDER_PHOTO", contentType: string, byteSize: number): Promise<IssuedUpload> {
+export async function createUpload(
+  t: TestStack,
+  token: string,
+  purpose: "PRODUCT_IMAGE" | "ORDER_PHOTO",
+  contentType: string,
+  byteSize: number,
+): Promise<IssuedUpload> {
   const result = await t.graphql(CREATE_UPLOAD, { input: { purpose, contentType, byteSize } }, { token });
   if (result.errors) throw new Error(`createUpload failed: ${JSON.stringify(result.errors)}`);
   return result.data.createUpload;
@@ -32,7 +38,11 @@ export interface PutAnswer {
  * PUTs a body with node:http, so an early answer (a refusal while the body is still being
  * sent) is read instead of lost to the closed socket.
  */
-export function put(url: string, headers: Record<string, string | number>, body: Buffer | Readable): Promise<PutAnswer> {
+export function put(
+  url: string,
+  headers: Record<string, string | number>,
+  body: Buffer | Readable,
+): Promise<PutAnswer> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: "PUT", headers }, (response) => {
       const chunks: Buffer[] = [];

@@ -13,7 +13,16 @@ import pg from "pg";
 
 /** What pg_basebackup leaves out too: runtime state the server rebuilds (or must not find) on start. */
 const SKIPPED = new Set(["postmaster.pid", "postmaster.opts", "pg_internal.init", "backup_label", "tablespace_map"]);
-const EMPTIED = new Set(["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"]);
+const EMPTIED = new Set([
+  "pg_wal",
+  "pg_replslot",
+  "pg_dynshmem",
+  "pg_notify",
+  "pg_serial",
+  "pg_snapshots",
+  "pg_stat_tmp",
+  "pg_subtrans",
+]);
 
 export interface BaseBackupResult {
   startLsn: string;
@@ -40,9 +49,12 @@ export async function copyRunningDataFolder(
     );
     copyTree(dataDir, target);
     await options.beforeStop?.();
-    const { rows: stop } = await client.query<{ lsn: string; labelfile: string; spcmapfile: string | null; wal: string }>(
-      "select lsn::text, labelfile, spcmapfile, pg_walfile_name(lsn) as wal from pg_backup_stop(false)",
-    );
+    const { rows: stop } = await client.query<{
+      lsn: string;
+      labelfile: string;
+      spcmapfile: string | null;
+      wal: string;
+    }>("select lsn::text, labelfile, spcmapfile, pg_walfile_name(lsn) as wal from pg_backup_stop(false)");
     fs.writeFileSync(path.join(target, "backup_label"), stop[0].labelfile);
     if (stop[0].spcmapfile) fs.writeFileSync(path.join(target, "tablespace_map"), stop[0].spcmapfile);
     const walFiles = copyWal(dataDir, target, start[0].wal, stop[0].wal);
@@ -61,7 +73,8 @@ function copyWal(dataDir: string, target: string, first: string, last: string): 
   }
   const history = fs.readdirSync(walDir).filter((name) => name.endsWith(".history"));
   fs.mkdirSync(path.join(target, "pg_wal"), { recursive: true });
-  for (const name of [...history, ...names]) fs.copyFileSync(path.join(walDir, name), path.join(target, "pg_wal", name));
+  for (const name of [...history, ...names])
+    fs.copyFileSync(path.join(walDir, name), path.join(target, "pg_wal", name));
   return names;
 }
 

@@ -46,10 +46,15 @@ export async function backupDataFolder(
 /** Unpacks a base backup into `dataDir`, which must hold no database; the server replays its WAL when it starts. */
 export async function unpackDataFolder(file: string, dataDir: string): Promise<BackupManifest> {
   if (fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    throw new Error(`${dataDir} already holds a database; restore into an empty folder (--data-dir) or move that one away first`);
+    throw new Error(
+      `${dataDir} already holds a database; restore into an empty folder (--data-dir) or move that one away first`,
+    );
   }
-  const manifest = JSON.parse((await run("tar", ["-xzOf", file, MANIFEST], { maxBuffer: 1024 * 1024 })).stdout) as BackupManifest;
-  if (manifest.format !== BASE_BACKUP_FORMAT) throw new Error(`${file} is not a cvety-graph base backup (format "${manifest.format}")`);
+  const manifest = JSON.parse(
+    (await run("tar", ["-xzOf", file, MANIFEST], { maxBuffer: 1024 * 1024 })).stdout,
+  ) as BackupManifest;
+  if (manifest.format !== BASE_BACKUP_FORMAT)
+    throw new Error(`${file} is not a cvety-graph base backup (format "${manifest.format}")`);
   fs.mkdirSync(dataDir, { recursive: true });
   await run("tar", ["-xzf", file, "-C", dataDir, "--strip-components=1", "data"]);
   fs.chmodSync(dataDir, 0o700);
@@ -79,7 +84,9 @@ export async function tableCounts(maintenanceUrl: string): Promise<Record<string
   const counts: Record<string, number> = {};
   const client = new pg.Client({ connectionString: maintenanceUrl });
   await client.connect();
-  const { rows: databases } = await client.query<{ datname: string }>("select datname from pg_database where not datistemplate order by 1");
+  const { rows: databases } = await client.query<{ datname: string }>(
+    "select datname from pg_database where not datistemplate order by 1",
+  );
   await client.end();
   for (const { datname } of databases) {
     const url = new URL(maintenanceUrl);
@@ -87,7 +94,9 @@ export async function tableCounts(maintenanceUrl: string): Promise<Record<string
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
     try {
-      const { rows: tables } = await db.query<{ name: string }>("select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1");
+      const { rows: tables } = await db.query<{ name: string }>(
+        "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1",
+      );
       for (const { name } of tables) {
         const { rows } = await db.query<{ count: string }>(`select count(*) from ${name}`);
         counts[`${datname}/${name}`] = Number(rows[0].count);
@@ -104,4 +113,3 @@ export function defaultBackupFile(kind: "base" | "dump", dir = path.join(process
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
   return path.join(dir, `cvety-${stamp}${kind === "base" ? ".tar.gz" : ".dump"}`);
 }
-

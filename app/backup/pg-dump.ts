@@ -36,7 +36,8 @@ async function majorOf(binary: string): Promise<number | null> {
 export async function findTool(tool: "pg_dump" | "pg_restore", major: number): Promise<string> {
   const debian = "/usr/lib/postgresql";
   const candidates: string[] = [tool];
-  if (fs.existsSync(debian)) for (const version of fs.readdirSync(debian)) candidates.push(path.join(debian, version, "bin", tool));
+  if (fs.existsSync(debian))
+    for (const version of fs.readdirSync(debian)) candidates.push(path.join(debian, version, "bin", tool));
   let best: { binary: string; major: number } | null = null;
   const found: number[] = [];
   for (const binary of candidates) {
@@ -55,7 +56,9 @@ export async function findTool(tool: "pg_dump" | "pg_restore", major: number): P
 
 export async function dumpDatabase(url: string, file: string): Promise<{ tool: string }> {
   const tool = await findTool("pg_dump", await serverMajor(url));
-  await run(tool, ["--format=custom", "--compress=6", "--no-owner", `--file=${file}`, `--dbname=${url}`], { maxBuffer: 16 * 1024 * 1024 });
+  await run(tool, ["--format=custom", "--compress=6", "--no-owner", `--file=${file}`, `--dbname=${url}`], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return { tool };
 }
 
@@ -64,10 +67,15 @@ export async function restoreDump(url: string, file: string, applicationRole: st
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: string }>("select count(*) from pg_tables where schemaname = 'public'");
-    if (Number(rows[0].count) > 0) throw new Error("the target database already has tables; restore into an empty database");
+    const { rows } = await client.query<{ count: string }>(
+      "select count(*) from pg_tables where schemaname = 'public'",
+    );
+    if (Number(rows[0].count) > 0)
+      throw new Error("the target database already has tables; restore into an empty database");
     // roles are the server's, not the database's: the grants in the dump need the application role
-    await client.query(`do $$ begin create role ${pg.escapeIdentifier(applicationRole)} nologin; exception when duplicate_object then null; end $$`);
+    await client.query(
+      `do $$ begin create role ${pg.escapeIdentifier(applicationRole)} nologin; exception when duplicate_object then null; end $$`,
+    );
   } finally {
     await client.end();
   }

@@ -13,7 +13,13 @@ export const scenario: BenchScenario = {
     await load({ url: stack.graphqlUrl, connections: 2, durationSeconds: 2, headers, body: graphqlBody(BOARD_QUERY) }); // warm-up
     // one connection: timed per request here (sub-millisecond); ten: autocannon
     const board1 = await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(BOARD_QUERY), seconds: 8 });
-    const board10 = await load({ url: stack.graphqlUrl, connections: 10, durationSeconds: 8, headers, body: graphqlBody(BOARD_QUERY) });
+    const board10 = await load({
+      url: stack.graphqlUrl,
+      connections: 10,
+      durationSeconds: 8,
+      headers,
+      body: graphqlBody(BOARD_QUERY),
+    });
 
     const { signViewer } = await import("../../core/subgraph-signature");
     const viewer = { userId: "bench", shopId: 17008, role: "ADMIN" as const };
@@ -27,16 +33,44 @@ export const scenario: BenchScenario = {
     const directRounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       routerRounds.push(await sequential({ url: stack.graphqlUrl, headers, body: products, seconds: 2 }));
-      directRounds.push(await sequential({ url: stack.catalogUrl, headers: directHeaders, body: products, seconds: 2 }));
+      directRounds.push(
+        await sequential({ url: stack.catalogUrl, headers: directHeaders, body: products, seconds: 2 }),
+      );
     }
     const viaRouter = combine(routerRounds);
     const direct = combine(directRounds);
     const ratio = viaRouter.p50 / Math.max(direct.p50, 0.001);
     return [
-      { scenario: "board query, router, 1 conn", p50: board1.p50, p99: board1.p99, rps: board1.rps, target: "p50 ≤ 25 ms", met: board1.p50 <= 25 && board1.errors === 0, notes: `errors ${board1.errors}` },
-      { scenario: "board query, router, 10 conn", p50: board10.p50, p99: board10.p99, rps: board10.rps, notes: `errors ${board10.errors + board10.non2xx}` },
-      { scenario: "products(first: 20), router, 1 conn", p50: viaRouter.p50, p99: viaRouter.p99, rps: viaRouter.rps, notes: `errors ${viaRouter.errors}; ${ROUNDS} × 2 s, alternating with direct` },
-      { scenario: "products(first: 20), catalog direct, 1 conn", p50: direct.p50, p99: direct.p99, rps: direct.rps, notes: `errors ${direct.errors}` },
+      {
+        scenario: "board query, router, 1 conn",
+        p50: board1.p50,
+        p99: board1.p99,
+        rps: board1.rps,
+        target: "p50 ≤ 25 ms",
+        met: board1.p50 <= 25 && board1.errors === 0,
+        notes: `errors ${board1.errors}`,
+      },
+      {
+        scenario: "board query, router, 10 conn",
+        p50: board10.p50,
+        p99: board10.p99,
+        rps: board10.rps,
+        notes: `errors ${board10.errors + board10.non2xx}`,
+      },
+      {
+        scenario: "products(first: 20), router, 1 conn",
+        p50: viaRouter.p50,
+        p99: viaRouter.p99,
+        rps: viaRouter.rps,
+        notes: `errors ${viaRouter.errors}; ${ROUNDS} × 2 s, alternating with direct`,
+      },
+      {
+        scenario: "products(first: 20), catalog direct, 1 conn",
+        p50: direct.p50,
+        p99: direct.p99,
+        rps: direct.rps,
+        notes: `errors ${direct.errors}`,
+      },
       {
         scenario: "router / direct latency",
         target: "≤ 2",

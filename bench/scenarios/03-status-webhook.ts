@@ -31,7 +31,8 @@ async function orderPools(databaseUrl: string): Promise<{ webhook: Pooled[]; flo
     );
     await client.query("commit");
     const pooled = rows.map((row) => ({ id: row.id, bitrixOrderId: row.bitrix_order_id, status: row.status }));
-    if (pooled.length < WEBHOOK_POOL + FLOOR_POOL) throw new Error(`bench needs ${WEBHOOK_POOL + FLOOR_POOL} Bitrix orders, found ${pooled.length}`);
+    if (pooled.length < WEBHOOK_POOL + FLOOR_POOL)
+      throw new Error(`bench needs ${WEBHOOK_POOL + FLOOR_POOL} Bitrix orders, found ${pooled.length}`);
     return { webhook: pooled.slice(0, WEBHOOK_POOL), floor: pooled.slice(WEBHOOK_POOL) };
   } finally {
     await client.end();
@@ -53,7 +54,10 @@ async function measureFloor(databaseUrl: string, orders: Pooled[], seconds: numb
         const started = process.hrtime.bigint();
         // the shop is set in the same round trip as BEGIN, so row-level security admits the rows
         await client.query(`begin; select set_config('app.shop_id', '${SHOP}', true)`);
-        const updated = await client.query(`update "order" set status = $1::"OrderStatus", updated_at = now() where id = $2`, [next, order.id]);
+        const updated = await client.query(
+          `update "order" set status = $1::"OrderStatus", updated_at = now() where id = $2`,
+          [next, order.id],
+        );
         if (updated.rowCount !== 1) throw new Error("floor: the update touched no row");
         await client.query(
           `insert into order_history (shop_id, order_id, old_status, new_status, changed_by, changed_by_id, notes) values ($1, $2, $3::"OrderStatus", $4::"OrderStatus", 'bitrix', null, null)`,
@@ -81,7 +85,10 @@ async function historyCount(databaseUrl: string, orderIds: number[]): Promise<nu
   try {
     await client.query("begin");
     await client.query("select set_config('app.shop_id', $1, true)", [String(SHOP)]);
-    const { rows } = await client.query<{ n: string }>("select count(*) as n from order_history where order_id = any($1::int[])", [orderIds]);
+    const { rows } = await client.query<{ n: string }>(
+      "select count(*) as n from order_history where order_id = any($1::int[])",
+      [orderIds],
+    );
     await client.query("commit");
     return Number(rows[0].n);
   } finally {
@@ -108,7 +115,10 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
   {
     const pools = await orderPools(databaseUrl);
     const url = `${stack.origin}/api/v1/webhooks/order-status-sync`;
-    const headers = { "content-type": "application/json", "x-webhook-secret": process.env.WEBHOOK_SECRET ?? "bench-webhook-secret" };
+    const headers = {
+      "content-type": "application/json",
+      "x-webhook-secret": process.env.WEBHOOK_SECRET ?? "bench-webhook-secret",
+    };
     let counter = 0;
     // each request moves the next order of the pool to the other of two statuses
     const requests = [
@@ -134,7 +144,9 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
       load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests }),
     );
     const historyAfter = await historyCount(databaseUrl, ids);
-    const { result: floor, cpu: floorCpu } = await cpuDuring(stack, [], () => measureFloor(databaseUrl, pools.floor, DURATION_SECONDS));
+    const { result: floor, cpu: floorCpu } = await cpuDuring(stack, [], () =>
+      measureFloor(databaseUrl, pools.floor, DURATION_SECONDS),
+    );
 
     const ratio = webhook.p50 / Math.max(floor.p50, 0.001);
     const applied = historyAfter - historyBefore;
@@ -149,8 +161,19 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
         met: webhook.rps >= 1000 && webhook.p99 <= 20 && errors === 0,
         notes: `errors ${errors}; history rows written ${applied}; CPU ${webhookCpu}`,
       },
-      { scenario: "floor: bare pg update + history insert, 20 conn", p50: floor.p50, p99: floor.p99, rps: floor.rps, notes: `CPU ${floorCpu}` },
-      { scenario: "status webhook / floor latency", target: "p50 ≤ 3×", met: ratio <= 3, notes: `p50 ratio ${ratio.toFixed(2)}` },
+      {
+        scenario: "floor: bare pg update + history insert, 20 conn",
+        p50: floor.p50,
+        p99: floor.p99,
+        rps: floor.rps,
+        notes: `CPU ${floorCpu}`,
+      },
+      {
+        scenario: "status webhook / floor latency",
+        target: "p50 ≤ 3×",
+        met: ratio <= 3,
+        notes: `p50 ratio ${ratio.toFixed(2)}`,
+      },
     ];
   }
 }

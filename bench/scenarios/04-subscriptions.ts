@@ -43,7 +43,9 @@ const BOARD = `subscription Board {
 async function inShop<T>(client: pg.PoolClient | pg.Client, shopId: number, work: () => Promise<T>): Promise<T> {
   await client.query("begin");
   try {
-    await client.query("select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)", [String(shopId)]);
+    await client.query("select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)", [
+      String(shopId),
+    ]);
     const result = await work();
     await client.query("commit");
     return result;
@@ -61,18 +63,34 @@ async function createBenchShops(pool: pg.Pool) {
       await inShop(client, shopId, async () => {
         const exists = await client.query("select 1 from shop where id = $1", [shopId]);
         if (exists.rowCount) return ensureBenchUsers(client, shopId);
-        await client.query("insert into shop (id, name, slug) values ($1, $2, $3)", [shopId, `Bench shop ${shopId}`, `bench-${shopId}`]);
+        await client.query("insert into shop (id, name, slug) values ($1, $2, $3)", [
+          shopId,
+          `Bench shop ${shopId}`,
+          `bench-${shopId}`,
+        ]);
         await ensureBenchUsers(client, shopId);
         const products: number[] = [];
         for (let i = 0; i < 5; i += 1) {
-          const { rows } = await client.query("insert into product (shop_id, name, price, updated_at) values ($1, $2, $3, now()) returning id", [shopId, `Bench bouquet ${i}`, 500000 + i * 10000]);
+          const { rows } = await client.query(
+            "insert into product (shop_id, name, price, updated_at) values ($1, $2, $3, now()) returning id",
+            [shopId, `Bench bouquet ${i}`, 500000 + i * 10000],
+          );
           products.push(rows[0].id);
         }
         for (let i = 0; i < EXTRA_SHOP_ORDERS; i += 1) {
           const productId = products[i % products.length];
-          const { rows } = await client.query(`insert into "order" (shop_id, status, total, updated_at) values ($1, 'NEW', 500000, now()) returning id`, [shopId]);
-          await client.query("insert into order_item (shop_id, order_id, product_id, quantity, price, product_name) values ($1, $2, $3, 1, 500000, 'Bench bouquet')", [shopId, rows[0].id, productId]);
-          await client.query(`insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values ($1, $2, null, 'NEW', 'bench')`, [shopId, rows[0].id]);
+          const { rows } = await client.query(
+            `insert into "order" (shop_id, status, total, updated_at) values ($1, 'NEW', 500000, now()) returning id`,
+            [shopId],
+          );
+          await client.query(
+            "insert into order_item (shop_id, order_id, product_id, quantity, price, product_name) values ($1, $2, $3, 1, 500000, 'Bench bouquet')",
+            [shopId, rows[0].id, productId],
+          );
+          await client.query(
+            `insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values ($1, $2, null, 'NEW', 'bench')`,
+            [shopId, rows[0].id],
+          );
         }
       });
     }
@@ -96,7 +114,10 @@ async function metric(origin: string, name: string): Promise<number> {
 /** Upper bucket bound under which `p`% of a Prometheus histogram's observations fall. */
 async function histogramPercentile(origin: string, name: string, p: number): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({ le: Number(m[1] === "+Inf" ? Infinity : m[1]), count: Number(m[2]) }));
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
+    le: Number(m[1] === "+Inf" ? Infinity : m[1]),
+    count: Number(m[2]),
+  }));
   const total = buckets.at(-1)?.count ?? 0;
   return (buckets.find((b) => b.count >= (p / 100) * total)?.le ?? NaN) * 1000;
 }
@@ -115,9 +136,15 @@ export const scenario: BenchScenario = {
       // the subscribers, shop by shop, dealt round-robin to the client threads
       const subscribeStarted = performance.now();
       const url = stack.graphqlUrl.replace(/^http/, "ws");
-      const jobs: BoardClientsJob[] = Array.from({ length: CLIENT_THREADS }, () => ({ url, query: BOARD, subscribers: [] }));
+      const jobs: BoardClientsJob[] = Array.from({ length: CLIENT_THREADS }, () => ({
+        url,
+        query: BOARD,
+        subscribers: [],
+      }));
       let dealt = 0;
-      for (const shop of SHOPS) for (let i = 0; i < SUBSCRIBERS_PER_SHOP; i += 1) jobs[dealt++ % CLIENT_THREADS].subscribers.push({ shop, token: token(shop) });
+      for (const shop of SHOPS)
+        for (let i = 0; i < SUBSCRIBERS_PER_SHOP; i += 1)
+          jobs[dealt++ % CLIENT_THREADS].subscribers.push({ shop, token: token(shop) });
       const connected = new Array<number>(CLIENT_THREADS).fill(0);
       for (const [index, job] of jobs.entries()) {
         const thread = new BoardClientsThread(job, (count) => (connected[index] = count));
@@ -125,7 +152,8 @@ export const scenario: BenchScenario = {
       }
       const connectedCount = () => connected.reduce((a, b) => a + b, 0);
       while (connectedCount() < SHOPS.length * SUBSCRIBERS_PER_SHOP) {
-        if (performance.now() - subscribeStarted > 120_000) throw new Error(`only ${connectedCount()} boards connected in 2 minutes`);
+        if (performance.now() - subscribeStarted > 120_000)
+          throw new Error(`only ${connectedCount()} boards connected in 2 minutes`);
         await new Promise((r) => setTimeout(r, 20));
       }
       /** receipt times (absolute) of each history id, over every subscriber */
@@ -163,11 +191,18 @@ export const scenario: BenchScenario = {
       // `perSecond` (per shop): change i of a shop is due i / perSecond seconds after the start,
       // the shops staggered evenly; a writer that falls behind writes at once. null: as fast as
       // each writer can.
-      const write = (changes: number, into: Map<string, { at: number; shop: number }>, perSecond: number | null = null) =>
+      const write = (
+        changes: number,
+        into: Map<string, { at: number; shop: number }>,
+        perSecond: number | null = null,
+      ) =>
         Promise.all(
           SHOPS.map(async (shop, s) => {
             const orders = await writer.read(shop, (sql) =>
-              sql<{ id: number; status: string }>(`select id, status::text as status from "order" where shop_id = $1 order by id limit $2`, [shop, CHANGES_PER_SHOP]),
+              sql<{ id: number; status: string }>(
+                `select id, status::text as status from "order" where shop_id = $1 order by id limit $2`,
+                [shop, CHANGES_PER_SHOP],
+              ),
             );
             const started = performance.now();
             for (let i = 0; i < changes; i += 1) {
@@ -180,10 +215,15 @@ export const scenario: BenchScenario = {
               let k = i + s;
               while (STATUSES[k % STATUSES.length] === order.status) k += 1;
               const status = STATUSES[k % STATUSES.length] as OrderStatus;
-              const result = await writer.write(shop, (sql) => changeOrderStatus(sql, shop, { id: order.id }, { status }, { kind: "bitrix", changedById: null }), {
-                origin: "bitrix",
-                autocommit: true,
-              });
+              const result = await writer.write(
+                shop,
+                (sql) =>
+                  changeOrderStatus(sql, shop, { id: order.id }, { status }, { kind: "bitrix", changedById: null }),
+                {
+                  origin: "bitrix",
+                  autocommit: true,
+                },
+              );
               if (result.outcome !== "changed") throw new Error(`bench writer: order ${order.id} ${result.outcome}`);
               order.status = status;
               into.set(String(result.historyId), { at: now(), shop });
@@ -201,7 +241,9 @@ export const scenario: BenchScenario = {
         await new Promise((r) => setTimeout(r, 20));
       }
       await take();
-      const warmUpLatency = Math.max(...[...warmUp].flatMap(([id, { at }]) => (received.get(id) ?? []).map((t) => t - at)));
+      const warmUpLatency = Math.max(
+        ...[...warmUp].flatMap(([id, { at }]) => (received.get(id) ?? []).map((t) => t - at)),
+      );
       for (const [id, change] of warmUp) everyChange.set(id, change);
       received.clear();
 
@@ -220,7 +262,8 @@ export const scenario: BenchScenario = {
           writeSeconds = (performance.now() - started) / 1000;
           expected = committed.size * SUBSCRIBERS_PER_SHOP;
           const deadline = performance.now() + 60_000;
-          while ((await counts()).delivered - deliveredBefore < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+          while ((await counts()).delivered - deliveredBefore < expected && performance.now() < deadline)
+            await new Promise((r) => setTimeout(r, 50));
           await new Promise((r) => setTimeout(r, 500));
         });
         await take();
@@ -237,7 +280,8 @@ export const scenario: BenchScenario = {
       const smallerBursts: (typeof burst)[] = [];
       for (const perShop of SMALLER_BURSTS_PER_SHOP) smallerBursts.push(await measure(null, perShop));
       const sustained: { perSecond: number; run: typeof burst }[] = [];
-      for (const perSecond of SUSTAINED_PER_SHOP_PER_SECOND) sustained.push({ perSecond, run: await measure(perSecond) });
+      for (const perSecond of SUSTAINED_PER_SHOP_PER_SECOND)
+        sustained.push({ perSecond, run: await measure(perSecond) });
       clearInterval(sampler);
       const serverLag50 = await histogramPercentile(stack.origin, "board_delivery_lag_seconds", 50);
       const serverLag99 = await histogramPercentile(stack.origin, "board_delivery_lag_seconds", 99);

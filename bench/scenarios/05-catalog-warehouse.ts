@@ -14,14 +14,30 @@ const SEARCH_PAGE_QUERY = `query SearchPage { products(search: "роза", first
 const PLAIN_QUERY = `query Plain { products(first: 20) { totalCount edges { node { id name price formattedPrice } } } }`;
 const RECEIVE = `mutation Receive($id: ID!) { receiveStock(input: { itemId: $id, quantity: 1 }) { id balanceAfter } }`;
 
-const FLOWERS = ["Розы", "Букет из роз", "Роза кустовая", "Тюльпаны", "Пионы", "Хризантемы", "Эустома", "Гортензия", "Лилии", "Герберы", "Альстромерии", "Ирисы"];
+const FLOWERS = [
+  "Розы",
+  "Букет из роз",
+  "Роза кустовая",
+  "Тюльпаны",
+  "Пионы",
+  "Хризантемы",
+  "Эустома",
+  "Гортензия",
+  "Лилии",
+  "Герберы",
+  "Альстромерии",
+  "Ирисы",
+];
 const STYLES = ["«Нежность»", "«Утро»", "«Весна»", "в коробке", "в корзине", "микс", "премиум", "классика"];
 
 /** Runs `run` and reports the CPU the stack's processes spent per request, and each process's share with PostgreSQL's. */
 async function measured(stack: BenchStack, run: () => ReturnType<typeof load>, seconds: number) {
   const { result, cpu, stackSeconds } = await cpuDuring(stack, [], run);
   const requests = result.rps * seconds;
-  const perRequest = requests === 0 ? "cpu n/a" : `stack CPU ${((stackSeconds * 1000) / requests).toFixed(2)} ms/req over ${stack.pids.length} process${stack.pids.length > 1 ? "es" : ""}`;
+  const perRequest =
+    requests === 0
+      ? "cpu n/a"
+      : `stack CPU ${((stackSeconds * 1000) / requests).toFixed(2)} ms/req over ${stack.pids.length} process${stack.pids.length > 1 ? "es" : ""}`;
   return { ...result, cpu: `${perRequest}; CPU ${cpu}` };
 }
 
@@ -30,8 +46,13 @@ async function seedCatalog(databaseUrl: string, ownerDatabaseUrl: string): Promi
   await client.connect();
   try {
     await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
-    await client.query(`insert into shop (id, name, slug) values ($1, 'Bench catalog', 'bench-catalog') on conflict do nothing`, [BENCH_SHOP]);
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
+      String(BENCH_SHOP),
+    ]);
+    await client.query(
+      `insert into shop (id, name, slug) values ($1, 'Bench catalog', 'bench-catalog') on conflict do nothing`,
+      [BENCH_SHOP],
+    );
     await ensureBenchUsers(client, BENCH_SHOP);
     await client.query(
       `insert into product (shop_id, name, description, price, enabled, created_at, updated_at)
@@ -67,7 +88,9 @@ async function removeCatalog(databaseUrl: string): Promise<{ operations: number;
   await client.connect();
   try {
     await client.query("begin");
-    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [String(BENCH_SHOP)]);
+    await client.query(`select set_config('app.shop_id', $1, true), set_config('app.origin', 'system', true)`, [
+      String(BENCH_SHOP),
+    ]);
     const totals = await client.query<{ operations: number; quantity: number }>(
       `select (select count(*)::int from warehouse_operation where shop_id = $1) as operations,
               (select coalesce(sum(quantity), 0)::int from warehouse_item where shop_id = $1) as quantity`,
@@ -97,22 +120,77 @@ export const scenario: BenchScenario = {
       if (!checked.data) throw new Error(`search failed: ${JSON.stringify(checked.errors)}`);
       const matches = checked.data.products.totalCount;
 
-      await load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 4, headers, body: graphqlBody(SEARCH_QUERY) });
-      const search1 = await measured(stack, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) }), 8);
-      const search10 = await load({ url: stack.graphqlUrl, connections: 10, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) });
-      const page1 = await measured(stack, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_PAGE_QUERY) }), 8);
-      const plain1 = await measured(stack, () => load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(PLAIN_QUERY) }), 8);
+      await load({
+        url: stack.graphqlUrl,
+        connections: 1,
+        durationSeconds: 4,
+        headers,
+        body: graphqlBody(SEARCH_QUERY),
+      });
+      const search1 = await measured(
+        stack,
+        () =>
+          load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(SEARCH_QUERY) }),
+        8,
+      );
+      const search10 = await load({
+        url: stack.graphqlUrl,
+        connections: 10,
+        durationSeconds: 8,
+        headers,
+        body: graphqlBody(SEARCH_QUERY),
+      });
+      const page1 = await measured(
+        stack,
+        () =>
+          load({
+            url: stack.graphqlUrl,
+            connections: 1,
+            durationSeconds: 8,
+            headers,
+            body: graphqlBody(SEARCH_PAGE_QUERY),
+          }),
+        8,
+      );
+      const plain1 = await measured(
+        stack,
+        () =>
+          load({ url: stack.graphqlUrl, connections: 1, durationSeconds: 8, headers, body: graphqlBody(PLAIN_QUERY) }),
+        8,
+      );
 
       writeStack = await startStack({ RATE_LIMIT_MUTATIONS_PER_MINUTE: "0", STOCK_CONSUMER_POLL_MS: "0" });
       const writeUrl = writeStack.graphqlUrl;
-      const probe = (await (await fetch(writeUrl, { method: "POST", headers, body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }) })).json()) as { data?: unknown; errors?: unknown };
+      const probe = (await (
+        await fetch(writeUrl, { method: "POST", headers, body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }) })
+      ).json()) as { data?: unknown; errors?: unknown };
       if (!probe.data) throw new Error(`receiveStock failed: ${JSON.stringify(probe.errors)}`);
-      const spread = itemIds.map((id) => ({ method: "POST" as const, path: "/graphql", headers, body: graphqlBody(RECEIVE, { id: String(id) }) }));
+      const spread = itemIds.map((id) => ({
+        method: "POST" as const,
+        path: "/graphql",
+        headers,
+        body: graphqlBody(RECEIVE, { id: String(id) }),
+      }));
       const warmup = await load({ url: writeUrl, connections: 20, durationSeconds: 5, requests: spread });
       // a fixed list that autocannon serialises once and cycles through (a per-request
       // setupRequest costs the load generator CPU on the same two cores)
-      const ops = await measured(writeStack!, () => load({ url: writeUrl, connections: 20, durationSeconds: 10, requests: spread }), 10);
-      const hot = await measured(writeStack!, () => load({ url: writeUrl, connections: 20, durationSeconds: 8, headers, body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }) }), 8);
+      const ops = await measured(
+        writeStack!,
+        () => load({ url: writeUrl, connections: 20, durationSeconds: 10, requests: spread }),
+        10,
+      );
+      const hot = await measured(
+        writeStack!,
+        () =>
+          load({
+            url: writeUrl,
+            connections: 20,
+            durationSeconds: 8,
+            headers,
+            body: graphqlBody(RECEIVE, { id: String(itemIds[0]) }),
+          }),
+        8,
+      );
       await writeStack.stop();
       writeStack = null;
       const totals = await removeCatalog(databaseUrl);
@@ -126,7 +204,13 @@ export const scenario: BenchScenario = {
           met: search1.p50 <= 15 && search1.errors + search1.non2xx === 0,
           notes: `${matches} matches; errors ${search1.errors + search1.non2xx}; ${search1.cpu}`,
         },
-        { scenario: `products(search: "роза"), router, 10 conn`, p50: search10.p50, p99: search10.p99, rps: search10.rps, notes: `errors ${search10.errors + search10.non2xx}` },
+        {
+          scenario: `products(search: "роза"), router, 10 conn`,
+          p50: search10.p50,
+          p99: search10.p99,
+          rps: search10.rps,
+          notes: `errors ${search10.errors + search10.non2xx}`,
+        },
         {
           scenario: `products(search: "роза", first: 20) without totalCount, 1 conn`,
           p50: page1.p50,

@@ -23,7 +23,10 @@ export const scenario: BenchScenario = {
     const quiet = { STOCK_CONSUMER_POLL_MS: "0" };
     // both in one process each: the switch below exists only in bench/stack-process.ts
     const walled = await startStack(quiet, "single");
-    const open = await startStack({ ...quiet, BENCH_WITHOUT_TENANT_SETTING: "1", BENCH_OWNER_DATABASE_URL: ownerDatabaseUrl }, "single");
+    const open = await startStack(
+      { ...quiet, BENCH_WITHOUT_TENANT_SETTING: "1", BENCH_OWNER_DATABASE_URL: ownerDatabaseUrl },
+      "single",
+    );
     try {
       const headers = { "content-type": "application/json", authorization: `Bearer ${token(17008)}` };
       const body = graphqlBody(BOARD_QUERY);
@@ -31,12 +34,16 @@ export const scenario: BenchScenario = {
       const answers = await Promise.all(
         [walled, open].map(async (stack) => (await fetch(stack.graphqlUrl, { method: "POST", headers, body })).text()),
       );
-      if (answers[0] !== answers[1] || !answers[0].includes('"orders"')) throw new Error("the two stacks answer the board query differently");
-      for (const stack of [walled, open]) await load({ url: stack.graphqlUrl, connections: 4, durationSeconds: 2, headers, body });
+      if (answers[0] !== answers[1] || !answers[0].includes('"orders"'))
+        throw new Error("the two stacks answer the board query differently");
+      for (const stack of [walled, open])
+        await load({ url: stack.graphqlUrl, connections: 4, durationSeconds: 2, headers, body });
 
       const runs = { walled: [] as Awaited<ReturnType<typeof load>>[], open: [] as Awaited<ReturnType<typeof load>>[] };
       for (let round = 0; round < ROUNDS; round++) {
-        runs.walled.push(await load({ url: walled.graphqlUrl, connections: 4, durationSeconds: SECONDS, headers, body }));
+        runs.walled.push(
+          await load({ url: walled.graphqlUrl, connections: 4, durationSeconds: SECONDS, headers, body }),
+        );
         runs.open.push(await load({ url: open.graphqlUrl, connections: 4, durationSeconds: SECONDS, headers, body }));
       }
       const summary = (list: Awaited<ReturnType<typeof load>>[]) => ({
@@ -50,8 +57,20 @@ export const scenario: BenchScenario = {
       const latencyRatio = w.p50 / Math.max(o.p50, 0.001);
       const throughputRatio = o.rps / Math.max(w.rps, 0.001);
       const rows: BenchRow[] = [
-        { scenario: "board query, tenant wall on (app role, RLS)", p50: w.p50, p99: w.p99, rps: w.rps, notes: `4 conn, median of ${ROUNDS} × ${SECONDS} s; errors ${w.errors}` },
-        { scenario: "board query, wall's set_config left out (owner)", p50: o.p50, p99: o.p99, rps: o.rps, notes: `errors ${o.errors}` },
+        {
+          scenario: "board query, tenant wall on (app role, RLS)",
+          p50: w.p50,
+          p99: w.p99,
+          rps: w.rps,
+          notes: `4 conn, median of ${ROUNDS} × ${SECONDS} s; errors ${w.errors}`,
+        },
+        {
+          scenario: "board query, wall's set_config left out (owner)",
+          p50: o.p50,
+          p99: o.p99,
+          rps: o.rps,
+          notes: `errors ${o.errors}`,
+        },
         {
           scenario: "RLS cost: wall on / off",
           target: "≤ 1.3",

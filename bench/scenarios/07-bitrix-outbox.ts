@@ -41,15 +41,21 @@ async function startFake(): Promise<{ url: string; pid: number; stop(): Promise<
 
 /** The relay's own drain time: its first claim of these rows → the last one delivered. */
 async function sendingSpan(db: Database): Promise<number> {
-  const [row] = await db.withTenant(SHOP, (tx) =>
-    tx.$queryRaw<{ ms: number }[]>`select extract(epoch from max(delivered_at) - min(last_attempt_at))::float8 * 1000 as ms from bitrix_outbox`,
+  const [row] = await db.withTenant(
+    SHOP,
+    (tx) =>
+      tx.$queryRaw<
+        { ms: number }[]
+      >`select extract(epoch from max(delivered_at) - min(last_attempt_at))::float8 * 1000 as ms from bitrix_outbox`,
   );
   return row.ms;
 }
 
 async function counts(db: Database) {
-  const [row] = await db.withTenant(SHOP, (tx) =>
-    tx.$queryRaw<{ pending: bigint; delivered: bigint }[]>`
+  const [row] = await db.withTenant(
+    SHOP,
+    (tx) =>
+      tx.$queryRaw<{ pending: bigint; delivered: bigint }[]>`
       select count(*) filter (where state = 'PENDING') as pending, count(*) filter (where state = 'DELIVERED') as delivered from bitrix_outbox`,
   );
   return { pending: Number(row.pending), delivered: Number(row.delivered) };
@@ -71,9 +77,13 @@ export const scenario: BenchScenario = {
     const db = createDatabase(databaseUrl, { max: 2, applicationName: "bench-bitrix" });
     const fake = await startFake();
     const removeProducts = () =>
-      db.withTenant(SHOP, (tx) => tx.$executeRaw`delete from product where shop_id = ${SHOP} and bitrix_product_id >= ${BITRIX_ID_BASE}`, {
-        origin: "bitrix",
-      });
+      db.withTenant(
+        SHOP,
+        (tx) => tx.$executeRaw`delete from product where shop_id = ${SHOP} and bitrix_product_id >= ${BITRIX_ID_BASE}`,
+        {
+          origin: "bitrix",
+        },
+      );
     try {
       // created as if by Bitrix: nothing queued
       await removeProducts();
@@ -97,14 +107,26 @@ export const scenario: BenchScenario = {
           url,
           connections: 8,
           amount,
-          requests: [{ setupRequest: (req: any) => ({ ...req, method: "POST", path: "/graphql", headers, body: bodies[next++ % bodies.length] }) }],
+          requests: [
+            {
+              setupRequest: (req: any) => ({
+                ...req,
+                method: "POST",
+                path: "/graphql",
+                headers,
+                body: bodies[next++ % bodies.length],
+              }),
+            },
+          ],
         });
-        if (result.errors + result.non2xx > 0) throw new Error(`updateProduct failed: ${result.errors} errors, ${result.non2xx} non-2xx`);
+        if (result.errors + result.non2xx > 0)
+          throw new Error(`updateProduct failed: ${result.errors} errors, ${result.non2xx} non-2xx`);
         return result;
       };
       const env: Record<string, string> = { BITRIX_API_TOKEN: "bench-token", RATE_LIMIT_MUTATIONS_PER_MINUTE: "0" };
       // the relay's settings can be tried from the command line: BITRIX_SYNC_MAX_PER_SECOND=… npm run bench -- bitrix
-      for (const [name, value] of Object.entries(process.env)) if (name.startsWith("BITRIX_SYNC_") && value !== undefined) env[name] = value;
+      for (const [name, value] of Object.entries(process.env))
+        if (name.startsWith("BITRIX_SYNC_") && value !== undefined) env[name] = value;
 
       // 1. relay stopped
       const stopped = await startStack({ ...env, BITRIX_BASE_URL: "" });
@@ -114,7 +136,9 @@ export const scenario: BenchScenario = {
       try {
         await mutations(stopped.graphqlUrl, 510_000, 200); // warm-up
         await db.withTenant(SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
-        const measured = await cpuDuring(stopped, [{ name: "fake Bitrix", pid: fake.pid }], () => mutations(stopped.graphqlUrl, 520_000));
+        const measured = await cpuDuring(stopped, [{ name: "fake Bitrix", pid: fake.pid }], () =>
+          mutations(stopped.graphqlUrl, 520_000),
+        );
         const off = measured.result;
         offCpu = measured.cpu;
         [offP50, offP99] = [off.p50, off.p99];
@@ -127,7 +151,11 @@ export const scenario: BenchScenario = {
       const running = await startStack({ ...env, BITRIX_BASE_URL: fake.url });
       try {
         const backlogStarted = Date.now();
-        const { result: backlogMs, cpu: backlogCpu } = await cpuDuring(running, [{ name: "fake Bitrix", pid: fake.pid }], () => drained(db, backlogStarted));
+        const { result: backlogMs, cpu: backlogCpu } = await cpuDuring(
+          running,
+          [{ name: "fake Bitrix", pid: fake.pid }],
+          () => drained(db, backlogStarted),
+        );
         const deliveredBacklog = (await counts(db)).delivered;
         const backlogSpan = await sendingSpan(db);
 
@@ -136,7 +164,9 @@ export const scenario: BenchScenario = {
         await drained(db, Date.now());
         await db.withTenant(SHOP, (tx) => tx.$executeRaw`delete from bitrix_outbox`);
         const liveStarted = Date.now();
-        const { result: on, cpu: onCpu } = await cpuDuring(running, [{ name: "fake Bitrix", pid: fake.pid }], () => mutations(running.graphqlUrl, 530_000));
+        const { result: on, cpu: onCpu } = await cpuDuring(running, [{ name: "fake Bitrix", pid: fake.pid }], () =>
+          mutations(running.graphqlUrl, 530_000),
+        );
         const liveMs = await drained(db, liveStarted);
         const deliveredLive = (await counts(db)).delivered;
 
@@ -155,9 +185,24 @@ export const scenario: BenchScenario = {
             met: liveMs !== null && liveMs <= 15_000 && deliveredLive === PRODUCTS,
             notes: `first mutation → queue empty ${seconds(liveMs)}; ${deliveredLive} delivered`,
           },
-          { scenario: "updateProduct, router, 8 conn, relay stopped", p50: offP50, p99: offP99, notes: `1,000 distinct products; CPU ${offCpu}` },
-          { scenario: "updateProduct, router, 8 conn, relay sending", p50: on.p50, p99: on.p99, notes: `1,000 distinct products; CPU ${onCpu}` },
-          { scenario: "updateProduct p50 relay sending / stopped", target: "≤ 1.10", met: ratio <= 1.1, notes: `ratio ${ratio.toFixed(2)}` },
+          {
+            scenario: "updateProduct, router, 8 conn, relay stopped",
+            p50: offP50,
+            p99: offP99,
+            notes: `1,000 distinct products; CPU ${offCpu}`,
+          },
+          {
+            scenario: "updateProduct, router, 8 conn, relay sending",
+            p50: on.p50,
+            p99: on.p99,
+            notes: `1,000 distinct products; CPU ${onCpu}`,
+          },
+          {
+            scenario: "updateProduct p50 relay sending / stopped",
+            target: "≤ 1.10",
+            met: ratio <= 1.1,
+            notes: `ratio ${ratio.toFixed(2)}`,
+          },
         ];
       } finally {
         await running.stop();

@@ -35,7 +35,10 @@ async function syncedOrders(databaseUrl: string): Promise<number> {
   try {
     await client.query("begin");
     await client.query("select set_config('app.shop_id', $1, true)", [String(SHOP)]);
-    const { rows } = await client.query<{ n: string }>(`select count(*) as n from "order" where shop_id = $1 and bitrix_order_id >= $2`, [SHOP, FIRST_BITRIX_ORDER]);
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from "order" where shop_id = $1 and bitrix_order_id >= $2`,
+      [SHOP, FIRST_BITRIX_ORDER],
+    );
     await client.query("commit");
     return Number(rows[0].n);
   } finally {
@@ -45,14 +48,25 @@ async function syncedOrders(databaseUrl: string): Promise<number> {
 
 /** The body Bitrix would send for order `n`: 3 items of the seeded catalog, paid by Kaspi. */
 function orderBody(n: number, productIds: number[]): string {
-  const item = (k: number) => ({ product_id: productIds[(n + k) % productIds.length], name: `Букет ${k}`, quantity: 1 + (k % 2), price: "5 000 ₸" });
+  const item = (k: number) => ({
+    product_id: productIds[(n + k) % productIds.length],
+    name: `Букет ${k}`,
+    quantity: 1 + (k % 2),
+    price: "5 000 ₸",
+  });
   return JSON.stringify({
     order_id: FIRST_BITRIX_ORDER + n,
     status: "N",
     updated_at: "2026-12-01T10:00:00+05:00",
     customer: { name: "Покупатель", phone: `+7701${String(1_000_000 + (n % 5_000)).slice(1)}` },
     recipient: { name: "Получатель", phone: "+77020000001" },
-    delivery: { kind: "DELIVERY", address: "Алматы, Абая 1", from: "2026-12-02T10:00:00+05:00", to: "2026-12-02T12:00:00+05:00", fee: "1 500 ₸" },
+    delivery: {
+      kind: "DELIVERY",
+      address: "Алматы, Абая 1",
+      from: "2026-12-02T10:00:00+05:00",
+      to: "2026-12-02T12:00:00+05:00",
+      fee: "1 500 ₸",
+    },
     card_text: "С праздником",
     items: [item(0), item(1), item(2)],
     payments: [{ method: "KASPI", amount: "21 500 ₸", external_id: `kaspi-${n}` }],
@@ -77,21 +91,33 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
   const productIds = await bitrixProducts(databaseUrl);
   if (productIds.length < 3) throw new Error("bench needs Bitrix-linked products in shop 17008");
   const url = `${stack.origin}/api/v1/webhooks/order-sync`;
-  const headers = { "content-type": "application/json", "x-webhook-secret": process.env.WEBHOOK_SECRET ?? "bench-webhook-secret" };
+  const headers = {
+    "content-type": "application/json",
+    "x-webhook-secret": process.env.WEBHOOK_SECRET ?? "bench-webhook-secret",
+  };
   let next = 0;
-  const fresh = [{ method: "POST" as const, setupRequest: (request: any) => ({ ...request, body: orderBody(next++, productIds) }) }];
+  const fresh = [
+    { method: "POST" as const, setupRequest: (request: any) => ({ ...request, body: orderBody(next++, productIds) }) },
+  ];
 
   // warm-up: JIT, pool connections, plan caches (these orders count as created too)
   await load({ url, connections: CONNECTIONS, durationSeconds: 2, headers, requests: fresh });
   const before = await syncedOrders(databaseUrl);
   const firstNew = next;
-  const { result: created, cpu: createdCpu } = await cpuDuring(stack, [], () => load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests: fresh }));
+  const { result: created, cpu: createdCpu } = await cpuDuring(stack, [], () =>
+    load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests: fresh }),
+  );
   const createdCount = (await syncedOrders(databaseUrl)) - before;
 
   // redeliveries: the orders just created, sent again unchanged, round and round
   const span = Math.max(1, next - firstNew);
   let again = 0;
-  const redeliveries = [{ method: "POST" as const, setupRequest: (request: any) => ({ ...request, body: orderBody(firstNew + (again++ % span), productIds) }) }];
+  const redeliveries = [
+    {
+      method: "POST" as const,
+      setupRequest: (request: any) => ({ ...request, body: orderBody(firstNew + (again++ % span), productIds) }),
+    },
+  ];
   const { result: unchanged, cpu: unchangedCpu } = await cpuDuring(stack, [], () =>
     load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests: redeliveries }),
   );

@@ -46,23 +46,35 @@ async function growTo(owner: pg.Client, target: number, onDay: number) {
 
 /** updateOrder (address) and updateOrderStatus (NEW → PAID), each on its own fresh NEW order, interleaved. */
 async function editsAgainstStatusChanges(owner: pg.Client, post: (query: string, variables: object) => Promise<any>) {
-  const { rows } = await owner.query(`select id, version from "order" where shop_id = $1 and status = 'NEW' order by id desc limit 400`, [SHOP]);
+  const { rows } = await owner.query(
+    `select id, version from "order" where shop_id = $1 and status = 'NEW' order by id desc limit 400`,
+    [SHOP],
+  );
   const edits: number[] = [];
   const moves: number[] = [];
   let errors = 0;
   for (let i = 0; i + 1 < rows.length; i += 2) {
     let started = performance.now();
-    const edit = await post(`mutation($id: ID!, $input: UpdateOrderInput!) { updateOrder(id: $id, input: $input) { id version } }`, {
-      id: String(rows[i].id),
-      input: { expectedVersion: rows[i].version, deliveryAddress: `Алматы, Абая ${i}` },
-    });
+    const edit = await post(
+      `mutation($id: ID!, $input: UpdateOrderInput!) { updateOrder(id: $id, input: $input) { id version } }`,
+      {
+        id: String(rows[i].id),
+        input: { expectedVersion: rows[i].version, deliveryAddress: `Алматы, Абая ${i}` },
+      },
+    );
     edits.push(performance.now() - started);
     started = performance.now();
-    const move = await post(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id status } }`, { id: String(rows[i + 1].id) });
+    const move = await post(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID) { id status } }`, {
+      id: String(rows[i + 1].id),
+    });
     moves.push(performance.now() - started);
     if (edit.errors || move.errors) errors += 1;
   }
-  const p50 = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+  const p50 = (list: number[]) =>
+    percentile(
+      [...list].sort((a, b) => a - b),
+      50,
+    );
   return { edit: p50(edits), move: p50(moves), count: edits.length, errors };
 }
 
@@ -71,26 +83,59 @@ export const scenario: BenchScenario = {
   async run({ stack, token, ownerDatabaseUrl }) {
     const headers = { "content-type": "application/json", authorization: `Bearer ${token(SHOP)}` };
     const post = async (query: string, variables: object): Promise<{ data?: any; errors?: unknown[] }> =>
-      (await fetch(stack.graphqlUrl, { method: "POST", headers, body: JSON.stringify({ query, variables }) })).json() as Promise<{ data?: any; errors?: unknown[] }>;
+      (
+        await fetch(stack.graphqlUrl, { method: "POST", headers, body: JSON.stringify({ query, variables }) })
+      ).json() as Promise<{ data?: any; errors?: unknown[] }>;
     const owner = new pg.Client({ connectionString: ownerDatabaseUrl });
     await owner.connect();
     const rows: BenchRow[] = [];
     try {
-      const boardSeeded = await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(BOARD_QUERY), seconds: 4 });
+      const boardSeeded = await sequential({
+        url: stack.graphqlUrl,
+        headers,
+        body: graphqlBody(BOARD_QUERY),
+        seconds: 4,
+      });
 
       await growTo(owner, 10_000, 150);
       const onDay = (await post(DELIVERIES, { date: DAY })).data?.deliveries?.length ?? 0;
       await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(DELIVERIES, { date: DAY }), seconds: 1 });
-      const day = await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(DELIVERIES, { date: DAY }), seconds: 5 });
-      rows.push({ scenario: `deliveries(date), ${onDay} of 10,000 orders, router, 1 conn`, p50: day.p50, p99: day.p99, rps: day.rps, target: "p50 ≤ 20 ms", met: day.p50 <= 20 && day.errors === 0, notes: `errors ${day.errors}` });
+      const day = await sequential({
+        url: stack.graphqlUrl,
+        headers,
+        body: graphqlBody(DELIVERIES, { date: DAY }),
+        seconds: 5,
+      });
+      rows.push({
+        scenario: `deliveries(date), ${onDay} of 10,000 orders, router, 1 conn`,
+        p50: day.p50,
+        p99: day.p99,
+        rps: day.rps,
+        target: "p50 ≤ 20 ms",
+        met: day.p50 <= 20 && day.errors === 0,
+        notes: `errors ${day.errors}`,
+      });
 
       const edits = await editsAgainstStatusChanges(owner, post);
       const ratio = edits.edit / Math.max(edits.move, 0.001);
-      rows.push({ scenario: "updateOrder (address) / updateOrderStatus", target: "≤ 1.5", met: ratio <= 1.5 && edits.errors === 0, notes: `p50 ${edits.edit.toFixed(1)} / ${edits.move.toFixed(1)} ms = ${ratio.toFixed(2)}; ${edits.count} each, interleaved; errors ${edits.errors}` });
+      rows.push({
+        scenario: "updateOrder (address) / updateOrderStatus",
+        target: "≤ 1.5",
+        met: ratio <= 1.5 && edits.errors === 0,
+        notes: `p50 ${edits.edit.toFixed(1)} / ${edits.move.toFixed(1)} ms = ${ratio.toFixed(2)}; ${edits.count} each, interleaved; errors ${edits.errors}`,
+      });
 
       await growTo(owner, 100_000, 150);
       const probes: [string, string][] = [
-        ["recipient name", (await owner.query(`select recipient_name from "order" where shop_id = $1 and recipient_name is not null order by id desc limit 1`, [SHOP])).rows[0].recipient_name.split(" ")[0]],
+        [
+          "recipient name",
+          (
+            await owner.query(
+              `select recipient_name from "order" where shop_id = $1 and recipient_name is not null order by id desc limit 1`,
+              [SHOP],
+            )
+          ).rows[0].recipient_name.split(" ")[0],
+        ],
         ["phone", "7077012"],
         ["Bitrix id", "512345"],
       ];
@@ -98,13 +143,34 @@ export const scenario: BenchScenario = {
         const body = graphqlBody(SEARCH, { q });
         await sequential({ url: stack.graphqlUrl, headers, body, seconds: 1 });
         const result = await sequential({ url: stack.graphqlUrl, headers, body, seconds: 4 });
-        rows.push({ scenario: `orders(search: ${what}), 100,000 orders`, p50: result.p50, p99: result.p99, rps: result.rps, target: "p50 ≤ 15 ms", met: result.p50 <= 15 && result.errors === 0, notes: `search "${q}"; errors ${result.errors}` });
+        rows.push({
+          scenario: `orders(search: ${what}), 100,000 orders`,
+          p50: result.p50,
+          p99: result.p99,
+          rps: result.rps,
+          target: "p50 ≤ 15 ms",
+          met: result.p50 <= 15 && result.errors === 0,
+          notes: `search "${q}"; errors ${result.errors}`,
+        });
       }
       const page = await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(PAGE_COUNT), seconds: 4 });
-      rows.push({ scenario: "orders(first: 20) with totalCount, 100,000 orders", p50: page.p50, p99: page.p99, rps: page.rps, target: "p50 ≤ 15 ms", met: page.p50 <= 15 && page.errors === 0, notes: `errors ${page.errors}` });
+      rows.push({
+        scenario: "orders(first: 20) with totalCount, 100,000 orders",
+        p50: page.p50,
+        p99: page.p99,
+        rps: page.rps,
+        target: "p50 ≤ 15 ms",
+        met: page.p50 <= 15 && page.errors === 0,
+        notes: `errors ${page.errors}`,
+      });
       const board = await sequential({ url: stack.graphqlUrl, headers, body: graphqlBody(BOARD_QUERY), seconds: 4 });
       const boardRatio = board.p50 / Math.max(boardSeeded.p50, 0.001);
-      rows.push({ scenario: "board query, 100,000 orders / seeded shop", target: "≤ 1.5", met: boardRatio <= 1.5, notes: `p50 ${board.p50.toFixed(1)} / ${boardSeeded.p50.toFixed(1)} ms = ${boardRatio.toFixed(2)}` });
+      rows.push({
+        scenario: "board query, 100,000 orders / seeded shop",
+        target: "≤ 1.5",
+        met: boardRatio <= 1.5,
+        notes: `p50 ${board.p50.toFixed(1)} / ${boardSeeded.p50.toFixed(1)} ms = ${boardRatio.toFixed(2)}`,
+      });
     } finally {
       await owner.end();
     }

@@ -16,13 +16,26 @@ const CONCURRENT = 10;
 const SEQUENTIAL = 12;
 
 function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
   return Number(line.replace(/\D+/g, "")) * 1024;
 }
 
 /** A camera-sized JPEG of noise (worst case for the decoder), its quality chosen for about `megabytes`. */
 function photo(sigma: number, quality: number): Promise<Buffer> {
-  return sharp({ create: { width: 4032, height: 3024, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma } } }).jpeg({ quality }).toBuffer();
+  return sharp({
+    create: {
+      width: 4032,
+      height: 3024,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma },
+    },
+  })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** The seeded admin's token, by signing in (seeded ids shift as the seed grows). */
@@ -30,14 +43,20 @@ async function signIn(stack: BenchStack): Promise<string> {
   const response = await fetch(stack.graphqlUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: `mutation { login(email: "admin@cvety.kz", password: "admin-dev-password") { token } }` }),
+    body: JSON.stringify({
+      query: `mutation { login(email: "admin@cvety.kz", password: "admin-dev-password") { token } }`,
+    }),
   });
   const body = (await response.json()) as { data?: { login: { token: string } }; errors?: unknown };
   if (!body.data) throw new Error(`login failed: ${JSON.stringify(body.errors)}`);
   return body.data.login.token;
 }
 
-async function createUpload(token: string, stack: BenchStack, byteSize: number): Promise<{ uploadUrl: string; uploadHeaders: Record<string, string> }> {
+async function createUpload(
+  token: string,
+  stack: BenchStack,
+  byteSize: number,
+): Promise<{ uploadUrl: string; uploadHeaders: Record<string, string> }> {
   const response = await fetch(stack.graphqlUrl, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -46,7 +65,10 @@ async function createUpload(token: string, stack: BenchStack, byteSize: number):
       variables: { input: { purpose: "PRODUCT_IMAGE", contentType: "image/jpeg", byteSize } },
     }),
   });
-  const body = (await response.json()) as { data?: { createUpload: { uploadUrl: string; uploadHeaders: Record<string, string> } }; errors?: unknown };
+  const body = (await response.json()) as {
+    data?: { createUpload: { uploadUrl: string; uploadHeaders: Record<string, string> } };
+    errors?: unknown;
+  };
   if (!body.data) throw new Error(`createUpload failed: ${JSON.stringify(body.errors)}`);
   return body.data.createUpload;
 }
@@ -58,7 +80,9 @@ async function memoryRow(token: string, stack: BenchStack): Promise<BenchRow> {
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(stack.pid))), 10);
   const started = Date.now();
-  const answers = await Promise.all(uploads.map((upload) => put(upload.uploadUrl, { ...upload.uploadHeaders, "content-length": big.length }, big)));
+  const answers = await Promise.all(
+    uploads.map((upload) => put(upload.uploadUrl, { ...upload.uploadHeaders, "content-length": big.length }, big)),
+  );
   clearInterval(sampler);
   const ok = answers.filter((answer) => answer.status === 200).length;
   const growthMb = (peak - baseline) / 1024 / 1024;

@@ -27,7 +27,10 @@ export class LocalStore implements Store {
     await fsp.mkdir(path.dirname(target), { recursive: true });
     const partial = `${target}.${crypto.randomBytes(6).toString("hex")}.part`;
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, fs.createWriteStream(partial, { flags: "wx" }));
+      await pipeline(
+        Buffer.isBuffer(body) ? Readable.from([body]) : body,
+        fs.createWriteStream(partial, { flags: "wx" }),
+      );
       await fsp.rename(partial, target);
     } catch (error) {
       await fsp.rm(partial, { force: true });

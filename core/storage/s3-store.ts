@@ -19,7 +19,10 @@ import type { S3Config } from "../config";
 import { assertSafeKey, type Store } from "./store";
 
 function isMissing(error: unknown): boolean {
-  return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === "NoSuchKey" || error.name === "NotFound");
+  return (
+    error instanceof S3ServiceException &&
+    (error.$metadata.httpStatusCode === 404 || error.name === "NoSuchKey" || error.name === "NotFound")
+  );
 }
 
 /**
@@ -37,7 +40,10 @@ export class S3Store implements Store {
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
-      credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
+      credentials:
+        config.accessKeyId && config.secretAccessKey
+          ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
+          : undefined,
       // R2 and most S3-compatible servers do not take the newer default checksums
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
@@ -47,12 +53,21 @@ export class S3Store implements Store {
   async put(key: string, body: Readable | Buffer, options: { contentType: string }): Promise<void> {
     // variants are small buffers; a stream of unknown length would need a multipart upload
     const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
-    await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key), Body: bytes, ContentType: options.contentType }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.config.bucket,
+        Key: assertSafeKey(key),
+        Body: bytes,
+        ContentType: options.contentType,
+      }),
+    );
   }
 
   async get(key: string): Promise<{ body: Readable; size: number } | null> {
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }));
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }),
+      );
       return { body: object.Body as Readable, size: Number(object.ContentLength ?? 0) };
     } catch (error) {
       if (isMissing(error)) return null;
@@ -62,7 +77,9 @@ export class S3Store implements Store {
 
   async size(key: string): Promise<number | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }));
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }),
+      );
       return Number(head.ContentLength ?? 0);
     } catch (error) {
       if (isMissing(error)) return null;
@@ -73,7 +90,10 @@ export class S3Store implements Store {
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.client.send(
-      new DeleteObjectsCommand({ Bucket: this.config.bucket, Delete: { Objects: keys.map((key) => ({ Key: assertSafeKey(key) })), Quiet: true } }),
+      new DeleteObjectsCommand({
+        Bucket: this.config.bucket,
+        Delete: { Objects: keys.map((key) => ({ Key: assertSafeKey(key) })), Quiet: true },
+      }),
     );
   }
 
@@ -81,7 +101,9 @@ export class S3Store implements Store {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       keys.push(...(page.Contents ?? []).map((object) => object.Key!));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -104,13 +126,23 @@ export class S3Store implements Store {
   }
 
   async presignPut(key: string, options: { contentType: string; contentLength: number; expiresIn: number }) {
-    const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key), ContentType: options.contentType, ContentLength: options.contentLength });
-    const url = await getSignedUrl(this.client, command, { expiresIn: options.expiresIn, signableHeaders: new Set(["content-type", "content-length"]) });
+    const command = new PutObjectCommand({
+      Bucket: this.config.bucket,
+      Key: assertSafeKey(key),
+      ContentType: options.contentType,
+      ContentLength: options.contentLength,
+    });
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: options.expiresIn,
+      signableHeaders: new Set(["content-type", "content-length"]),
+    });
     return { url, headers: { "content-type": options.contentType } };
   }
 
   presignGet(key: string, expiresIn: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }), { expiresIn });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }), {
+      expiresIn,
+    });
   }
 
   publicUrl(key: string): string | null {

@@ -24,7 +24,10 @@ export interface Store {
   /** A file on local disk holding the object's bytes, for image processing; `release` cleans up. */
   localFile(key: string): Promise<{ path: string; release(): Promise<void> } | null>;
   /** S3 only: a URL the client PUTs the bytes to directly, valid for `expiresIn` seconds. */
-  presignPut?(key: string, options: { contentType: string; contentLength: number; expiresIn: number }): Promise<{ url: string; headers: Record<string, string> }>;
+  presignPut?(
+    key: string,
+    options: { contentType: string; contentLength: number; expiresIn: number },
+  ): Promise<{ url: string; headers: Record<string, string> }>;
   /** S3 only: a GET URL valid for `expiresIn` seconds. */
   presignGet?(key: string, expiresIn: number): Promise<string>;
   /** S3 with S3_PUBLIC_URL only: the public (CDN) URL of a key. */
@@ -33,7 +36,8 @@ export interface Store {
 
 /** A key made of safe path segments only: no "..", no absolute paths, no odd characters. */
 export function assertSafeKey(key: string): string {
-  if (!/^[a-z]+(\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,6}$/.test(key) || key.includes("..")) throw new Error(`not a storage key: ${key}`);
+  if (!/^[a-z]+(\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,6}$/.test(key) || key.includes(".."))
+    throw new Error(`not a storage key: ${key}`);
   return key;
 }
 

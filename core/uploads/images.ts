@@ -26,8 +26,17 @@ export function sniffImage(head: Buffer): ImageFormat | "svg" | null {
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "png";
   if (head.toString("latin1", 0, 4) === "RIFF" && head.toString("latin1", 8, 12) === "WEBP") return "webp";
   if (head.toString("latin1", 4, 8) === "ftyp" && HEIC_BRANDS.has(head.toString("latin1", 8, 12))) return "heic";
-  const text = head.toString("utf8").replace(/^\uFEFF/, "").trimStart().toLowerCase();
-  if (text.startsWith("<svg") || (text.startsWith("<?xml") && text.includes("<svg")) || text.startsWith("<!doctype svg")) return "svg";
+  const text = head
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart()
+    .toLowerCase();
+  if (
+    text.startsWith("<svg") ||
+    (text.startsWith("<?xml") && text.includes("<svg")) ||
+    text.startsWith("<!doctype svg")
+  )
+    return "svg";
   return null;
 }
 
@@ -54,12 +63,19 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxPixels: 100_000_000 };
 function checkPixels(width: number | undefined, height: number | undefined, limits: ImageLimits) {
   if (!width || !height) throw new ImageRejected("corrupt", "The image has no readable dimensions");
   if (width * height > limits.maxPixels) {
-    throw new ImageRejected("too_many_pixels", `The image is ${width} × ${height} pixels; at most ${limits.maxPixels.toLocaleString("en")} pixels are accepted`);
+    throw new ImageRejected(
+      "too_many_pixels",
+      `The image is ${width} × ${height} pixels; at most ${limits.maxPixels.toLocaleString("en")} pixels are accepted`,
+    );
   }
 }
 
 /** heic-decode's `all`: each image's size is known before its pixels are decoded */
-type HeicImages = { width: number; height: number; decode(): Promise<{ width: number; height: number; data: Uint8ClampedArray }> }[] & { dispose(): void };
+type HeicImages = {
+  width: number;
+  height: number;
+  decode(): Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
+}[] & { dispose(): void };
 
 /** sharp's view of the file: HEIC decoded by libheif (wasm) first, since sharp's own libvips cannot read HEVC. */
 async function openImage(file: string, format: ImageFormat, limits: ImageLimits): Promise<Sharp> {
@@ -80,11 +96,18 @@ async function openImage(file: string, format: ImageFormat, limits: ImageLimits)
     images.dispose();
   }
   const { width, height, data } = decoded;
-  return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 }, limitInputPixels: limits.maxPixels });
+  return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+    raw: { width, height, channels: 4 },
+    limitInputPixels: limits.maxPixels,
+  });
 }
 
 /** The WebP variants of an image file, or ImageRejected for anything that is not a whole, sane image. */
-export async function makeVariants(file: string, format: ImageFormat, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<Variant[]> {
+export async function makeVariants(
+  file: string,
+  format: ImageFormat,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<Variant[]> {
   try {
     const image = await openImage(file, format, limits);
     return await Promise.all(
@@ -101,7 +124,8 @@ export async function makeVariants(file: string, format: ImageFormat, limits: Im
   } catch (error) {
     if (error instanceof ImageRejected) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if (/pixel limit/i.test(message)) throw new ImageRejected("too_many_pixels", "The image has more pixels than accepted");
+    if (/pixel limit/i.test(message))
+      throw new ImageRejected("too_many_pixels", "The image has more pixels than accepted");
     throw new ImageRejected("corrupt", `The image could not be decoded (${message.split("\n")[0].slice(0, 120)})`);
   }
 }

@@ -29,9 +29,12 @@ export function registerUploadMetrics(registry: client.Registry, db: Database) {
       labelNames: ["purpose"] as const,
       registers: [],
       async collect() {
-        const { rows } = await db.pool.query<{ purpose: string; bytes: string }>("select purpose, bytes from upload_stored_bytes()");
+        const { rows } = await db.pool.query<{ purpose: string; bytes: string }>(
+          "select purpose, bytes from upload_stored_bytes()",
+        );
         this.reset();
-        for (const purpose of ["PRODUCT_IMAGE", "ORDER_PHOTO"]) this.set({ purpose }, Number(rows.find((row) => row.purpose === purpose)?.bytes ?? 0));
+        for (const purpose of ["PRODUCT_IMAGE", "ORDER_PHOTO"])
+          this.set({ purpose }, Number(rows.find((row) => row.purpose === purpose)?.bytes ?? 0));
       },
     }),
   );

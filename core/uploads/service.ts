@@ -52,7 +52,10 @@ function checkInput(config: Config, input: CreateUploadInput): string {
   if (!PURPOSES.includes(input.purpose)) throw badUserInput(`purpose must be one of ${PURPOSES.join(", ")}`, "purpose");
   const contentType = input.contentType.trim().toLowerCase();
   if (!ANNOUNCED_TYPES.has(contentType)) {
-    throw badUserInput(`contentType must be one of ${[...ANNOUNCED_TYPES].join(", ")} (SVG and other formats are not accepted)`, "contentType");
+    throw badUserInput(
+      `contentType must be one of ${[...ANNOUNCED_TYPES].join(", ")} (SVG and other formats are not accepted)`,
+      "contentType",
+    );
   }
   const max = config.uploads.maxBytes;
   if (!Number.isInteger(input.byteSize) || input.byteSize < 1 || input.byteSize > max) {
@@ -67,12 +70,25 @@ export async function createUpload(deps: UploadDeps, viewer: Viewer, input: Crea
   const settings = deps.config.uploads;
   const expiresAt = new Date(Date.now() + settings.urlTtlSeconds * 1000);
   const upload = await deps.db.withTenant(viewer.shopId, (tx) =>
-    tx.upload.create({ data: { shopId: viewer.shopId, createdBy: viewer.userId, purpose: input.purpose, contentType, byteSize: input.byteSize, expiresAt } }),
+    tx.upload.create({
+      data: {
+        shopId: viewer.shopId,
+        createdBy: viewer.userId,
+        purpose: input.purpose,
+        contentType,
+        byteSize: input.byteSize,
+        expiresAt,
+      },
+    }),
   );
   uploadsTotal.inc({ purpose: upload.purpose, outcome: "created" });
   const store = storeOf(deps.config);
   if (store.presignPut) {
-    const signed = await store.presignPut(originalKey(upload.shopId, upload.id), { contentType, contentLength: upload.byteSize, expiresIn: settings.urlTtlSeconds });
+    const signed = await store.presignPut(originalKey(upload.shopId, upload.id), {
+      contentType,
+      contentLength: upload.byteSize,
+      expiresIn: settings.urlTtlSeconds,
+    });
     return { upload, uploadUrl: signed.url, uploadHeaders: signed.headers };
   }
   return {
@@ -106,8 +122,17 @@ export async function beginReceiving(deps: UploadDeps, shopId: number, uploadId:
     if (taken[0]) return taken[0];
     const upload = await tx.upload.findFirst({ where: { id: uploadId, shopId } });
     if (!upload) throw new UploadRefused(404, "not_found", `Upload ${uploadId} was not found`);
-    if (upload.status !== "PENDING") throw new UploadRefused(409, "already_received", `Upload ${uploadId} was already sent; create a new upload to send another file`);
-    throw new UploadRefused(410, "expired", `Upload ${uploadId} expired at ${upload.expiresAt.toISOString()}; create a new upload`);
+    if (upload.status !== "PENDING")
+      throw new UploadRefused(
+        409,
+        "already_received",
+        `Upload ${uploadId} was already sent; create a new upload to send another file`,
+      );
+    throw new UploadRefused(
+      410,
+      "expired",
+      `Upload ${uploadId} expired at ${upload.expiresAt.toISOString()}; create a new upload`,
+    );
   });
 }
 
@@ -118,7 +143,8 @@ function limitBytes(limit: number, onCount: (count: number) => void) {
     transform(chunk: Buffer, _encoding, callback) {
       count += chunk.length;
       onCount(count);
-      if (count > limit) callback(new UploadRefused(413, "too_large", `More bytes than the ${limit} announced for this upload`));
+      if (count > limit)
+        callback(new UploadRefused(413, "too_large", `More bytes than the ${limit} announced for this upload`));
       else callback(null, chunk);
     },
   });
@@ -134,13 +160,28 @@ export async function receiveUpload(deps: UploadDeps, upload: Upload, body: Read
   const key = originalKey(upload.shopId, upload.id);
   let received = 0;
   try {
-    await store.put(key, body.pipe(limitBytes(upload.byteSize, (count) => (received = count))).on("error", () => undefined), { contentType: upload.contentType });
+    await store.put(
+      key,
+      body.pipe(limitBytes(upload.byteSize, (count) => (received = count))).on("error", () => undefined),
+      { contentType: upload.contentType },
+    );
     if (received !== upload.byteSize) {
-      throw new UploadRefused(400, "incomplete", `Received ${received} bytes of the ${upload.byteSize} announced; create a new upload and send the whole file`);
+      throw new UploadRefused(
+        400,
+        "incomplete",
+        `Received ${received} bytes of the ${upload.byteSize} announced; create a new upload and send the whole file`,
+      );
     }
   } catch (error) {
     body.resume();
-    const refusal = error instanceof UploadRefused ? error : new UploadRefused(400, "incomplete", "The upload was interrupted; create a new upload and send the file again");
+    const refusal =
+      error instanceof UploadRefused
+        ? error
+        : new UploadRefused(
+            400,
+            "incomplete",
+            "The upload was interrupted; create a new upload and send the file again",
+          );
     await store.delete([key]);
     await markRejected(deps, upload, refusal.reason, refusal.message);
     throw refusal;
@@ -151,7 +192,9 @@ export async function receiveUpload(deps: UploadDeps, upload: Upload, body: Read
 /** Marks the upload REJECTED with the reason the client is told; counted by reason. */
 export async function markRejected(deps: UploadDeps, upload: Upload, reason: string, message: string) {
   uploadsTotal.inc({ purpose: upload.purpose, outcome: `rejected_${reason}` });
-  await deps.db.withTenant(upload.shopId, (tx) => tx.upload.update({ where: { id: upload.id }, data: { status: "REJECTED", rejection: message } }));
+  await deps.db.withTenant(upload.shopId, (tx) =>
+    tx.upload.update({ where: { id: upload.id }, data: { status: "REJECTED", rejection: message } }),
+  );
 }
 
 async function readHead(store: Store, key: string): Promise<Buffer> {
@@ -170,15 +213,28 @@ async function readHead(store: Store, key: string): Promise<Buffer> {
 
 function formatOf(head: Buffer): ImageFormat {
   const format = sniffImage(head);
-  if (format === "svg") throw new ImageRejected("svg", "SVG images are not accepted (they can carry scripts); send a JPEG, PNG, WebP or HEIC photo");
-  if (!format) throw new ImageRejected("not_an_image", "The file is not a JPEG, PNG, WebP or HEIC image, whatever its name or Content-Type say");
+  if (format === "svg")
+    throw new ImageRejected(
+      "svg",
+      "SVG images are not accepted (they can carry scripts); send a JPEG, PNG, WebP or HEIC photo",
+    );
+  if (!format)
+    throw new ImageRejected(
+      "not_an_image",
+      "The file is not a JPEG, PNG, WebP or HEIC image, whatever its name or Content-Type say",
+    );
   return format;
 }
 
 /** The variants of the upload's original, written to the store; the original is then deleted. */
 async function storeVariants(store: Store, upload: Upload, format: ImageFormat): Promise<StoredVariant[]> {
   const file = await store.localFile(originalKey(upload.shopId, upload.id));
-  if (!file) throw new UploadRefused(409, "not_received", `Upload ${upload.id} has no bytes yet; PUT the file to its uploadUrl first`);
+  if (!file)
+    throw new UploadRefused(
+      409,
+      "not_received",
+      `Upload ${upload.id} has no bytes yet; PUT the file to its uploadUrl first`,
+    );
   const written: string[] = [];
   try {
     const variants = await makeVariants(file.path, format);
@@ -187,7 +243,13 @@ async function storeVariants(store: Store, upload: Upload, format: ImageFormat):
       const key = variantKey(upload.purpose, upload.shopId, upload.id, variant.name);
       await store.put(key, variant.data, { contentType: VARIANT_CONTENT_TYPE });
       written.push(key);
-      stored.push({ name: variant.name, key, width: variant.width, height: variant.height, bytes: variant.data.length });
+      stored.push({
+        name: variant.name,
+        key,
+        width: variant.width,
+        height: variant.height,
+        bytes: variant.data.length,
+      });
     }
     return stored;
   } catch (error) {
@@ -214,7 +276,12 @@ export async function processUpload(deps: UploadDeps, upload: Upload): Promise<U
     const ready = await deps.db.withTenant(upload.shopId, (tx) =>
       tx.upload.update({
         where: { id: upload.id },
-        data: { status: "READY", format, variants: variants as object[], storedBytes: variants.reduce((sum, v) => sum + v.bytes, 0) },
+        data: {
+          status: "READY",
+          format,
+          variants: variants as object[],
+          storedBytes: variants.reduce((sum, v) => sum + v.bytes, 0),
+        },
       }),
     );
     uploadProcessingSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -237,18 +304,29 @@ export async function processUpload(deps: UploadDeps, upload: Upload): Promise<U
 async function receiveFromBucket(deps: UploadDeps, upload: Upload): Promise<Upload> {
   const store = storeOf(deps.config);
   const taken = await deps.db.withTenant(upload.shopId, (tx) =>
-    tx.upload.updateManyAndReturn({ where: { id: upload.id, status: "PENDING" }, data: { status: "RECEIVING", receivedAt: new Date() } }),
+    tx.upload.updateManyAndReturn({
+      where: { id: upload.id, status: "PENDING" },
+      data: { status: "RECEIVING", receivedAt: new Date() },
+    }),
   );
-  if (!taken[0]) throw conflict(`Upload ${upload.id} is being processed; try again in a moment`, { uploadId: upload.id });
+  if (!taken[0])
+    throw conflict(`Upload ${upload.id} is being processed; try again in a moment`, { uploadId: upload.id });
   const size = await store.size(originalKey(upload.shopId, upload.id));
   if (size === null) {
-    await deps.db.withTenant(upload.shopId, (tx) => tx.upload.update({ where: { id: upload.id }, data: { status: "PENDING", receivedAt: null } }));
-    throw conflict(`Upload ${upload.id} has no bytes yet; PUT the file to its uploadUrl first`, { uploadId: upload.id });
+    await deps.db.withTenant(upload.shopId, (tx) =>
+      tx.upload.update({ where: { id: upload.id }, data: { status: "PENDING", receivedAt: null } }),
+    );
+    throw conflict(`Upload ${upload.id} has no bytes yet; PUT the file to its uploadUrl first`, {
+      uploadId: upload.id,
+    });
   }
   if (size !== upload.byteSize) {
     await store.delete([originalKey(upload.shopId, upload.id)]);
     await markRejected(deps, upload, "incomplete", `Received ${size} bytes, ${upload.byteSize} were announced`);
-    throw badUserInput(`Upload ${upload.id} received ${size} bytes, ${upload.byteSize} were announced; create a new upload`, "uploadId");
+    throw badUserInput(
+      `Upload ${upload.id} received ${size} bytes, ${upload.byteSize} were announced; create a new upload`,
+      "uploadId",
+    );
   }
   return processUpload(deps, taken[0]);
 }
@@ -258,12 +336,22 @@ async function receiveFromBucket(deps: UploadDeps, upload: Upload): Promise<Uplo
  * exist here (NOT_FOUND), another user's is FORBIDDEN, a refused one is BAD_USER_INPUT with
  * its reason. An upload whose bytes went straight to the bucket is processed now.
  */
-export async function readyUpload(deps: UploadDeps, viewer: Viewer, uploadId: string, purpose: UploadPurpose): Promise<Upload> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uploadId)) throw badUserInput("uploadId is not an upload id", "uploadId");
-  let upload = await deps.db.withTenant(viewer.shopId, (tx) => tx.upload.findFirst({ where: { id: uploadId, shopId: viewer.shopId } }));
+export async function readyUpload(
+  deps: UploadDeps,
+  viewer: Viewer,
+  uploadId: string,
+  purpose: UploadPurpose,
+): Promise<Upload> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uploadId))
+    throw badUserInput("uploadId is not an upload id", "uploadId");
+  let upload = await deps.db.withTenant(viewer.shopId, (tx) =>
+    tx.upload.findFirst({ where: { id: uploadId, shopId: viewer.shopId } }),
+  );
   if (!upload) throw notFound("Upload", uploadId);
-  if (upload.createdBy !== viewer.userId) throw forbidden(`Upload ${uploadId} belongs to another user; only the user who created an upload may attach it`);
-  if (upload.purpose !== purpose) throw badUserInput(`Upload ${uploadId} was created for ${upload.purpose}, not ${purpose}`, "uploadId");
+  if (upload.createdBy !== viewer.userId)
+    throw forbidden(`Upload ${uploadId} belongs to another user; only the user who created an upload may attach it`);
+  if (upload.purpose !== purpose)
+    throw badUserInput(`Upload ${uploadId} was created for ${upload.purpose}, not ${purpose}`, "uploadId");
   if (upload.attachedAt) throw conflict(`Upload ${uploadId} is already attached; create a new upload`, { uploadId });
   if (upload.status === "PENDING" && storeOf(deps.config).presignPut) {
     try {
@@ -273,26 +361,40 @@ export async function readyUpload(deps: UploadDeps, viewer: Viewer, uploadId: st
       throw error;
     }
   }
-  if (upload.status === "REJECTED") throw badUserInput(`Upload ${uploadId} was refused: ${upload.rejection ?? "not an acceptable image"}`, "uploadId");
-  if (upload.status === "PENDING") throw conflict(`Upload ${uploadId} has no bytes yet; PUT the file to its uploadUrl first`, { uploadId });
-  if (upload.status === "RECEIVING") throw conflict(`Upload ${uploadId} is still being received or processed; try again in a moment`, { uploadId });
+  if (upload.status === "REJECTED")
+    throw badUserInput(`Upload ${uploadId} was refused: ${upload.rejection ?? "not an acceptable image"}`, "uploadId");
+  if (upload.status === "PENDING")
+    throw conflict(`Upload ${uploadId} has no bytes yet; PUT the file to its uploadUrl first`, { uploadId });
+  if (upload.status === "RECEIVING")
+    throw conflict(`Upload ${uploadId} is still being received or processed; try again in a moment`, { uploadId });
   return upload;
 }
 
 /** Marks the upload attached inside the attaching transaction; a concurrent second attach gets CONFLICT. */
 export async function claimUpload(tx: Tx, shopId: number, uploadId: string): Promise<void> {
-  const claimed = await tx.upload.updateMany({ where: { id: uploadId, shopId, status: "READY", attachedAt: null }, data: { attachedAt: new Date() } });
+  const claimed = await tx.upload.updateMany({
+    where: { id: uploadId, shopId, status: "READY", attachedAt: null },
+    data: { attachedAt: new Date() },
+  });
   if (claimed.count !== 1) throw conflict(`Upload ${uploadId} is already attached; create a new upload`, { uploadId });
 }
 
 /** Deletes the upload row inside the transaction that deletes its image or photo; returns the keys to delete once it commits. */
-export async function releaseUpload(tx: Tx, shopId: number, uploadId: string): Promise<{ purpose: UploadPurpose; keys: string[] }> {
+export async function releaseUpload(
+  tx: Tx,
+  shopId: number,
+  uploadId: string,
+): Promise<{ purpose: UploadPurpose; keys: string[] }> {
   const upload = await tx.upload.delete({ where: { id: uploadId, shopId } });
   return { purpose: upload.purpose, keys: [...variantsOf(upload).map((v) => v.key), originalKey(shopId, uploadId)] };
 }
 
 /** Frees the storage of released uploads, after their transaction committed. */
-export async function deleteStored(deps: UploadDeps, released: { purpose: UploadPurpose; keys: string[] } | null, outcome = "deleted"): Promise<void> {
+export async function deleteStored(
+  deps: UploadDeps,
+  released: { purpose: UploadPurpose; keys: string[] } | null,
+  outcome = "deleted",
+): Promise<void> {
   if (!released) return;
   try {
     await storeOf(deps.config).delete(released.keys);
@@ -318,12 +420,19 @@ export interface VariantView {
 }
 
 /** The URL clients read a variant at: public for product images, signed and expiring for order photos. */
-export async function variantUrl(config: Config, variant: StoredVariant): Promise<{ url: string; expiresAt: Date | null }> {
+export async function variantUrl(
+  config: Config,
+  variant: StoredVariant,
+): Promise<{ url: string; expiresAt: Date | null }> {
   const store = storeOf(config);
   const settings = config.uploads;
-  if (isPublicKey(variant.key)) return { url: store.publicUrl?.(variant.key) ?? `${settings.publicUrl}/files/${variant.key}`, expiresAt: null };
+  if (isPublicKey(variant.key))
+    return { url: store.publicUrl?.(variant.key) ?? `${settings.publicUrl}/files/${variant.key}`, expiresAt: null };
   if (store.presignGet) {
-    return { url: await store.presignGet(variant.key, settings.readUrlTtlSeconds), expiresAt: new Date(Date.now() + settings.readUrlTtlSeconds * 1000) };
+    return {
+      url: await store.presignGet(variant.key, settings.readUrlTtlSeconds),
+      expiresAt: new Date(Date.now() + settings.readUrlTtlSeconds * 1000),
+    };
   }
   return signedFileUrl(settings.publicUrl, settings.signingSecret, variant.key, settings.readUrlTtlSeconds);
 }
@@ -343,7 +452,10 @@ export async function variantViews(config: Config, upload: Pick<Upload, "variant
 
 /** Uploads by id in the caller's shop (per-request loaders of both subgraphs). */
 export function findUploads(sql: SqlReader, ids: readonly string[], shopId: number) {
-  return sql<Pick<Upload, "id" | "variants">>(`select id::text, variants from upload where shop_id = $1 and id = any($2::uuid[])`, [shopId, ids]);
+  return sql<Pick<Upload, "id" | "variants">>(
+    `select id::text, variants from upload where shop_id = $1 and id = any($2::uuid[])`,
+    [shopId, ids],
+  );
 }
 
 /**

@@ -23,18 +23,37 @@ export function uploadUrl(origin: string, secret: string, shopId: number, upload
 export type UploadUrlCheck = { ok: true; shopId: number; expired: boolean } | { ok: false };
 
 /** Checks an upload URL's query; `expired` is judged by the signed expiry, before any lookup. */
-export function checkUploadUrl(secret: string, uploadId: string, query: URLSearchParams, now = Date.now()): UploadUrlCheck {
+export function checkUploadUrl(
+  secret: string,
+  uploadId: string,
+  query: URLSearchParams,
+  now = Date.now(),
+): UploadUrlCheck {
   const shopId = Number(query.get("shop"));
   const expires = Number(query.get("expires"));
   const signature = query.get("signature") ?? "";
-  if (!Number.isInteger(shopId) || !Number.isInteger(expires) || !same(signature, sign(secret, ["put", shopId, uploadId, expires]))) return { ok: false };
+  if (
+    !Number.isInteger(shopId) ||
+    !Number.isInteger(expires) ||
+    !same(signature, sign(secret, ["put", shopId, uploadId, expires]))
+  )
+    return { ok: false };
   return { ok: true, shopId, expired: expires * 1000 <= now };
 }
 
-export function signedFileUrl(origin: string, secret: string, key: string, expiresInSeconds: number, now = Date.now()): { url: string; expiresAt: Date } {
+export function signedFileUrl(
+  origin: string,
+  secret: string,
+  key: string,
+  expiresInSeconds: number,
+  now = Date.now(),
+): { url: string; expiresAt: Date } {
   // rounded up to the minute: every read within a minute gets the same URL (cacheable), valid at least expiresInSeconds
   const expires = Math.ceil((now / 1000 + expiresInSeconds) / 60) * 60;
-  return { url: `${origin}/files/${key}?expires=${expires}&signature=${sign(secret, ["get", key, expires])}`, expiresAt: new Date(expires * 1000) };
+  return {
+    url: `${origin}/files/${key}?expires=${expires}&signature=${sign(secret, ["get", key, expires])}`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
 /** Seconds the signed read URL stays valid, or null when it is forged or expired. */

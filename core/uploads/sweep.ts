@@ -19,7 +19,11 @@ export async function sweepUploads(deps: UploadDeps, now: Date = new Date()): Pr
       { origin: "system" },
     );
     for (const upload of removed) {
-      await deleteStored(deps, { purpose: upload.purpose, keys: [...upload.variants.map((v) => v.key), originalKey(shopId, upload.id)] }, "swept");
+      await deleteStored(
+        deps,
+        { purpose: upload.purpose, keys: [...upload.variants.map((v) => v.key), originalKey(shopId, upload.id)] },
+        "swept",
+      );
     }
     swept += removed.length;
   }

@@ -7,7 +7,14 @@
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { attached, collect, feedSettled, recordStatusChange, someOrders, type Collected } from "../../test/board-client";
+import {
+  attached,
+  collect,
+  feedSettled,
+  recordStatusChange,
+  someOrders,
+  type Collected,
+} from "../../test/board-client";
 
 const PER_CONNECTION = 3;
 const PER_USER = 5;
@@ -38,11 +45,18 @@ function clientFrom(address: string, token: string): Client {
 }
 
 const codeOf = (board: Collected) =>
-  (board.results[0]?.errors?.[0] ?? (Array.isArray(board.error) ? board.error[0] : undefined))?.extensions as { code?: string; cap?: string } | undefined;
+  (board.results[0]?.errors?.[0] ?? (Array.isArray(board.error) ? board.error[0] : undefined))?.extensions as
+    { code?: string; cap?: string } | undefined;
 const hub = () => t.stack.router.board.hub;
 
 /** Opens `count` subscriptions spread over sockets of at most PER_CONNECTION each; waits until each is refused or attached. */
-async function open(address: string, token: string, count: number, query = SLIM, variables?: Record<string, unknown>): Promise<Collected[]> {
+async function open(
+  address: string,
+  token: string,
+  count: number,
+  query = SLIM,
+  variables?: Record<string, unknown>,
+): Promise<Collected[]> {
   const boards: Collected[] = [];
   for (let i = 0; i < count; i += PER_CONNECTION) {
     const client = clientFrom(address, token);
@@ -55,7 +69,8 @@ async function open(address: string, token: string, count: number, query = SLIM,
 async function settle(boards: Collected[], shopId: number, accepted: number) {
   await attached(t, shopId, accepted, 15_000);
   const deadline = Date.now() + 10_000;
-  while (boards.filter((b) => codeOf(b)).length < boards.length - accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (boards.filter((b) => codeOf(b)).length < boards.length - accepted && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
 }
 
 beforeAll(async () => {
@@ -135,8 +150,10 @@ it("a user replays at most BOARD_MAX_CONCURRENT_REPLAYS_PER_USER at once, the re
   try {
     const replays = await open("198.51.100.20", t.token(DEV_SHOP, "MANAGER"), PER_USER, REPLAY, { after: written[0] });
     await attached(t, DEV_SHOP, PER_USER, 30_000);
-    for (const replay of replays) await replay.until((b) => b.data.length >= written.length - 1, 15_000, "the whole replay");
-    for (const replay of replays) expect(replay.data.map((d: any) => d.orderStatusChanged.historyId)).toEqual(written.slice(1));
+    for (const replay of replays)
+      await replay.until((b) => b.data.length >= written.length - 1, 15_000, "the whole replay");
+    for (const replay of replays)
+      expect(replay.data.map((d: any) => d.orderStatusChanged.historyId)).toEqual(written.slice(1));
   } finally {
     clearInterval(sampler);
   }
@@ -147,7 +164,8 @@ it("a user replays at most BOARD_MAX_CONCURRENT_REPLAYS_PER_USER at once, the re
 it("closing the sockets gives everything back: no subscriber, count, replay place or turn is kept", async () => {
   const [order] = await someOrders(t.stack.db, DEV_SHOP, 1);
   const first = await recordStatusChange(t.stack.db, DEV_SHOP, order, "ACCEPTED");
-  for (let i = 0; i < 110; i += 1) await recordStatusChange(t.stack.db, DEV_SHOP, order, i % 2 ? "ACCEPTED" : "ASSEMBLED");
+  for (let i = 0; i < 110; i += 1)
+    await recordStatusChange(t.stack.db, DEV_SHOP, order, i % 2 ? "ACCEPTED" : "ASSEMBLED");
   for (const role of ["FLORIST", "MANAGER"] as const) {
     await open("198.51.100.30", t.token(DEV_SHOP, role), 4, REPLAY, { after: first });
   }
@@ -158,7 +176,10 @@ it("closing the sockets gives everything back: no subscriber, count, replay plac
   // closed mid-replay, with replays still waiting for a place
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
   const settled = Date.now() + 5_000;
-  while ((hub().subscriberCount > 0 || hub().turns.waiting > 0 || hub().replays.activeCount > 0) && Date.now() < settled) {
+  while (
+    (hub().subscriberCount > 0 || hub().turns.waiting > 0 || hub().replays.activeCount > 0) &&
+    Date.now() < settled
+  ) {
     await new Promise((r) => setTimeout(r, 20));
   }
   expect(hub().subscriberCount).toBe(0);

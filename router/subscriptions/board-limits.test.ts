@@ -1,6 +1,15 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
+import {
+  attached,
+  boardClient,
+  collect,
+  feedSettled,
+  recordStatusChange,
+  routerMetric,
+  someOrders,
+  type Collected,
+} from "../../test/board-client";
 
 const FULL = `subscription { orderStatusChanged { historyId newStatus order { id status items { product { name stock } } } } }`;
 const SLIM = `subscription Slim { orderStatusChanged { historyId newStatus } }`;
@@ -16,7 +25,11 @@ function client(token: string) {
 beforeAll(async () => {
   t = await startTestStack({
     // one seeded user per shop and role: the per-user cap (board-caps.test.ts) is raised out of the way
-    env: { BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION: "3", BOARD_MAX_SUBSCRIBERS_PER_SHOP: "60", BOARD_MAX_SUBSCRIPTIONS_PER_USER: "1000" },
+    env: {
+      BOARD_MAX_SUBSCRIPTIONS_PER_CONNECTION: "3",
+      BOARD_MAX_SUBSCRIBERS_PER_SHOP: "60",
+      BOARD_MAX_SUBSCRIPTIONS_PER_USER: "1000",
+    },
   });
 });
 afterEach(async () => {
@@ -44,12 +57,14 @@ describe("100 concurrent subscribers of two shops", () => {
         const orders = await someOrders(t.stack.db, shop, 5);
         await Promise.all(
           orders.map(async (orderId) => {
-            for (const status of ["PAID", "ACCEPTED"] as const) written[shop].push(await recordStatusChange(t.stack.db, shop, orderId, status));
+            for (const status of ["PAID", "ACCEPTED"] as const)
+              written[shop].push(await recordStatusChange(t.stack.db, shop, orderId, status));
           }),
         );
       }),
     );
-    for (const { shop, board } of boards) await board.until((b) => b.results.length >= written[shop].length, 20_000, `shop ${shop} events`);
+    for (const { shop, board } of boards)
+      await board.until((b) => b.results.length >= written[shop].length, 20_000, `shop ${shop} events`);
     await new Promise((r) => setTimeout(r, 300));
 
     const orderOf: Record<number, string[]> = {};
@@ -61,7 +76,10 @@ describe("100 concurrent subscribers of two shops", () => {
       expect(got).toEqual(orderOf[shop]);
     }
     const full = boards.find((b) => b.shop === PROD_SHOP && b.board.data[0].orderStatusChanged.order)!;
-    expect(full.board.data[0].orderStatusChanged.order.items[0].product).toEqual({ name: expect.any(String), stock: expect.any(Number) });
+    expect(full.board.data[0].orderStatusChanged.order.items[0].product).toEqual({
+      name: expect.any(String),
+      stock: expect.any(Number),
+    });
 
     // 20 events, 2 shops × 2 selections: at most one gateway call per event and selection, not per subscriber
     const resolutions = (await routerMetric(t, "board_resolutions_total")) - resolutionsBefore;
@@ -94,7 +112,9 @@ describe("limits", () => {
     await attached(t, DEV_SHOP, 60, 15_000);
     const refused = collect(client(t.token(DEV_SHOP)), SLIM);
     await refused.ended();
-    expect(refused.results[0]?.errors?.[0].extensions?.code ?? (refused.error as any[])?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect(refused.results[0]?.errors?.[0].extensions?.code ?? (refused.error as any[])?.[0]?.extensions?.code).toBe(
+      "RATE_LIMITED",
+    );
     const otherShop = collect(client(t.token(PROD_SHOP)), SLIM);
     await attached(t, PROD_SHOP, 1, 15_000);
     expect(otherShop.error).toBeUndefined();
@@ -119,7 +139,9 @@ describe("limits", () => {
     const orderId = (result.results[0].data as any).orders.edges[0].node.id;
     const [devOrder] = await someOrders(t.stack.db, DEV_SHOP, 1);
     expect(orderId).toBeDefined();
-    const own = await t.stack.db.withTenant(DEV_SHOP, (tx) => tx.order.count({ where: { id: Number(orderId), shopId: DEV_SHOP } }));
+    const own = await t.stack.db.withTenant(DEV_SHOP, (tx) =>
+      tx.order.count({ where: { id: Number(orderId), shopId: DEV_SHOP } }),
+    );
     expect(own).toBe(1);
     expect(devOrder).toBeGreaterThan(0);
   });

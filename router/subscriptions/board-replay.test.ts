@@ -3,7 +3,16 @@ import pino from "pino";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import type { Logger } from "../../core/logger";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
+import {
+  attached,
+  boardClient,
+  collect,
+  feedSettled,
+  recordStatusChange,
+  routerMetric,
+  someOrders,
+  type Collected,
+} from "../../test/board-client";
 import { LISTENER_APPLICATION_NAME } from "./listener";
 
 const BOARD = `subscription Board($after: ID) { orderStatusChanged(after: $after) { historyId newStatus order { id } } }`;
@@ -38,7 +47,8 @@ afterAll(() => t?.stop());
 const ids = (board: Collected) => board.data.map((d: any) => d.orderStatusChanged.historyId as string);
 
 let n = 0;
-const change = (orderIndex = n % orders.length) => recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
+const change = (orderIndex = n % orders.length) =>
+  recordStatusChange(t.stack.db, DEV_SHOP, orders[orderIndex], STATUSES[n++ % STATUSES.length]);
 
 const openTransactions = new Set<pg.Client>();
 
@@ -52,7 +62,9 @@ async function forgottenTransaction(connectionString: string, applicationName: s
   await session.connect();
   await session.query("begin");
   await session.query("select pg_current_xact_id()");
-  const { rows } = await session.query<{ pid: number; database: string }>("select pg_backend_pid() as pid, current_database() as database");
+  const { rows } = await session.query<{ pid: number; database: string }>(
+    "select pg_backend_pid() as pid, current_database() as database",
+  );
   return { session, ...rows[0] };
 }
 
@@ -62,7 +74,8 @@ function heldWarnings() {
   const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
   const naming = async (pid: number) => {
     const named = () => warnings.find((w) => w.transaction?.pid === pid);
-    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 10_000; !named() && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 50));
     return named();
   };
   return { logger, naming };
@@ -94,7 +107,11 @@ async function openTransaction(orderId: number, shopId = DEV_SHOP) {
      returning id::text, new_status::text`,
     [shopId, orderId],
   );
-  await connection.query(`update "order" set status = $3::"OrderStatus" where shop_id = $1 and id = $2`, [shopId, orderId, rows[0].new_status]);
+  await connection.query(`update "order" set status = $3::"OrderStatus" where shop_id = $1 and id = $2`, [
+    shopId,
+    orderId,
+    rows[0].new_status,
+  ]);
   return {
     historyId: rows[0].id as string,
     async commit() {
@@ -142,7 +159,11 @@ describe("the seam between replay and live", () => {
     expect(ids(live)).toEqual([slow.historyId, fast, next]);
 
     // the polling page gives the same sequence
-    const page = await t.graphql(`query($after: ID) { orderStatusChanges(after: $after, first: 10) { edges { cursor node { historyId } } pageInfo { hasNextPage endCursor } totalCount } }`, { after: h0 }, { token: t.token(DEV_SHOP) });
+    const page = await t.graphql(
+      `query($after: ID) { orderStatusChanges(after: $after, first: 10) { edges { cursor node { historyId } } pageInfo { hasNextPage endCursor } totalCount } }`,
+      { after: h0 },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(page.errors).toBeUndefined();
     expect(page.data.orderStatusChanges.edges.map((e: any) => e.node.historyId)).toEqual([slow.historyId, fast, next]);
     expect(page.data.orderStatusChanges.totalCount).toBe(3);
@@ -159,9 +180,12 @@ describe("the seam between replay and live", () => {
     const board = collect(client(), BOARD, { after: resumeAfter });
     const during: string[] = [];
     // concurrent writers while the replay runs
-    await Promise.all([0, 1, 2].map(async (w) => {
-      for (let i = 0; i < 8; i += 1) during.push(await recordStatusChange(t.stack.db, DEV_SHOP, orders[3 + w], STATUSES[i % STATUSES.length]));
-    }));
+    await Promise.all(
+      [0, 1, 2].map(async (w) => {
+        for (let i = 0; i < 8; i += 1)
+          during.push(await recordStatusChange(t.stack.db, DEV_SHOP, orders[3 + w], STATUSES[i % STATUSES.length]));
+      }),
+    );
     const expected = [...before.slice(5), ...during];
     await board.atLeast(expected.length, 15_000);
     await live.atLeast(during.length, 15_000);
@@ -175,17 +199,28 @@ describe("the seam between replay and live", () => {
   });
 
   it("an unknown `after`, or another shop's, replays nothing, says so, and continues live", async () => {
-    const otherShopsId = await recordStatusChange(t.stack.db, PROD_SHOP, (await someOrders(t.stack.db, PROD_SHOP, 1))[0], "PAID");
+    const otherShopsId = await recordStatusChange(
+      t.stack.db,
+      PROD_SHOP,
+      (await someOrders(t.stack.db, PROD_SHOP, 1))[0],
+      "PAID",
+    );
     const unknown = collect(client(), BOARD, { after: "999999999" });
     const foreign = collect(client(), BOARD, { after: otherShopsId });
     await unknown.atLeast(1);
     await foreign.atLeast(1);
     for (const board of [unknown, foreign]) {
       expect(board.results[0].data ?? null).toBeNull();
-      expect(board.results[0].errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after", replayed: 0 });
+      expect(board.results[0].errors?.[0].extensions).toMatchObject({
+        code: "BAD_USER_INPUT",
+        field: "after",
+        replayed: 0,
+      });
     }
     // the two answers are the same: an id of another shop looks exactly like a missing one
-    expect(foreign.results[0].errors?.[0].message.replace(otherShopsId, "X")).toBe(unknown.results[0].errors?.[0].message.replace("999999999", "X"));
+    expect(foreign.results[0].errors?.[0].message.replace(otherShopsId, "X")).toBe(
+      unknown.results[0].errors?.[0].message.replace("999999999", "X"),
+    );
     await attached(t, DEV_SHOP, 2);
     const next = await change();
     await unknown.atLeast(2);
@@ -201,7 +236,12 @@ describe("the seam between replay and live", () => {
   });
 
   it("orderStatusChanges refuses another shop's `after` like an unknown one", async () => {
-    const otherShopsId = await recordStatusChange(t.stack.db, PROD_SHOP, (await someOrders(t.stack.db, PROD_SHOP, 1))[0], "ACCEPTED");
+    const otherShopsId = await recordStatusChange(
+      t.stack.db,
+      PROD_SHOP,
+      (await someOrders(t.stack.db, PROD_SHOP, 1))[0],
+      "ACCEPTED",
+    );
     const query = `query($after: ID) { orderStatusChanges(after: $after) { totalCount } }`;
     const foreign = await t.graphql(query, { after: otherShopsId }, { token: t.token(DEV_SHOP) });
     const unknown = await t.graphql(query, { after: "999999999" }, { token: t.token(DEV_SHOP) });
@@ -215,8 +255,17 @@ describe("the seam between replay and live", () => {
 
   it("orderStatusChangesByIds answers null for another shop's ids", async () => {
     const own = await change();
-    const otherShopsId = await recordStatusChange(t.stack.db, PROD_SHOP, (await someOrders(t.stack.db, PROD_SHOP, 1))[0], "ASSEMBLED");
-    const result = await t.graphql(`query($ids: [ID!]!) { orderStatusChangesByIds(historyIds: $ids) { historyId order { id } } }`, { ids: [own, otherShopsId] }, { token: t.token(DEV_SHOP) });
+    const otherShopsId = await recordStatusChange(
+      t.stack.db,
+      PROD_SHOP,
+      (await someOrders(t.stack.db, PROD_SHOP, 1))[0],
+      "ASSEMBLED",
+    );
+    const result = await t.graphql(
+      `query($ids: [ID!]!) { orderStatusChangesByIds(historyIds: $ids) { historyId order { id } } }`,
+      { ids: [own, otherShopsId] },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.orderStatusChangesByIds).toEqual([{ historyId: own, order: { id: expect.any(String) } }, null]);
   });
@@ -225,7 +274,10 @@ describe("the seam between replay and live", () => {
 describe("rows waiting behind another shop's transaction", () => {
   it("are delivered as soon as that shop's commit is announced, not when the retry timer fires", async () => {
     // this router's timer alone would look again only after 20 s
-    const { board } = await boardOnSecondRouter({ BOARD_PENDING_RETRY_MIN_MS: "20000", BOARD_PENDING_RETRY_MAX_MS: "20000" });
+    const { board } = await boardOnSecondRouter({
+      BOARD_PENDING_RETRY_MIN_MS: "20000",
+      BOARD_PENDING_RETRY_MAX_MS: "20000",
+    });
     const [prodOrder] = await someOrders(t.stack.db, PROD_SHOP, 1);
     const slow = await openTransaction(prodOrder, PROD_SHOP); // shop 17008's, older, still open
     const fast = await change();
@@ -241,14 +293,20 @@ describe("rows waiting behind another shop's transaction", () => {
 describe("a transaction left open anywhere in the cluster", () => {
   it("holds the boards back; the router shows for how long and names it, and the boards move on when it ends", async () => {
     const { logger, naming } = heldWarnings();
-    const { router, board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
+    const { router, board } = await boardOnSecondRouter(
+      { BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" },
+      logger,
+    );
     // a session of the application's role
     const forgotten = await forgottenTransaction(t.appDatabaseUrl, "forgotten-report");
 
     const held = await change();
     const warning = await naming(forgotten.pid);
     expect(ids(board)).toEqual([]);
-    expect(warning).toMatchObject({ transaction: { pid: forgotten.pid, applicationName: "forgotten-report", state: "idle in transaction" }, heldShops: 1 });
+    expect(warning).toMatchObject({
+      transaction: { pid: forgotten.pid, applicationName: "forgotten-report", state: "idle in transaction" },
+      heldShops: 1,
+    });
     expect(warning!.heldMs).toBeGreaterThanOrEqual(300);
     const heldSeconds = () => routerMetric(router, "board_feed_held_seconds");
     expect(await heldSeconds()).toBeGreaterThanOrEqual(0.3);
@@ -263,14 +321,25 @@ describe("a transaction left open anywhere in the cluster", () => {
 describe("a transaction of another role left open", () => {
   it("holds the boards back too; the warning names its session, though not its state", async () => {
     const { logger, naming } = heldWarnings();
-    const { board } = await boardOnSecondRouter({ BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" }, logger);
+    const { board } = await boardOnSecondRouter(
+      { BOARD_HELD_WARN_MS: "300", BOARD_PENDING_RETRY_MAX_MS: "100" },
+      logger,
+    );
     // the owner's (a superuser's) session: PostgreSQL shows every role its transaction id, not its state
     const forgotten = await forgottenTransaction(t.databaseUrl, "forgotten-admin");
 
     const held = await change();
     const warning = await naming(forgotten.pid);
     expect(ids(board)).toEqual([]);
-    expect(warning).toMatchObject({ transaction: { pid: forgotten.pid, applicationName: "forgotten-admin", database: forgotten.database, state: null, openSeconds: null } });
+    expect(warning).toMatchObject({
+      transaction: {
+        pid: forgotten.pid,
+        applicationName: "forgotten-admin",
+        database: forgotten.database,
+        state: null,
+        openSeconds: null,
+      },
+    });
 
     await forgotten.session.query("commit");
     await board.atLeast(1, 10_000);
@@ -286,7 +355,12 @@ describe("when the listening connection drops", () => {
     await admin.connect();
     const database = new URL(t.databaseUrl).pathname.slice(1);
     const listenerPid = async () =>
-      (await admin.query("select pid from pg_stat_activity where application_name = $1 and datname = $2", [LISTENER_APPLICATION_NAME, database])).rows.map((r) => r.pid);
+      (
+        await admin.query("select pid from pg_stat_activity where application_name = $1 and datname = $2", [
+          LISTENER_APPLICATION_NAME,
+          database,
+        ])
+      ).rows.map((r) => r.pid);
     try {
       const [before] = await listenerPid();
       expect(before).toEqual(expect.any(Number));
@@ -320,8 +394,14 @@ describe("a second router instance on the same database", () => {
       await attached(t, DEV_SHOP, 1);
       await attached(second, DEV_SHOP, 1);
       // the mutation goes through the second router: the board on the first hears of it too
-      const fresh = await t.stack.db.withTenant(DEV_SHOP, (tx) => tx.order.findFirstOrThrow({ where: { shopId: DEV_SHOP, status: "NEW" }, orderBy: { id: "desc" } }));
-      const updated = await second.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { status history { id } } }`, { id: String(fresh.id) }, { token: second.token(DEV_SHOP) });
+      const fresh = await t.stack.db.withTenant(DEV_SHOP, (tx) =>
+        tx.order.findFirstOrThrow({ where: { shopId: DEV_SHOP, status: "NEW" }, orderBy: { id: "desc" } }),
+      );
+      const updated = await second.graphql(
+        `mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { status history { id } } }`,
+        { id: String(fresh.id) },
+        { token: second.token(DEV_SHOP) },
+      );
       expect(updated.errors).toBeUndefined();
       const historyId = updated.data.updateOrderStatus.history.at(-1).id;
       await boardOne.atLeast(1);

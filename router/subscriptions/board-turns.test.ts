@@ -1,6 +1,15 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { attached, boardClient, collect, feedSettled, recordStatusChange, routerMetric, someOrders, type Collected } from "../../test/board-client";
+import {
+  attached,
+  boardClient,
+  collect,
+  feedSettled,
+  recordStatusChange,
+  routerMetric,
+  someOrders,
+  type Collected,
+} from "../../test/board-client";
 import { eventually } from "../../test/fake-bitrix";
 import type { BoardHub } from "./hub";
 
@@ -23,7 +32,13 @@ const ids = (b: Collected) => b.data.map((d: any) => d.orderStatusChanged.histor
  */
 function watchResolutions() {
   const resolve = hub.resolve.bind(hub);
-  const seen = { running: 0, most: 0, calls: [] as { shopId: number; rows: number }[], hold: null as Promise<void> | null, held: false };
+  const seen = {
+    running: 0,
+    most: 0,
+    calls: [] as { shopId: number; rows: number }[],
+    hold: null as Promise<void> | null,
+    held: false,
+  };
   hub.resolve = async (operation, viewer, rows) => {
     seen.running += 1;
     seen.most = Math.max(seen.most, seen.running);
@@ -71,7 +86,8 @@ describe("shops' board streams take turns (BOARD_CONCURRENT_DISPATCHES)", () => 
     await eventually(async () => seen.held);
     // meanwhile five changes commit in the other shop: its stream waits for the turn
     const prodWritten: string[] = [];
-    for (const orderId of prodOrders) prodWritten.push(await recordStatusChange(t.stack.db, PROD_SHOP, orderId, "ACCEPTED"));
+    for (const orderId of prodOrders)
+      prodWritten.push(await recordStatusChange(t.stack.db, PROD_SHOP, orderId, "ACCEPTED"));
     await feedSettled(t.stack.db, PROD_SHOP);
     await eventually(async () => hub.turns.waiting >= 1);
     expect(await routerMetric(t, "board_dispatches_waiting")).toBeGreaterThanOrEqual(1);

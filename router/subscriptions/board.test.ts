@@ -2,7 +2,15 @@ import jwt from "jsonwebtoken";
 import WebSocket from "ws";
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, PROD_SHOP, TEST_JWT_SECRET, type TestStack } from "../../test/harness";
-import { attached, boardClient, collect, feedSettled, rawInit, recordStatusChange, someOrders } from "../../test/board-client";
+import {
+  attached,
+  boardClient,
+  collect,
+  feedSettled,
+  rawInit,
+  recordStatusChange,
+  someOrders,
+} from "../../test/board-client";
 import { postWebhook } from "../../test/order-fixtures";
 
 const BOARD = `subscription Board($after: ID) {
@@ -34,8 +42,13 @@ afterAll(() => t?.stop());
 /** Seeded orders of a shop in a status, none handed out twice in this file. */
 const taken = new Set<number>();
 async function ordersIn(shopId: number, status: "NEW" | "PAID", count: number): Promise<number[]> {
-  const rows = await t.stack.db.withTenant(shopId, (tx) => tx.order.findMany({ where: { shopId, status }, orderBy: { id: "asc" }, select: { id: true } }));
-  const ids = rows.map((r) => r.id).filter((id) => !taken.has(id)).slice(0, count);
+  const rows = await t.stack.db.withTenant(shopId, (tx) =>
+    tx.order.findMany({ where: { shopId, status }, orderBy: { id: "asc" }, select: { id: true } }),
+  );
+  const ids = rows
+    .map((r) => r.id)
+    .filter((id) => !taken.has(id))
+    .slice(0, count);
   ids.forEach((id) => taken.add(id));
   return ids;
 }
@@ -50,7 +63,12 @@ describe("orderStatusChanged", () => {
     const [result] = board.results;
     expect(result.errors).toBeUndefined();
     const change = (result.data as any).orderStatusChanged;
-    expect(change).toMatchObject({ historyId, newStatus: "ASSEMBLED", changedBy: "florist-7", order: { id: String(orderId), status: "ASSEMBLED" } });
+    expect(change).toMatchObject({
+      historyId,
+      newStatus: "ASSEMBLED",
+      changedBy: "florist-7",
+      order: { id: String(orderId), status: "ASSEMBLED" },
+    });
     expect(new Date(change.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(change.order.items.length).toBeGreaterThan(0);
     for (const item of change.order.items) {
@@ -60,13 +78,25 @@ describe("orderStatusChanged", () => {
   });
 
   it("createOrder is a change from null to NEW", async () => {
-    const board = collect(client(t.token(DEV_SHOP)), `subscription { orderStatusChanged { oldStatus newStatus changedBy order { id status items { quantity product { name } } } } }`);
+    const board = collect(
+      client(t.token(DEV_SHOP)),
+      `subscription { orderStatusChanged { oldStatus newStatus changedBy order { id status items { quantity product { name } } } } }`,
+    );
     await attached(t, DEV_SHOP, 1);
-    const products = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id name } } } }`, {}, { token: t.token(DEV_SHOP) });
+    const products = await t.graphql(
+      `{ products(first: 1, enabled: true) { edges { node { id name } } } }`,
+      {},
+      { token: t.token(DEV_SHOP) },
+    );
     const product = products.data.products.edges[0].node;
     const created = await t.graphql(
       `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }`,
-      { input: { items: [{ productId: product.id, quantity: 3 }], customer: { name: "Тест Тестов", phone: "+7 701 000 00 01" } } },
+      {
+        input: {
+          items: [{ productId: product.id, quantity: 3 }],
+          customer: { name: "Тест Тестов", phone: "+7 701 000 00 01" },
+        },
+      },
       { token: t.token(DEV_SHOP) },
     );
     expect(created.errors).toBeUndefined();
@@ -76,7 +106,11 @@ describe("orderStatusChanged", () => {
         oldStatus: null,
         newStatus: "NEW",
         changedBy: t.userId(DEV_SHOP, "ADMIN"),
-        order: { id: created.data.createOrder.id, status: "NEW", items: [{ quantity: 3, product: { name: product.name } }] },
+        order: {
+          id: created.data.createOrder.id,
+          status: "NEW",
+          items: [{ quantity: 3, product: { name: product.name } }],
+        },
       },
     });
   });
@@ -85,12 +119,25 @@ describe("orderStatusChanged", () => {
     const [orderId] = await ordersIn(PROD_SHOP, "NEW", 1);
     const board = collect(client(t.token(PROD_SHOP, "FLORIST")), BOARD);
     await attached(t, PROD_SHOP, 1);
-    const updated = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID, notes: "paid by card") { id status } }`, { id: String(orderId) }, { token: t.token(PROD_SHOP, "MANAGER") });
+    const updated = await t.graphql(
+      `mutation($id: ID!) { updateOrderStatus(id: $id, status: PAID, notes: "paid by card") { id status } }`,
+      { id: String(orderId) },
+      { token: t.token(PROD_SHOP, "MANAGER") },
+    );
     expect(updated.errors).toBeUndefined();
     await board.atLeast(1);
-    expect(board.data[0].orderStatusChanged).toMatchObject({ oldStatus: "NEW", newStatus: "PAID", changedBy: t.userId(PROD_SHOP, "MANAGER"), order: { id: String(orderId), status: "PAID" } });
+    expect(board.data[0].orderStatusChanged).toMatchObject({
+      oldStatus: "NEW",
+      newStatus: "PAID",
+      changedBy: t.userId(PROD_SHOP, "MANAGER"),
+      order: { id: String(orderId), status: "PAID" },
+    });
     // a note is history too, but not a status change: the board does not hear of it
-    const note = await t.graphql(`mutation($id: ID!) { addOrderNote(id: $id, text: "call first") { id } }`, { id: String(orderId) }, { token: t.token(PROD_SHOP, "MANAGER") });
+    const note = await t.graphql(
+      `mutation($id: ID!) { addOrderNote(id: $id, text: "call first") { id } }`,
+      { id: String(orderId) },
+      { token: t.token(PROD_SHOP, "MANAGER") },
+    );
     expect(note.errors).toBeUndefined();
     await new Promise((r) => setTimeout(r, 400));
     expect(board.results).toHaveLength(1);
@@ -98,16 +145,26 @@ describe("orderStatusChanged", () => {
 
   it("delivers a change that came from Bitrix through the webhook", async () => {
     const order = await t.stack.db.withTenant(PROD_SHOP, (tx) =>
-      tx.order.findFirstOrThrow({ where: { shopId: PROD_SHOP, status: "PAID", bitrixOrderId: { not: null } }, orderBy: { id: "desc" } }),
+      tx.order.findFirstOrThrow({
+        where: { shopId: PROD_SHOP, status: "PAID", bitrixOrderId: { not: null } },
+        orderBy: { id: "desc" },
+      }),
     );
     const board = collect(client(t.token(PROD_SHOP)), BOARD);
     await attached(t, PROD_SHOP, 1);
     const response = await postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42 });
     expect(response.body).toEqual({ status: "success", order_id: order.id });
     await board.atLeast(1);
-    expect(board.data[0].orderStatusChanged).toMatchObject({ oldStatus: "PAID", newStatus: "ACCEPTED", changedBy: "bitrix", order: { id: String(order.id), status: "ACCEPTED" } });
+    expect(board.data[0].orderStatusChanged).toMatchObject({
+      oldStatus: "PAID",
+      newStatus: "ACCEPTED",
+      changedBy: "bitrix",
+      order: { id: String(order.id), status: "ACCEPTED" },
+    });
     // a redelivery changes nothing and announces nothing
-    expect((await postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42 })).body.status).toBe("unchanged");
+    expect((await postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42 })).body.status).toBe(
+      "unchanged",
+    );
     await new Promise((r) => setTimeout(r, 400));
     expect(board.results).toHaveLength(1);
   });
@@ -140,7 +197,9 @@ describe("orderStatusChanged", () => {
     await attached(t, DEV_SHOP, 1);
     const historyId = await recordStatusChange(t.stack.db, DEV_SHOP, orderId, "CANCELLED");
     await board.atLeast(1);
-    expect(board.results[0]).toEqual({ data: { change: { historyId, to: "CANCELLED", order: { orderId: String(orderId) } } } });
+    expect(board.results[0]).toEqual({
+      data: { change: { historyId, to: "CANCELLED", order: { orderId: String(orderId) } } },
+    });
   });
 });
 
@@ -152,9 +211,24 @@ describe("authentication", () => {
     ["no authorization", {}],
     ["not a bearer header", { authorization: "Token abc" }],
     ["garbage token", { authorization: "Bearer not-a-jwt" }],
-    ["wrong key", { authorization: `Bearer ${jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, "another-secret", { subject: "u1", expiresIn: 60 })}` }],
-    ["expired token", { authorization: `Bearer ${jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN", exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_SECRET, { subject: "u1" })}` }],
-    ["shop_id as string", { authorization: `Bearer ${jwt.sign({ shop_id: "17008", role: "ADMIN" }, TEST_JWT_SECRET, { subject: "u1", expiresIn: 60 })}` }],
+    [
+      "wrong key",
+      {
+        authorization: `Bearer ${jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, "another-secret", { subject: "u1", expiresIn: 60 })}`,
+      },
+    ],
+    [
+      "expired token",
+      {
+        authorization: `Bearer ${jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN", exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_SECRET, { subject: "u1" })}`,
+      },
+    ],
+    [
+      "shop_id as string",
+      {
+        authorization: `Bearer ${jwt.sign({ shop_id: "17008", role: "ADMIN" }, TEST_JWT_SECRET, { subject: "u1", expiresIn: 60 })}`,
+      },
+    ],
   ])("closes the socket with 4401 for %s", async (_name, payload) => {
     const answer = await rawInit(wsUrl(), payload);
     expect(answer.code).toBe(4401);

@@ -48,7 +48,8 @@ describe("FairTurns", () => {
     const turns = new FairTurns(2);
     const order: string[] = [];
     const gates: (() => void)[] = [];
-    const page = (name: string) => () => new Promise<void>((resolve) => gates.push(() => (order.push(name), resolve())));
+    const page = (name: string) => () =>
+      new Promise<void>((resolve) => gates.push(() => (order.push(name), resolve())));
     const all = Array.from({ length: 100 }, (_, i) => turns.take(8, page(`8:${i}`)));
     await tick();
     all.push(turns.take(17008, page("17008")));

@@ -53,13 +53,22 @@ export class SubscriberCaps<S extends object> {
   refusal(viewer: Viewer, address: string): GraphQLError | null {
     const { maxSubscribersPerShop, maxSubscriptionsPerUser, maxSubscriptionsPerAddress } = this.config;
     if (this.byUser.get(userKey(viewer)) >= maxSubscriptionsPerUser) {
-      return rateLimited(`You already hold ${maxSubscriptionsPerUser} live subscriptions on this server; close some first`, "user");
+      return rateLimited(
+        `You already hold ${maxSubscriptionsPerUser} live subscriptions on this server; close some first`,
+        "user",
+      );
     }
     if (this.byAddress.get(address) >= maxSubscriptionsPerAddress) {
-      return rateLimited(`Your address already holds ${maxSubscriptionsPerAddress} live subscriptions on this server; close some first`, "address");
+      return rateLimited(
+        `Your address already holds ${maxSubscriptionsPerAddress} live subscriptions on this server; close some first`,
+        "address",
+      );
     }
     if (this.byShop.get(viewer.shopId) >= maxSubscribersPerShop) {
-      return rateLimited(`This shop already has ${maxSubscribersPerShop} live subscriptions on this server; close some first`, "shop");
+      return rateLimited(
+        `This shop already has ${maxSubscribersPerShop} live subscriptions on this server; close some first`,
+        "shop",
+      );
     }
     return null;
   }

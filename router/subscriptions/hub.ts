@@ -44,7 +44,9 @@ const NOTHING_READ: FeedPage = { rows: [], pending: false, more: false };
  */
 function groupKeyOf(subscriber: Subscriber): string {
   const { role, userId } = subscriber.viewer;
-  return role === "COURIER" ? `${role}\n${userId}\n${subscriber.operation.groupKey}` : `${role}\n${subscriber.operation.groupKey}`;
+  return role === "COURIER"
+    ? `${role}\n${userId}\n${subscriber.operation.groupKey}`
+    : `${role}\n${subscriber.operation.groupKey}`;
 }
 
 function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
@@ -120,17 +122,21 @@ class ShopChannel {
   private async pump(): Promise<void> {
     if (this.position === null) return;
     for (;;) {
-      const page = await this.hub.turns.take(this.shopId, async () => {
-        // stopped while waiting for the turn (the last subscriber left, the router stops)
-        if (this.stopped) return NOTHING_READ;
-        const from = this.position!;
-        const read = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
-        if (read.rows.length && !this.stopped) {
-          await this.dispatch(read.rows);
-          this.position = positionOf(read.rows[read.rows.length - 1]);
-        }
-        return read;
-      }, true);
+      const page = await this.hub.turns.take(
+        this.shopId,
+        async () => {
+          // stopped while waiting for the turn (the last subscriber left, the router stops)
+          if (this.stopped) return NOTHING_READ;
+          const from = this.position!;
+          const read = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
+          if (read.rows.length && !this.stopped) {
+            await this.dispatch(read.rows);
+            this.position = positionOf(read.rows[read.rows.length - 1]);
+          }
+          return read;
+        },
+        true,
+      );
       if (this.stopped) return;
       if (page.more) continue;
       if (!page.pending) this.heldSince = null;
@@ -231,7 +237,8 @@ export class BoardHub {
   /** subscribers attached to their shop's live stream (the rest are still replaying or starting) */
   get liveCount(): number {
     let count = 0;
-    for (const channel of this.channels.values()) for (const group of channel.groups.values()) count += group.subscribers.size;
+    for (const channel of this.channels.values())
+      for (const group of channel.groups.values()) count += group.subscribers.size;
     return count;
   }
 
@@ -262,7 +269,8 @@ export class BoardHub {
   get heldMs(): number {
     const now = Date.now();
     let held = 0;
-    for (const channel of this.waitingForOlderTransaction) if (channel.heldSince !== null) held = Math.max(held, now - channel.heldSince);
+    for (const channel of this.waitingForOlderTransaction)
+      if (channel.heldSince !== null) held = Math.max(held, now - channel.heldSince);
     return held;
   }
 
@@ -276,20 +284,38 @@ export class BoardHub {
   noteHeld(channel: ShopChannel): void {
     const { heldWarnMs } = this.config;
     const now = Date.now();
-    if (heldWarnMs <= 0 || channel.heldSince === null || now - channel.heldSince < heldWarnMs || now - this.lastHeldReport < heldWarnMs) return;
+    if (
+      heldWarnMs <= 0 ||
+      channel.heldSince === null ||
+      now - channel.heldSince < heldWarnMs ||
+      now - this.lastHeldReport < heldWarnMs
+    )
+      return;
     this.lastHeldReport = now;
-    const heldShops = [...this.waitingForOlderTransaction].filter((c) => c.heldSince !== null && now - c.heldSince >= heldWarnMs).length;
+    const heldShops = [...this.waitingForOlderTransaction].filter(
+      (c) => c.heldSince !== null && now - c.heldSince >= heldWarnMs,
+    ).length;
     this.oldestTransaction(channel.shopId).then(
       (holder) => {
         if (!holder) return;
         const context = { heldMs: this.heldMs, heldShops, ...holder };
         if (holder.transaction) {
-          this.logger.warn(context, "live boards are held back by an older transaction that is still open; they move on when it commits or rolls back");
+          this.logger.warn(
+            context,
+            "live boards are held back by an older transaction that is still open; they move on when it commits or rolls back",
+          );
         } else {
-          this.logger.warn(context, "live boards are held back by an older transaction that has no session (a prepared transaction?); look in pg_prepared_xacts");
+          this.logger.warn(
+            context,
+            "live boards are held back by an older transaction that has no session (a prepared transaction?); look in pg_prepared_xacts",
+          );
         }
       },
-      (error) => this.logger.warn({ err: error, heldMs: this.heldMs, heldShops }, "live boards are held back by an older transaction; it could not be looked up"),
+      (error) =>
+        this.logger.warn(
+          { err: error, heldMs: this.heldMs, heldShops },
+          "live boards are held back by an older transaction; it could not be looked up",
+        ),
     );
   }
 
@@ -300,7 +326,9 @@ export class BoardHub {
    */
   private async oldestTransaction(shopId: number): Promise<{ transaction?: Record<string, unknown> } | null> {
     return this.db.read(shopId, async (sql) => {
-      const [horizon] = await sql<{ running: boolean }>(`select pg_snapshot_xmin(s) < pg_snapshot_xmax(s) as running from pg_current_snapshot() s`);
+      const [horizon] = await sql<{ running: boolean }>(
+        `select pg_snapshot_xmin(s) < pg_snapshot_xmax(s) as running from pg_current_snapshot() s`,
+      );
       if (!horizon?.running) return null;
       // backend_xid is a 32-bit xid, the horizon an xid8: compare the low 32 bits
       const [transaction] = await sql<Record<string, unknown>>(
@@ -323,7 +351,13 @@ export class BoardHub {
    * stream. Throws RATE_LIMITED when the user, the address (the client's, see clientIp) or the
    * shop holds too many subscriptions on this router.
    */
-  subscribe(viewer: Viewer, operation: BoardOperation, subscriptionId: string, transport: BoardTransport, address = "unknown"): Subscriber {
+  subscribe(
+    viewer: Viewer,
+    operation: BoardOperation,
+    subscriptionId: string,
+    transport: BoardTransport,
+    address = "unknown",
+  ): Subscriber {
     const refusal = this.caps.refusal(viewer, address);
     if (refusal) throw refusal;
     let channel = this.channels.get(viewer.shopId);
@@ -360,9 +394,12 @@ export class BoardHub {
         subscriber.notify({
           data: null,
           errors: [
-            new GraphQLError(`after: history entry ${after} is not in this shop's history; nothing was replayed, continuing live`, {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, field: "after", replayed: 0 },
-            }),
+            new GraphQLError(
+              `after: history entry ${after} is not in this shop's history; nothing was replayed, continuing live`,
+              {
+                extensions: { code: ErrorCode.BAD_USER_INPUT, field: "after", replayed: 0 },
+              },
+            ),
           ],
         });
       } else {
@@ -375,7 +412,8 @@ export class BoardHub {
       if (subscriber.isClosed) return;
       if (channel.position === null) {
         // NOTIFYs are ignored while a shop has no live stream: the first pump reads from here
-        channel.position = subscriber.position ?? (await this.db.read(shopId, (sql) => latestStablePosition(sql, shopId)));
+        channel.position =
+          subscriber.position ?? (await this.db.read(shopId, (sql) => latestStablePosition(sql, shopId)));
         opened = true;
       }
       if (subscriber.position === null) {
@@ -426,7 +464,8 @@ export class BoardHub {
         // rows it may not see (a COURIER's view of others' orders) send nothing but are behind it
         // now: without this its position stays put and the replay reads the same page forever
         const last = positionOf(read.rows[read.rows.length - 1]);
-        if (!subscriber.isClosed && (!subscriber.position || comparePositions(subscriber.position, last) < 0)) subscriber.position = last;
+        if (!subscriber.isClosed && (!subscriber.position || comparePositions(subscriber.position, last) < 0))
+          subscriber.position = last;
       }
       return read;
     };
@@ -440,10 +479,19 @@ export class BoardHub {
   async resolve(operation: BoardOperation, viewer: Viewer, rows: StatusChangeRow[]): Promise<SerializedEvent[]> {
     const ids = rows.map((row) => row.id.toString());
     this.metrics?.resolution();
-    const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), { viewer, requestId: crypto.randomUUID() });
+    const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), {
+      viewer,
+      requestId: crypto.randomUUID(),
+    });
     const events: SerializedEvent[] = [];
     splitEvents(operation, rows.length, result.data, result.errors).forEach((event, i) => {
-      if (event) events.push({ json: JSON.stringify(event), historyId: ids[i], position: positionOf(rows[i]), at: rows[i].createdAt });
+      if (event)
+        events.push({
+          json: JSON.stringify(event),
+          historyId: ids[i],
+          position: positionOf(rows[i]),
+          at: rows[i].createdAt,
+        });
     });
     return events;
   }

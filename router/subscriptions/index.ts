@@ -3,7 +3,15 @@ import crypto from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { CloseCode, type Context as WsContext } from "graphql-ws";
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from "graphql";
 import type { ApolloServer } from "@apollo/server";
 import type { ApolloGateway } from "@apollo/gateway";
 import client from "prom-client";
@@ -98,17 +106,37 @@ function boardMetrics(metrics: Metrics, hub: () => BoardHub | undefined) {
       this.set(hub()?.turns.waiting ?? 0);
     },
   });
-  const events = new client.Counter({ name: "board_events_total", help: "History rows dispatched to live boards", registers });
-  const deliveries = new client.Counter({ name: "board_deliveries_total", help: "Events sent to board subscribers", registers });
-  const dropped = new client.Counter({ name: "board_dropped_subscribers_total", help: "Subscribers dropped for falling too far behind", registers });
-  const resolutions = new client.Counter({ name: "board_resolutions_total", help: "Events queries sent through the gateway", registers });
+  const events = new client.Counter({
+    name: "board_events_total",
+    help: "History rows dispatched to live boards",
+    registers,
+  });
+  const deliveries = new client.Counter({
+    name: "board_deliveries_total",
+    help: "Events sent to board subscribers",
+    registers,
+  });
+  const dropped = new client.Counter({
+    name: "board_dropped_subscribers_total",
+    help: "Subscribers dropped for falling too far behind",
+    registers,
+  });
+  const resolutions = new client.Counter({
+    name: "board_resolutions_total",
+    help: "Events queries sent through the gateway",
+    registers,
+  });
   const lag = new client.Histogram({
     name: "board_delivery_lag_seconds",
     help: "From the history row's creation to its hand-over to the socket",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const listener = new client.Gauge({ name: "board_listener_connected", help: "1 while the LISTEN connection is up", registers });
+  const listener = new client.Gauge({
+    name: "board_listener_connected",
+    help: "1 while the LISTEN connection is up",
+    registers,
+  });
   new client.Gauge({
     name: "board_feed_held_seconds",
     help: "How long the longest-held shop's board has waited on an older transaction still open in PostgreSQL (0: none waits); alert when it stays above a second",
@@ -163,12 +191,21 @@ export function startBoardServer(deps: {
   let hubRef: BoardHub | undefined;
   const instruments = boardMetrics(deps.metrics, () => hubRef);
 
-  const execute = async (query: string, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined, context: RouterContext) => {
-    const response = await deps.apollo.executeOperation({ query, variables: variables ?? undefined, operationName: operationName ?? undefined }, { contextValue: context });
+  const execute = async (
+    query: string,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+    context: RouterContext,
+  ) => {
+    const response = await deps.apollo.executeOperation(
+      { query, variables: variables ?? undefined, operationName: operationName ?? undefined },
+      { contextValue: context },
+    );
     if (response.body.kind !== "single") throw new Error("incremental delivery is not supported on the board");
     return response.body.singleResult;
   };
-  const resolveEvents: ResolveEvents = (query, variables, context) => execute(query, variables, "BoardEvents", { ...context, internal: true });
+  const resolveEvents: ResolveEvents = (query, variables, context) =>
+    execute(query, variables, "BoardEvents", { ...context, internal: true });
   const hub = new BoardHub(deps.db, log, config.board, resolveEvents, instruments);
   hubRef = hub;
 
@@ -205,7 +242,8 @@ export function startBoardServer(deps: {
           ctx.extra.subscriptions = new Set();
           return true;
         } catch (error) {
-          if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED) return unauthorized(ctx, error.message);
+          if (error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED)
+            return unauthorized(ctx, error.message);
           throw error;
         }
       },
@@ -225,9 +263,15 @@ export function startBoardServer(deps: {
         if (refusal) return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
         const schema = deps.apiSchema();
         const errors = validate(schema, document);
-        if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        if (errors.length)
+          return errors.map(
+            (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+          );
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [codedError("Unable to identify the operation: name it in operationName", "GRAPHQL_VALIDATION_FAILED")];
+        if (!operation)
+          return [
+            codedError("Unable to identify the operation: name it in operationName", "GRAPHQL_VALIDATION_FAILED"),
+          ];
         let board: BoardOperation | null = null;
         if (operation.operation === "subscription") {
           try {
@@ -239,7 +283,12 @@ export function startBoardServer(deps: {
           const open = ctx.extra.subscriptions!;
           for (const subscriber of open) if (subscriber.isClosed) open.delete(subscriber);
           if (open.size + (ctx.extra.reserved ?? 0) >= config.board.maxSubscriptionsPerConnection) {
-            return [codedError(`A connection may hold at most ${config.board.maxSubscriptionsPerConnection} subscriptions`, ErrorCode.RATE_LIMITED)];
+            return [
+              codedError(
+                `A connection may hold at most ${config.board.maxSubscriptionsPerConnection} subscriptions`,
+                ErrorCode.RATE_LIMITED,
+              ),
+            ];
           }
           // counted from here, not from when the subscription starts: a burst of subscribe messages interleaves
           ctx.extra.reserved = (ctx.extra.reserved ?? 0) + 1;
@@ -271,14 +320,25 @@ export function startBoardServer(deps: {
       },
       async execute(args) {
         const { viewer, payload, clientIp: ip } = (args as BoardArgs).contextValue;
-        const result = await execute(payload.query, payload.variables, payload.operationName, { viewer, requestId: crypto.randomUUID(), clientIp: ip });
+        const result = await execute(payload.query, payload.variables, payload.operationName, {
+          viewer,
+          requestId: crypto.randomUUID(),
+          clientIp: ip,
+        });
         return {
           ...(result.data !== undefined ? { data: result.data } : {}),
-          ...(result.errors ? { errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : {}),
+          ...(result.errors
+            ? {
+                errors: result.errors.map(
+                  (e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }),
+                ),
+              }
+            : {}),
         };
       },
       onOperation(ctx: Ctx, _id, _payload, args, result) {
-        if (args.contextValue && (args.contextValue as BoardArgs["contextValue"]).board) ctx.extra.reserved = Math.max(0, (ctx.extra.reserved ?? 1) - 1);
+        if (args.contextValue && (args.contextValue as BoardArgs["contextValue"]).board)
+          ctx.extra.reserved = Math.max(0, (ctx.extra.reserved ?? 1) - 1);
         if (result instanceof Subscriber) ctx.extra.subscriptions!.add(result);
         return undefined;
       },

@@ -64,7 +64,8 @@ export class StatusChangeListener {
         return;
       }
       // notes and photos are history too, but not on the board's feed (status changes and edits are)
-      if (announced.shopId !== null && (announced.kind === undefined || FEED_KINDS.includes(announced.kind))) this.options.onNotify(announced.shopId);
+      if (announced.shopId !== null && (announced.kind === undefined || FEED_KINDS.includes(announced.kind)))
+        this.options.onNotify(announced.shopId);
     });
     try {
       await client.connect();

@@ -70,7 +70,10 @@ export function boardOperation(
   const selections = operation.selectionSet.selections;
   const root = selections[0];
   if (selections.length !== 1 || root.kind !== Kind.FIELD || root.name.value !== SUBSCRIPTION_FIELD) {
-    throw validationError(`A subscription selects exactly one field, ${SUBSCRIPTION_FIELD}, written directly (not through a fragment)`, "GRAPHQL_VALIDATION_FAILED");
+    throw validationError(
+      `A subscription selects exactly one field, ${SUBSCRIPTION_FIELD}, written directly (not through a fragment)`,
+      "GRAPHQL_VALIDATION_FAILED",
+    );
   }
   if (root.name.value.startsWith("_") || (root.alias?.value ?? "").startsWith("_")) {
     throw validationError("Aliases starting with _ are reserved", "GRAPHQL_VALIDATION_FAILED");
@@ -84,11 +87,17 @@ export function boardOperation(
   let after: bigint | null = null;
   if (args.after !== undefined && args.after !== null) {
     after = parseHistoryId(args.after);
-    if (after === null) throw badUserInput(`after must be a history id (a positive integer), got "${String(args.after).slice(0, 40)}"`, "after");
+    if (after === null)
+      throw badUserInput(
+        `after must be a history id (a positive integer), got "${String(args.after).slice(0, 40)}"`,
+        "after",
+      );
   }
 
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
   );
   const fragmentDefs = usedFragments(root, fragments);
   const eventsField: FieldNode = {
@@ -110,14 +119,18 @@ export function boardOperation(
   for (const node of [root.selectionSet!, ...fragmentDefs]) {
     visit(node, { Variable: (variable) => void usedVariables.add(variable.name.value) });
   }
-  if (usedVariables.has(IDS_VARIABLE)) throw validationError(`$${IDS_VARIABLE} is a reserved variable name`, "GRAPHQL_VALIDATION_FAILED");
+  if (usedVariables.has(IDS_VARIABLE))
+    throw validationError(`$${IDS_VARIABLE} is a reserved variable name`, "GRAPHQL_VALIDATION_FAILED");
   const variableDefinitions: VariableDefinitionNode[] = [
     {
       kind: Kind.VARIABLE_DEFINITION,
       variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: IDS_VARIABLE } },
       type: {
         kind: Kind.NON_NULL_TYPE,
-        type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: "ID" } } } },
+        type: {
+          kind: Kind.LIST_TYPE,
+          type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: "ID" } } },
+        },
       },
       directives: [],
     },
@@ -178,7 +191,9 @@ export function splitEvents(
   const results: ({ data: Record<string, unknown> | null; errors?: GraphQLError[] } | null)[] = [];
   for (let i = 0; i < count; i += 1) {
     const value = events?.[i] ?? null;
-    const own = (errors ?? []).filter((e) => !(e.path && e.path[0] === EVENTS_KEY && typeof e.path[1] === "number") || e.path[1] === i);
+    const own = (errors ?? []).filter(
+      (e) => !(e.path && e.path[0] === EVENTS_KEY && typeof e.path[1] === "number") || e.path[1] === i,
+    );
     const mapped = own.map(
       (e) =>
         new GraphQLError(e.message, {
@@ -192,7 +207,10 @@ export function splitEvents(
       results.push(null);
       continue;
     }
-    results.push({ data: value === null ? null : { [operation.responseKey]: value }, ...(mapped.length ? { errors: mapped } : {}) });
+    results.push({
+      data: value === null ? null : { [operation.responseKey]: value },
+      ...(mapped.length ? { errors: mapped } : {}),
+    });
   }
   return results;
 }

@@ -1,7 +1,13 @@
 import { Subscriber, type BoardTransport, type SerializedEvent } from "./subscriber";
 import type { BoardOperation } from "./operation";
 
-const operation: BoardOperation = { responseKey: "orderStatusChanged", after: null, eventQuery: "", eventVariables: {}, groupKey: "" };
+const operation: BoardOperation = {
+  responseKey: "orderStatusChanged",
+  after: null,
+  eventQuery: "",
+  eventVariables: {},
+  groupKey: "",
+};
 const viewer = { userId: "u1", shopId: 8, role: "ADMIN" as const };
 
 const event = (id: number): SerializedEvent => ({
@@ -40,7 +46,10 @@ function subscriber(maxQueued: number) {
   const transport = new HeldTransport();
   const closed: Subscriber[] = [];
   let dropped = 0;
-  const s = new Subscriber(viewer, operation, "sub-1", transport, maxQueued, { onClose: (x: Subscriber) => closed.push(x), onDropped: () => (dropped += 1) });
+  const s = new Subscriber(viewer, operation, "sub-1", transport, maxQueued, {
+    onClose: (x: Subscriber) => closed.push(x),
+    onDropped: () => (dropped += 1),
+  });
   return { s, transport, closed, dropped: () => dropped };
 }
 
@@ -48,7 +57,13 @@ describe("a board subscriber", () => {
   it("writes a batch of events as graphql-ws next messages, in order, in one corked write", () => {
     const { s, transport } = subscriber(10);
     s.deliver([event(1), event(2), event(3)]);
-    expect(transport.messages()).toEqual([1, 2, 3].map((id) => ({ id: "sub-1", type: "next", payload: { data: { orderStatusChanged: { historyId: String(id) } } } })));
+    expect(transport.messages()).toEqual(
+      [1, 2, 3].map((id) => ({
+        id: "sub-1",
+        type: "next",
+        payload: { data: { orderStatusChanged: { historyId: String(id) } } },
+      })),
+    );
     expect(transport.writesWhileUncorked).toBe(0);
     expect(transport.corked).toBe(0);
     expect(s.position).toEqual(event(3).position);

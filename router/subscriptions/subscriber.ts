@@ -103,9 +103,12 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, un
         if (this.unflushed > this.maxQueued) {
           this.hooks.onDropped?.();
           this.end(
-            new GraphQLError(`This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`, {
-              extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() },
-            }),
+            new GraphQLError(
+              `This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`,
+              {
+                extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() },
+              },
+            ),
           );
         }
       }

@@ -32,7 +32,10 @@ async function health() {
 it("answers 503 while the database is unreachable and recovers without a restart", async () => {
   const before = await pick(PROD_SHOP, "NEW");
   const during = await pick(PROD_SHOP, "NEW");
-  expect((await postWebhook(t, { order_id: before.bitrixOrderId, status: "PD" })).body).toEqual({ status: "success", order_id: before.id });
+  expect((await postWebhook(t, { order_id: before.bitrixOrderId, status: "PD" })).body).toEqual({
+    status: "success",
+    order_id: before.id,
+  });
   expect((await health()).status).toBe(200);
 
   proxy.pause();
@@ -80,7 +83,9 @@ it("a cut in the middle of deliveries: each answer is 200 or 503, nothing is app
   for (const answer of answers) expect([200, 503]).toContain(answer.status);
   proxy.resume();
   // Bitrix redelivers everything it did not get a 200 for; a 200 it lost is redelivered too
-  const redelivered = await Promise.all(orders.map((order) => postWebhook(t, { order_id: order.bitrixOrderId, status: "AP" })));
+  const redelivered = await Promise.all(
+    orders.map((order) => postWebhook(t, { order_id: order.bitrixOrderId, status: "AP" })),
+  );
   for (const answer of redelivered) expect(["success", "unchanged"]).toContain(answer.body.status);
   for (const order of orders) {
     expect(await statusOf(t, PROD_SHOP, order.id)).toBe("ACCEPTED");
@@ -110,7 +115,8 @@ it("gives back every pooled connection the cut broke (none stays checked out)", 
   expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
   proxy.resume();
   const busy = () => pool.totalCount - pool.idleCount;
-  for (let attempt = 0; attempt < 100 && busy() > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < 100 && busy() > 0; attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   expect(busy()).toBe(0);
   expect(pool.waitingCount).toBe(0);
 });

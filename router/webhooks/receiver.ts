@@ -39,7 +39,8 @@ export function parseWebhookBody(raw: Buffer, contentType: string | undefined): 
   } catch {
     throw new UnreadableBody("The body is not valid JSON (send application/json or application/x-www-form-urlencoded)");
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new UnreadableBody("The body must be a JSON object");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new UnreadableBody("The body must be a JSON object");
   if (depthOf(parsed) > MAX_DEPTH) throw new UnreadableBody(`The body is nested more than ${MAX_DEPTH} levels deep`);
   return parsed as WebhookBody;
 }
@@ -96,7 +97,12 @@ export async function forwardDelivery(
     unreadable = { status: 400, body: { error: error.message } };
   }
   try {
-    const answer = await deps.internal.call(route.subgraph, route.operation, { endpoint, fields, refused: unreadable?.body, delivery: stored });
+    const answer = await deps.internal.call(route.subgraph, route.operation, {
+      endpoint,
+      fields,
+      refused: unreadable?.body,
+      delivery: stored,
+    });
     return unreadable ? { ...unreadable, deliveryId: answer.deliveryId } : answer;
   } catch (error) {
     if (!(error instanceof SubgraphUnavailableError)) throw error;
@@ -146,7 +152,10 @@ function refuseUnsigned(req: http.IncomingMessage, res: http.ServerResponse, dep
 function shed(req: http.IncomingMessage, res: http.ServerResponse, retryAfterSeconds: number): string {
   req.resume();
   res.setHeader("Retry-After", String(retryAfterSeconds));
-  sendJson(res, 503, { error: `Too many deliveries at once; retry in ${retryAfterSeconds} s`, retryAfter: retryAfterSeconds });
+  sendJson(res, 503, {
+    error: `Too many deliveries at once; retry in ${retryAfterSeconds} s`,
+    retryAfter: retryAfterSeconds,
+  });
   return "shed";
 }
 

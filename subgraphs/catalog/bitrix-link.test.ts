@@ -11,7 +11,14 @@ let fake: FakeBitrix;
 
 beforeAll(async () => {
   fake = await startFakeBitrix();
-  t = await startTestStack({ env: { BITRIX_BASE_URL: fake.url, BITRIX_API_TOKEN: "link-test-token", BITRIX_SYNC_POLL_MS: "50", BITRIX_SYNC_GATHER_MS: "0" } });
+  t = await startTestStack({
+    env: {
+      BITRIX_BASE_URL: fake.url,
+      BITRIX_API_TOKEN: "link-test-token",
+      BITRIX_SYNC_POLL_MS: "50",
+      BITRIX_SYNC_GATHER_MS: "0",
+    },
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -22,11 +29,19 @@ let nextBitrixId = 660_000_000;
 const FIELDS = "id name bitrixProductId";
 
 async function create(input: Record<string, unknown>, shopId = PROD_SHOP) {
-  return t.graphql(`mutation($input: CreateProductInput!) { createProduct(input: $input) { ${FIELDS} } }`, { input }, { token: t.token(shopId) });
+  return t.graphql(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${FIELDS} } }`,
+    { input },
+    { token: t.token(shopId) },
+  );
 }
 
 async function update(id: string, input: Record<string, unknown>, shopId = PROD_SHOP) {
-  return t.graphql(`mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${FIELDS} } }`, { id, input }, { token: t.token(shopId) });
+  return t.graphql(
+    `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${FIELDS} } }`,
+    { id, input },
+    { token: t.token(shopId) },
+  );
 }
 
 const errorOf = (result: { errors?: { message: string; extensions?: Record<string, any> }[] }) => result.errors?.[0];
@@ -37,7 +52,9 @@ describe("createProduct with bitrixProductId", () => {
     const created = await create({ name: "Связанный букет", price: 700000, bitrixProductId: bitrixId });
     expect(created.errors).toBeUndefined();
     expect(created.data.createProduct).toMatchObject({ name: "Связанный букет", bitrixProductId: bitrixId });
-    const [request] = await fake.waitForRequests(1).then(() => fake.requests.filter((r) => r.path.endsWith(`/${bitrixId}`)));
+    const [request] = await fake
+      .waitForRequests(1)
+      .then(() => fake.requests.filter((r) => r.path.endsWith(`/${bitrixId}`)));
     expect(request).toMatchObject({ method: "PUT", body: { name: "Связанный букет", price: "7 000 ₸", enabled: "Y" } });
   });
 
@@ -45,7 +62,11 @@ describe("createProduct with bitrixProductId", () => {
     const bitrixId = nextBitrixId++;
     const first = await create({ name: "Первый", price: 100, bitrixProductId: bitrixId });
     const again = await create({ name: "Второй", price: 100, bitrixProductId: bitrixId });
-    expect(errorOf(again)?.extensions).toMatchObject({ code: "CONFLICT", field: "input.bitrixProductId", productId: Number(first.data.createProduct.id) });
+    expect(errorOf(again)?.extensions).toMatchObject({
+      code: "CONFLICT",
+      field: "input.bitrixProductId",
+      productId: Number(first.data.createProduct.id),
+    });
     expect(errorOf(again)?.message).toContain(`Bitrix product ${bitrixId}`);
     const rows = await t.ownerQuery(`select count(*)::int as n from product where name = 'Второй'`);
     expect(rows.rows[0].n).toBe(0);
@@ -68,7 +89,10 @@ describe("createProduct with bitrixProductId", () => {
     expect(errorOf(foreign)?.extensions?.code).toBe("NOT_FOUND");
     // and a clash inside shop 8 names only shop 8's product
     const clash = await create({ name: "Дев 2", price: 100, bitrixProductId: bitrixId }, DEV_SHOP);
-    expect(errorOf(clash)?.extensions).toMatchObject({ code: "CONFLICT", productId: Number(dev.data.createProduct.id) });
+    expect(errorOf(clash)?.extensions).toMatchObject({
+      code: "CONFLICT",
+      productId: Number(dev.data.createProduct.id),
+    });
   });
 });
 
@@ -94,7 +118,9 @@ describe("updateProduct with bitrixProductId", () => {
     const b = await create({ name: "B", price: 100, bitrixProductId: nextBitrixId++ });
     const moved = await update(b.data.createProduct.id, { bitrixProductId: a.data.createProduct.bitrixProductId });
     expect(errorOf(moved)?.extensions).toMatchObject({ code: "CONFLICT", productId: Number(a.data.createProduct.id) });
-    const rows = await t.ownerQuery(`select bitrix_product_id from product where id = $1`, [Number(b.data.createProduct.id)]);
+    const rows = await t.ownerQuery(`select bitrix_product_id from product where id = $1`, [
+      Number(b.data.createProduct.id),
+    ]);
     expect(rows.rows[0].bitrix_product_id).toBe(b.data.createProduct.bitrixProductId);
   });
 

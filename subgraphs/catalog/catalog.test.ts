@@ -11,7 +11,11 @@ afterAll(() => t?.stop());
 const PRODUCT_FIELDS = `id name price formattedPrice description enabled archivedAt bitrixProductId images { id url position isMain }`;
 
 async function create(input: Record<string, unknown>, token = t.token(PROD_SHOP)) {
-  const result = await t.graphql(`mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`, { input }, { token });
+  const result = await t.graphql(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`,
+    { input },
+    { token },
+  );
   return result;
 }
 
@@ -33,7 +37,14 @@ describe("createProduct", () => {
       description: " Нежный ",
       imageUrls: ["https://cdn.cvety.kz/a.jpg", "https://cdn.cvety.kz/b.jpg"],
     });
-    expect(product).toMatchObject({ name: "Букет «Тест»", price: 495000, formattedPrice: "4 950 ₸", description: "Нежный", enabled: true, archivedAt: null });
+    expect(product).toMatchObject({
+      name: "Букет «Тест»",
+      price: 495000,
+      formattedPrice: "4 950 ₸",
+      description: "Нежный",
+      enabled: true,
+      archivedAt: null,
+    });
     expect(product.images.map((i: any) => [i.url, i.position, i.isMain])).toEqual([
       ["https://cdn.cvety.kz/a.jpg", 0, true],
       ["https://cdn.cvety.kz/b.jpg", 1, false],
@@ -52,9 +63,17 @@ describe("createProduct", () => {
     ["a name of 201 characters", { name: "я".repeat(201), price: 100 }, "name"],
     ["a negative price", { name: "Букет", price: -1 }, "price"],
     ["an http image", { name: "Букет", price: 100, imageUrls: ["http://cdn.cvety.kz/a.jpg"] }, "imageUrls[0]"],
-    ["a javascript: image", { name: "Букет", price: 100, imageUrls: ["https://ok.kz/a.jpg", "javascript:alert(1)"] }, "imageUrls[1]"],
+    [
+      "a javascript: image",
+      { name: "Букет", price: 100, imageUrls: ["https://ok.kz/a.jpg", "javascript:alert(1)"] },
+      "imageUrls[1]",
+    ],
     ["a relative image", { name: "Букет", price: 100, imageUrls: ["/a.jpg"] }, "imageUrls[0]"],
-    ["21 images", { name: "Букет", price: 100, imageUrls: Array.from({ length: 21 }, (_, i) => `https://ok.kz/${i}.jpg`) }, "imageUrls"],
+    [
+      "21 images",
+      { name: "Букет", price: 100, imageUrls: Array.from({ length: 21 }, (_, i) => `https://ok.kz/${i}.jpg`) },
+      "imageUrls",
+    ],
   ])("refuses %s with BAD_USER_INPUT naming the field", async (_name, input, field) => {
     const result = await create(input);
     expect(codeOf(result)).toBe("BAD_USER_INPUT");
@@ -83,9 +102,20 @@ describe("createProduct", () => {
 describe("updateProduct, setProductEnabled, archiveProduct", () => {
   it("changes only the given fields", async () => {
     const product = await createOk({ name: "Для правки", price: 100000, description: "Старое" });
-    const result = await t.graphql(`mutation($id: ID!) { updateProduct(id: $id, input: { price: 250000 }) { name price formattedPrice description } }`, { id: product.id });
-    expect(result.data.updateProduct).toEqual({ name: "Для правки", price: 250000, formattedPrice: "2 500 ₸", description: "Старое" });
-    const renamed = await t.graphql(`mutation($id: ID!) { updateProduct(id: $id, input: { name: "  Новое имя ", description: "" }) { name description price } }`, { id: product.id });
+    const result = await t.graphql(
+      `mutation($id: ID!) { updateProduct(id: $id, input: { price: 250000 }) { name price formattedPrice description } }`,
+      { id: product.id },
+    );
+    expect(result.data.updateProduct).toEqual({
+      name: "Для правки",
+      price: 250000,
+      formattedPrice: "2 500 ₸",
+      description: "Старое",
+    });
+    const renamed = await t.graphql(
+      `mutation($id: ID!) { updateProduct(id: $id, input: { name: "  Новое имя ", description: "" }) { name description price } }`,
+      { id: product.id },
+    );
     expect(renamed.data.updateProduct).toEqual({ name: "Новое имя", description: null, price: 250000 });
   });
 
@@ -94,27 +124,37 @@ describe("updateProduct, setProductEnabled, archiveProduct", () => {
     ["a negative price", `{ price: -5 }`, "BAD_USER_INPUT"],
   ])("refuses %s", async (_name, input, code) => {
     const product = await createOk({ name: "Не трогать", price: 100 });
-    const result = await t.graphql(`mutation($id: ID!) { updateProduct(id: $id, input: ${input}) { id } }`, { id: product.id });
+    const result = await t.graphql(`mutation($id: ID!) { updateProduct(id: $id, input: ${input}) { id } }`, {
+      id: product.id,
+    });
     expect(codeOf(result)).toBe(code);
     const read = await t.graphql(`query($id: ID!) { product(id: $id) { name price } }`, { id: product.id });
     expect(read.data.product).toEqual({ name: "Не трогать", price: 100 });
   });
 
   it("NOT_FOUND for an unknown id, BAD_USER_INPUT for a malformed one", async () => {
-    expect(codeOf(await t.graphql(`mutation { updateProduct(id: "999999", input: { price: 1 }) { id } }`))).toBe("NOT_FOUND");
-    expect(codeOf(await t.graphql(`mutation { setProductEnabled(id: "abc", enabled: true) { id } }`))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await t.graphql(`mutation { updateProduct(id: "999999", input: { price: 1 }) { id } }`))).toBe(
+      "NOT_FOUND",
+    );
+    expect(codeOf(await t.graphql(`mutation { setProductEnabled(id: "abc", enabled: true) { id } }`))).toBe(
+      "BAD_USER_INPUT",
+    );
     expect(codeOf(await t.graphql(`mutation { archiveProduct(id: "999999") { id } }`))).toBe("NOT_FOUND");
   });
 
   it("disables and enables a product; the enabled filter follows", async () => {
     const product = await createOk({ name: "Выключаемый букет", price: 100 });
-    const off = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: false) { enabled } }`, { id: product.id });
+    const off = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: false) { enabled } }`, {
+      id: product.id,
+    });
     expect(off.data.setProductEnabled.enabled).toBe(false);
     const disabled = await t.graphql(`{ products(search: "Выключаемый", enabled: false) { edges { node { id } } } }`);
     expect(disabled.data.products.edges.map((e: any) => e.node.id)).toEqual([product.id]);
     const enabled = await t.graphql(`{ products(search: "Выключаемый", enabled: true) { totalCount } }`);
     expect(enabled.data.products.totalCount).toBe(0);
-    const on = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: true) { enabled } }`, { id: product.id });
+    const on = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: true) { enabled } }`, {
+      id: product.id,
+    });
     expect(on.data.setProductEnabled.enabled).toBe(true);
   });
 
@@ -125,7 +165,9 @@ describe("updateProduct, setProductEnabled, archiveProduct", () => {
       [PROD_SHOP],
     );
     const productId = String(rows[0].product_id);
-    const archived = await t.graphql(`mutation($id: ID!) { archiveProduct(id: $id) { archivedAt enabled } }`, { id: productId });
+    const archived = await t.graphql(`mutation($id: ID!) { archiveProduct(id: $id) { archivedAt enabled } }`, {
+      id: productId,
+    });
     expect(archived.errors).toBeUndefined();
     expect(archived.data.archiveProduct.archivedAt).not.toBeNull();
     expect(archived.data.archiveProduct.enabled).toBe(false);
@@ -136,11 +178,15 @@ describe("updateProduct, setProductEnabled, archiveProduct", () => {
     expect(list.data.products.edges.map((e: any) => e.node.id)).not.toContain(productId);
     const byId = await t.graphql(`query($id: ID!) { product(id: $id) { id name archivedAt } }`, { id: productId });
     expect(byId.data.product.name).toBe(rows[0].name);
-    const order = await t.graphql(`query($id: ID!) { order(id: $id) { items { product { id name archivedAt } } } }`, { id: String(rows[0].order_id) });
+    const order = await t.graphql(`query($id: ID!) { order(id: $id) { items { product { id name archivedAt } } } }`, {
+      id: String(rows[0].order_id),
+    });
     expect(order.errors).toBeUndefined();
     expect(order.data.order.items.map((i: any) => i.product.id)).toContain(productId);
 
-    const edit = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: true) { id } }`, { id: productId });
+    const edit = await t.graphql(`mutation($id: ID!) { setProductEnabled(id: $id, enabled: true) { id } }`, {
+      id: productId,
+    });
     expect(codeOf(edit)).toBe("CONFLICT");
   });
 
@@ -155,7 +201,11 @@ describe("updateProduct, setProductEnabled, archiveProduct", () => {
     ]) {
       expect(codeOf(await t.graphql(mutation, { id: product.id }, { token }))).toBe("FORBIDDEN");
     }
-    const read = await t.graphql(`query($id: ID!) { product(id: $id) { price enabled archivedAt images { id } } }`, { id: product.id }, { token });
+    const read = await t.graphql(
+      `query($id: ID!) { product(id: $id) { price enabled archivedAt images { id } } }`,
+      { id: product.id },
+      { token },
+    );
     expect(read.data.product).toEqual({ price: 100, enabled: true, archivedAt: null, images: [] });
   });
 });
@@ -166,25 +216,44 @@ describe("images", () => {
   it("adds, makes main, reorders and removes images", async () => {
     const product = await createOk({ name: "С картинками", price: 100, imageUrls: ["https://ok.kz/1.jpg"] });
     const id = product.id;
-    const added = await t.graphql(`mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/2.jpg") { ${IMAGES} } }`, { id });
-    expect(added.data.addProductImage.images.map((i: any) => [i.url, i.isMain])).toEqual([["https://ok.kz/1.jpg", true], ["https://ok.kz/2.jpg", false]]);
-    const third = await t.graphql(`mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/3.jpg", isMain: true) { ${IMAGES} } }`, { id });
+    const added = await t.graphql(
+      `mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/2.jpg") { ${IMAGES} } }`,
+      { id },
+    );
+    expect(added.data.addProductImage.images.map((i: any) => [i.url, i.isMain])).toEqual([
+      ["https://ok.kz/1.jpg", true],
+      ["https://ok.kz/2.jpg", false],
+    ]);
+    const third = await t.graphql(
+      `mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/3.jpg", isMain: true) { ${IMAGES} } }`,
+      { id },
+    );
     const images = third.data.addProductImage.images;
     expect(images[0]).toMatchObject({ url: "https://ok.kz/3.jpg", isMain: true, position: 2 });
     expect(images.filter((i: any) => i.isMain)).toHaveLength(1);
 
     const [first, second] = [...images].sort((a: any, b: any) => a.position - b.position);
-    const setMain = await t.graphql(`mutation($imageId: ID!) { setMainProductImage(imageId: $imageId) { ${IMAGES} } }`, { imageId: second.id });
+    const setMain = await t.graphql(
+      `mutation($imageId: ID!) { setMainProductImage(imageId: $imageId) { ${IMAGES} } }`,
+      { imageId: second.id },
+    );
     expect(setMain.data.setMainProductImage.images[0].id).toBe(second.id);
 
     const order = [images[0].id, second.id, first.id];
-    const reordered = await t.graphql(`mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { ${IMAGES} } }`, { id, ids: order });
+    const reordered = await t.graphql(
+      `mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { ${IMAGES} } }`,
+      { id, ids: order },
+    );
     expect(reordered.errors).toBeUndefined();
-    const byPosition = [...reordered.data.reorderProductImages.images].sort((a: any, b: any) => a.position - b.position);
+    const byPosition = [...reordered.data.reorderProductImages.images].sort(
+      (a: any, b: any) => a.position - b.position,
+    );
     expect(byPosition.map((i: any) => i.id)).toEqual(order);
     expect(byPosition.map((i: any) => i.position)).toEqual([0, 1, 2]);
 
-    const removed = await t.graphql(`mutation($imageId: ID!) { removeProductImage(imageId: $imageId) { ${IMAGES} } }`, { imageId: second.id });
+    const removed = await t.graphql(`mutation($imageId: ID!) { removeProductImage(imageId: $imageId) { ${IMAGES} } }`, {
+      imageId: second.id,
+    });
     const rest = removed.data.removeProductImage.images;
     expect(rest.map((i: any) => i.id).sort()).toEqual([images[0].id, first.id].sort());
     expect(rest.filter((i: any) => i.isMain)).toHaveLength(1);
@@ -192,17 +261,40 @@ describe("images", () => {
   });
 
   it("refuses bad URLs, duplicate URLs and bad reorder lists", async () => {
-    const product = await createOk({ name: "Картинки-отказы", price: 100, imageUrls: ["https://ok.kz/a.jpg", "https://ok.kz/b.jpg"] });
+    const product = await createOk({
+      name: "Картинки-отказы",
+      price: 100,
+      imageUrls: ["https://ok.kz/a.jpg", "https://ok.kz/b.jpg"],
+    });
     const other = await createOk({ name: "Чужие картинки", price: 100, imageUrls: ["https://ok.kz/c.jpg"] });
     const id = product.id;
     const [a, b] = product.images.map((i: any) => i.id);
-    for (const url of ["http://ok.kz/x.jpg", "ftp://ok.kz/x.jpg", "not a url", "https://user:pw@ok.kz/x.jpg", `https://ok.kz/${"x".repeat(2001)}`]) {
-      const result = await t.graphql(`mutation($id: ID!, $url: String!) { addProductImage(productId: $id, url: $url) { id } }`, { id, url });
+    for (const url of [
+      "http://ok.kz/x.jpg",
+      "ftp://ok.kz/x.jpg",
+      "not a url",
+      "https://user:pw@ok.kz/x.jpg",
+      `https://ok.kz/${"x".repeat(2001)}`,
+    ]) {
+      const result = await t.graphql(
+        `mutation($id: ID!, $url: String!) { addProductImage(productId: $id, url: $url) { id } }`,
+        { id, url },
+      );
       expect(codeOf(result)).toBe("BAD_USER_INPUT");
       expect(result.errors![0].extensions!.field).toBe("url");
     }
-    expect(codeOf(await t.graphql(`mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/a.jpg") { id } }`, { id }))).toBe("CONFLICT");
-    const reorder = (ids: string[]) => t.graphql(`mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { id } }`, { id, ids });
+    expect(
+      codeOf(
+        await t.graphql(`mutation($id: ID!) { addProductImage(productId: $id, url: "https://ok.kz/a.jpg") { id } }`, {
+          id,
+        }),
+      ),
+    ).toBe("CONFLICT");
+    const reorder = (ids: string[]) =>
+      t.graphql(`mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { id } }`, {
+        id,
+        ids,
+      });
     expect(codeOf(await reorder([a]))).toBe("BAD_USER_INPUT");
     expect(codeOf(await reorder([a, a]))).toBe("BAD_USER_INPUT");
     expect(codeOf(await reorder([a, b, other.images[0].id]))).toBe("BAD_USER_INPUT");
@@ -213,17 +305,27 @@ describe("images", () => {
 
 describe("tenancy: shop 8 cannot see or touch shop 17008's catalog", () => {
   it("every mutation on another shop's product or image is NOT_FOUND and changes nothing", async () => {
-    const product = await createOk({ name: "Только для 17008", price: 700000, imageUrls: ["https://ok.kz/t1.jpg", "https://ok.kz/t2.jpg"] });
+    const product = await createOk({
+      name: "Только для 17008",
+      price: 700000,
+      imageUrls: ["https://ok.kz/t1.jpg", "https://ok.kz/t2.jpg"],
+    });
     const dev = t.token(DEV_SHOP, "ADMIN");
     const imageId = product.images[1].id;
     const attempts = [
       [`mutation($id: ID!) { updateProduct(id: $id, input: { price: 1, name: "взлом" }) { id } }`, { id: product.id }],
       [`mutation($id: ID!) { setProductEnabled(id: $id, enabled: false) { id } }`, { id: product.id }],
       [`mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { id: product.id }],
-      [`mutation($id: ID!) { addProductImage(productId: $id, url: "https://evil.kz/x.jpg") { id } }`, { id: product.id }],
+      [
+        `mutation($id: ID!) { addProductImage(productId: $id, url: "https://evil.kz/x.jpg") { id } }`,
+        { id: product.id },
+      ],
       [`mutation($imageId: ID!) { removeProductImage(imageId: $imageId) { id } }`, { imageId }],
       [`mutation($imageId: ID!) { setMainProductImage(imageId: $imageId) { id } }`, { imageId }],
-      [`mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { id } }`, { id: product.id, ids: [imageId, product.images[0].id] }],
+      [
+        `mutation($id: ID!, $ids: [ID!]!) { reorderProductImages(productId: $id, imageIds: $ids) { id } }`,
+        { id: product.id, ids: [imageId, product.images[0].id] },
+      ],
     ] as const;
     for (const [mutation, variables] of attempts) {
       const result = await t.graphql(mutation, variables, { token: dev });
@@ -231,7 +333,9 @@ describe("tenancy: shop 8 cannot see or touch shop 17008's catalog", () => {
     }
     const read = await t.graphql(`query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`, { id: product.id });
     expect(read.data.product).toEqual(product);
-    expect((await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id }, { token: dev })).data.product).toBeNull();
+    expect(
+      (await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id }, { token: dev })).data.product,
+    ).toBeNull();
     const search = await t.graphql(`{ products(search: "Только для 17008") { totalCount } }`, {}, { token: dev });
     expect(search.data.products.totalCount).toBe(0);
   });
@@ -239,8 +343,13 @@ describe("tenancy: shop 8 cannot see or touch shop 17008's catalog", () => {
   it("a product created by shop 8 belongs to shop 8 only", async () => {
     const dev = t.token(DEV_SHOP, "ADMIN");
     const product = await createOk({ name: "Девелоперский букет", price: 100 }, dev);
-    expect((await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id })).data.product).toBeNull();
-    expect((await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id }, { token: dev })).data.product.id).toBe(product.id);
+    expect(
+      (await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id })).data.product,
+    ).toBeNull();
+    expect(
+      (await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: product.id }, { token: dev })).data.product
+        .id,
+    ).toBe(product.id);
   });
 });
 
@@ -261,7 +370,10 @@ describe("products: Russian search, filters, sorting", () => {
   });
 
   async function search(text: string, extra = "") {
-    const result = await t.graphql(`query($s: String) { products(search: $s, first: 100${extra}) { totalCount edges { node { id name } } } }`, { s: text });
+    const result = await t.graphql(
+      `query($s: String) { products(search: $s, first: 100${extra}) { totalCount edges { node { id name } } } }`,
+      { s: text },
+    );
     expect(result.errors).toBeUndefined();
     return result.data.products.edges.map((e: any) => e.node.id) as string[];
   }
@@ -298,15 +410,21 @@ describe("products: Russian search, filters, sorting", () => {
   it("counts matches whether totalCount is asked directly or through a fragment", async () => {
     const direct = await t.graphql(`{ products(search: "Поиск", first: 2) { totalCount edges { node { id } } } }`);
     expect(direct.data.products.totalCount).toBe(6);
-    const viaFragment = await t.graphql(`{ products(search: "Поиск", first: 2) { ...Count } } fragment Count on ProductConnection { ... on ProductConnection { totalCount } }`);
+    const viaFragment = await t.graphql(
+      `{ products(search: "Поиск", first: 2) { ...Count } } fragment Count on ProductConnection { ... on ProductConnection { totalCount } }`,
+    );
     expect(viaFragment.data.products.totalCount).toBe(6);
-    const pageOnly = await t.graphql(`{ products(search: "Поиск", first: 2) { pageInfo { hasNextPage } edges { node { id } } } }`);
+    const pageOnly = await t.graphql(
+      `{ products(search: "Поиск", first: 2) { pageInfo { hasNextPage } edges { node { id } } } }`,
+    );
     expect(pageOnly.data.products).toMatchObject({ pageInfo: { hasNextPage: true } });
     expect(pageOnly.data.products.edges).toHaveLength(2);
   });
 
   it("refuses a search longer than 200 characters", async () => {
-    const result = await t.graphql(`query($s: String) { products(search: $s) { totalCount } }`, { s: "роза ".repeat(50) + "x".repeat(20) });
+    const result = await t.graphql(`query($s: String) { products(search: $s) { totalCount } }`, {
+      s: "роза ".repeat(50) + "x".repeat(20),
+    });
     expect(codeOf(result)).toBe("BAD_USER_INPUT");
   });
 
@@ -318,7 +436,10 @@ describe("products: Russian search, filters, sorting", () => {
   });
 
   it.each([
-    ["NAME", (a: any, b: any) => a.name.localeCompare(b.name, "ru") <= 0 || a.name.toLowerCase() <= b.name.toLowerCase()],
+    [
+      "NAME",
+      (a: any, b: any) => a.name.localeCompare(b.name, "ru") <= 0 || a.name.toLowerCase() <= b.name.toLowerCase(),
+    ],
     ["PRICE_ASC", (a: any, b: any) => a.price <= b.price],
     ["PRICE_DESC", (a: any, b: any) => a.price >= b.price],
     ["NEWEST", (a: any, b: any) => a.createdAt >= b.createdAt],
@@ -345,8 +466,14 @@ describe("products: Russian search, filters, sorting", () => {
   it("refuses a cursor of another sort order or a forged cursor", async () => {
     const byName = await t.graphql(`{ products(first: 2, sort: NAME) { pageInfo { endCursor } } }`);
     const cursor = byName.data.products.pageInfo.endCursor;
-    expect(codeOf(await t.graphql(`query($a: String) { products(after: $a, sort: PRICE_ASC) { totalCount } }`, { a: cursor }))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await t.graphql(`query($a: String) { products(after: $a, sort: NEWEST) { totalCount } }`, { a: cursor }))).toBe("BAD_USER_INPUT");
+    expect(
+      codeOf(
+        await t.graphql(`query($a: String) { products(after: $a, sort: PRICE_ASC) { totalCount } }`, { a: cursor }),
+      ),
+    ).toBe("BAD_USER_INPUT");
+    expect(
+      codeOf(await t.graphql(`query($a: String) { products(after: $a, sort: NEWEST) { totalCount } }`, { a: cursor })),
+    ).toBe("BAD_USER_INPUT");
     expect(codeOf(await t.graphql(`{ products(after: "garbage") { totalCount } }`))).toBe("BAD_USER_INPUT");
   });
 });

@@ -29,12 +29,23 @@ export interface ProductChanges {
 }
 
 /** A Bitrix product id given by a person: positive, and no other product of the shop linked to it. */
-async function linkableBitrixId(tx: Tx, shopId: number, value: number | null | undefined, productId: number | null): Promise<number | undefined> {
+async function linkableBitrixId(
+  tx: Tx,
+  shopId: number,
+  value: number | null | undefined,
+  productId: number | null,
+): Promise<number | undefined> {
   if (value === null || value === undefined) return undefined;
   const id = integerInRange(value, "input.bitrixProductId", 1);
-  const other = await tx.product.findFirst({ where: { shopId, bitrixProductId: id, ...(productId ? { id: { not: productId } } : {}) }, select: { id: true, name: true } });
+  const other = await tx.product.findFirst({
+    where: { shopId, bitrixProductId: id, ...(productId ? { id: { not: productId } } : {}) },
+    select: { id: true, name: true },
+  });
   if (other) {
-    throw conflict(`Bitrix product ${id} is already linked to product ${other.id} (${other.name}) in this shop`, { field: "input.bitrixProductId", productId: other.id });
+    throw conflict(`Bitrix product ${id} is already linked to product ${other.id} (${other.name}) in this shop`, {
+      field: "input.bitrixProductId",
+      productId: other.id,
+    });
   }
   return id;
 }
@@ -42,25 +53,31 @@ async function linkableBitrixId(tx: Tx, shopId: number, value: number | null | u
 /** A unique violation on (shop, bitrix id) that a concurrent edit won: the same CONFLICT. */
 function refuseDuplicateLink(error: unknown, bitrixProductId: number | undefined): never {
   if ((error as { code?: string }).code === "P2002" && bitrixProductId !== undefined) {
-    throw conflict(`Bitrix product ${bitrixProductId} is already linked to another product in this shop`, { field: "input.bitrixProductId" });
+    throw conflict(`Bitrix product ${bitrixProductId} is already linked to another product in this shop`, {
+      field: "input.bitrixProductId",
+    });
   }
   throw error;
 }
 
 /** Locks the product row for the rest of the transaction (image positions, concurrent edits). */
 async function lockProduct(tx: Tx, shopId: number, id: number): Promise<Product> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`select id from product where id = ${id} and shop_id = ${shopId} for update`;
+  const locked = await tx.$queryRaw<
+    { id: number }[]
+  >`select id from product where id = ${id} and shop_id = ${shopId} for update`;
   if (locked.length === 0) throw notFound("Product", id);
   return tx.product.findUniqueOrThrow({ where: { id } });
 }
 
 function refuseArchived(product: Product): void {
-  if (product.archivedAt) throw conflict(`Product ${product.id} is archived; archived products cannot be changed`, { productId: product.id });
+  if (product.archivedAt)
+    throw conflict(`Product ${product.id} is archived; archived products cannot be changed`, { productId: product.id });
 }
 
 function checkImageUrls(urls: readonly string[] | null | undefined, field: string): string[] {
   const list = (urls ?? []).map((url, index) => httpsUrl(url, `${field}[${index}]`));
-  if (list.length > MAX_IMAGES_PER_PRODUCT) throw badUserInput(`A product has at most ${MAX_IMAGES_PER_PRODUCT} images`, field);
+  if (list.length > MAX_IMAGES_PER_PRODUCT)
+    throw badUserInput(`A product has at most ${MAX_IMAGES_PER_PRODUCT} images`, field);
   return list;
 }
 
@@ -95,13 +112,17 @@ export async function updateProduct(tx: Tx, shopId: number, id: number, changes:
 async function applyChanges(tx: Tx, product: Product, changes: ProductChanges): Promise<Product> {
   const data: Partial<Pick<Product, "name" | "price" | "description" | "enabled" | "bitrixProductId">> = {};
   const bitrixProductId = await linkableBitrixId(tx, product.shopId, changes.bitrixProductId, product.id);
-  if (bitrixProductId !== undefined && bitrixProductId !== product.bitrixProductId) data.bitrixProductId = bitrixProductId;
+  if (bitrixProductId !== undefined && bitrixProductId !== product.bitrixProductId)
+    data.bitrixProductId = bitrixProductId;
   if (changes.name !== null && changes.name !== undefined) data.name = requiredName(changes.name, "name");
   if (changes.price !== null && changes.price !== undefined) data.price = priceInTiyn(changes.price);
-  if (changes.description !== null && changes.description !== undefined) data.description = optionalText(changes.description, "description");
+  if (changes.description !== null && changes.description !== undefined)
+    data.description = optionalText(changes.description, "description");
   if (changes.enabled !== null && changes.enabled !== undefined) data.enabled = changes.enabled;
   if (Object.keys(data).length === 0) return product;
-  return tx.product.update({ where: { id: product.id }, data }).catch((error: unknown) => refuseDuplicateLink(error, bitrixProductId));
+  return tx.product
+    .update({ where: { id: product.id }, data })
+    .catch((error: unknown) => refuseDuplicateLink(error, bitrixProductId));
 }
 
 export async function setProductEnabled(tx: Tx, shopId: number, id: number, enabled: boolean): Promise<Product> {
@@ -136,18 +157,35 @@ async function renumber(tx: Tx, shopId: number, productId: number, orderedIds: n
 }
 
 /** Adds an image: a checked https URL of an image elsewhere, or an upload's (already claimed) URL. */
-export async function addImage(tx: Tx, shopId: number, productId: number, image: { url: string; uploadId?: string }, isMain: boolean): Promise<Product> {
+export async function addImage(
+  tx: Tx,
+  shopId: number,
+  productId: number,
+  image: { url: string; uploadId?: string },
+  isMain: boolean,
+): Promise<Product> {
   const product = await lockProduct(tx, shopId, productId);
   refuseArchived(product);
   const checked = image.url;
   const images = await imagesOf(tx, shopId, productId);
   if (images.length >= MAX_IMAGES_PER_PRODUCT) {
-    throw conflict(`Product ${productId} already has ${MAX_IMAGES_PER_PRODUCT} images; remove one first`, { productId });
+    throw conflict(`Product ${productId} already has ${MAX_IMAGES_PER_PRODUCT} images; remove one first`, {
+      productId,
+    });
   }
-  if (images.some((image) => image.url === checked)) throw conflict(`Product ${productId} already has the image ${checked}`, { productId });
-  const created = await tx.productImage.create({ data: { shopId, productId, url: checked, uploadId: image.uploadId ?? null, position: images.length, isMain: false } });
+  if (images.some((image) => image.url === checked))
+    throw conflict(`Product ${productId} already has the image ${checked}`, { productId });
+  const created = await tx.productImage.create({
+    data: { shopId, productId, url: checked, uploadId: image.uploadId ?? null, position: images.length, isMain: false },
+  });
   const currentMain = images.find((image) => image.isMain)?.id ?? null;
-  await renumber(tx, shopId, productId, [...images.map((image) => image.id), created.id], isMain ? created.id : currentMain);
+  await renumber(
+    tx,
+    shopId,
+    productId,
+    [...images.map((image) => image.id), created.id],
+    isMain ? created.id : currentMain,
+  );
   return touch(tx, productId);
 }
 
@@ -163,7 +201,13 @@ export async function removeImage(tx: Tx, shopId: number, imageId: number): Prom
   refuseArchived(product);
   await tx.productImage.delete({ where: { id: imageId } });
   const rest = await imagesOf(tx, shopId, product.id);
-  await renumber(tx, shopId, product.id, rest.map((r) => r.id), rest.find((r) => r.isMain)?.id ?? null);
+  await renumber(
+    tx,
+    shopId,
+    product.id,
+    rest.map((r) => r.id),
+    rest.find((r) => r.isMain)?.id ?? null,
+  );
   return touch(tx, product.id);
 }
 
@@ -175,9 +219,16 @@ export async function reorderImages(tx: Tx, shopId: number, productId: number, i
   const given = new Set(imageIds);
   if (given.size !== imageIds.length) throw badUserInput("imageIds lists an image more than once", "imageIds");
   const unknown = imageIds.filter((id) => !current.has(id));
-  if (unknown.length) throw badUserInput(`imageIds has ids that are not images of product ${productId}: ${unknown.join(", ")}`, "imageIds");
+  if (unknown.length)
+    throw badUserInput(
+      `imageIds has ids that are not images of product ${productId}: ${unknown.join(", ")}`,
+      "imageIds",
+    );
   if (given.size !== current.size) {
-    throw badUserInput(`imageIds must list all ${current.size} images of product ${productId}, got ${given.size}`, "imageIds");
+    throw badUserInput(
+      `imageIds must list all ${current.size} images of product ${productId}, got ${given.size}`,
+      "imageIds",
+    );
   }
   await renumber(tx, shopId, productId, imageIds, images.find((image) => image.isMain)?.id ?? null);
   return touch(tx, productId);
@@ -188,7 +239,13 @@ export async function setMainImage(tx: Tx, shopId: number, imageId: number): Pro
   const product = await lockProduct(tx, shopId, image.productId);
   refuseArchived(product);
   const images = await imagesOf(tx, shopId, product.id);
-  await renumber(tx, shopId, product.id, images.map((i) => i.id), imageId);
+  await renumber(
+    tx,
+    shopId,
+    product.id,
+    images.map((i) => i.id),
+    imageId,
+  );
   return touch(tx, product.id);
 }
 
@@ -203,15 +260,21 @@ export interface BitrixProductFields extends ProductChanges {
  * written; a new product needs a name and a price. A concurrent first delivery of the same
  * product is absorbed by the unique (shop, bitrix id) and retried as an update.
  */
-export async function upsertFromBitrix(tx: Tx, shopId: number, fields: BitrixProductFields): Promise<{ product: Product; created: boolean }> {
+export async function upsertFromBitrix(
+  tx: Tx,
+  shopId: number,
+  fields: BitrixProductFields,
+): Promise<{ product: Product; created: boolean }> {
   const imageUrl = fields.image ? httpsUrl(fields.image, "image") : null;
   const existing = await tx.$queryRaw<{ id: number }[]>`
     select id from product where shop_id = ${shopId} and bitrix_product_id = ${fields.bitrixProductId} for update`;
   let product: Product;
   let created = false;
   if (existing.length === 0) {
-    if (fields.name === null || fields.name === undefined) throw badUserInput("name is required to create a product", "name");
-    if (fields.price === null || fields.price === undefined) throw badUserInput("price is required to create a product", "price");
+    if (fields.name === null || fields.name === undefined)
+      throw badUserInput("name is required to create a product", "name");
+    if (fields.price === null || fields.price === undefined)
+      throw badUserInput("price is required to create a product", "price");
     const inserted = await tx.$queryRaw<{ id: number }[]>`
       insert into product (shop_id, name, price, description, enabled, bitrix_product_id, updated_at)
       values (${shopId}, ${requiredName(fields.name, "name")}, ${priceInTiyn(fields.price)}, ${optionalText(fields.description, "description")},
@@ -235,11 +298,19 @@ async function setMainImageUrl(tx: Tx, shopId: number, product: Product, url: st
   if (main?.url === url) return product;
   const same = images.find((image) => image.url === url);
   if (same) {
-    await renumber(tx, shopId, product.id, images.map((i) => i.id), same.id);
+    await renumber(
+      tx,
+      shopId,
+      product.id,
+      images.map((i) => i.id),
+      same.id,
+    );
   } else if (main) {
     await tx.productImage.update({ where: { id: main.id }, data: { url } });
   } else {
-    const created = await tx.productImage.create({ data: { shopId, productId: product.id, url, position: images.length, isMain: true } });
+    const created = await tx.productImage.create({
+      data: { shopId, productId: product.id, url, position: images.length, isMain: true },
+    });
     await renumber(tx, shopId, product.id, [created.id, ...images.map((i) => i.id)], created.id);
   }
   return touch(tx, product.id);

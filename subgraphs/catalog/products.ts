@@ -11,7 +11,10 @@ import { Conditions, likePattern } from "../../core/sql";
 const PRODUCT_COLUMNS = `id, shop_id, name, description, price, enabled, bitrix_product_id, archived_at, created_at, updated_at`;
 
 export function findByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
-  return sql<Product>(`select ${PRODUCT_COLUMNS} from product where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
+  return sql<Product>(`select ${PRODUCT_COLUMNS} from product where shop_id = $1 and id = any($2::int[])`, [
+    shopId,
+    ids,
+  ]);
 }
 
 export function findImages(sql: SqlReader, productIds: readonly number[], shopId: number) {
@@ -37,7 +40,10 @@ export interface ProductFilter {
  * Each sort is a keyset over (key, id): the cursor holds the last row's key and id, and the
  * next page starts strictly after it in the same order.
  */
-const SORTS: Record<ProductSort, { column: string; descending: boolean; numeric: boolean; key: (row: Product) => string | number }> = {
+const SORTS: Record<
+  ProductSort,
+  { column: string; descending: boolean; numeric: boolean; key: (row: Product) => string | number }
+> = {
   NEWEST: { column: "created_at", descending: true, numeric: false, key: (row) => row.createdAt.toISOString() },
   NAME: { column: "name", descending: false, numeric: false, key: (row) => row.name },
   PRICE_ASC: { column: "price", descending: false, numeric: true, key: (row) => row.price },
@@ -63,7 +69,8 @@ function filterConditions(shopId: number, filter: ProductFilter): Conditions {
   }
   const search = filter.search?.normalize("NFC").trim().replace(/\s+/g, " ");
   if (search) {
-    if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, "search");
+    if (search.length > MAX_SEARCH_LENGTH)
+      throw badUserInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, "search");
     conditions.add(
       (words, pattern) => `(search_vector @@ websearch_to_tsquery('russian', ${words}) or lower(name) like ${pattern})`,
       search,
@@ -100,7 +107,10 @@ export async function listProducts(sql: SqlReader, shopId: number, filter: Produ
   );
   let totalCount = 0;
   if (withCount) {
-    const [row] = await sql<{ count: number }>(`select count(*)::int as count from product where ${where.where}`, where.values);
+    const [row] = await sql<{ count: number }>(
+      `select count(*)::int as count from product where ${where.where}`,
+      where.values,
+    );
     totalCount = row.count;
   }
   return toConnection(rows, size, totalCount, (row) => [sort.key(row), row.id]);

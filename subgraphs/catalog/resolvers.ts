@@ -45,18 +45,26 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     retryBitrixSync: (_parent, args, context) => retrySync(context, args.id),
-    createProduct: (_parent, { input }, context) => editCatalog(context, (tx, shopId) => service.createProduct(tx, shopId, input)),
+    createProduct: (_parent, { input }, context) =>
+      editCatalog(context, (tx, shopId) => service.createProduct(tx, shopId, input)),
     updateProduct: (_parent, { id, input }, context) =>
       editCatalog(context, (tx, shopId) => service.updateProduct(tx, shopId, parseId(id), input)),
     setProductEnabled: (_parent, { id, enabled }, context) =>
       editCatalog(context, (tx, shopId) => service.setProductEnabled(tx, shopId, parseId(id), enabled)),
-    archiveProduct: (_parent, { id }, context) => editCatalog(context, (tx, shopId) => service.archiveProduct(tx, shopId, parseId(id))),
+    archiveProduct: (_parent, { id }, context) =>
+      editCatalog(context, (tx, shopId) => service.archiveProduct(tx, shopId, parseId(id))),
     createUpload: (_parent, { input }, context) => uploads.createUpload(context, input),
     addProductImage: (_parent, args, context) => uploads.addProductImage(context, args),
-    removeProductImage: (_parent, { imageId }, context) => uploads.removeProductImage(context, parseId(imageId, "imageId")),
+    removeProductImage: (_parent, { imageId }, context) =>
+      uploads.removeProductImage(context, parseId(imageId, "imageId")),
     reorderProductImages: (_parent, { productId, imageIds }, context) =>
       editCatalog(context, (tx, shopId) =>
-        service.reorderImages(tx, shopId, parseId(productId, "productId"), imageIds.map((id) => parseId(id, "imageIds"))),
+        service.reorderImages(
+          tx,
+          shopId,
+          parseId(productId, "productId"),
+          imageIds.map((id) => parseId(id, "imageIds")),
+        ),
       ),
     setMainProductImage: (_parent, { imageId }, context) =>
       editCatalog(context, (tx, shopId) => service.setMainImage(tx, shopId, parseId(imageId, "imageId"))),
@@ -85,10 +93,16 @@ export const resolvers: Resolvers = {
     bitrixSync: (product, _args, context) => context.loaders.bitrixSyncByProductId.load(product.id),
   },
   ProductImage: {
-    variants: async (image, _args, context) => (image.uploadId ? variantViews(context.config, (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] }) : []),
+    variants: async (image, _args, context) =>
+      image.uploadId
+        ? variantViews(context.config, (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] })
+        : [],
     thumbnailUrl: async (image, _args, context) => {
       if (!image.uploadId) return null;
-      const variants = await variantViews(context.config, (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] });
+      const variants = await variantViews(
+        context.config,
+        (await context.loaders.uploadById.load(image.uploadId)) ?? { variants: [] },
+      );
       return variants.find((variant) => variant.name === "thumb")?.url ?? null;
     },
   },

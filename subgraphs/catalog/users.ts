@@ -23,7 +23,15 @@ export interface SignedIn {
   user: UserRow;
 }
 
-const USER_COLUMNS = { id: true, shopId: true, email: true, name: true, role: true, deactivatedAt: true, createdAt: true } as const;
+const USER_COLUMNS = {
+  id: true,
+  shopId: true,
+  email: true,
+  name: true,
+  role: true,
+  deactivatedAt: true,
+  createdAt: true,
+} as const;
 const MAX_EMAIL_LENGTH = 254;
 const MAX_PASSWORD_LENGTH = 256;
 const WRONG_CREDENTIALS = "Wrong e-mail or password";
@@ -36,7 +44,10 @@ export async function findUser(tx: Tx, shopId: number, userId: string): Promise<
 
 /** Users of the shop by id, for entity references (an order's courier); other shops' ids are left out. */
 export function findUsersByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
-  return sql<UserRow>(`select id, shop_id, email, name, role::text as role, deactivated_at, created_at from app_user where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
+  return sql<UserRow>(
+    `select id, shop_id, email, name, role::text as role, deactivated_at, created_at from app_user where shop_id = $1 and id = any($2::int[])`,
+    [shopId, ids],
+  );
 }
 
 interface SignInRow {
@@ -56,11 +67,17 @@ interface SignInRow {
  * e-mail and a wrong password take the same path: both compare a bcrypt hash (a dummy one
  * of the same cost when there is no such user) and get the same answer.
  */
-export async function signIn(deps: { db: Database; config: Config; clientIp?: string }, email: string, password: string): Promise<SignedIn> {
+export async function signIn(
+  deps: { db: Database; config: Config; clientIp?: string },
+  email: string,
+  password: string,
+): Promise<SignedIn> {
   if (email.trim() === "") throw badUserInput("email is required", "email");
-  if (email.length > MAX_EMAIL_LENGTH) throw badUserInput(`email is longer than ${MAX_EMAIL_LENGTH} characters`, "email");
+  if (email.length > MAX_EMAIL_LENGTH)
+    throw badUserInput(`email is longer than ${MAX_EMAIL_LENGTH} characters`, "email");
   if (password === "") throw badUserInput("password is required", "password");
-  if (password.length > MAX_PASSWORD_LENGTH) throw badUserInput(`password is longer than ${MAX_PASSWORD_LENGTH} characters`, "password");
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw badUserInput(`password is longer than ${MAX_PASSWORD_LENGTH} characters`, "password");
 
   // PostgreSQL text cannot hold NUL: such an address matches nobody, without asking the database
   const lookup = email.includes("\u0000") ? null : email.trim();

@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const sync = (body: unknown, options: { secret?: string | null; raw?: string | Buffer } = {}) => postWebhook(t, body, { ...options, path: ORDER_SYNC_WEBHOOK_PATH });
+const sync = (body: unknown, options: { secret?: string | null; raw?: string | Buffer } = {}) =>
+  postWebhook(t, body, { ...options, path: ORDER_SYNC_WEBHOOK_PATH });
 
 function orderBody(overrides: Record<string, unknown> = {}) {
   const orderId = nextBitrixOrder++;
@@ -29,7 +30,13 @@ function orderBody(overrides: Record<string, unknown> = {}) {
     updated_at: "2026-12-01T10:00:00+05:00",
     customer: { name: "Айгерим", phone: "8 (701) 123-45-67" },
     recipient: { name: "Мама", phone: "+7 702 000 00 01" },
-    delivery: { kind: "DELIVERY", address: "Алматы, Абая 1", from: "2026-12-02T10:00:00+05:00", to: "2026-12-02T12:00:00+05:00", fee: "1 500 ₸" },
+    delivery: {
+      kind: "DELIVERY",
+      address: "Алматы, Абая 1",
+      from: "2026-12-02T10:00:00+05:00",
+      to: "2026-12-02T12:00:00+05:00",
+      fee: "1 500 ₸",
+    },
     card_text: "С днём рождения!",
     comment: "Позвонить заранее",
     items: [
@@ -62,7 +69,9 @@ async function itemsOf(orderId: number) {
 }
 
 async function orderCount() {
-  const rows = await t.ownerQuery(`select (select count(*) from "order")::int as orders, (select count(*) from order_item)::int as items`);
+  const rows = await t.ownerQuery(
+    `select (select count(*) from "order")::int as orders, (select count(*) from order_item)::int as items`,
+  );
   return rows.rows[0];
 }
 
@@ -83,10 +92,30 @@ describe("the contract's answers", () => {
     expect(answer.status).toBe(200);
     const row = await orderRow(body.order_id);
     expect(answer.body).toEqual({ status: "created", order_id: row.id });
-    expect(row).toMatchObject({ status: "PAID", total: 2 * 500000 + 350000 + 150000, recipientName: "Мама", deliveryAddress: "Алматы, Абая 1", cardText: "С днём рождения!", clientPhone: "+77011234567", clientName: "Айгерим" });
+    expect(row).toMatchObject({
+      status: "PAID",
+      total: 2 * 500000 + 350000 + 150000,
+      recipientName: "Мама",
+      deliveryAddress: "Алматы, Абая 1",
+      cardText: "С днём рождения!",
+      clientPhone: "+77011234567",
+      clientName: "Айгерим",
+    });
     expect(await itemsOf(row.id)).toEqual([
-      { productId: products[0].id, bitrixProductId: products[0].bitrixProductId, quantity: 2, price: 500000, productName: "Розы 25" },
-      { productId: products[1].id, bitrixProductId: products[1].bitrixProductId, quantity: 1, price: 350000, productName: "Тюльпаны" },
+      {
+        productId: products[0].id,
+        bitrixProductId: products[0].bitrixProductId,
+        quantity: 2,
+        price: 500000,
+        productName: "Розы 25",
+      },
+      {
+        productId: products[1].id,
+        bitrixProductId: products[1].bitrixProductId,
+        quantity: 1,
+        price: 350000,
+        productName: "Тюльпаны",
+      },
     ]);
     const history = await historyOf(t, PROD_SHOP, row.id);
     expect(history.map((h) => [h.oldStatus, h.newStatus, h.changedBy])).toEqual([
@@ -94,8 +123,18 @@ describe("the contract's answers", () => {
       ["NEW", "PAID", "bitrix"],
     ]);
     expectChain(history);
-    const viaGraphql = await t.graphql(`query($id: Int!) { orderByBitrixId(bitrixOrderId: $id) { id status total items { quantity price product { id } } } }`, { id: body.order_id });
-    expect(viaGraphql.data.orderByBitrixId).toMatchObject({ id: String(row.id), status: "PAID", items: [{ quantity: 2, price: 500000 }, { quantity: 1, price: 350000 }] });
+    const viaGraphql = await t.graphql(
+      `query($id: Int!) { orderByBitrixId(bitrixOrderId: $id) { id status total items { quantity price product { id } } } }`,
+      { id: body.order_id },
+    );
+    expect(viaGraphql.data.orderByBitrixId).toMatchObject({
+      id: String(row.id),
+      status: "PAID",
+      items: [
+        { quantity: 2, price: 500000 },
+        { quantity: 1, price: 350000 },
+      ],
+    });
   });
 
   it("the same customer's phone in another spelling is the same client", async () => {
@@ -128,7 +167,15 @@ describe("the contract's answers", () => {
     };
     const updated = await sync(newer);
     expect(updated.body).toEqual({ status: "updated", order_id: orderId });
-    expect(await itemsOf(orderId)).toEqual([{ productId: products[2].id, bitrixProductId: products[2].bitrixProductId, quantity: 3, price: 700000, productName: "Пионы" }]);
+    expect(await itemsOf(orderId)).toEqual([
+      {
+        productId: products[2].id,
+        bitrixProductId: products[2].bitrixProductId,
+        quantity: 3,
+        price: 700000,
+        productName: "Пионы",
+      },
+    ]);
     expect(await orderRow(body.order_id)).toMatchObject({ status: "ACCEPTED", total: 2100000 });
 
     const older = { ...body, status: "CO", updated_at: "2026-12-01T10:30:00+05:00", comment: "old" };
@@ -163,21 +210,37 @@ describe("the contract's answers", () => {
     });
     const answer = await sync(body);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ status: "created", warnings: [{ field: "items[1].product_id", product_id: 98765431 }] });
+    expect(answer.body).toMatchObject({
+      status: "created",
+      warnings: [{ field: "items[1].product_id", product_id: 98765431 }],
+    });
     expect(answer.body.warnings[0].message).toMatch(/not in the catalog/);
     const items = await itemsOf(answer.body.order_id);
-    expect(items[1]).toMatchObject({ bitrixProductId: 98765431, quantity: 2, price: 1234550, productName: "Букет дня" });
+    expect(items[1]).toMatchObject({
+      bitrixProductId: 98765431,
+      quantity: 2,
+      price: 1234550,
+      productName: "Букет дня",
+    });
     const standIn = await t.ownerQuery(`select name, enabled, shop_id from product where bitrix_product_id = 98765431`);
     expect(standIn.rows).toEqual([{ name: "Букет дня", enabled: false, shop_id: PROD_SHOP }]);
     // the stand-in is not echoed to Bitrix
-    const outbox = await t.ownerQuery(`select count(*)::int as n from bitrix_outbox o join product p on p.id = o.product_id where p.bitrix_product_id = 98765431`);
+    const outbox = await t.ownerQuery(
+      `select count(*)::int as n from bitrix_outbox o join product p on p.id = o.product_id where p.bitrix_product_id = 98765431`,
+    );
     expect(outbox.rows[0].n).toBe(0);
   });
 
   it("keeps the delivery kind and fee, and records each payment once by its external id", async () => {
-    const body = orderBody({ delivery: { kind: "PICKUP", fee: "0 ₸" }, payments: [{ method: "KASPI", amount: "5 000 ₸", external_id: "kaspi-once-1" }] });
+    const body = orderBody({
+      delivery: { kind: "PICKUP", fee: "0 ₸" },
+      payments: [{ method: "KASPI", amount: "5 000 ₸", external_id: "kaspi-once-1" }],
+    });
     const orderId = (await sync(body)).body.order_id;
-    const order = await t.ownerQuery(`select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`, [orderId]);
+    const order = await t.ownerQuery(
+      `select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`,
+      [orderId],
+    );
     expect(order.rows[0]).toEqual({ kind: "PICKUP", fee: 0, total: 2 * 500000 + 350000 });
     const later = {
       ...body,
@@ -187,20 +250,32 @@ describe("the contract's answers", () => {
     };
     expect((await sync(later)).body.status).toBe("updated");
     await sync(later);
-    const payments = await t.ownerQuery(`select method::text as method, amount, external_id, created_by from payment where order_id = $1 order by id`, [orderId]);
+    const payments = await t.ownerQuery(
+      `select method::text as method, amount, external_id, created_by from payment where order_id = $1 order by id`,
+      [orderId],
+    );
     expect(payments.rows).toEqual([
       { method: "KASPI", amount: 500000, external_id: "kaspi-once-1", created_by: "bitrix" },
       { method: "CASH", amount: 100000, external_id: "cash-once-2", created_by: "bitrix" },
     ]);
-    const updated = await t.ownerQuery(`select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`, [orderId]);
+    const updated = await t.ownerQuery(
+      `select delivery_kind::text as kind, delivery_fee as fee, total from "order" where id = $1`,
+      [orderId],
+    );
     expect(updated.rows[0]).toEqual({ kind: "DELIVERY", fee: 150000, total: 2 * 500000 + 350000 + 150000 });
-    const viaGraphql = await t.graphql(`query($id: ID!) { order(id: $id) { deliveryKind deliveryFee paidAmount payments { method amount externalId } } }`, { id: String(orderId) });
+    const viaGraphql = await t.graphql(
+      `query($id: ID!) { order(id: $id) { deliveryKind deliveryFee paidAmount payments { method amount externalId } } }`,
+      { id: String(orderId) },
+    );
     expect(viaGraphql.data.order).toMatchObject({ deliveryKind: "DELIVERY", deliveryFee: 150000, paidAmount: 600000 });
 
     // the same external id on another order is not recorded twice: the answer warns
     const other = orderBody({ payments: [{ method: "KASPI", amount: 100, external_id: "kaspi-once-1" }] });
     const answer = await sync(other);
-    expect(answer.body).toMatchObject({ status: "created", warnings: [{ field: "payments[0].external_id", external_id: "kaspi-once-1" }] });
+    expect(answer.body).toMatchObject({
+      status: "created",
+      warnings: [{ field: "payments[0].external_id", external_id: "kaspi-once-1" }],
+    });
     const again = await t.ownerQuery(`select count(*)::int as n from payment where external_id = 'kaspi-once-1'`);
     expect(again.rows[0].n).toBe(1);
   });
@@ -211,7 +286,9 @@ describe("the contract's answers", () => {
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(answers.filter((a) => a.body.status === "created")).toHaveLength(1);
     expect(new Set(answers.map((a) => a.body.order_id)).size).toBe(1);
-    const rows = await t.ownerQuery(`select count(*)::int as n from "order" where bitrix_order_id = $1`, [body.order_id]);
+    const rows = await t.ownerQuery(`select count(*)::int as n from "order" where bitrix_order_id = $1`, [
+      body.order_id,
+    ]);
     expect(rows.rows[0].n).toBe(1);
     expect(await itemsOf(answers[0].body.order_id)).toHaveLength(2);
   });
@@ -239,28 +316,81 @@ describe("bad input: coded answers naming the field, nothing half-written", () =
     ["unknown status", (b) => ({ ...b, status: "XX" }), 422, "status"],
     ["updated_at missing", (b) => ({ ...b, updated_at: undefined }), 400, "updated_at"],
     ["updated_at not a time", (b) => ({ ...b, updated_at: "yesterday" }), 400, "updated_at"],
-    ["updated_at in the future", (b) => ({ ...b, updated_at: new Date(Date.now() + 3_600_000).toISOString() }), 422, "updated_at"],
+    [
+      "updated_at in the future",
+      (b) => ({ ...b, updated_at: new Date(Date.now() + 3_600_000).toISOString() }),
+      422,
+      "updated_at",
+    ],
     ["customer missing", (b) => ({ ...b, customer: undefined }), 400, "customer"],
     ["customer phone missing", (b) => ({ ...b, customer: { name: "x" } }), 400, "customer.phone"],
-    ["a phone that is not a phone", (b) => ({ ...b, customer: { name: "x", phone: "call me maybe" } }), 422, "customer.phone"],
-    ["a recipient phone that is not a phone", (b) => ({ ...b, recipient: { name: "x", phone: "12" } }), 422, "recipient.phone"],
+    [
+      "a phone that is not a phone",
+      (b) => ({ ...b, customer: { name: "x", phone: "call me maybe" } }),
+      422,
+      "customer.phone",
+    ],
+    [
+      "a recipient phone that is not a phone",
+      (b) => ({ ...b, recipient: { name: "x", phone: "12" } }),
+      422,
+      "recipient.phone",
+    ],
     ["items missing", (b) => ({ ...b, items: undefined }), 400, "items"],
     ["items not an array", (b) => ({ ...b, items: "many" }), 400, "items"],
     ["no items", (b) => ({ ...b, items: [] }), 422, "items"],
     ["zero quantity", (b) => ({ ...b, items: [{ ...b.items[0], quantity: 0 }] }), 422, "items[0].quantity"],
-    ["negative quantity", (b) => ({ ...b, items: [b.items[0], { ...b.items[1], quantity: -3 }] }), 422, "items[1].quantity"],
+    [
+      "negative quantity",
+      (b) => ({ ...b, items: [b.items[0], { ...b.items[1], quantity: -3 }] }),
+      422,
+      "items[1].quantity",
+    ],
     ["fractional quantity", (b) => ({ ...b, items: [{ ...b.items[0], quantity: 1.5 }] }), 400, "items[0].quantity"],
     ["quantity as text", (b) => ({ ...b, items: [{ ...b.items[0], quantity: "2" }] }), 400, "items[0].quantity"],
-    ["a price that is not a price", (b) => ({ ...b, items: [{ ...b.items[0], price: "пять тысяч" }] }), 422, "items[0].price"],
+    [
+      "a price that is not a price",
+      (b) => ({ ...b, items: [{ ...b.items[0], price: "пять тысяч" }] }),
+      422,
+      "items[0].price",
+    ],
     ["a negative price", (b) => ({ ...b, items: [{ ...b.items[0], price: -100 }] }), 422, "items[0].price"],
     ["item price missing", (b) => ({ ...b, items: [{ ...b.items[0], price: undefined }] }), 400, "items[0].price"],
-    ["item product_id missing", (b) => ({ ...b, items: [{ ...b.items[0], product_id: undefined }] }), 400, "items[0].product_id"],
+    [
+      "item product_id missing",
+      (b) => ({ ...b, items: [{ ...b.items[0], product_id: undefined }] }),
+      400,
+      "items[0].product_id",
+    ],
     ["item name missing", (b) => ({ ...b, items: [{ ...b.items[0], name: undefined }] }), 400, "items[0].name"],
-    ["a delivery fee that is not a price", (b) => ({ ...b, delivery: { ...b.delivery, fee: "free" } }), 422, "delivery.fee"],
+    [
+      "a delivery fee that is not a price",
+      (b) => ({ ...b, delivery: { ...b.delivery, fee: "free" } }),
+      422,
+      "delivery.fee",
+    ],
     ["unknown delivery kind", (b) => ({ ...b, delivery: { ...b.delivery, kind: "DRONE" } }), 422, "delivery.kind"],
-    ["delivery window backwards", (b) => ({ ...b, delivery: { ...b.delivery, from: "2026-12-02T12:00:00+05:00", to: "2026-12-02T10:00:00+05:00" } }), 422, "delivery.to"],
-    ["unknown payment method", (b) => ({ ...b, payments: [{ method: "BITCOIN", amount: 100, external_id: "x" }] }), 422, "payments[0].method"],
-    ["payment without external id", (b) => ({ ...b, payments: [{ method: "CASH", amount: 100 }] }), 400, "payments[0].external_id"],
+    [
+      "delivery window backwards",
+      (b) => ({
+        ...b,
+        delivery: { ...b.delivery, from: "2026-12-02T12:00:00+05:00", to: "2026-12-02T10:00:00+05:00" },
+      }),
+      422,
+      "delivery.to",
+    ],
+    [
+      "unknown payment method",
+      (b) => ({ ...b, payments: [{ method: "BITCOIN", amount: 100, external_id: "x" }] }),
+      422,
+      "payments[0].method",
+    ],
+    [
+      "payment without external id",
+      (b) => ({ ...b, payments: [{ method: "CASH", amount: 100 }] }),
+      400,
+      "payments[0].external_id",
+    ],
     ["card text too long", (b) => ({ ...b, card_text: "x".repeat(1001) }), 400, "card_text"],
   ];
 
@@ -294,7 +424,10 @@ describe("bad input: coded answers naming the field, nothing half-written", () =
   it("a total too large to hold → 422 naming items, nothing written", async () => {
     const body = orderBody();
     const line = { product_id: 98765499, name: "x", quantity: 999, price: 1_000_000_000 };
-    const answer = await sync({ ...body, items: [line, { ...line, product_id: 98765498 }, { ...line, product_id: 98765497 }] });
+    const answer = await sync({
+      ...body,
+      items: [line, { ...line, product_id: 98765498 }, { ...line, product_id: 98765497 }],
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.field).toBe("items");
     expect(await orderRow(body.order_id)).toBeUndefined();
@@ -304,9 +437,17 @@ describe("bad input: coded answers naming the field, nothing half-written", () =
     // the database refuses one item after the order row is written (a trigger installed for this test)
     await t.ownerQuery(`create function test_refuse_item() returns trigger language plpgsql as $$
       begin if new.product_name = 'REFUSE-ME' then raise exception 'refused by test'; end if; return new; end $$`);
-    await t.ownerQuery(`create trigger test_refuse_item before insert on order_item for each row execute function test_refuse_item()`);
+    await t.ownerQuery(
+      `create trigger test_refuse_item before insert on order_item for each row execute function test_refuse_item()`,
+    );
     try {
-      const body = orderBody({ status: "AP", items: [{ product_id: 98765496, name: "new stand-in", quantity: 1, price: 100 }, { product_id: products[0].bitrixProductId, name: "REFUSE-ME", quantity: 1, price: 100 }] });
+      const body = orderBody({
+        status: "AP",
+        items: [
+          { product_id: 98765496, name: "new stand-in", quantity: 1, price: 100 },
+          { product_id: products[0].bitrixProductId, name: "REFUSE-ME", quantity: 1, price: 100 },
+        ],
+      });
       const before = await orderCount();
       const answer = await sync(body);
       expect(answer.status).toBe(500);
@@ -326,13 +467,22 @@ describe("stored like the other deliveries", () => {
     const body = orderBody();
     const created = await sync(body);
     const admin = (path: string, init: RequestInit = {}) =>
-      fetch(`${t.origin}/api/v1/admin/webhook-deliveries${path}`, { ...init, headers: { authorization: `Bearer ${t.token(PROD_SHOP, "ADMIN")}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${t.origin}/api/v1/admin/webhook-deliveries${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${t.token(PROD_SHOP, "ADMIN")}` },
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const delivery = await eventually(async () => {
       const listed = await admin(`?endpoint=${encodeURIComponent(ORDER_SYNC_WEBHOOK_PATH)}&limit=100`);
-      return listed.body.deliveries.find((d: any) => d.response.order_id === created.body.order_id && d.response.status === "created");
+      return listed.body.deliveries.find(
+        (d: any) => d.response.order_id === created.body.order_id && d.response.status === "created",
+      );
     });
     const replayed = await admin(`/${delivery.id}/replay`, { method: "POST" });
-    expect(replayed.body).toMatchObject({ replayOf: delivery.id, statusCode: 200, response: { status: "unchanged", order_id: created.body.order_id } });
+    expect(replayed.body).toMatchObject({
+      replayOf: delivery.id,
+      statusCode: 200,
+      response: { status: "unchanged", order_id: created.body.order_id },
+    });
     const one = await admin(`/${delivery.id}`);
     expect(one.body.headers["x-webhook-secret"]).toBeUndefined();
   });

@@ -1,6 +1,13 @@
 import { GraphQLError } from "graphql";
 import { normalizePhone } from "../../core/validation";
-import { integerField, parseBitrixPrice, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "../../core/webhooks";
+import {
+  integerField,
+  parseBitrixPrice,
+  stringField,
+  WebhookError,
+  type WebhookBody,
+  type WebhookHandler,
+} from "../../core/webhooks";
 import { OrderSyncRefusal, syncBitrixOrder, type BitrixOrder } from "./order-sync";
 import { BITRIX_STATUS } from "./bitrix-status-webhook";
 
@@ -79,7 +86,8 @@ function phoneField(value: string | undefined, path: string, required: boolean):
   try {
     return normalizePhone(value, path);
   } catch (error) {
-    if (error instanceof GraphQLError) throw unprocessable(path, `Field "${path}" is not a phone number: ${error.message}`);
+    if (error instanceof GraphQLError)
+      throw unprocessable(path, `Field "${path}" is not a phone number: ${error.message}`);
     throw error;
   }
 }
@@ -97,17 +105,32 @@ function person(body: WebhookBody, name: "customer" | "recipient") {
   if (!value) return { name: null, phone: null };
   return {
     name: nested(name, () => stringField(value, "name", { maxLength: 200 }))?.trim() || null,
-    phone: phoneField(nested(name, () => stringField(value, "phone", { maxLength: 40 })), `${name}.phone`, name === "customer"),
+    phone: phoneField(
+      nested(name, () => stringField(value, "phone", { maxLength: 40 })),
+      `${name}.phone`,
+      name === "customer",
+    ),
   };
 }
 
 function delivery(body: WebhookBody): BitrixOrder["delivery"] {
   const value = objectField(body, "delivery", "delivery", false) ?? {};
-  const kind = nested("delivery", () => stringField(value, "kind", { maxLength: 20 }))?.trim().toUpperCase() || "DELIVERY";
-  if (kind !== "DELIVERY" && kind !== "PICKUP") throw unprocessable("delivery.kind", `Field "delivery.kind" must be DELIVERY or PICKUP, got "${kind.slice(0, 20)}"`);
+  const kind =
+    nested("delivery", () => stringField(value, "kind", { maxLength: 20 }))
+      ?.trim()
+      .toUpperCase() || "DELIVERY";
+  if (kind !== "DELIVERY" && kind !== "PICKUP")
+    throw unprocessable(
+      "delivery.kind",
+      `Field "delivery.kind" must be DELIVERY or PICKUP, got "${kind.slice(0, 20)}"`,
+    );
   const from = timeField(value, "from", "delivery.from", false);
   const to = timeField(value, "to", "delivery.to", false);
-  if (from && to && to < from) throw unprocessable("delivery.to", `Field "delivery.to" is before "delivery.from": the window ends before it starts`);
+  if (from && to && to < from)
+    throw unprocessable(
+      "delivery.to",
+      `Field "delivery.to" is before "delivery.from": the window ends before it starts`,
+    );
   return {
     kind,
     address: nested("delivery", () => stringField(value, "address", { maxLength: 500 }))?.trim() || null,
@@ -119,14 +142,20 @@ function delivery(body: WebhookBody): BitrixOrder["delivery"] {
 
 function item(value: unknown, index: number): BitrixOrder["items"][number] {
   const path = `items[${index}]`;
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw malformed(path, `Field "${path}" must be an object`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw malformed(path, `Field "${path}" must be an object`);
   const line = value as WebhookBody;
   const bitrixProductId = nested(path, () => integerField(line, "product_id", { required: true }));
-  if (bitrixProductId === 0) throw unprocessable(`${path}.product_id`, `Field "${path}.product_id" must be a positive integer`);
+  if (bitrixProductId === 0)
+    throw unprocessable(`${path}.product_id`, `Field "${path}.product_id" must be a positive integer`);
   const quantity = line.quantity;
-  if (typeof quantity !== "number" || !Number.isInteger(quantity)) throw malformed(`${path}.quantity`, `Field "${path}.quantity" must be an integer`);
+  if (typeof quantity !== "number" || !Number.isInteger(quantity))
+    throw malformed(`${path}.quantity`, `Field "${path}.quantity" must be an integer`);
   if (quantity < 1 || quantity > MAX_QUANTITY) {
-    throw unprocessable(`${path}.quantity`, `Field "${path}.quantity" must be from 1 to ${MAX_QUANTITY}, got ${quantity}`);
+    throw unprocessable(
+      `${path}.quantity`,
+      `Field "${path}.quantity" must be from 1 to ${MAX_QUANTITY}, got ${quantity}`,
+    );
   }
   return {
     bitrixProductId,
@@ -138,15 +167,22 @@ function item(value: unknown, index: number): BitrixOrder["items"][number] {
 
 function payment(value: unknown, index: number): BitrixOrder["payments"][number] {
   const path = `payments[${index}]`;
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw malformed(path, `Field "${path}" must be an object`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw malformed(path, `Field "${path}" must be an object`);
   const line = value as WebhookBody;
-  const method = nested(path, () => stringField(line, "method", { required: true, maxLength: 20 })).trim().toUpperCase();
+  const method = nested(path, () => stringField(line, "method", { required: true, maxLength: 20 }))
+    .trim()
+    .toUpperCase();
   if (!(PAYMENT_METHODS as readonly string[]).includes(method)) {
     throw unprocessable(`${path}.method`, `Field "${path}.method" must be one of ${PAYMENT_METHODS.join(", ")}`);
   }
   const amount = priceField(line.amount, `${path}.amount`, true);
   if (amount === 0) throw unprocessable(`${path}.amount`, `Field "${path}.amount" must be more than 0`);
-  return { method, amount, externalId: nested(path, () => stringField(line, "external_id", { required: true, maxLength: 200 })).trim() };
+  return {
+    method,
+    amount,
+    externalId: nested(path, () => stringField(line, "external_id", { required: true, maxLength: 200 })).trim(),
+  };
 }
 
 /** The body as a BitrixOrder, or a WebhookError naming the first field at fault. */
@@ -155,16 +191,25 @@ export function readBitrixOrder(body: WebhookBody, now = Date.now()): BitrixOrde
   if (bitrixOrderId === 0) throw unprocessable("order_id", `Field "order_id" must be a positive integer`);
   const code = stringField(body, "status", { required: true, maxLength: 16 });
   const status = BITRIX_STATUS[code.trim().toUpperCase()];
-  if (!status) throw unprocessable("status", `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`);
+  if (!status)
+    throw unprocessable(
+      "status",
+      `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`,
+    );
   const updatedAt = timeField(body, "updated_at", "updated_at", true)!;
   if (updatedAt.getTime() > now + CLOCK_SKEW_MS) {
-    throw unprocessable("updated_at", `Field "updated_at" (${updatedAt.toISOString()}) is in the future; check the Bitrix server's clock`);
+    throw unprocessable(
+      "updated_at",
+      `Field "updated_at" (${updatedAt.toISOString()}) is in the future; check the Bitrix server's clock`,
+    );
   }
   const items = arrayField(body, "items", true);
   if (items.length === 0) throw unprocessable("items", `Field "items" must list at least one item`);
-  if (items.length > MAX_SYNC_ITEMS) throw unprocessable("items", `Field "items" lists ${items.length} items; an order has at most ${MAX_SYNC_ITEMS}`);
+  if (items.length > MAX_SYNC_ITEMS)
+    throw unprocessable("items", `Field "items" lists ${items.length} items; an order has at most ${MAX_SYNC_ITEMS}`);
   const payments = arrayField(body, "payments", false);
-  if (payments.length > MAX_SYNC_PAYMENTS) throw unprocessable("payments", `Field "payments" lists ${payments.length} payments; at most ${MAX_SYNC_PAYMENTS}`);
+  if (payments.length > MAX_SYNC_PAYMENTS)
+    throw unprocessable("payments", `Field "payments" lists ${payments.length} payments; at most ${MAX_SYNC_PAYMENTS}`);
   return {
     bitrixOrderId,
     status,
@@ -190,10 +235,22 @@ export const orderSyncWebhook: WebhookHandler = async (body, deps) => {
   }
   const answer: Record<string, unknown> = { status: result.outcome, order_id: result.orderId };
   if ("warnings" in result && result.warnings.length > 0) {
-    answer.warnings = result.warnings.map((w) => ({ field: w.field, ...(w.bitrixProductId ? { product_id: w.bitrixProductId } : { external_id: w.externalId }), message: w.message }));
+    answer.warnings = result.warnings.map((w) => ({
+      field: w.field,
+      ...(w.bitrixProductId ? { product_id: w.bitrixProductId } : { external_id: w.externalId }),
+      message: w.message,
+    }));
   }
   if (result.outcome === "created" || result.outcome === "updated") {
-    deps.logger.info({ orderId: result.orderId, bitrixOrderId: order.bitrixOrderId, outcome: result.outcome, warnings: result.warnings.length }, "bitrix order synced");
+    deps.logger.info(
+      {
+        orderId: result.orderId,
+        bitrixOrderId: order.bitrixOrderId,
+        outcome: result.outcome,
+        warnings: result.warnings.length,
+      },
+      "bitrix order synced",
+    );
   }
   return { status: 200, body: answer };
 };

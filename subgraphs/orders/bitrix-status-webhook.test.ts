@@ -29,32 +29,60 @@ describe("the contract's answers", () => {
     expect(await snapshot(order.id)).toEqual(before);
   });
 
-  it("accepts every secret of a rotation (WEBHOOK_SECRET=\"a,b\")", async () => {
+  it('accepts every secret of a rotation (WEBHOOK_SECRET="a,b")', async () => {
     const first = await pick(PROD_SHOP, "NEW");
     const second = await pick(PROD_SHOP, "NEW");
-    expect((await postWebhook(t, { order_id: first.bitrixOrderId, status: "PD" }, { secret: TEST_WEBHOOK_SECRET })).body.status).toBe("success");
-    expect((await postWebhook(t, { order_id: second.bitrixOrderId, status: "PD" }, { secret: ROTATED_SECRET })).body.status).toBe("success");
+    expect(
+      (await postWebhook(t, { order_id: first.bitrixOrderId, status: "PD" }, { secret: TEST_WEBHOOK_SECRET })).body
+        .status,
+    ).toBe("success");
+    expect(
+      (await postWebhook(t, { order_id: second.bitrixOrderId, status: "PD" }, { secret: ROTATED_SECRET })).body.status,
+    ).toBe("success");
   });
 
   it.each([
     ["JSON", "application/json"],
     ["form-encoded", "application/x-www-form-urlencoded"],
-  ])("applies a status (%s): success with our id, one history row by bitrix with changed_by_id and notes", async (_name, contentType) => {
-    const order = await pick(PROD_SHOP, "NEW");
-    const before = await historyOf(t, PROD_SHOP, order.id);
-    const answer = await postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42, notes: "Флорист принял" }, { contentType });
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: "success", order_id: order.id });
-    const after = await historyOf(t, PROD_SHOP, order.id);
-    expect(after).toHaveLength(before.length + 1);
-    expect(after.at(-1)).toMatchObject({ oldStatus: "NEW", newStatus: "ACCEPTED", changedBy: "bitrix", changedById: "42", notes: "Флорист принял", kind: "STATUS" });
-    expectChain(after);
-    expect(await statusOf(t, PROD_SHOP, order.id)).toBe("ACCEPTED");
+  ])(
+    "applies a status (%s): success with our id, one history row by bitrix with changed_by_id and notes",
+    async (_name, contentType) => {
+      const order = await pick(PROD_SHOP, "NEW");
+      const before = await historyOf(t, PROD_SHOP, order.id);
+      const answer = await postWebhook(
+        t,
+        { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 42, notes: "Флорист принял" },
+        { contentType },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ status: "success", order_id: order.id });
+      const after = await historyOf(t, PROD_SHOP, order.id);
+      expect(after).toHaveLength(before.length + 1);
+      expect(after.at(-1)).toMatchObject({
+        oldStatus: "NEW",
+        newStatus: "ACCEPTED",
+        changedBy: "bitrix",
+        changedById: "42",
+        notes: "Флорист принял",
+        kind: "STATUS",
+      });
+      expectChain(after);
+      expect(await statusOf(t, PROD_SHOP, order.id)).toBe("ACCEPTED");
 
-    const viaGraphql = await t.graphql(`query($id: ID!) { order(id: $id) { status history { oldStatus newStatus changedBy changedById notes } } }`, { id: String(order.id) });
-    expect(viaGraphql.data.order.status).toBe("ACCEPTED");
-    expect(viaGraphql.data.order.history.at(-1)).toEqual({ oldStatus: "NEW", newStatus: "ACCEPTED", changedBy: "bitrix", changedById: "42", notes: "Флорист принял" });
-  });
+      const viaGraphql = await t.graphql(
+        `query($id: ID!) { order(id: $id) { status history { oldStatus newStatus changedBy changedById notes } } }`,
+        { id: String(order.id) },
+      );
+      expect(viaGraphql.data.order.status).toBe("ACCEPTED");
+      expect(viaGraphql.data.order.history.at(-1)).toEqual({
+        oldStatus: "NEW",
+        newStatus: "ACCEPTED",
+        changedBy: "bitrix",
+        changedById: "42",
+        notes: "Флорист принял",
+      });
+    },
+  );
 
   it.each([
     ["JSON", "application/json"],
@@ -128,7 +156,11 @@ describe("Bitrix is the authority on status", () => {
     const order = await pick(PROD_SHOP, "CANCELLED");
     const answer = await postWebhook(t, { order_id: order.bitrixOrderId, status: "N" });
     expect(answer.body.status).toBe("success");
-    expect((await historyOf(t, PROD_SHOP, order.id)).at(-1)).toMatchObject({ oldStatus: "CANCELLED", newStatus: "NEW", notes: "out of order from Bitrix: CANCELLED → NEW" });
+    expect((await historyOf(t, PROD_SHOP, order.id)).at(-1)).toMatchObject({
+      oldStatus: "CANCELLED",
+      newStatus: "NEW",
+      notes: "out of order from Bitrix: CANCELLED → NEW",
+    });
   });
 });
 
@@ -160,7 +192,11 @@ describe("bad bodies: 400 naming the field, nothing changes", () => {
     ["notes too long", () => ({ order_id: bid(), status: "AP", notes: "x".repeat(5000) }), "notes"],
     ["notes with control characters", () => ({ order_id: bid(), status: "AP", notes: "a\u0000b" }), "notes"],
     ["changed_by_id an object", () => ({ order_id: bid(), status: "AP", changed_by_id: { id: 1 } }), "changed_by_id"],
-    ["changed_by_id a long string", () => ({ order_id: bid(), status: "AP", changed_by_id: "x".repeat(100) }), "changed_by_id"],
+    [
+      "changed_by_id a long string",
+      () => ({ order_id: bid(), status: "AP", changed_by_id: "x".repeat(100) }),
+      "changed_by_id",
+    ],
     ["a JSON array", () => [{ order_id: bid(), status: "AP" }], undefined],
     ["a JSON string", () => "AP", undefined],
     ["JSON null", () => null, undefined],
@@ -175,7 +211,11 @@ describe("bad bodies: 400 naming the field, nothing changes", () => {
   });
 
   it("a form body with a wrong type names the field", async () => {
-    const answer = await postWebhook(t, { order_id: "12x", status: "AP" }, { contentType: "application/x-www-form-urlencoded" });
+    const answer = await postWebhook(
+      t,
+      { order_id: "12x", status: "AP" },
+      { contentType: "application/x-www-form-urlencoded" },
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.field).toBe("order_id");
   });
@@ -183,11 +223,36 @@ describe("bad bodies: 400 naming the field, nothing changes", () => {
   it.each<[string, () => string | Buffer, string]>([
     ["not JSON", () => "{order_id: 1", "application/json"],
     ["empty", () => "", "application/json"],
-    ["not UTF-8", () => Buffer.concat([Buffer.from(`{"order_id": ${bid()}, "status": "`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]), "application/json"],
-    ["deeply nested JSON", () => `{"order_id": ${bid()}, "status": "AP", "notes": ${"[".repeat(20000)}${"]".repeat(20000)}}`, "application/json"],
-    ["nested JSON as status", () => `{"order_id": ${bid()}, "status": ${"{\"a\":".repeat(3000)}1${"}".repeat(3000)}}`, "application/json"],
-    ["a huge string within the limit", () => JSON.stringify({ order_id: bid(), status: "A".repeat(60_000) }), "application/json"],
-    ["not UTF-8, form-encoded", () => Buffer.concat([Buffer.from(`order_id=${bid()}&status=`), Buffer.from([0xff, 0xfe])]), "application/x-www-form-urlencoded"],
+    [
+      "not UTF-8",
+      () =>
+        Buffer.concat([
+          Buffer.from(`{"order_id": ${bid()}, "status": "`),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from('"}'),
+        ]),
+      "application/json",
+    ],
+    [
+      "deeply nested JSON",
+      () => `{"order_id": ${bid()}, "status": "AP", "notes": ${"[".repeat(20000)}${"]".repeat(20000)}}`,
+      "application/json",
+    ],
+    [
+      "nested JSON as status",
+      () => `{"order_id": ${bid()}, "status": ${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}`,
+      "application/json",
+    ],
+    [
+      "a huge string within the limit",
+      () => JSON.stringify({ order_id: bid(), status: "A".repeat(60_000) }),
+      "application/json",
+    ],
+    [
+      "not UTF-8, form-encoded",
+      () => Buffer.concat([Buffer.from(`order_id=${bid()}&status=`), Buffer.from([0xff, 0xfe])]),
+      "application/x-www-form-urlencoded",
+    ],
   ])("%s → 400", async (_name, raw, contentType) => {
     const answer = await postWebhook(t, null, { raw: raw(), contentType });
     expect(answer.status).toBe(400);
@@ -211,7 +276,9 @@ describe("races and redeliveries", () => {
     const order = await pick(PROD_SHOP, "PAID");
     const before = (await historyOf(t, PROD_SHOP, order.id)).length;
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 7 })),
+      Array.from({ length: 50 }, () =>
+        postWebhook(t, { order_id: order.bitrixOrderId, status: "AP", changed_by_id: 7 }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     const outcomes = answers.map((a) => a.body.status);
@@ -226,7 +293,9 @@ describe("races and redeliveries", () => {
     const order = await pick(PROD_SHOP, "PAID");
     const before = (await historyOf(t, PROD_SHOP, order.id)).length;
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, index) => postWebhook(t, { order_id: order.bitrixOrderId, status: index % 2 ? "AP" : "CO" })),
+      Array.from({ length: 50 }, (_, index) =>
+        postWebhook(t, { order_id: order.bitrixOrderId, status: index % 2 ? "AP" : "CO" }),
+      ),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const successes = answers.filter((a) => a.body.status === "success").length;
@@ -240,12 +309,16 @@ describe("races and redeliveries", () => {
     const order = await pick(PROD_SHOP, "ACCEPTED");
     await expect(
       t.stack.db.withTenant(PROD_SHOP, (tx) =>
-        tx.orderHistory.create({ data: { shopId: PROD_SHOP, orderId: order.id, oldStatus: "NEW", newStatus: "PAID", changedBy: "rogue" } }),
+        tx.orderHistory.create({
+          data: { shopId: PROD_SHOP, orderId: order.id, oldStatus: "NEW", newStatus: "PAID", changedBy: "rogue" },
+        }),
       ),
     ).rejects.toThrow(/does not follow/);
     await expect(
       t.stack.db.withTenant(PROD_SHOP, (tx) =>
-        tx.orderHistory.create({ data: { shopId: PROD_SHOP, orderId: order.id, oldStatus: null, newStatus: "NEW", changedBy: "rogue" } }),
+        tx.orderHistory.create({
+          data: { shopId: PROD_SHOP, orderId: order.id, oldStatus: null, newStatus: "NEW", changedBy: "rogue" },
+        }),
       ),
     ).rejects.toThrow();
   });
@@ -269,10 +342,20 @@ describe("races and redeliveries", () => {
 
 describe("tenancy", () => {
   it("never touches an order of another shop, even with the same Bitrix id", async () => {
-    const products = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id } } } }`, {}, { token: t.token(DEV_SHOP) });
+    const products = await t.graphql(
+      `{ products(first: 1, enabled: true) { edges { node { id } } } }`,
+      {},
+      { token: t.token(DEV_SHOP) },
+    );
     const created = await t.graphql(
       `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id status } }`,
-      { input: { items: [{ productId: products.data.products.edges[0].node.id, quantity: 1 }], customer: { phone: "+77010000001" }, bitrixOrderId: 555001 } },
+      {
+        input: {
+          items: [{ productId: products.data.products.edges[0].node.id, quantity: 1 }],
+          customer: { phone: "+77010000001" },
+          bitrixOrderId: 555001,
+        },
+      },
       { token: t.token(DEV_SHOP) },
     );
     expect(created.errors).toBeUndefined();
@@ -292,12 +375,27 @@ describe("many Bitrix changes in one statement (group commit)", () => {
     for (let i = 0; i < 8; i += 1) outOfOrder.push(await pick(PROD_SHOP, "DELIVERED"));
     const unchanged = await pick(PROD_SHOP, "PAID");
     // a shop 8 order carrying a Bitrix id: shop 17008's writer must not see it
-    const [devOrder] = (await t.ownerQuery(`update "order" set bitrix_order_id = 555002 where id = (select min(id) from "order" where shop_id = $1 and bitrix_order_id is null) returning id, status::text as status`, [DEV_SHOP])).rows;
+    const [devOrder] = (
+      await t.ownerQuery(
+        `update "order" set bitrix_order_id = 555002 where id = (select min(id) from "order" where shop_id = $1 and bitrix_order_id is null) returning id, status::text as status`,
+        [DEV_SHOP],
+      )
+    ).rows;
     const devHistory = (await historyOf(t, DEV_SHOP, devOrder.id)).length;
     const changes: BitrixStatusChange[] = [
-      ...inOrder.map((o, i) => ({ bitrixOrderId: o.bitrixOrderId!, status: "PAID" as const, changedById: String(100 + i), notes: `in order ${i}` })),
+      ...inOrder.map((o, i) => ({
+        bitrixOrderId: o.bitrixOrderId!,
+        status: "PAID" as const,
+        changedById: String(100 + i),
+        notes: `in order ${i}`,
+      })),
       { bitrixOrderId: 987655, status: "ACCEPTED", changedById: null, notes: null },
-      ...outOfOrder.map((o, i) => ({ bitrixOrderId: o.bitrixOrderId!, status: "ACCEPTED" as const, changedById: String(200 + i), notes: i % 2 ? "звонок" : null })),
+      ...outOfOrder.map((o, i) => ({
+        bitrixOrderId: o.bitrixOrderId!,
+        status: "ACCEPTED" as const,
+        changedById: String(200 + i),
+        notes: i % 2 ? "звонок" : null,
+      })),
       { bitrixOrderId: unchanged.bitrixOrderId!, status: "PAID", changedById: null, notes: null },
       { bitrixOrderId: 555002, status: "CANCELLED", changedById: null, notes: null },
     ];
@@ -307,20 +405,52 @@ describe("many Bitrix changes in one statement (group commit)", () => {
     const results = await Promise.all(changes.map((change) => writer.submit(change)));
     expect(t.stack.db.statementCount() - statements).toBeLessThanOrEqual(3);
 
-    expect(results.slice(0, 8)).toEqual(inOrder.map((o) => expect.objectContaining({ outcome: "changed", orderId: o.id, oldStatus: "NEW", newStatus: "PAID", outOfOrder: false })));
+    expect(results.slice(0, 8)).toEqual(
+      inOrder.map((o) =>
+        expect.objectContaining({
+          outcome: "changed",
+          orderId: o.id,
+          oldStatus: "NEW",
+          newStatus: "PAID",
+          outOfOrder: false,
+        }),
+      ),
+    );
     expect(results[8]).toEqual({ outcome: "not_found" });
-    expect(results.slice(9, 17)).toEqual(outOfOrder.map((o) => expect.objectContaining({ outcome: "changed", orderId: o.id, oldStatus: "DELIVERED", newStatus: "ACCEPTED", outOfOrder: true })));
+    expect(results.slice(9, 17)).toEqual(
+      outOfOrder.map((o) =>
+        expect.objectContaining({
+          outcome: "changed",
+          orderId: o.id,
+          oldStatus: "DELIVERED",
+          newStatus: "ACCEPTED",
+          outOfOrder: true,
+        }),
+      ),
+    );
     expect(results[17]).toEqual({ outcome: "unchanged", orderId: unchanged.id, status: "PAID" });
     expect(results[18]).toEqual({ outcome: "not_found" });
     for (const [i, o] of inOrder.entries()) {
       const history = await historyOf(t, PROD_SHOP, o.id);
-      expect(history.at(-1)).toMatchObject({ id: (results[i] as { historyId: bigint }).historyId, oldStatus: "NEW", newStatus: "PAID", changedBy: "bitrix", changedById: String(100 + i), notes: `in order ${i}` });
+      expect(history.at(-1)).toMatchObject({
+        id: (results[i] as { historyId: bigint }).historyId,
+        oldStatus: "NEW",
+        newStatus: "PAID",
+        changedBy: "bitrix",
+        changedById: String(100 + i),
+        notes: `in order ${i}`,
+      });
       expectChain(history);
     }
     for (const [i, o] of outOfOrder.entries()) {
       const history = await historyOf(t, PROD_SHOP, o.id);
       const notes = `out of order from Bitrix: DELIVERED → ACCEPTED${i % 2 ? "; звонок" : ""}`;
-      expect(history.at(-1)).toMatchObject({ oldStatus: "DELIVERED", newStatus: "ACCEPTED", changedById: String(200 + i), notes });
+      expect(history.at(-1)).toMatchObject({
+        oldStatus: "DELIVERED",
+        newStatus: "ACCEPTED",
+        changedById: String(200 + i),
+        notes,
+      });
       expectChain(history);
       expect(await statusOf(t, PROD_SHOP, o.id)).toBe("ACCEPTED");
     }
@@ -332,15 +462,24 @@ describe("many Bitrix changes in one statement (group commit)", () => {
     const orders = [];
     for (let i = 0; i < 5; i += 1) orders.push(await pick(PROD_SHOP, "NEW"));
     const refused = orders[2];
-    await t.ownerQuery(`create function refuse_order_history() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
-    await t.ownerQuery(`create trigger refuse_order_history before insert on order_history for each row when (new.order_id = ${refused.id}) execute function refuse_order_history()`);
+    await t.ownerQuery(
+      `create function refuse_order_history() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`,
+    );
+    await t.ownerQuery(
+      `create trigger refuse_order_history before insert on order_history for each row when (new.order_id = ${refused.id}) execute function refuse_order_history()`,
+    );
     try {
       const writer = createBitrixStatusWriter(t.stack.db, PROD_SHOP);
       const results = await Promise.all(
-        orders.map((o) => writer.submit({ bitrixOrderId: o.bitrixOrderId!, status: "PAID", changedById: null, notes: null }).catch((error: Error) => error.message)),
+        orders.map((o) =>
+          writer
+            .submit({ bitrixOrderId: o.bitrixOrderId!, status: "PAID", changedById: null, notes: null })
+            .catch((error: Error) => error.message),
+        ),
       );
       expect(results[2]).toMatch(/refused for the test/);
-      for (const i of [0, 1, 3, 4]) expect(results[i]).toMatchObject({ outcome: "changed", orderId: orders[i].id, newStatus: "PAID" });
+      for (const i of [0, 1, 3, 4])
+        expect(results[i]).toMatchObject({ outcome: "changed", orderId: orders[i].id, newStatus: "PAID" });
       expect(await statusOf(t, PROD_SHOP, refused.id)).toBe("NEW");
       for (const i of [0, 1, 3, 4]) expect(await statusOf(t, PROD_SHOP, orders[i].id)).toBe("PAID");
     } finally {
@@ -363,7 +502,11 @@ describe("operations", () => {
       );
       if (!delivery) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(delivery).toMatchObject({ endpoint: "/api/v1/webhooks/order-status-sync", statusCode: 200, response: { status: "success", order_id: order.id } });
+    expect(delivery).toMatchObject({
+      endpoint: "/api/v1/webhooks/order-status-sync",
+      statusCode: 200,
+      response: { status: "success", order_id: order.id },
+    });
     expect(JSON.stringify(delivery.headers)).not.toContain(TEST_WEBHOOK_SECRET);
     expect(delivery.headers["x-webhook-secret"]).toBeUndefined();
   });
@@ -371,10 +514,18 @@ describe("operations", () => {
   it("exposes webhook outcomes and latency in /metrics", async () => {
     await postWebhook(t, { order_id: 987655, status: "AP" });
     const text = await (await fetch(`${t.origin}/metrics`)).text();
-    expect(text).toMatch(/webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="skipped"\} [1-9]/);
-    expect(text).toMatch(/webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="success"\} [1-9]/);
-    expect(text).toMatch(/webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="401"\} [1-9]/);
-    expect(text).toMatch(/webhook_request_duration_seconds_bucket\{le="0\.05",endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="success"\} [1-9]/);
+    expect(text).toMatch(
+      /webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="skipped"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="success"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /webhook_requests_total\{endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="401"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /webhook_request_duration_seconds_bucket\{le="0\.05",endpoint="\/api\/v1\/webhooks\/order-status-sync",outcome="success"\} [1-9]/,
+    );
   });
 });
 
@@ -390,7 +541,9 @@ describe("stored deliveries: an operator can see and replay them", () => {
   }
   async function deliveryOf(rawBody: string) {
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      const row = await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.webhookDelivery.findFirst({ where: { rawBody, replayOf: null }, orderBy: { id: "desc" } }));
+      const row = await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+        tx.webhookDelivery.findFirst({ where: { rawBody, replayOf: null }, orderBy: { id: "desc" } }),
+      );
       if (row) return row;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -407,19 +560,36 @@ describe("stored deliveries: an operator can see and replay them", () => {
     expect(listed.status).toBe(200);
     expect(listed.body.deliveries.map((d: any) => d.id)).toContain(delivery.id);
     const one = await admin(`/${delivery.id}`);
-    expect(one.body).toMatchObject({ id: delivery.id, rawBody: form, statusCode: 200, response: { status: "skipped" } });
+    expect(one.body).toMatchObject({
+      id: delivery.id,
+      rawBody: form,
+      statusCode: 200,
+      response: { status: "skipped" },
+    });
     expect(one.body.headers["x-webhook-secret"]).toBeUndefined();
 
     const products = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id } } } }`);
     const created = await t.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }`, {
-      input: { items: [{ productId: products.data.products.edges[0].node.id, quantity: 1 }], customer: { phone: "+77014440001" }, bitrixOrderId: 4440001 },
+      input: {
+        items: [{ productId: products.data.products.edges[0].node.id, quantity: 1 }],
+        customer: { phone: "+77014440001" },
+        bitrixOrderId: 4440001,
+      },
     });
     const orderId = Number(created.data.createOrder.id);
 
     const replayed = await admin(`/${delivery.id}/replay`, { method: "POST" });
     expect(replayed.status).toBe(200);
-    expect(replayed.body).toMatchObject({ replayOf: delivery.id, statusCode: 200, response: { status: "success", order_id: orderId } });
-    expect((await historyOf(t, PROD_SHOP, orderId)).at(-1)).toMatchObject({ newStatus: "ACCEPTED", changedBy: "bitrix", changedById: "9" });
+    expect(replayed.body).toMatchObject({
+      replayOf: delivery.id,
+      statusCode: 200,
+      response: { status: "success", order_id: orderId },
+    });
+    expect((await historyOf(t, PROD_SHOP, orderId)).at(-1)).toMatchObject({
+      newStatus: "ACCEPTED",
+      changedBy: "bitrix",
+      changedById: "9",
+    });
     const replayRow = await admin(`/${replayed.body.deliveryId}`);
     expect(replayRow.body).toMatchObject({ replayOf: delivery.id, rawBody: form });
 
@@ -438,7 +608,9 @@ describe("stored deliveries: an operator can see and replay them", () => {
       const refused = await admin("", { token: t.token(PROD_SHOP, role) });
       expect(refused.status).toBe(403);
       expect(refused.body.error).toMatch(/ADMIN/);
-      expect((await admin(`/${delivery.id}/replay`, { token: t.token(PROD_SHOP, role), method: "POST" })).status).toBe(403);
+      expect((await admin(`/${delivery.id}/replay`, { token: t.token(PROD_SHOP, role), method: "POST" })).status).toBe(
+        403,
+      );
     }
     const otherShop = t.token(DEV_SHOP, "ADMIN");
     expect((await admin("", { token: otherShop })).body.deliveries).toEqual([]);
@@ -477,9 +649,20 @@ describe("the orders subgraph's internal operation", () => {
   it("answers only the router: an unsigned or forged call is 401 and changes nothing", async () => {
     const order = await pick(PROD_SHOP, "NEW");
     const url = new URL("/internal/bitrix-order-status", t.stack.subgraphs.orders.url);
-    const input = { endpoint: "/api/v1/webhooks/order-status-sync", fields: { order_id: order.bitrixOrderId, status: "PD" }, delivery: { headers: {}, rawBody: "" } };
-    for (const headers of [{}, { "x-cvety-viewer": "e30", "x-cvety-signature": "forged" }] as Record<string, string>[]) {
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(input) });
+    const input = {
+      endpoint: "/api/v1/webhooks/order-status-sync",
+      fields: { order_id: order.bitrixOrderId, status: "PD" },
+      delivery: { headers: {}, rawBody: "" },
+    };
+    for (const headers of [{}, { "x-cvety-viewer": "e30", "x-cvety-signature": "forged" }] as Record<
+      string,
+      string
+    >[]) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(input),
+      });
       expect(response.status).toBe(401);
     }
     expect(await statusOf(t, PROD_SHOP, order.id)).toBe("NEW");

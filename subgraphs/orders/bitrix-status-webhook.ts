@@ -27,7 +27,11 @@ function changedByIdField(body: WebhookBody): string | null {
   if (value === undefined || value === null || value === "") return null;
   if (typeof value === "number") return String(integerField(body, "changed_by_id"));
   if (typeof value === "string" && /^[A-Za-z0-9_.:@-]{1,64}$/.test(value.trim())) return value.trim();
-  throw new WebhookError(400, 'Field "changed_by_id" must be a non-negative integer or a short id string', "changed_by_id");
+  throw new WebhookError(
+    400,
+    'Field "changed_by_id" must be a non-negative integer or a short id string',
+    "changed_by_id",
+  );
 }
 
 export type BitrixStatusWriter = GroupCommit<BitrixStatusChange, StatusChangeResult>;
@@ -45,7 +49,13 @@ export function createBitrixStatusWriter(db: Database, shopId: number): BitrixSt
     db.write(
       shopId,
       (sql) =>
-        changeOrderStatus(sql, shopId, { bitrixOrderId: change.bitrixOrderId }, { status: change.status, notes: change.notes }, { kind: "bitrix", changedById: change.changedById }),
+        changeOrderStatus(
+          sql,
+          shopId,
+          { bitrixOrderId: change.bitrixOrderId },
+          { status: change.status, notes: change.notes },
+          { kind: "bitrix", changedById: change.changedById },
+        ),
       { origin: "bitrix", autocommit: true },
     );
   return createGroupCommit({
@@ -55,7 +65,10 @@ export function createBitrixStatusWriter(db: Database, shopId: number): BitrixSt
     async write(batch) {
       if (batch.length === 1) return Promise.allSettled([one(batch[0])]);
       try {
-        const results = await db.write(shopId, (sql) => changeBitrixStatuses(sql, shopId, batch), { origin: "bitrix", autocommit: true });
+        const results = await db.write(shopId, (sql) => changeBitrixStatuses(sql, shopId, batch), {
+          origin: "bitrix",
+          autocommit: true,
+        });
         return results.map((value) => ({ status: "fulfilled", value }));
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
@@ -71,14 +84,21 @@ export function createBitrixStatusWriter(db: Database, shopId: number): BitrixSt
  * the GraphQL mutation uses, in shop BITRIX_SHOP_ID). Bitrix is the authority on status: moves
  * the panel would refuse are applied and noted on the history row.
  */
-export async function orderStatusWebhook(body: WebhookBody, deps: { bitrixStatuses: BitrixStatusWriter; logger: Logger }): Promise<WebhookAnswer> {
+export async function orderStatusWebhook(
+  body: WebhookBody,
+  deps: { bitrixStatuses: BitrixStatusWriter; logger: Logger },
+): Promise<WebhookAnswer> {
   const bitrixOrderId = integerField(body, "order_id", { required: true });
   const code = stringField(body, "status", { required: true, maxLength: 16 });
   const changedById = changedByIdField(body);
   const notes = stringField(body, "notes", { maxLength: 2000 })?.trim() || null;
   const status = BITRIX_STATUS[code.trim().toUpperCase()];
   if (!status) {
-    throw new WebhookError(422, `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`, "status");
+    throw new WebhookError(
+      422,
+      `Unknown status code "${code}"; known codes: ${Object.keys(BITRIX_STATUS).join(", ")}`,
+      "status",
+    );
   }
   const result = await deps.bitrixStatuses.submit({ bitrixOrderId, status, changedById, notes });
   switch (result.outcome) {
@@ -88,7 +108,10 @@ export async function orderStatusWebhook(body: WebhookBody, deps: { bitrixStatus
       return { status: 200, body: { status: "unchanged", order_id: result.orderId } };
     case "changed":
       if (result.outOfOrder) {
-        deps.logger.info({ orderId: result.orderId, from: result.oldStatus, to: result.newStatus }, "applied an out-of-order status from Bitrix");
+        deps.logger.info(
+          { orderId: result.orderId, from: result.oldStatus, to: result.newStatus },
+          "applied an out-of-order status from Bitrix",
+        );
       }
       return { status: 200, body: { status: "success", order_id: result.orderId } };
   }

@@ -15,8 +15,16 @@ export function createOrdersLoaders(context: Omit<SubgraphContext, "loaders">) {
     uploadById: sqlLoaders.row(context, findUploads, (row) => row.id),
     clientById: rowLoader(context, orders.findClientsByIds, (row) => row.id),
     paymentsByOrderId: sqlLoaders.children(context, payments.findPayments, (row) => row.orderId),
-    paymentTotals: sqlLoaders.value<number, payments.PaymentTotals>(context, payments.paymentTotals, payments.NO_PAYMENTS),
-    clientTotals: valueLoader<number, orders.ClientTotals>(context, orders.clientTotals, { orderCount: 0, totalSpent: 0, lastOrderAt: null }),
+    paymentTotals: sqlLoaders.value<number, payments.PaymentTotals>(
+      context,
+      payments.paymentTotals,
+      payments.NO_PAYMENTS,
+    ),
+    clientTotals: valueLoader<number, orders.ClientTotals>(context, orders.clientTotals, {
+      orderCount: 0,
+      totalSpent: 0,
+      lastOrderAt: null,
+    }),
   };
 }
 

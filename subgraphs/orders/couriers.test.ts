@@ -30,13 +30,22 @@ describe("assignCourier", () => {
     const order = await pick(PROD_SHOP, "ASSEMBLED");
     const result = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(couriers[1].id) });
     expect(result.errors).toBeUndefined();
-    expect(result.data.assignCourier.courier).toEqual({ id: String(couriers[1].id), name: couriers[1].name, role: "COURIER" });
-    expect(result.data.assignCourier.history.at(-1)).toEqual({ kind: "EDIT", changes: [{ field: "courier", old: null, new: String(couriers[1].id) }] });
+    expect(result.data.assignCourier.courier).toEqual({
+      id: String(couriers[1].id),
+      name: couriers[1].name,
+      role: "COURIER",
+    });
+    expect(result.data.assignCourier.history.at(-1)).toEqual({
+      kind: "EDIT",
+      changes: [{ field: "courier", old: null, new: String(couriers[1].id) }],
+    });
     const again = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(couriers[1].id) });
     expect(again.data.assignCourier.history).toHaveLength(result.data.assignCourier.history.length);
     const unassigned = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: null });
     expect(unassigned.data.assignCourier.courier).toBeNull();
-    expect(unassigned.data.assignCourier.history.at(-1).changes).toEqual([{ field: "courier", old: String(couriers[1].id), new: null }]);
+    expect(unassigned.data.assignCourier.history.at(-1).changes).toEqual([
+      { field: "courier", old: String(couriers[1].id), new: null },
+    ]);
   });
 
   it.each<[string, () => string, RegExp]>([
@@ -54,7 +63,9 @@ describe("assignCourier", () => {
 
   it("refuses a user who is not a COURIER", async () => {
     const order = await pick(PROD_SHOP, "ACCEPTED");
-    const { rows } = await t.ownerQuery(`select id from app_user where shop_id = $1 and role = 'FLORIST' limit 1`, [PROD_SHOP]);
+    const { rows } = await t.ownerQuery(`select id from app_user where shop_id = $1 and role = 'FLORIST' limit 1`, [
+      PROD_SHOP,
+    ]);
     const result = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(rows[0].id) });
     expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "courierId" });
     expect(result.errors?.[0].message).toMatch(/FLORIST, not a COURIER/);
@@ -66,16 +77,28 @@ describe("assignCourier", () => {
     expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "orderId" });
     const order = await pick(PROD_SHOP, "ACCEPTED");
     for (const role of ["FLORIST", "COURIER"] as const) {
-      const refused = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(couriers[0].id) }, { token: t.token(PROD_SHOP, role) });
+      const refused = await t.graphql(
+        ASSIGN,
+        { orderId: String(order.id), courierId: String(couriers[0].id) },
+        { token: t.token(PROD_SHOP, role) },
+      );
       expect(refused.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
   });
 
   it("another shop cannot assign this shop's order, nor see its courier", async () => {
     const order = await pick(PROD_SHOP, "PAID");
-    const result = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(devCourier.id) }, { token: t.token(DEV_SHOP) });
+    const result = await t.graphql(
+      ASSIGN,
+      { orderId: String(order.id), courierId: String(devCourier.id) },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(result.errors?.[0].extensions?.code).toMatch(/NOT_FOUND|BAD_USER_INPUT/);
-    const entity = await t.graphql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }`, { r: [{ __typename: "User", id: String(couriers[0].id) }] }, { token: t.token(DEV_SHOP) });
+    const entity = await t.graphql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }`,
+      { r: [{ __typename: "User", id: String(couriers[0].id) }] },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(entity.data?._entities?.[0] ?? null).toBeNull();
   });
 });
@@ -100,11 +123,17 @@ describe("deliveries", () => {
   it("an instant just before midnight in Almaty belongs to that day, not to the next", async () => {
     const order = await pick(PROD_SHOP, "PAID");
     // 2026-12-10 23:30 Almaty = 18:30 UTC; 2026-12-11 00:30 Almaty = 2026-12-10 19:30 UTC
-    await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.order.update({ where: { id: order.id }, data: { deliveryFrom: new Date("2026-12-10T18:30:00Z") } }));
+    await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+      tx.order.update({ where: { id: order.id }, data: { deliveryFrom: new Date("2026-12-10T18:30:00Z") } }),
+    );
     const late = await pick(PROD_SHOP, "PAID");
-    await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.order.update({ where: { id: late.id }, data: { deliveryFrom: new Date("2026-12-10T19:30:00Z") } }));
+    await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+      tx.order.update({ where: { id: late.id }, data: { deliveryFrom: new Date("2026-12-10T19:30:00Z") } }),
+    );
     const tenth = (await t.graphql(DELIVERIES, { date: "2026-12-10" })).data.deliveries.map((o: any) => Number(o.id));
-    const eleventh = (await t.graphql(DELIVERIES, { date: "2026-12-11" })).data.deliveries.map((o: any) => Number(o.id));
+    const eleventh = (await t.graphql(DELIVERIES, { date: "2026-12-11" })).data.deliveries.map((o: any) =>
+      Number(o.id),
+    );
     expect(tenth).toContain(order.id);
     expect(tenth).not.toContain(late.id);
     expect(eleventh).toContain(late.id);
@@ -132,8 +161,16 @@ describe("deliveries", () => {
     };
     const small = await measure(almatyToday());
     // move 40 more orders to a day of their own
-    const ids = (await t.ownerQuery(`select id from "order" where shop_id = $1 and status = 'DELIVERED' order by id desc limit 40`, [PROD_SHOP])).rows.map((r) => r.id);
-    await t.ownerQuery(`update "order" set delivery_from = '2026-12-20T06:00:00Z'::timestamptz + (id % 10) * interval '1 hour' where id = any($1::int[])`, [ids]);
+    const ids = (
+      await t.ownerQuery(
+        `select id from "order" where shop_id = $1 and status = 'DELIVERED' order by id desc limit 40`,
+        [PROD_SHOP],
+      )
+    ).rows.map((r) => r.id);
+    await t.ownerQuery(
+      `update "order" set delivery_from = '2026-12-20T06:00:00Z'::timestamptz + (id % 10) * interval '1 hour' where id = any($1::int[])`,
+      [ids],
+    );
     const large = await measure("2026-12-20");
     expect(large.orders).toBe(40);
     expect(small.orders).toBeGreaterThanOrEqual(12);
@@ -155,14 +192,22 @@ describe("a COURIER sees only the orders assigned to them", () => {
     await assignDirectly(t, PROD_SHOP, other.id, theirs.id);
     const byId = await t.graphql(`query($id: ID!) { order(id: $id) { id } }`, { id: String(other.id) }, { token });
     expect(byId.data.order).toBeNull();
-    const byBitrix = await t.graphql(`query($b: Int!) { orderByBitrixId(bitrixOrderId: $b) { id } }`, { b: other.bitrixOrderId }, { token });
+    const byBitrix = await t.graphql(
+      `query($b: Int!) { orderByBitrixId(bitrixOrderId: $b) { id } }`,
+      { b: other.bitrixOrderId },
+      { token },
+    );
     expect(byBitrix.data.orderByBitrixId).toBeNull();
     const day = await t.graphql(DELIVERIES, { date: almatyToday() }, { token });
     expect(day.data.deliveries.length).toBeGreaterThan(0);
     expect(day.data.deliveries.every((o: any) => o.courier?.id === String(mine.id))).toBe(true);
     const theirsDay = await t.graphql(DELIVERIES, { date: almatyToday(), courierId: String(theirs.id) }, { token });
     expect(theirsDay.data.deliveries).toEqual([]);
-    const entity = await t.graphql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, { r: [{ __typename: "Order", id: String(other.id) }] }, { token });
+    const entity = await t.graphql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
+      { r: [{ __typename: "Order", id: String(other.id) }] },
+      { token },
+    );
     expect(entity.data?._entities?.[0] ?? null).toBeNull();
   });
 
@@ -173,7 +218,11 @@ describe("a COURIER sees only the orders assigned to them", () => {
     const UPDATE = `mutation($id: ID!) { updateOrderStatus(id: $id, status: IN_DELIVERY) { id status } }`;
     const refused = await t.graphql(UPDATE, { id: String(order.id) }, { token: courierToken(t, PROD_SHOP, mine.id) });
     expect(refused.errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    const photo = await t.graphql(`mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://example.com/x.jpg", kind: OTHER) { id } }`, { id: String(order.id) }, { token: courierToken(t, PROD_SHOP, mine.id) });
+    const photo = await t.graphql(
+      `mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://example.com/x.jpg", kind: OTHER) { id } }`,
+      { id: String(order.id) },
+      { token: courierToken(t, PROD_SHOP, mine.id) },
+    );
     expect(photo.errors?.[0].extensions?.code).toBe("NOT_FOUND");
     const allowed = await t.graphql(UPDATE, { id: String(order.id) }, { token: courierToken(t, PROD_SHOP, theirs.id) });
     expect(allowed.data.updateOrderStatus.status).toBe("IN_DELIVERY");
@@ -182,12 +231,25 @@ describe("a COURIER sees only the orders assigned to them", () => {
   it("the rule is the database's: a courier's transaction sees no other order even without a condition in the query", async () => {
     const [mine] = couriers;
     const scoped = t.stack.db.forViewer({ userId: String(mine.id), role: "COURIER" });
-    const seen = await scoped.read(PROD_SHOP, (sql) => sql<{ courierId: number | null }>(`select courier_id from "order"`));
+    const seen = await scoped.read(PROD_SHOP, (sql) =>
+      sql<{ courierId: number | null }>(`select courier_id from "order"`),
+    );
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((row) => row.courierId === mine.id)).toBe(true);
-    const history = await scoped.withTenant(PROD_SHOP, (tx) => tx.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_history h join "order" o on o.id = h.order_id where o.courier_id is distinct from ${mine.id}`);
+    const history = await scoped.withTenant(
+      PROD_SHOP,
+      (tx) =>
+        tx.$queryRaw<
+          { n: bigint }[]
+        >`select count(*) as n from order_history h join "order" o on o.id = h.order_id where o.courier_id is distinct from ${mine.id}`,
+    );
     expect(Number(history[0].n)).toBe(0);
-    const items = await scoped.read(PROD_SHOP, (sql) => sql<{ n: number }>(`select count(*)::int as n from order_item i where i.order_id not in (select id from "order" where courier_id = $1)`, [mine.id]));
+    const items = await scoped.read(PROD_SHOP, (sql) =>
+      sql<{ n: number }>(
+        `select count(*)::int as n from order_item i where i.order_id not in (select id from "order" where courier_id = $1)`,
+        [mine.id],
+      ),
+    );
     expect(items[0].n).toBe(0);
     // a courier token with a user id that is not a number sees nothing at all
     const fake = t.stack.db.forViewer({ userId: "test-courier", role: "COURIER" });

@@ -40,9 +40,12 @@ export function parseCourierId(value: string | number | null | undefined, field:
 
 /** A user of this shop with role COURIER, or BAD_USER_INPUT naming the field (another shop's user reads as unknown). */
 async function requireCourier(tx: Tx, shopId: number, courierId: number, field: string) {
-  const [user] = await tx.$queryRaw<{ id: number; role: string }[]>`select id, role::text as role from app_user where shop_id = ${shopId} and id = ${courierId}`;
+  const [user] = await tx.$queryRaw<
+    { id: number; role: string }[]
+  >`select id, role::text as role from app_user where shop_id = ${shopId} and id = ${courierId}`;
   if (!user) throw badUserInput(`${field}: there is no user ${courierId} in this shop`, field);
-  if (user.role !== "COURIER") throw badUserInput(`${field}: user ${courierId} is a ${user.role}, not a COURIER`, field);
+  if (user.role !== "COURIER")
+    throw badUserInput(`${field}: user ${courierId} is a ${user.role}, not a COURIER`, field);
   return user;
 }
 
@@ -50,12 +53,23 @@ async function requireCourier(tx: Tx, shopId: number, courierId: number, field: 
  * Assigns the order to a courier (null unassigns) and records it as an EDIT (on the board).
  * Assigning the courier it already has changes nothing.
  */
-export async function assignCourier(tx: Tx, shopId: number, orderId: number, courierId: number | null, changedBy: string): Promise<void> {
+export async function assignCourier(
+  tx: Tx,
+  shopId: number,
+  orderId: number,
+  courierId: number | null,
+  changedBy: string,
+): Promise<void> {
   if (courierId !== null) await requireCourier(tx, shopId, courierId, "courierId");
   const order = await lockForEdit(tx, shopId, orderId);
-  if (FINAL_STATUSES.includes(order.status)) throw badUserInput(`Order ${orderId} is ${order.status}: a final order is not reassigned`, "orderId");
+  if (FINAL_STATUSES.includes(order.status))
+    throw badUserInput(`Order ${orderId} is ${order.status}: a final order is not reassigned`, "orderId");
   if (order.courierId === courierId) return;
   await tx.order.update({ where: { id: orderId }, data: { courierId } });
-  const change: FieldChange = { field: "courier", old: order.courierId === null ? null : String(order.courierId), new: courierId === null ? null : String(courierId) };
+  const change: FieldChange = {
+    field: "courier",
+    old: order.courierId === null ? null : String(order.courierId),
+    new: courierId === null ? null : String(courierId),
+  };
   await appendEdit(tx, shopId, order, [change], changedBy);
 }

@@ -33,12 +33,18 @@ export interface OrderLine {
 /** An order's lines as the client sent them: 1 to 100, quantities 1 to 999, ids well formed. */
 export function validateLines(items: CreateOrderInput["items"]): OrderLine[] {
   if (!items.length) throw badUserInput("An order needs at least one item", "input.items");
-  if (items.length > MAX_ORDER_LINES) throw badUserInput(`An order has at most ${MAX_ORDER_LINES} lines`, "input.items");
+  if (items.length > MAX_ORDER_LINES)
+    throw badUserInput(`An order has at most ${MAX_ORDER_LINES} lines`, "input.items");
   return items.map((item, index) => {
     const field = `input.items[${index}]`;
     const productId = parseId(item.productId, `${field}.productId`);
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) throw badUserInput(`${field}.quantity must be at least 1, got ${item.quantity}`, `${field}.quantity`);
-    if (item.quantity > MAX_QUANTITY) throw badUserInput(`${field}.quantity must be at most ${MAX_QUANTITY}, got ${item.quantity}`, `${field}.quantity`);
+    if (!Number.isInteger(item.quantity) || item.quantity < 1)
+      throw badUserInput(`${field}.quantity must be at least 1, got ${item.quantity}`, `${field}.quantity`);
+    if (item.quantity > MAX_QUANTITY)
+      throw badUserInput(
+        `${field}.quantity must be at most ${MAX_QUANTITY}, got ${item.quantity}`,
+        `${field}.quantity`,
+      );
     return { productId, quantity: item.quantity, field };
   });
 }
@@ -50,7 +56,9 @@ export function validateLines(items: CreateOrderInput["items"]): OrderLine[] {
  */
 export async function priceLines(tx: Tx, shopId: number, lines: readonly OrderLine[]) {
   const productIds = [...new Set(lines.map((line) => line.productId))];
-  const products = await tx.$queryRaw<{ id: number; name: string; price: number; enabled: boolean; archived: boolean }[]>`
+  const products = await tx.$queryRaw<
+    { id: number; name: string; price: number; enabled: boolean; archived: boolean }[]
+  >`
     select id, name, price, enabled, archived_at is not null as archived
     from product where shop_id = ${shopId} and id = any(${productIds}::int[])
     for share`;
@@ -58,14 +66,22 @@ export async function priceLines(tx: Tx, shopId: number, lines: readonly OrderLi
   let total = 0;
   const items = lines.map((line) => {
     const product = byId.get(line.productId);
-    if (!product) throw badUserInput(`${line.field}.productId: product ${line.productId} does not exist`, `${line.field}.productId`);
+    if (!product)
+      throw badUserInput(
+        `${line.field}.productId: product ${line.productId} does not exist`,
+        `${line.field}.productId`,
+      );
     if (!product.enabled || product.archived) {
-      throw badUserInput(`${line.field}.productId: product ${line.productId} (${product.name}) is not available for sale`, `${line.field}.productId`);
+      throw badUserInput(
+        `${line.field}.productId: product ${line.productId} (${product.name}) is not available for sale`,
+        `${line.field}.productId`,
+      );
     }
     total += product.price * line.quantity;
     return { shopId, productId: product.id, quantity: line.quantity, price: product.price, productName: product.name };
   });
-  if (total > MAX_TOTAL) throw badUserInput("The order's total is too large; split it into several orders", "input.items");
+  if (total > MAX_TOTAL)
+    throw badUserInput("The order's total is too large; split it into several orders", "input.items");
   return { items, total };
 }
 
@@ -74,7 +90,8 @@ export const MAX_DELIVERY_FEE = 100_000_000;
 
 export function validateDeliveryFee(fee: number, field: string): number {
   if (!Number.isInteger(fee) || fee < 0) throw badUserInput(`${field} must be 0 or more (tiyn), got ${fee}`, field);
-  if (fee > MAX_DELIVERY_FEE) throw badUserInput(`${field} must be at most ${MAX_DELIVERY_FEE} tiyn, got ${fee}`, field);
+  if (fee > MAX_DELIVERY_FEE)
+    throw badUserInput(`${field} must be at most ${MAX_DELIVERY_FEE} tiyn, got ${fee}`, field);
   return fee;
 }
 
@@ -83,7 +100,10 @@ function validate(input: CreateOrderInput) {
   const lines = validateLines(input.items);
   const { deliveryFrom, deliveryTo } = input;
   if (deliveryFrom && deliveryTo && deliveryTo.getTime() < deliveryFrom.getTime()) {
-    throw badUserInput("input.deliveryTo must not be before input.deliveryFrom: the delivery window ends before it starts", "input.deliveryTo");
+    throw badUserInput(
+      "input.deliveryTo must not be before input.deliveryFrom: the delivery window ends before it starts",
+      "input.deliveryTo",
+    );
   }
   if (input.bitrixOrderId !== null && input.bitrixOrderId !== undefined && input.bitrixOrderId <= 0) {
     throw badUserInput("input.bitrixOrderId must be a positive integer", "input.bitrixOrderId");
@@ -113,7 +133,8 @@ export async function createOrder(tx: Tx, shopId: number, createdBy: string, inp
   const priced = await priceLines(tx, shopId, valid.lines);
   const { items } = priced;
   const total = priced.total + valid.deliveryFee;
-  if (total > MAX_TOTAL) throw badUserInput("The order's total is too large; split it into several orders", "input.deliveryFee");
+  if (total > MAX_TOTAL)
+    throw badUserInput("The order's total is too large; split it into several orders", "input.deliveryFee");
 
   // one statement, no read-then-write race between two orders of a new customer
   const [client] = await tx.$queryRaw<{ id: number }[]>`
@@ -145,7 +166,9 @@ export async function createOrder(tx: Tx, shopId: number, createdBy: string, inp
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
-      throw conflict(`An order with bitrixOrderId ${input.bitrixOrderId} already exists in this shop`, { field: "input.bitrixOrderId" });
+      throw conflict(`An order with bitrixOrderId ${input.bitrixOrderId} already exists in this shop`, {
+        field: "input.bitrixOrderId",
+      });
     }
     throw error;
   }

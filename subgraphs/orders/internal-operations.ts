@@ -15,7 +15,10 @@ export const ordersInternalOperations: InternalOperationsFactory = ({ config, db
   const deliveryLog = createDeliveryLog(db, config.bitrixShopId, logger);
   return {
     handlers: {
-      [ORDER_STATUS_OPERATION]: webhookOperation((fields, context) => orderStatusWebhook(fields, { bitrixStatuses, logger: context.logger }), deliveryLog),
+      [ORDER_STATUS_OPERATION]: webhookOperation(
+        (fields, context) => orderStatusWebhook(fields, { bitrixStatuses, logger: context.logger }),
+        deliveryLog,
+      ),
       [ORDER_SYNC_OPERATION]: webhookOperation(orderSyncWebhook, deliveryLog),
       ...WEBHOOK_DELIVERIES_OPERATIONS,
     },

@@ -1,5 +1,13 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { assignDirectly, courierToken, expectChain, historyOf, orderPicker, seededCouriers, statusOf } from "../../test/order-fixtures";
+import {
+  assignDirectly,
+  courierToken,
+  expectChain,
+  historyOf,
+  orderPicker,
+  seededCouriers,
+  statusOf,
+} from "../../test/order-fixtures";
 import { allowedFrom, allowedNext, LIFECYCLE } from "./lifecycle";
 import type { Role } from "../../core/auth";
 
@@ -15,7 +23,11 @@ const UPDATE = `mutation($id: ID!, $status: OrderStatus!, $notes: String) {
   updateOrderStatus(id: $id, status: $status, notes: $notes) { id status history { oldStatus newStatus changedBy notes kind } }
 }`;
 
-async function update(orderId: number, status: string, options: { role?: Role; shop?: number; notes?: string | null } = {}) {
+async function update(
+  orderId: number,
+  status: string,
+  options: { role?: Role; shop?: number; notes?: string | null } = {},
+) {
   const shop = options.shop ?? PROD_SHOP;
   let token = t.token(shop, options.role ?? "ADMIN");
   if (options.role === "COURIER") {
@@ -33,7 +45,8 @@ describe("the lifecycle", () => {
     expect(allowedFrom("ASSEMBLED")).toEqual(["NEW", "PAID", "ACCEPTED"]);
     expect(allowedFrom("CANCELLED")).toEqual(["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY"]);
     for (const to of [...LIFECYCLE, "CANCELLED" as const]) {
-      for (const from of [...LIFECYCLE, "CANCELLED" as const]) expect(allowedFrom(to).includes(from)).toBe(allowedNext(from).includes(to));
+      for (const from of [...LIFECYCLE, "CANCELLED" as const])
+        expect(allowedFrom(to).includes(from)).toBe(allowedNext(from).includes(to));
     }
   });
 
@@ -85,8 +98,15 @@ describe("the lifecycle", () => {
     const order = await pick(PROD_SHOP, from);
     const before = await historyOf(t, PROD_SHOP, order.id);
     const result = await update(order.id, to);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "status", currentStatus: from, allowedNext: allowed });
-    expect(result.errors?.[0].message).toContain(allowed.length ? `allowed next: ${allowed.join(", ")}` : `${from} is final`);
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "status",
+      currentStatus: from,
+      allowedNext: allowed,
+    });
+    expect(result.errors?.[0].message).toContain(
+      allowed.length ? `allowed next: ${allowed.join(", ")}` : `${from} is final`,
+    );
     expect(await statusOf(t, PROD_SHOP, order.id)).toBe(from);
     expect(await historyOf(t, PROD_SHOP, order.id)).toHaveLength(before.length);
   });
@@ -179,14 +199,17 @@ describe("concurrency", () => {
     // every accepted change that moved the order wrote exactly one row; the rest were refused or "already there"
     expect(added.length).toBeLessThanOrEqual(accepted.length);
     // each added row moved forward along the lifecycle
-    for (const row of added) expect(LIFECYCLE.indexOf(row.newStatus as never)).toBeGreaterThan(LIFECYCLE.indexOf(row.oldStatus as never));
+    for (const row of added)
+      expect(LIFECYCLE.indexOf(row.newStatus as never)).toBeGreaterThan(LIFECYCLE.indexOf(row.oldStatus as never));
     expect(await statusOf(t, PROD_SHOP, order.id)).toBe(added.at(-1)!.newStatus);
   });
 
   it("50 concurrent changes alternating between two managers' choices (cancel races a forward move)", async () => {
     const order = await pick(PROD_SHOP, "PAID");
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, index) => update(order.id, index % 2 ? "CANCELLED" : "ASSEMBLED", { role: "MANAGER" })),
+      Array.from({ length: 50 }, (_, index) =>
+        update(order.id, index % 2 ? "CANCELLED" : "ASSEMBLED", { role: "MANAGER" }),
+      ),
     );
     const history = await historyOf(t, PROD_SHOP, order.id);
     expectChain(history);
@@ -195,7 +218,9 @@ describe("concurrency", () => {
     expect(final).toBe("CANCELLED");
     // at most: PAID → ASSEMBLED → CANCELLED, or PAID → CANCELLED
     expect(history.filter((row) => row.newStatus === "CANCELLED")).toHaveLength(1);
-    const codes = results.filter((r) => r.errors).map((r) => `${r.errors![0].extensions?.code} ${r.errors![0].message}`);
+    const codes = results
+      .filter((r) => r.errors)
+      .map((r) => `${r.errors![0].extensions?.code} ${r.errors![0].message}`);
     expect(codes.filter((c) => !c.startsWith("BAD_USER_INPUT"))).toEqual([]);
   });
 });
@@ -207,7 +232,11 @@ describe("tenancy", () => {
       const result = await update(order.id, "PAID", { role, shop: DEV_SHOP });
       expect(result.errors?.[0].extensions?.code).toBe("NOT_FOUND");
     }
-    const seen = await t.graphql(`query($id: ID!) { order(id: $id) { id history { id } } }`, { id: String(order.id) }, { token: t.token(DEV_SHOP) });
+    const seen = await t.graphql(
+      `query($id: ID!) { order(id: $id) { id history { id } } }`,
+      { id: String(order.id) },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(seen.data.order).toBeNull();
     expect(await statusOf(t, PROD_SHOP, order.id)).toBe("NEW");
     expect(await historyOf(t, PROD_SHOP, order.id)).toHaveLength(1);

@@ -53,7 +53,14 @@ export type OrderLocator = { id: number } | { bitrixOrderId: number };
 export type Actor = { kind: "user"; userId: string; role: Role } | { kind: "bitrix"; changedById?: string | null };
 
 export type StatusChangeResult =
-  | { outcome: "changed"; orderId: number; oldStatus: OrderStatus; newStatus: OrderStatus; historyId: bigint; outOfOrder: boolean }
+  | {
+      outcome: "changed";
+      orderId: number;
+      oldStatus: OrderStatus;
+      newStatus: OrderStatus;
+      historyId: bigint;
+      outOfOrder: boolean;
+    }
   | { outcome: "unchanged"; orderId: number; status: OrderStatus }
   | { outcome: "not_found" };
 
@@ -76,7 +83,9 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
 
 /** The Prisma flavour of the order lock, for writers that run in a Prisma transaction. */
 async function lockOrderTx(tx: Tx, shopId: number, orderId: number): Promise<LockedOrder | null> {
-  const rows = await tx.$queryRaw<LockedOrder[]>`select id, status::text as status from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
+  const rows = await tx.$queryRaw<
+    LockedOrder[]
+  >`select id, status::text as status from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
   return rows[0] ?? null;
 }
 
@@ -127,10 +136,20 @@ export async function changeOrderStatus(
   const changedById = actor.kind === "bitrix" ? (actor.changedById ?? null) : null;
   const inOrderFrom = allowedFrom(change.status);
   // a user moves only from the statuses their role may move from (Bitrix: any, noted when out of order)
-  const movableFrom = actor.kind === "user" ? inOrderFrom.filter((from) => mayMove(actor.role, from, change.status)) : inOrderFrom;
+  const movableFrom =
+    actor.kind === "user" ? inOrderFrom.filter((from) => mayMove(actor.role, from, change.status)) : inOrderFrom;
   const [order] = await sql<{ id: number; status: OrderStatus; historyId: bigint | null }>(
     "id" in locator ? CHANGE_STATUS_BY_ID : CHANGE_STATUS_BY_BITRIX_ID,
-    [shopId, change.status, actor.kind === "bitrix", movableFrom, changedBy, changedById, change.notes ?? null, "id" in locator ? locator.id : locator.bitrixOrderId],
+    [
+      shopId,
+      change.status,
+      actor.kind === "bitrix",
+      movableFrom,
+      changedBy,
+      changedById,
+      change.notes ?? null,
+      "id" in locator ? locator.id : locator.bitrixOrderId,
+    ],
   );
   if (!order) return { outcome: "not_found" };
   if (order.status === change.status) return { outcome: "unchanged", orderId: order.id, status: order.status };
@@ -149,7 +168,14 @@ export async function changeOrderStatus(
       { currentStatus: order.status, allowedNext: next },
     );
   }
-  return { outcome: "changed", orderId: order.id, oldStatus: order.status, newStatus: change.status, historyId: BigInt(order.historyId), outOfOrder: !inOrder };
+  return {
+    outcome: "changed",
+    orderId: order.id,
+    oldStatus: order.status,
+    newStatus: change.status,
+    historyId: BigInt(order.historyId),
+    outOfOrder: !inOrder,
+  };
 }
 
 /** A status Bitrix reports for one of its orders. */
@@ -208,12 +234,21 @@ const CHANGE_BITRIX_STATUSES = `
  * true })`): what changeOrderStatus does for each, with the same results, in order. Each order
  * may appear once: a statement cannot change one row twice.
  */
-export async function changeBitrixStatuses(sql: SqlReader, shopId: number, changes: readonly BitrixStatusChange[]): Promise<StatusChangeResult[]> {
+export async function changeBitrixStatuses(
+  sql: SqlReader,
+  shopId: number,
+  changes: readonly BitrixStatusChange[],
+): Promise<StatusChangeResult[]> {
   if (new Set(changes.map((change) => change.bitrixOrderId)).size !== changes.length) {
     throw new Error("changeBitrixStatuses: each Bitrix order may appear once per statement");
   }
   const inOrderFrom = changes.map((change) => allowedFrom(change.status));
-  const rows = await sql<{ n: bigint | number; id: number | null; status: OrderStatus | null; historyId: bigint | string | null }>(CHANGE_BITRIX_STATUSES, [
+  const rows = await sql<{
+    n: bigint | number;
+    id: number | null;
+    status: OrderStatus | null;
+    historyId: bigint | string | null;
+  }>(CHANGE_BITRIX_STATUSES, [
     shopId,
     changes.map((change) => change.bitrixOrderId),
     changes.map((change) => change.status),
@@ -255,13 +290,24 @@ export async function appendAnnotation(
   tx: Tx,
   shopId: number,
   orderId: number,
-  entry: { kind: "NOTE"; text: string; author: string } | { kind: "PHOTO"; url: string; photoKind: string; author: string; uploadId?: string },
+  entry:
+    | { kind: "NOTE"; text: string; author: string }
+    | { kind: "PHOTO"; url: string; photoKind: string; author: string; uploadId?: string },
 ): Promise<OrderHistory | null> {
   const order = await lockOrderTx(tx, shopId, orderId);
   if (!order) return null;
   const photo =
     entry.kind === "PHOTO"
-      ? await tx.orderPhoto.create({ data: { shopId, orderId, url: entry.url, kind: entry.photoKind, createdBy: entry.author, uploadId: entry.uploadId ?? null } })
+      ? await tx.orderPhoto.create({
+          data: {
+            shopId,
+            orderId,
+            url: entry.url,
+            kind: entry.photoKind,
+            createdBy: entry.author,
+            uploadId: entry.uploadId ?? null,
+          },
+        })
       : null;
   const history = await tx.orderHistory.create({
     data: {

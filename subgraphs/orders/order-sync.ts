@@ -44,7 +44,10 @@ export type OrderSyncResult =
 
 /** Thrown for content that parses but breaks a rule (the webhook answers 422 naming the field). */
 export class OrderSyncRefusal extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }
@@ -91,7 +94,14 @@ export function syncBitrixOrder(db: Database, shopId: number, order: BitrixOrder
   );
 }
 
-async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult> {
+async function updateHeld(
+  sql: SqlReader,
+  shopId: number,
+  held: HeldOrder,
+  order: BitrixOrder,
+  hash: string,
+  total: number,
+): Promise<OrderSyncResult> {
   const heldAt = held.bitrixUpdatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   if (order.updatedAt.getTime() < heldAt) return { outcome: "stale", orderId: held.id };
   if (held.bitrixContentHash === hash) {
@@ -125,7 +135,13 @@ async function updateHeld(sql: SqlReader, shopId: number, held: HeldOrder, order
  * The new order with its customer and first history row (→ NEW) in one statement, then its
  * items and status; null when another delivery created it first.
  */
-async function createFromBitrix(sql: SqlReader, shopId: number, order: BitrixOrder, hash: string, total: number): Promise<OrderSyncResult | null> {
+async function createFromBitrix(
+  sql: SqlReader,
+  shopId: number,
+  order: BitrixOrder,
+  hash: string,
+  total: number,
+): Promise<OrderSyncResult | null> {
   const [created] = await sql<{ id: number }>(
     `with client as (
        insert into client_profile (shop_id, phone, name, updated_at) values ($1, $16, $17, now())
@@ -145,7 +161,17 @@ async function createFromBitrix(sql: SqlReader, shopId: number, order: BitrixOrd
        select $1, id, null, 'NEW', 'bitrix', $15, 'STATUS' from created
      )
      select id from created`,
-    [shopId, order.bitrixOrderId, total, ...orderColumns(order), order.updatedAt, hash, "Order created in Bitrix", order.customer.phone, order.customer.name],
+    [
+      shopId,
+      order.bitrixOrderId,
+      total,
+      ...orderColumns(order),
+      order.updatedAt,
+      hash,
+      "Order created in Bitrix",
+      order.customer.phone,
+      order.customer.name,
+    ],
   );
   if (!created) return null;
   const warnings = await writeItems(sql, shopId, created.id, order);
@@ -172,7 +198,12 @@ function orderColumns(order: BitrixOrder) {
  * Bitrix's payments, each recorded once by its external id (unique per shop, created by
  * "bitrix"); one already recorded for another order is left there and warned about.
  */
-async function recordPayments(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder): Promise<OrderSyncWarning[]> {
+async function recordPayments(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  order: BitrixOrder,
+): Promise<OrderSyncWarning[]> {
   if (order.payments.length === 0) return [];
   const elsewhere = await sql<{ externalId: string }>(
     `with input as (select * from unnest($3::text[], $4::text[], $5::int[]) as p(method, external_id, amount)),
@@ -182,11 +213,21 @@ async function recordPayments(sql: SqlReader, shopId: number, orderId: number, o
        on conflict (shop_id, external_id) do nothing
      )
      select p.external_id from payment p join input i using (external_id) where p.shop_id = $1 and p.order_id <> $2`,
-    [shopId, orderId, order.payments.map((p) => p.method), order.payments.map((p) => p.externalId), order.payments.map((p) => p.amount)],
+    [
+      shopId,
+      orderId,
+      order.payments.map((p) => p.method),
+      order.payments.map((p) => p.externalId),
+      order.payments.map((p) => p.amount),
+    ],
   );
   return elsewhere.map((row) => {
     const index = order.payments.findIndex((p) => p.externalId === row.externalId);
-    return { field: `payments[${index}].external_id`, externalId: row.externalId, message: `Payment ${row.externalId} is already recorded for another order; it was not recorded again` };
+    return {
+      field: `payments[${index}].external_id`,
+      externalId: row.externalId,
+      message: `Payment ${row.externalId} is already recorded for another order; it was not recorded again`,
+    };
   });
 }
 
@@ -203,7 +244,13 @@ async function upsertClient(sql: SqlReader, shopId: number, customer: BitrixOrde
 
 /** Only the status differs from ours: through the lifecycle, as Bitrix (applied even out of order, noted). */
 async function moveToStatus(sql: SqlReader, shopId: number, order: BitrixOrder): Promise<void> {
-  await changeOrderStatus(sql, shopId, { bitrixOrderId: order.bitrixOrderId }, { status: order.status, notes: "from Bitrix order sync" }, { kind: "bitrix" });
+  await changeOrderStatus(
+    sql,
+    shopId,
+    { bitrixOrderId: order.bitrixOrderId },
+    { status: order.status, notes: "from Bitrix order sync" },
+    { kind: "bitrix" },
+  );
 }
 
 /**
@@ -213,7 +260,12 @@ async function moveToStatus(sql: SqlReader, shopId: number, order: BitrixOrder):
  * items are written, and the answer warns about it. When every product is known (the usual
  * case) that is one statement.
  */
-async function writeItems(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder): Promise<OrderSyncWarning[]> {
+async function writeItems(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  order: BitrixOrder,
+): Promise<OrderSyncWarning[]> {
   const all = order.items.map((_, index) => index + 1);
   const written = await insertItems(sql, shopId, orderId, order, all);
   if (written.size === order.items.length) return [];
@@ -227,7 +279,12 @@ async function writeItems(sql: SqlReader, shopId: number, orderId: number, order
       order by w.bitrix_product_id
      on conflict (shop_id, bitrix_product_id) do nothing
      returning bitrix_product_id`,
-    [shopId, lines.map((item) => item.bitrixProductId), lines.map((item) => item.name), lines.map((item) => item.price)],
+    [
+      shopId,
+      lines.map((item) => item.bitrixProductId),
+      lines.map((item) => item.name),
+      lines.map((item) => item.price),
+    ],
   );
   const late = await insertItems(sql, shopId, orderId, order, missing);
   if (late.size !== missing.length) throw new Error(`order sync: ${missing.length - late.size} items found no product`);
@@ -237,12 +294,24 @@ async function writeItems(sql: SqlReader, shopId: number, orderId: number, order
     const item = order.items[n - 1];
     if (!created.has(item.bitrixProductId) || warned.has(item.bitrixProductId)) return [];
     warned.add(item.bitrixProductId);
-    return [{ field: `items[${n - 1}].product_id`, bitrixProductId: item.bitrixProductId, message: `Bitrix product ${item.bitrixProductId} is not in the catalog; the item is kept with its name and price (a disabled product stands in for it)` }];
+    return [
+      {
+        field: `items[${n - 1}].product_id`,
+        bitrixProductId: item.bitrixProductId,
+        message: `Bitrix product ${item.bitrixProductId} is not in the catalog; the item is kept with its name and price (a disabled product stands in for it)`,
+      },
+    ];
   });
 }
 
 /** Inserts the items numbered `lines` (1-based) whose product exists; answers the numbers written. */
-async function insertItems(sql: SqlReader, shopId: number, orderId: number, order: BitrixOrder, lines: number[]): Promise<Set<number>> {
+async function insertItems(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  order: BitrixOrder,
+  lines: number[],
+): Promise<Set<number>> {
   const items = lines.map((n) => order.items[n - 1]);
   const rows = await sql<{ n: number }>(
     `with input as (
@@ -256,7 +325,15 @@ async function insertItems(sql: SqlReader, shopId: number, orderId: number, orde
        returning product_id
      )
      select i.n from input i join product p on p.shop_id = $1 and p.bitrix_product_id = i.bitrix_product_id`,
-    [shopId, orderId, lines, items.map((item) => item.bitrixProductId), items.map((item) => item.name), items.map((item) => item.quantity), items.map((item) => item.price)],
+    [
+      shopId,
+      orderId,
+      lines,
+      items.map((item) => item.bitrixProductId),
+      items.map((item) => item.name),
+      items.map((item) => item.quantity),
+      items.map((item) => item.price),
+    ],
   );
   return new Set(rows.map((row) => Number(row.n)));
 }

@@ -1,5 +1,12 @@
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
-import { assignDirectly, courierToken, expectChain, historyOf, orderPicker, seededCouriers } from "../../test/order-fixtures";
+import {
+  assignDirectly,
+  courierToken,
+  expectChain,
+  historyOf,
+  orderPicker,
+  seededCouriers,
+} from "../../test/order-fixtures";
 import type { Role } from "../../core/auth";
 
 let t: TestStack;
@@ -41,7 +48,11 @@ beforeAll(async () => {
   t = await startTestStack();
   const result = await t.graphql(`{ products(first: 5, enabled: true) { edges { node { id price name } } } }`);
   products = result.data.products.edges.map((edge: any) => edge.node);
-  const dev = await t.graphql(`{ products(first: 1, enabled: true) { edges { node { id } } } }`, {}, { token: t.token(DEV_SHOP) });
+  const dev = await t.graphql(
+    `{ products(first: 1, enabled: true) { edges { node { id } } } }`,
+    {},
+    { token: t.token(DEV_SHOP) },
+  );
   devProductId = dev.data.products.edges[0].node.id;
 });
 afterAll(() => t?.stop());
@@ -54,20 +65,38 @@ describe("createOrder", () => {
     expect(order.status).toBe("NEW");
     expect(order.total).toBe(products[0].price * 2 + products[1].price);
     expect(order.items).toEqual([
-      { quantity: 2, price: products[0].price, product: { id: products[0].id, name: products[0].name, price: products[0].price } },
-      { quantity: 1, price: products[1].price, product: { id: products[1].id, name: products[1].name, price: products[1].price } },
+      {
+        quantity: 2,
+        price: products[0].price,
+        product: { id: products[0].id, name: products[0].name, price: products[0].price },
+      },
+      {
+        quantity: 1,
+        price: products[1].price,
+        product: { id: products[1].id, name: products[1].name, price: products[1].price },
+      },
     ]);
-    expect(order.history).toEqual([{ oldStatus: null, newStatus: "NEW", changedBy: t.userId(PROD_SHOP, "ADMIN"), kind: "STATUS" }]);
+    expect(order.history).toEqual([
+      { oldStatus: null, newStatus: "NEW", changedBy: t.userId(PROD_SHOP, "ADMIN"), kind: "STATUS" },
+    ]);
     expect(order.customer).toMatchObject({ phone: "+77015551234", name: "Айгерим Серикова" });
     expect(order.recipientPhone).toBe("+77021112233");
-    expect(order).toMatchObject({ recipientName: "Дана Абенова", cardText: "С днём рождения!", deliveryTo: "2026-12-01T12:00:00.000Z" });
+    expect(order).toMatchObject({
+      recipientName: "Дана Абенова",
+      cardText: "С днём рождения!",
+      deliveryTo: "2026-12-01T12:00:00.000Z",
+    });
   });
 
   it("keeps each item's price as it was when ordered", async () => {
     const created = await create(baseInput({ items: [{ productId: products[2].id, quantity: 1 }] }));
     const orderId = created.data.createOrder.id;
-    await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.product.update({ where: { id: Number(products[2].id) }, data: { price: { increment: 100_00 } } }));
-    const later = await t.graphql(`query($id: ID!) { order(id: $id) { total items { price product { price } } } }`, { id: orderId });
+    await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+      tx.product.update({ where: { id: Number(products[2].id) }, data: { price: { increment: 100_00 } } }),
+    );
+    const later = await t.graphql(`query($id: ID!) { order(id: $id) { total items { price product { price } } } }`, {
+      id: orderId,
+    });
     expect(later.data.order.items[0].price).toBe(products[2].price);
     expect(later.data.order.items[0].product.price).toBe(products[2].price + 100_00);
     expect(later.data.order.total).toBe(products[2].price);
@@ -82,7 +111,9 @@ describe("createOrder", () => {
   });
 
   it("concurrent first orders of a new customer share one profile", async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => create(baseInput({ customer: { phone: "+77017770000" } }))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => create(baseInput({ customer: { phone: "+77017770000" } }))),
+    );
     expect(results.every((r) => !r.errors)).toBe(true);
     expect(new Set(results.map((r) => r.data.createOrder.customer.id)).size).toBe(1);
   });
@@ -93,30 +124,101 @@ describe("createOrder", () => {
     const again = await create(baseInput({ bitrixOrderId: 777001 }));
     expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.bitrixOrderId" });
     // another shop may use the same number
-    const other = await create({ ...baseInput({ bitrixOrderId: 777001 }), items: [{ productId: devProductId, quantity: 1 }] }, { shop: DEV_SHOP });
+    const other = await create(
+      { ...baseInput({ bitrixOrderId: 777001 }), items: [{ productId: devProductId, quantity: 1 }] },
+      { shop: DEV_SHOP },
+    );
     expect(other.errors).toBeUndefined();
   });
 
   const disabledProduct = async () => {
-    const row = await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.product.update({ where: { id: Number(products[4].id) }, data: { enabled: false } }));
+    const row = await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+      tx.product.update({ where: { id: Number(products[4].id) }, data: { enabled: false } }),
+    );
     return String(row.id);
   };
 
   it.each<[string, () => Promise<Record<string, unknown>> | Record<string, unknown>, string, RegExp]>([
     ["no items", () => baseInput({ items: [] }), "input.items", /at least one item/],
-    ["quantity 0", () => baseInput({ items: [{ productId: products[0].id, quantity: 0 }] }), "input.items[0].quantity", /at least 1/],
-    ["negative quantity", () => baseInput({ items: [{ productId: products[0].id, quantity: 1 }, { productId: products[1].id, quantity: -3 }] }), "input.items[1].quantity", /at least 1/],
-    ["huge quantity", () => baseInput({ items: [{ productId: products[0].id, quantity: 100000 }] }), "input.items[0].quantity", /at most 999/],
-    ["unknown product", () => baseInput({ items: [{ productId: "99999999", quantity: 1 }] }), "input.items[0].productId", /does not exist/],
-    ["malformed product id", () => baseInput({ items: [{ productId: "rose", quantity: 1 }] }), "input.items[0].productId", /positive integer/],
-    ["another shop's product", () => baseInput({ items: [{ productId: devProductId, quantity: 1 }] }), "input.items[0].productId", /does not exist/],
-    ["disabled product", async () => baseInput({ items: [{ productId: await disabledProduct(), quantity: 1 }] }), "input.items[0].productId", /not available/],
-    ["window ending before it starts", () => baseInput({ deliveryFrom: "2026-12-01T12:00:00Z", deliveryTo: "2026-12-01T10:00:00Z" }), "input.deliveryTo", /ends before it starts/],
-    ["customer phone not a phone", () => baseInput({ customer: { phone: "call me" } }), "input.customer.phone", /phone number/],
-    ["customer phone too short", () => baseInput({ customer: { phone: "+7701" } }), "input.customer.phone", /10 to 15 digits/],
-    ["recipient phone not a phone", () => baseInput({ recipient: { phone: "abc" } }), "input.recipient.phone", /phone number/],
+    [
+      "quantity 0",
+      () => baseInput({ items: [{ productId: products[0].id, quantity: 0 }] }),
+      "input.items[0].quantity",
+      /at least 1/,
+    ],
+    [
+      "negative quantity",
+      () =>
+        baseInput({
+          items: [
+            { productId: products[0].id, quantity: 1 },
+            { productId: products[1].id, quantity: -3 },
+          ],
+        }),
+      "input.items[1].quantity",
+      /at least 1/,
+    ],
+    [
+      "huge quantity",
+      () => baseInput({ items: [{ productId: products[0].id, quantity: 100000 }] }),
+      "input.items[0].quantity",
+      /at most 999/,
+    ],
+    [
+      "unknown product",
+      () => baseInput({ items: [{ productId: "99999999", quantity: 1 }] }),
+      "input.items[0].productId",
+      /does not exist/,
+    ],
+    [
+      "malformed product id",
+      () => baseInput({ items: [{ productId: "rose", quantity: 1 }] }),
+      "input.items[0].productId",
+      /positive integer/,
+    ],
+    [
+      "another shop's product",
+      () => baseInput({ items: [{ productId: devProductId, quantity: 1 }] }),
+      "input.items[0].productId",
+      /does not exist/,
+    ],
+    [
+      "disabled product",
+      async () => baseInput({ items: [{ productId: await disabledProduct(), quantity: 1 }] }),
+      "input.items[0].productId",
+      /not available/,
+    ],
+    [
+      "window ending before it starts",
+      () => baseInput({ deliveryFrom: "2026-12-01T12:00:00Z", deliveryTo: "2026-12-01T10:00:00Z" }),
+      "input.deliveryTo",
+      /ends before it starts/,
+    ],
+    [
+      "customer phone not a phone",
+      () => baseInput({ customer: { phone: "call me" } }),
+      "input.customer.phone",
+      /phone number/,
+    ],
+    [
+      "customer phone too short",
+      () => baseInput({ customer: { phone: "+7701" } }),
+      "input.customer.phone",
+      /10 to 15 digits/,
+    ],
+    [
+      "recipient phone not a phone",
+      () => baseInput({ recipient: { phone: "abc" } }),
+      "input.recipient.phone",
+      /phone number/,
+    ],
     ["card text too long", () => baseInput({ cardText: "x".repeat(1001) }), "input.cardText", /at most 1000/],
-    ["comment with control characters", () => baseInput({ comment: "a\u0000b" }), "input.comment", /control characters/],
+    [
+      "comment with control characters",
+      () => baseInput({ comment: "a\u0000b" }),
+      "input.comment",
+      /control characters/,
+    ],
     ["bitrixOrderId negative", () => baseInput({ bitrixOrderId: -1 }), "input.bitrixOrderId", /positive/],
   ])("refuses %s with BAD_USER_INPUT naming the field", async (_name, input, field, message) => {
     const countBefore = (await t.graphql(`{ orders(first: 1) { totalCount } }`)).data.orders.totalCount;
@@ -144,9 +246,16 @@ describe("notes and photos", () => {
 
   it("a note shows on the order and in its history, at the current status", async () => {
     const order = await pick(PROD_SHOP, "ACCEPTED");
-    const result = await t.graphql(NOTE, { id: String(order.id), text: "  без лилий, аллергия  " }, { token: t.token(PROD_SHOP, "FLORIST") });
+    const result = await t.graphql(
+      NOTE,
+      { id: String(order.id), text: "  без лилий, аллергия  " },
+      { token: t.token(PROD_SHOP, "FLORIST") },
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.addOrderNote.notes.at(-1)).toEqual({ text: "без лилий, аллергия", author: t.userId(PROD_SHOP, "FLORIST") });
+    expect(result.data.addOrderNote.notes.at(-1)).toEqual({
+      text: "без лилий, аллергия",
+      author: t.userId(PROD_SHOP, "FLORIST"),
+    });
     expect(result.data.addOrderNote.history.at(-1)).toEqual({
       kind: "NOTE",
       oldStatus: "ACCEPTED",
@@ -162,10 +271,18 @@ describe("notes and photos", () => {
     const url = "https://cdn.cvety.kz/proof/123.jpg";
     const [courier] = await seededCouriers(t, PROD_SHOP);
     await assignDirectly(t, PROD_SHOP, order.id, courier.id);
-    const result = await t.graphql(PHOTO, { id: String(order.id), url, kind: "DELIVERY_PROOF" }, { token: courierToken(t, PROD_SHOP, courier.id) });
+    const result = await t.graphql(
+      PHOTO,
+      { id: String(order.id), url, kind: "DELIVERY_PROOF" },
+      { token: courierToken(t, PROD_SHOP, courier.id) },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.addOrderPhoto.photos).toEqual([{ url, kind: "DELIVERY_PROOF", createdBy: String(courier.id) }]);
-    expect(result.data.addOrderPhoto.history.at(-1)).toEqual({ kind: "PHOTO", notes: "Photo added: DELIVERY_PROOF", photo: { url, kind: "DELIVERY_PROOF" } });
+    expect(result.data.addOrderPhoto.history.at(-1)).toEqual({
+      kind: "PHOTO",
+      notes: "Photo added: DELIVERY_PROOF",
+      photo: { url, kind: "DELIVERY_PROOF" },
+    });
   });
 
   it("notes and photos interleave with status changes in one chain", async () => {
@@ -179,7 +296,12 @@ describe("notes and photos", () => {
     ]);
     const history = await historyOf(t, PROD_SHOP, order.id);
     expectChain(history);
-    expect(history.slice(-4).map((h) => h.kind).sort()).toEqual(["NOTE", "NOTE", "PHOTO", "STATUS"]);
+    expect(
+      history
+        .slice(-4)
+        .map((h) => h.kind)
+        .sort(),
+    ).toEqual(["NOTE", "NOTE", "PHOTO", "STATUS"]);
   });
 
   it.each<[string, string]>([
@@ -193,7 +315,10 @@ describe("notes and photos", () => {
     const order = await pick(PROD_SHOP, "ASSEMBLED");
     const result = await t.graphql(PHOTO, { id: String(order.id), url, kind: "ASSEMBLED_BOUQUET" });
     expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "url" });
-    expect((await t.graphql(`query($id: ID!) { order(id: $id) { photos { id } } }`, { id: String(order.id) })).data.order.photos).toEqual([]);
+    expect(
+      (await t.graphql(`query($id: ID!) { order(id: $id) { photos { id } } }`, { id: String(order.id) })).data.order
+        .photos,
+    ).toEqual([]);
   });
 
   it("refuses an unknown photo kind, an empty note and a note over 2000 characters", async () => {
@@ -210,12 +335,24 @@ describe("notes and photos", () => {
     const order = await pick(PROD_SHOP, "ASSEMBLED");
     await t.graphql(NOTE, { id: String(order.id), text: "private" });
     const dev = t.token(DEV_SHOP);
-    expect((await t.graphql(NOTE, { id: String(order.id), text: "x" }, { token: dev })).errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    const photo = await t.graphql(PHOTO, { id: String(order.id), url: "https://example.com/x.jpg", kind: "OTHER" }, { token: dev });
+    expect(
+      (await t.graphql(NOTE, { id: String(order.id), text: "x" }, { token: dev })).errors?.[0].extensions?.code,
+    ).toBe("NOT_FOUND");
+    const photo = await t.graphql(
+      PHOTO,
+      { id: String(order.id), url: "https://example.com/x.jpg", kind: "OTHER" },
+      { token: dev },
+    );
     expect(photo.errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    const seen = await t.graphql(`query($id: ID!) { order(id: $id) { notes { text } photos { url } } }`, { id: String(order.id) }, { token: dev });
+    const seen = await t.graphql(
+      `query($id: ID!) { order(id: $id) { notes { text } photos { url } } }`,
+      { id: String(order.id) },
+      { token: dev },
+    );
     expect(seen.data.order).toBeNull();
-    const mine = await t.graphql(`query($id: ID!) { order(id: $id) { notes { text } photos { url } } }`, { id: String(order.id) });
+    const mine = await t.graphql(`query($id: ID!) { order(id: $id) { notes { text } photos { url } } }`, {
+      id: String(order.id),
+    });
     expect(mine.data.order).toEqual({ notes: [{ text: "private" }], photos: [] });
   });
 });
@@ -240,7 +377,11 @@ describe("orders filters", () => {
   });
 
   it("refuses a cursor it did not hand out, including one shaped right but holding the wrong types", async () => {
-    const forged = [Buffer.from(JSON.stringify(["not a time", 1])).toString("base64url"), Buffer.from(JSON.stringify([5, "x"])).toString("base64url"), "garbage"];
+    const forged = [
+      Buffer.from(JSON.stringify(["not a time", 1])).toString("base64url"),
+      Buffer.from(JSON.stringify([5, "x"])).toString("base64url"),
+      "garbage",
+    ];
     for (const after of forged) {
       const result = await t.graphql(LIST, { first: 5, after });
       expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
@@ -268,8 +409,12 @@ describe("orders filters", () => {
 
   it("by delivery date in the shop's time zone (Asia/Almaty)", async () => {
     // 2026-12-03 20:30 UTC is 2026-12-04 01:30 in Almaty (UTC+5)
-    const late = await create(baseInput({ deliveryFrom: "2026-12-03T20:30:00.000Z", deliveryTo: "2026-12-03T22:00:00.000Z" }));
-    const early = await create(baseInput({ deliveryFrom: "2026-12-03T18:30:00.000Z", deliveryTo: "2026-12-03T19:00:00.000Z" }));
+    const late = await create(
+      baseInput({ deliveryFrom: "2026-12-03T20:30:00.000Z", deliveryTo: "2026-12-03T22:00:00.000Z" }),
+    );
+    const early = await create(
+      baseInput({ deliveryFrom: "2026-12-03T18:30:00.000Z", deliveryTo: "2026-12-03T19:00:00.000Z" }),
+    );
     const dec4 = await t.graphql(LIST, { first: 100, deliveryDate: "2026-12-04" });
     const ids = dec4.data.orders.edges.map((e: any) => e.node.id);
     expect(ids).toContain(late.data.createOrder.id);
@@ -326,7 +471,9 @@ describe("clientProfile", () => {
     const a = await create(baseInput({ customer: { name: "Мадина", phone } }));
     const b = await create(baseInput({ customer: { phone }, items: [{ productId: products[3].id, quantity: 3 }] }));
     const c = await create(baseInput({ customer: { phone }, items: [{ productId: products[0].id, quantity: 1 }] }));
-    await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { id } }`, { id: c.data.createOrder.id });
+    await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: CANCELLED) { id } }`, {
+      id: c.data.createOrder.id,
+    });
     const result = await t.graphql(PROFILE, { phone: "8 701 555 33 11" });
     expect(result.errors).toBeUndefined();
     const profile = result.data.clientProfile;
@@ -339,24 +486,44 @@ describe("clientProfile", () => {
 
   it("null for an unknown phone; BAD_USER_INPUT for a malformed one", async () => {
     expect((await t.graphql(PROFILE, { phone: "+77000000000" })).data.clientProfile).toBeNull();
-    expect((await t.graphql(PROFILE, { phone: "x" })).errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "phone" });
+    expect((await t.graphql(PROFILE, { phone: "x" })).errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "phone",
+    });
   });
 
   it("customer phones are sensitive: a florist gets FORBIDDEN for the profile, the order's customer and recipient phone", async () => {
     const florist = t.token(PROD_SHOP, "FLORIST");
-    expect((await t.graphql(PROFILE, { phone: "+77015553311" }, { token: florist })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await t.graphql(PROFILE, { phone: "+77015553311" }, { token: florist })).errors?.[0].extensions?.code).toBe(
+      "FORBIDDEN",
+    );
     const order = await pick(PROD_SHOP, "ACCEPTED");
-    const result = await t.graphql(`query($id: ID!) { order(id: $id) { id status customer { phone } recipientPhone } }`, { id: String(order.id) }, { token: florist });
-    expect(result.data.order).toMatchObject({ id: String(order.id), status: "ACCEPTED", customer: null, recipientPhone: null });
+    const result = await t.graphql(
+      `query($id: ID!) { order(id: $id) { id status customer { phone } recipientPhone } }`,
+      { id: String(order.id) },
+      { token: florist },
+    );
+    expect(result.data.order).toMatchObject({
+      id: String(order.id),
+      status: "ACCEPTED",
+      customer: null,
+      recipientPhone: null,
+    });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
     const [assigned] = await seededCouriers(t, PROD_SHOP);
     await assignDirectly(t, PROD_SHOP, order.id, assigned.id);
-    const courier = await t.graphql(`query($id: ID!) { order(id: $id) { customer { phone } recipientPhone } }`, { id: String(order.id) }, { token: courierToken(t, PROD_SHOP, assigned.id) });
+    const courier = await t.graphql(
+      `query($id: ID!) { order(id: $id) { customer { phone } recipientPhone } }`,
+      { id: String(order.id) },
+      { token: courierToken(t, PROD_SHOP, assigned.id) },
+    );
     expect(courier.errors).toBeUndefined();
     expect(courier.data.order.customer.phone).toMatch(/^\+7/);
   });
 
   it("another shop does not see the customer", async () => {
-    expect((await t.graphql(PROFILE, { phone: "+77015553311" }, { token: t.token(DEV_SHOP) })).data.clientProfile).toBeNull();
+    expect(
+      (await t.graphql(PROFILE, { phone: "+77015553311" }, { token: t.token(DEV_SHOP) })).data.clientProfile,
+    ).toBeNull();
   });
 });

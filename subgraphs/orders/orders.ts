@@ -16,15 +16,24 @@ export function findByBitrixId(tx: Tx, shopId: number, bitrixOrderId: number) {
 }
 
 export function findItems(sql: SqlReader, orderIds: readonly number[], shopId: number) {
-  return sql<OrderItem>(`select * from order_item where shop_id = $1 and order_id = any($2::int[]) order by id`, [shopId, orderIds]);
+  return sql<OrderItem>(`select * from order_item where shop_id = $1 and order_id = any($2::int[]) order by id`, [
+    shopId,
+    orderIds,
+  ]);
 }
 
 export function findHistory(sql: SqlReader, orderIds: readonly number[], shopId: number) {
-  return sql<OrderHistory>(`select * from order_history where shop_id = $1 and order_id = any($2::int[]) order by id`, [shopId, orderIds]);
+  return sql<OrderHistory>(`select * from order_history where shop_id = $1 and order_id = any($2::int[]) order by id`, [
+    shopId,
+    orderIds,
+  ]);
 }
 
 export function findNotes(tx: Tx, orderIds: readonly number[], shopId: number) {
-  return tx.orderHistory.findMany({ where: { shopId, orderId: { in: [...orderIds] }, kind: "NOTE" }, orderBy: { id: "asc" } });
+  return tx.orderHistory.findMany({
+    where: { shopId, orderId: { in: [...orderIds] }, kind: "NOTE" },
+    orderBy: { id: "asc" },
+  });
 }
 
 export function findPhotos(tx: Tx, orderIds: readonly number[], shopId: number) {
@@ -50,8 +59,14 @@ export interface ClientTotals {
 }
 
 /** Order count, spend (cancelled orders excluded) and latest order per client, one query per batch. */
-export async function clientTotals(tx: Tx, clientIds: readonly number[], shopId: number): Promise<Map<number, ClientTotals>> {
-  const rows = await tx.$queryRaw<{ client_id: number; order_count: bigint; total_spent: bigint | null; last_order_at: Date | null }[]>`
+export async function clientTotals(
+  tx: Tx,
+  clientIds: readonly number[],
+  shopId: number,
+): Promise<Map<number, ClientTotals>> {
+  const rows = await tx.$queryRaw<
+    { client_id: number; order_count: bigint; total_spent: bigint | null; last_order_at: Date | null }[]
+  >`
     select client_id, count(*) as order_count,
            sum(total) filter (where status <> 'CANCELLED') as total_spent,
            max(created_at) as last_order_at
@@ -89,7 +104,8 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 function filterConditions(shopId: number, filter: OrderFilter): Conditions {
   const conditions = new Conditions().add((shop) => `o.shop_id = ${shop}`, shopId);
-  if (filter.status?.length) conditions.add((statuses) => `o.status = any(${statuses}::"OrderStatus"[])`, [...filter.status]);
+  if (filter.status?.length)
+    conditions.add((statuses) => `o.status = any(${statuses}::"OrderStatus"[])`, [...filter.status]);
   if (filter.createdFrom && filter.createdTo && filter.createdTo < filter.createdFrom) {
     throw badUserInput("createdTo must not be before createdFrom", "createdTo");
   }
@@ -99,7 +115,8 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
     const day = filter.deliveryDate;
     const match = DATE_ONLY.exec(day);
     const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
-    if (!date || date.toISOString().slice(0, 10) !== day) throw badUserInput(`deliveryDate must be a date as YYYY-MM-DD, got "${day.slice(0, 20)}"`, "deliveryDate");
+    if (!date || date.toISOString().slice(0, 10) !== day)
+      throw badUserInput(`deliveryDate must be a date as YYYY-MM-DD, got "${day.slice(0, 20)}"`, "deliveryDate");
     // the shop's time zone is looked up once per statement (uncorrelated), not once per row
     conditions.add(
       (d, shop) =>
@@ -110,7 +127,12 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
     );
   }
   if (filter.customerPhone) {
-    conditions.add((phone, shop) => `o.client_id in (select c.id from client_profile c where c.shop_id = ${shop} and c.phone = ${phone})`, normalizePhone(filter.customerPhone, "customerPhone"), shopId);
+    conditions.add(
+      (phone, shop) =>
+        `o.client_id in (select c.id from client_profile c where c.shop_id = ${shop} and c.phone = ${phone})`,
+      normalizePhone(filter.customerPhone, "customerPhone"),
+      shopId,
+    );
   }
   if (filter.clientId) conditions.add((client) => `o.client_id = ${client}`, filter.clientId);
   const search = text(filter.search, "search", { max: 100 });
@@ -119,7 +141,8 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
     conditions.add(
       // lower(…) like and like: LEAKPROOF, so under row-level security the trigram indexes on
       // lower(recipient_name) and recipient_phone serve them (migration 20261206235500); ilike would not
-      (name, phone, bitrix) => `(lower(o.recipient_name) like lower(${name}) or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
+      (name, phone, bitrix) =>
+        `(lower(o.recipient_name) like lower(${name}) or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
       likePattern(search),
       likePattern(search.replace(/[\s\-()]/g, "")),
       number,
@@ -144,10 +167,16 @@ export async function listOrders(sql: SqlReader, shopId: number, filter: OrderFi
     }
     page.add((at, i) => `(o.created_at, o.id) < (${at}::timestamptz, ${i}::int)`, createdAt, id);
   }
-  const rows = await sql<Order>(`select o.* from "order" o where ${page.where} order by o.created_at desc, o.id desc limit ${size + 1}`, page.values);
+  const rows = await sql<Order>(
+    `select o.* from "order" o where ${page.where} order by o.created_at desc, o.id desc limit ${size + 1}`,
+    page.values,
+  );
   let totalCount = 0;
   if (withCount) {
-    const [row] = await sql<{ count: number }>(`select count(*)::int as count from "order" o where ${where.where}`, where.values);
+    const [row] = await sql<{ count: number }>(
+      `select count(*)::int as count from "order" o where ${where.where}`,
+      where.values,
+    );
     totalCount = row.count;
   }
   return toConnection(rows, size, totalCount, (row) => [row.createdAt.toISOString(), row.id]);

@@ -23,10 +23,17 @@ export interface PaymentTotals {
 export const NO_PAYMENTS: PaymentTotals = { paid: 0, refunded: 0 };
 
 export function findPayments(sql: SqlReader, orderIds: readonly number[], shopId: number) {
-  return sql<Payment>(`select * from payment where shop_id = $1 and order_id = any($2::int[]) order by id`, [shopId, orderIds]);
+  return sql<Payment>(`select * from payment where shop_id = $1 and order_id = any($2::int[]) order by id`, [
+    shopId,
+    orderIds,
+  ]);
 }
 
-export async function paymentTotals(sql: SqlReader, orderIds: readonly number[], shopId: number): Promise<Map<number, PaymentTotals>> {
+export async function paymentTotals(
+  sql: SqlReader,
+  orderIds: readonly number[],
+  shopId: number,
+): Promise<Map<number, PaymentTotals>> {
   const rows = await sql<{ orderId: number; paid: number; refunded: number }>(
     `select order_id, (sum(amount) filter (where kind = 'PAYMENT'))::int as paid, (sum(amount) filter (where kind = 'REFUND'))::int as refunded
        from payment where shop_id = $1 and order_id = any($2::int[]) group by order_id`,
@@ -57,15 +64,23 @@ export interface RecordPaymentInput {
 const MAX_AMOUNT = 2_147_483_647;
 
 function validate(input: RecordPaymentInput) {
-  if (!Number.isInteger(input.amount) || input.amount <= 0) throw badUserInput(`input.amount must be above 0 (tiyn), got ${input.amount}`, "input.amount");
+  if (!Number.isInteger(input.amount) || input.amount <= 0)
+    throw badUserInput(`input.amount must be above 0 (tiyn), got ${input.amount}`, "input.amount");
   if (input.amount > MAX_AMOUNT) throw badUserInput(`input.amount is too large`, "input.amount");
-  return { method: input.method, amount: input.amount, externalId: text(input.externalId, "input.externalId", { max: 200 }) };
+  return {
+    method: input.method,
+    amount: input.amount,
+    externalId: text(input.externalId, "input.externalId", { max: 200 }),
+  };
 }
 
 type LockedOrder = Pick<Order, "id" | "status" | "total">;
 
 async function lockOrder(sql: SqlReader, shopId: number, orderId: number): Promise<LockedOrder> {
-  const [order] = await sql<LockedOrder>(`select id, status::text as status, total from "order" where shop_id = $1 and id = $2 for update`, [shopId, orderId]);
+  const [order] = await sql<LockedOrder>(
+    `select id, status::text as status, total from "order" where shop_id = $1 and id = $2 for update`,
+    [shopId, orderId],
+  );
   if (!order) throw notFound("Order", orderId);
   return order;
 }
@@ -74,16 +89,34 @@ async function lockOrder(sql: SqlReader, shopId: number, orderId: number): Promi
  * An externalId already recorded: for this order (a redelivery) the answer is the order as it
  * is; for another order it is a CONFLICT naming the field. Null when the id is new.
  */
-async function recordedBefore(sql: SqlReader, shopId: number, orderId: number, externalId: string | null): Promise<"again" | null> {
+async function recordedBefore(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  externalId: string | null,
+): Promise<"again" | null> {
   if (externalId === null) return null;
-  const [existing] = await sql<{ orderId: number }>(`select order_id from payment where shop_id = $1 and external_id = $2`, [shopId, externalId]);
+  const [existing] = await sql<{ orderId: number }>(
+    `select order_id from payment where shop_id = $1 and external_id = $2`,
+    [shopId, externalId],
+  );
   if (!existing) return null;
-  if (existing.orderId !== orderId) throw conflict(`A payment with externalId ${externalId} is already recorded for another order`, { field: "input.externalId" });
+  if (existing.orderId !== orderId)
+    throw conflict(`A payment with externalId ${externalId} is already recorded for another order`, {
+      field: "input.externalId",
+    });
   return "again";
 }
 
 /** Inserts the row; a racing twin with the same externalId makes this a no-op (false). */
-async function insertPayment(sql: SqlReader, shopId: number, orderId: number, kind: "PAYMENT" | "REFUND", input: ReturnType<typeof validate>, createdBy: string) {
+async function insertPayment(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  kind: "PAYMENT" | "REFUND",
+  input: ReturnType<typeof validate>,
+  createdBy: string,
+) {
   const rows = await sql<{ id: number }>(
     `insert into payment (shop_id, order_id, kind, method, amount, external_id, created_by)
      values ($1, $2, $3::"PaymentKind", $4::"PaymentMethod", $5, $6, $7)
@@ -98,29 +131,58 @@ async function insertPayment(sql: SqlReader, shopId: number, orderId: number, ki
  * order. Paying the whole total of a NEW order moves it to PAID through the lifecycle (one
  * STATUS history entry, on the board). Run inside `db.write` (one transaction).
  */
-export async function recordPayment(sql: SqlReader, shopId: number, orderId: number, raw: RecordPaymentInput, actor: Actor & { kind: "user" }) {
+export async function recordPayment(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  raw: RecordPaymentInput,
+  actor: Actor & { kind: "user" },
+) {
   const input = validate(raw);
   const order = await lockOrder(sql, shopId, orderId);
   if ((await recordedBefore(sql, shopId, orderId, input.externalId)) === "again") return;
-  if (order.status === "CANCELLED") throw badUserInput(`Order ${orderId} is cancelled: it takes no payments (record a refund instead)`, "orderId");
+  if (order.status === "CANCELLED")
+    throw badUserInput(`Order ${orderId} is cancelled: it takes no payments (record a refund instead)`, "orderId");
   const totals = (await paymentTotals(sql, [orderId], shopId)).get(orderId) ?? NO_PAYMENTS;
   const due = order.total - totals.paid + totals.refunded;
   if (input.amount > due) {
-    throw badUserInput(`input.amount ${formatTenge(input.amount)} is more than the ${formatTenge(Math.max(due, 0))} still due on order ${orderId}`, "input.amount", { due: Math.max(due, 0) });
+    throw badUserInput(
+      `input.amount ${formatTenge(input.amount)} is more than the ${formatTenge(Math.max(due, 0))} still due on order ${orderId}`,
+      "input.amount",
+      { due: Math.max(due, 0) },
+    );
   }
   if (!(await insertPayment(sql, shopId, orderId, "PAYMENT", input, actor.userId))) return;
   if (order.status === "NEW" && input.amount === due) {
-    await changeOrderStatus(sql, shopId, { id: orderId }, { status: "PAID", notes: `paid in full: ${formatTenge(order.total)} (${input.method})` }, actor);
+    await changeOrderStatus(
+      sql,
+      shopId,
+      { id: orderId },
+      { status: "PAID", notes: `paid in full: ${formatTenge(order.total)} (${input.method})` },
+      actor,
+    );
   }
 }
 
 /** Records money given back for a cancelled order, at most its refundDue. Run inside `db.write`. */
-export async function recordRefund(sql: SqlReader, shopId: number, orderId: number, raw: RecordPaymentInput, createdBy: string) {
+export async function recordRefund(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  raw: RecordPaymentInput,
+  createdBy: string,
+) {
   const input = validate(raw);
   const order = await lockOrder(sql, shopId, orderId);
   if ((await recordedBefore(sql, shopId, orderId, input.externalId)) === "again") return;
-  if (order.status !== "CANCELLED") throw badUserInput(`Order ${orderId} is ${order.status}: only a cancelled order is refunded`, "orderId");
+  if (order.status !== "CANCELLED")
+    throw badUserInput(`Order ${orderId} is ${order.status}: only a cancelled order is refunded`, "orderId");
   const due = refundDue(order, (await paymentTotals(sql, [orderId], shopId)).get(orderId) ?? NO_PAYMENTS);
-  if (input.amount > due) throw badUserInput(`input.amount ${formatTenge(input.amount)} is more than the ${formatTenge(due)} refund due`, "input.amount", { due });
+  if (input.amount > due)
+    throw badUserInput(
+      `input.amount ${formatTenge(input.amount)} is more than the ${formatTenge(due)} refund due`,
+      "input.amount",
+      { due },
+    );
   await insertPayment(sql, shopId, orderId, "REFUND", input, createdBy);
 }

@@ -20,7 +20,8 @@ type PhotoArgs = {
 
 function orderIdOf(args: PhotoArgs): number {
   const given = [args.id, args.orderId].filter((id) => id !== null && id !== undefined);
-  if (given.length !== 1 || (args.id && args.orderId && args.id !== args.orderId)) throw badUserInput("Give the order's id as id or orderId", "orderId");
+  if (given.length !== 1 || (args.id && args.orderId && args.id !== args.orderId))
+    throw badUserInput("Give the order's id as id or orderId", "orderId");
   return parseId(given[0]!, "orderId");
 }
 
@@ -35,8 +36,11 @@ export async function addOrderPhoto(context: OrdersContext, args: PhotoArgs): Pr
   const upload = await uploads.readyUpload(context, viewer, source.uploadId, "ORDER_PHOTO");
   // the row keeps the private key's path; readers get a freshly signed URL (photoUrls)
   const large = uploads.variantsOf(upload).find((variant) => variant.name === "large")!;
-  return annotate(context, orderId, { kind: "PHOTO", url: `upload:${large.key}`, photoKind: kind, author: viewer.userId, uploadId: upload.id }, (tx) =>
-    uploads.claimUpload(tx, viewer.shopId, upload.id),
+  return annotate(
+    context,
+    orderId,
+    { kind: "PHOTO", url: `upload:${large.key}`, photoKind: kind, author: viewer.userId, uploadId: upload.id },
+    (tx) => uploads.claimUpload(tx, viewer.shopId, upload.id),
   );
 }
 
@@ -58,9 +62,16 @@ export async function removeOrderPhoto(context: OrdersContext, photoId: number):
 /** The photo's variants with signed URLs; empty for a photo attached by URL. */
 export async function photoVariants(context: OrdersContext, photo: OrderPhoto): Promise<uploads.VariantView[]> {
   if (!photo.uploadId) return [];
-  return uploads.variantViews(context.config, (await context.loaders.uploadById.load(photo.uploadId)) ?? { variants: [] });
+  return uploads.variantViews(
+    context.config,
+    (await context.loaders.uploadById.load(photo.uploadId)) ?? { variants: [] },
+  );
 }
 
-export async function photoVariant(context: OrdersContext, photo: OrderPhoto, name: "thumb" | "large"): Promise<uploads.VariantView | null> {
+export async function photoVariant(
+  context: OrdersContext,
+  photo: OrderPhoto,
+  name: "thumb" | "large",
+): Promise<uploads.VariantView | null> {
   return (await photoVariants(context, photo)).find((variant) => variant.name === name) ?? null;
 }

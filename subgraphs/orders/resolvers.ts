@@ -19,7 +19,9 @@ export const resolvers: Resolvers = {
     orders: (_parent, args, context, info) => {
       const viewer = requireViewer(context);
       if (args.customerPhone) requirePermission(viewer, "customer.read");
-      return context.db.read(viewer.shopId, (sql) => listOrders(sql, viewer.shopId, args, selectsField(info, "totalCount")));
+      return context.db.read(viewer.shopId, (sql) =>
+        listOrders(sql, viewer.shopId, args, selectsField(info, "totalCount")),
+      );
     },
     order: (_parent, args, context) => context.loaders.orderById.load(parseId(args.id)),
     orderByBitrixId: (_parent, args, context) => {
@@ -47,12 +49,16 @@ export const resolvers: Resolvers = {
   Mutation: {
     updateClientProfile: (_parent, args, context) => clients.updateClientProfile(context, args.id, args.input),
     createOrder: (_parent, args, context) => service.createOrder(context, args.input),
-    updateOrderStatus: (_parent, args, context) => service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
+    updateOrderStatus: (_parent, args, context) =>
+      service.updateOrderStatus(context, parseId(args.id), args.status, args.notes),
     addOrderNote: (_parent, args, context) => service.addOrderNote(context, parseId(args.id), args.text),
     updateOrder: (_parent, args, context) => service.updateOrder(context, parseId(args.id), args.input),
-    assignCourier: (_parent, args, context) => service.assignCourier(context, parseId(args.orderId, "orderId"), args.courierId),
-    recordPayment: (_parent, args, context) => service.recordPayment(context, parseId(args.orderId, "orderId"), args.input),
-    recordRefund: (_parent, args, context) => service.recordRefund(context, parseId(args.orderId, "orderId"), args.input),
+    assignCourier: (_parent, args, context) =>
+      service.assignCourier(context, parseId(args.orderId, "orderId"), args.courierId),
+    recordPayment: (_parent, args, context) =>
+      service.recordPayment(context, parseId(args.orderId, "orderId"), args.input),
+    recordRefund: (_parent, args, context) =>
+      service.recordRefund(context, parseId(args.orderId, "orderId"), args.input),
     addOrderPhoto: (_parent, args, context) => photos.addOrderPhoto(context, args),
     removeOrderPhoto: (_parent, args, context) => photos.removeOrderPhoto(context, parseId(args.id)),
   },
@@ -75,7 +81,8 @@ export const resolvers: Resolvers = {
     paidAmount: async (order, _args, context) => (await context.loaders.paymentTotals.load(order.id)).paid,
     refundedAmount: async (order, _args, context) => (await context.loaders.paymentTotals.load(order.id)).refunded,
     refundDue: async (order, _args, context) => refundDue(order, await context.loaders.paymentTotals.load(order.id)),
-    paymentStatus: async (order, _args, context) => paymentStatus(order, await context.loaders.paymentTotals.load(order.id)),
+    paymentStatus: async (order, _args, context) =>
+      paymentStatus(order, await context.loaders.paymentTotals.load(order.id)),
   },
   OrderItem: {
     product: (item) => ({ __typename: "Product", id: String(item.productId) }),
@@ -94,7 +101,10 @@ export const resolvers: Resolvers = {
   OrderHistoryEntry: {
     id: (entry) => entry.id.toString(),
     photo: (entry, _args, context) => (entry.photoId ? context.loaders.photoById.load(entry.photoId) : null),
-    changes: (entry) => (Array.isArray(entry.changes) ? (entry.changes as unknown as { field: string; old: string | null; new: string | null }[]) : []),
+    changes: (entry) =>
+      Array.isArray(entry.changes)
+        ? (entry.changes as unknown as { field: string; old: string | null; new: string | null }[])
+        : [],
   },
   OrderNote: {
     id: (entry) => entry.id.toString(),
@@ -103,8 +113,10 @@ export const resolvers: Resolvers = {
   },
   OrderPhoto: {
     kind: (photo) => photo.kind as "ASSEMBLED_BOUQUET" | "DELIVERY_PROOF" | "OTHER",
-    url: async (photo, _args, context) => (photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.url ?? "") : photo.url),
-    urlExpiresAt: async (photo, _args, context) => (photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.expiresAt ?? null) : null),
+    url: async (photo, _args, context) =>
+      photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.url ?? "") : photo.url,
+    urlExpiresAt: async (photo, _args, context) =>
+      photo.uploadId ? ((await photos.photoVariant(context, photo, "large"))?.expiresAt ?? null) : null,
     thumbnailUrl: async (photo, _args, context) => (await photos.photoVariant(context, photo, "thumb"))?.url ?? null,
     variants: (photo, _args, context) => photos.photoVariants(context, photo),
   },
@@ -121,7 +133,9 @@ export const resolvers: Resolvers = {
     tags: (client) => client.tags ?? [],
     orders: (client, args, context, info) => {
       const { shopId } = requireViewer(context);
-      return context.db.read(shopId, (sql) => listOrders(sql, shopId, { ...args, clientId: client.id }, selectsField(info, "totalCount")));
+      return context.db.read(shopId, (sql) =>
+        listOrders(sql, shopId, { ...args, clientId: client.id }, selectsField(info, "totalCount")),
+      );
     },
     orderCount: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).orderCount,
     totalSpent: async (client, _args, context) => (await context.loaders.clientTotals.load(client.id)).totalSpent,

@@ -19,14 +19,26 @@ export function createOrder(context: OrdersContext, input: CreateOrderInput) {
   return inTenant(context, (tx, viewer) => placeOrder(tx, viewer.shopId, viewer.userId, input));
 }
 
-export async function updateOrderStatus(context: OrdersContext, orderId: number, status: OrderStatus, notes: string | null | undefined) {
+export async function updateOrderStatus(
+  context: OrdersContext,
+  orderId: number,
+  status: OrderStatus,
+  notes: string | null | undefined,
+) {
   const viewer = requireViewer(context);
   requirePermission(viewer, "order.status");
   assertRoleMaySet(viewer.role, status);
   const note = text(notes, "notes", { max: 2000 });
   const result = await context.db.write(
     viewer.shopId,
-    (sql) => changeOrderStatus(sql, viewer.shopId, { id: orderId }, { status, notes: note }, { kind: "user", userId: viewer.userId, role: viewer.role }),
+    (sql) =>
+      changeOrderStatus(
+        sql,
+        viewer.shopId,
+        { id: orderId },
+        { status, notes: note },
+        { kind: "user", userId: viewer.userId, role: viewer.role },
+      ),
     { autocommit: true },
   );
   if (result.outcome === "not_found") throw notFound("Order", orderId);
@@ -46,10 +58,20 @@ export function addOrderNote(context: OrdersContext, orderId: number, note: stri
 export function addOrderPhoto(context: OrdersContext, orderId: number, url: string, kind: string) {
   const viewer = requireViewer(context);
   requirePermission(viewer, "order.annotate");
-  return annotate(context, orderId, { kind: "PHOTO", url: httpUrl(url, "url"), photoKind: kind, author: viewer.userId });
+  return annotate(context, orderId, {
+    kind: "PHOTO",
+    url: httpUrl(url, "url"),
+    photoKind: kind,
+    author: viewer.userId,
+  });
 }
 
-export function annotate(context: OrdersContext, orderId: number, entry: Parameters<typeof appendAnnotation>[3], before?: (tx: Tx) => Promise<void>) {
+export function annotate(
+  context: OrdersContext,
+  orderId: number,
+  entry: Parameters<typeof appendAnnotation>[3],
+  before?: (tx: Tx) => Promise<void>,
+) {
   return inTenant(context, async (tx, viewer) => {
     await before?.(tx);
     const history = await appendAnnotation(tx, viewer.shopId, orderId, entry);
@@ -77,7 +99,11 @@ export async function updateOrder(context: OrdersContext, orderId: number, input
   return reload(context, orderId);
 }
 
-export async function assignCourier(context: OrdersContext, orderId: number, courierId: string | number | null | undefined) {
+export async function assignCourier(
+  context: OrdersContext,
+  orderId: number,
+  courierId: string | number | null | undefined,
+) {
   requirePermission(requireViewer(context), "order.dispatch");
   const courier = parseCourierId(courierId, "courierId");
   await inTenant(context, (tx, viewer) => assign(tx, viewer.shopId, orderId, courier, viewer.userId));
@@ -93,7 +119,9 @@ export function deliveries(context: OrdersContext, date: string, courierId: stri
 export async function recordPayment(context: OrdersContext, orderId: number, input: RecordPaymentInput) {
   const viewer = requireViewer(context);
   requirePermission(viewer, "payment.write");
-  await context.db.write(viewer.shopId, (sql) => record(sql, viewer.shopId, orderId, input, { kind: "user", userId: viewer.userId, role: viewer.role }));
+  await context.db.write(viewer.shopId, (sql) =>
+    record(sql, viewer.shopId, orderId, input, { kind: "user", userId: viewer.userId, role: viewer.role }),
+  );
   return reload(context, orderId);
 }
 

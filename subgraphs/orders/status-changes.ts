@@ -1,16 +1,27 @@
 import type { SqlReader } from "../../core/db";
 import { badUserInput } from "../../core/errors";
 import { pageSize, MAX_PAGE_SIZE, type Connection } from "../../core/pagination";
-import { countAfter, findByIds, findPosition, FEED_START, latestStablePosition, parseHistoryId, readFeed, type StatusChangeRow } from "../../core/status-feed";
+import {
+  countAfter,
+  findByIds,
+  findPosition,
+  FEED_START,
+  latestStablePosition,
+  parseHistoryId,
+  readFeed,
+  type StatusChangeRow,
+} from "../../core/status-feed";
 
 /** The `after` history id of the caller's shop, as a feed position; BAD_USER_INPUT when it is not one. */
 async function afterPosition(sql: SqlReader, shopId: number, after: string | null | undefined) {
   if (after === null || after === undefined) return FEED_START;
   const id = parseHistoryId(after);
-  if (id === null) throw badUserInput(`after must be a history id (a positive integer), got "${String(after).slice(0, 40)}"`, "after");
+  if (id === null)
+    throw badUserInput(`after must be a history id (a positive integer), got "${String(after).slice(0, 40)}"`, "after");
   const position = await findPosition(sql, shopId, id);
   // another shop's id answers exactly like an unknown one
-  if (!position) throw badUserInput(`after: history entry ${id} is not in this shop's history; nothing to continue from`, "after");
+  if (!position)
+    throw badUserInput(`after: history entry ${id} is not in this shop's history; nothing to continue from`, "after");
   return position;
 }
 
@@ -32,11 +43,20 @@ export async function listStatusChanges(
 }
 
 /** The changes with these history ids, in the order asked, null for ids the shop does not have. */
-export async function statusChangesByIds(sql: SqlReader, shopId: number, historyIds: readonly string[]): Promise<(StatusChangeRow | null)[]> {
-  if (historyIds.length > MAX_PAGE_SIZE) throw badUserInput(`historyIds takes at most ${MAX_PAGE_SIZE} ids, got ${historyIds.length}`, "historyIds");
+export async function statusChangesByIds(
+  sql: SqlReader,
+  shopId: number,
+  historyIds: readonly string[],
+): Promise<(StatusChangeRow | null)[]> {
+  if (historyIds.length > MAX_PAGE_SIZE)
+    throw badUserInput(`historyIds takes at most ${MAX_PAGE_SIZE} ids, got ${historyIds.length}`, "historyIds");
   const ids = historyIds.map((value) => {
     const id = parseHistoryId(value);
-    if (id === null) throw badUserInput(`historyIds must be history ids (positive integers), got "${String(value).slice(0, 40)}"`, "historyIds");
+    if (id === null)
+      throw badUserInput(
+        `historyIds must be history ids (positive integers), got "${String(value).slice(0, 40)}"`,
+        "historyIds",
+      );
     return id;
   });
   const rows = await findByIds(sql, shopId, ids);

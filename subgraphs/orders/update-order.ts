@@ -4,7 +4,14 @@ import { badUserInput, conflict, forbidden, notFound } from "../../core/errors";
 import { formatTenge } from "../../core/money";
 import { integerInRange, normalizePhone, text } from "../../core/validation";
 import type { DeliveryKind, Order, OrderStatus, Prisma } from "../../prisma/generated/client";
-import { MAX_TOTAL, priceLines, validateDeliveryFee, validateLines, type CreateOrderInput, type OrderLine } from "./create-order";
+import {
+  MAX_TOTAL,
+  priceLines,
+  validateDeliveryFee,
+  validateLines,
+  type CreateOrderInput,
+  type OrderLine,
+} from "./create-order";
 import { FINAL_STATUSES, LIFECYCLE } from "./lifecycle";
 
 /**
@@ -40,7 +47,17 @@ export interface FieldChange {
   new: string | null;
 }
 
-type EditableField = "recipientName" | "recipientPhone" | "deliveryKind" | "deliveryAddress" | "deliveryFrom" | "deliveryTo" | "deliveryFee" | "cardText" | "comment" | "items";
+type EditableField =
+  | "recipientName"
+  | "recipientPhone"
+  | "deliveryKind"
+  | "deliveryAddress"
+  | "deliveryFrom"
+  | "deliveryTo"
+  | "deliveryFee"
+  | "cardText"
+  | "comment"
+  | "items";
 
 /** Which fields each role may edit. A florist writes the card and notes the customer's wishes; a courier edits nothing. */
 export const FIELDS_BY_ROLE: Record<Role, readonly EditableField[] | "all"> = {
@@ -72,12 +89,20 @@ function validate(input: UpdateOrderInput): ValidEdit {
   };
   set("recipientName", optional(input.recipient?.name, "input.recipient.name", 200));
   const phone = input.recipient?.phone;
-  set("recipientPhone", phone === null || phone === undefined ? undefined : phone.trim() === "" ? null : normalizePhone(phone, "input.recipient.phone"));
+  set(
+    "recipientPhone",
+    phone === null || phone === undefined
+      ? undefined
+      : phone.trim() === ""
+        ? null
+        : normalizePhone(phone, "input.recipient.phone"),
+  );
   set("deliveryKind", input.deliveryKind ?? undefined);
   set("deliveryAddress", optional(input.deliveryAddress, "input.deliveryAddress", 500));
   set("deliveryFrom", input.deliveryFrom ?? undefined);
   set("deliveryTo", input.deliveryTo ?? undefined);
-  if (input.deliveryFee !== null && input.deliveryFee !== undefined) set("deliveryFee", validateDeliveryFee(input.deliveryFee, "input.deliveryFee"));
+  if (input.deliveryFee !== null && input.deliveryFee !== undefined)
+    set("deliveryFee", validateDeliveryFee(input.deliveryFee, "input.deliveryFee"));
   set("cardText", optional(input.cardText, "input.cardText", 1000));
   set("comment", optional(input.comment, "input.comment", 2000));
   const lines = input.items ? validateLines(input.items) : null;
@@ -89,8 +114,10 @@ function assertRoleMayEdit(role: Role, edit: ValidEdit) {
   if (allowed === "all") return;
   const asked = [...(Object.keys(edit.fields) as EditableField[]), ...(edit.lines ? (["items"] as const) : [])];
   const refused = asked.filter((field) => !allowed.includes(field));
-  if (refused.length || asked.length === 0 && allowed.length === 0) {
-    throw forbidden(`Role ${role} may not edit ${refused.join(", ") || "orders"}; ${role} may edit ${allowed.length ? allowed.join(", ") : "nothing"}`);
+  if (refused.length || (asked.length === 0 && allowed.length === 0)) {
+    throw forbidden(
+      `Role ${role} may not edit ${refused.join(", ") || "orders"}; ${role} may edit ${allowed.length ? allowed.join(", ") : "nothing"}`,
+    );
   }
 }
 
@@ -98,30 +125,44 @@ export type LockedOrder = Order;
 
 /** The order, locked until the transaction ends: edits, assignments and status changes of one order queue here. */
 export async function lockForEdit(tx: Tx, shopId: number, orderId: number): Promise<LockedOrder> {
-  const [row] = await tx.$queryRaw<{ id: number }[]>`select id from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
+  const [row] = await tx.$queryRaw<
+    { id: number }[]
+  >`select id from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
   if (!row) throw notFound("Order", orderId);
   return tx.order.findUniqueOrThrow({ where: { id: orderId } });
 }
 
 function assertEditable(order: LockedOrder, input: UpdateOrderInput, edit: ValidEdit) {
   if (FINAL_STATUSES.includes(order.status)) {
-    throw badUserInput(`Order ${order.id} is ${order.status}: a final order cannot be edited`, "id", { currentStatus: order.status });
-  }
-  if (order.version !== input.expectedVersion) {
-    throw conflict(`Order ${order.id} changed since version ${input.expectedVersion} (it is at version ${order.version}); reload it and edit again`, {
-      reason: "STALE_ORDER",
-      field: "input.expectedVersion",
-      currentVersion: order.version,
+    throw badUserInput(`Order ${order.id} is ${order.status}: a final order cannot be edited`, "id", {
+      currentStatus: order.status,
     });
   }
+  if (order.version !== input.expectedVersion) {
+    throw conflict(
+      `Order ${order.id} changed since version ${input.expectedVersion} (it is at version ${order.version}); reload it and edit again`,
+      {
+        reason: "STALE_ORDER",
+        field: "input.expectedVersion",
+        currentVersion: order.version,
+      },
+    );
+  }
   if (edit.lines && LIFECYCLE.indexOf(order.status) >= LIFECYCLE.indexOf(ITEMS_FROZEN_FROM)) {
-    throw badUserInput(`Order ${order.id} is ${order.status}: items change only before ${ITEMS_FROZEN_FROM}`, "input.items", { currentStatus: order.status });
+    throw badUserInput(
+      `Order ${order.id} is ${order.status}: items change only before ${ITEMS_FROZEN_FROM}`,
+      "input.items",
+      { currentStatus: order.status },
+    );
   }
   const from = (edit.fields.deliveryFrom as Date | undefined) ?? order.deliveryFrom;
   const to = (edit.fields.deliveryTo as Date | undefined) ?? order.deliveryTo;
   if (from && to && to.getTime() < from.getTime()) {
     const field = edit.fields.deliveryTo !== undefined ? "input.deliveryTo" : "input.deliveryFrom";
-    throw badUserInput(`${field}: the delivery window would end (${to.toISOString()}) before it starts (${from.toISOString()})`, field);
+    throw badUserInput(
+      `${field}: the delivery window would end (${to.toISOString()}) before it starts (${from.toISOString()})`,
+      field,
+    );
   }
 }
 
@@ -140,7 +181,8 @@ async function newItems(tx: Tx, order: LockedOrder, lines: OrderLine[] | null) {
   const currentTotal = current.reduce((sum, item) => sum + item.price * item.quantity, 0);
   if (!lines) return { change: null, itemsTotal: currentTotal, items: null };
   const priced = await priceLines(tx, order.shopId, lines);
-  const key = (items: readonly { productId: number; quantity: number; price: number }[]) => items.map((i) => `${i.productId}:${i.quantity}:${i.price}`).join(",");
+  const key = (items: readonly { productId: number; quantity: number; price: number }[]) =>
+    items.map((i) => `${i.productId}:${i.quantity}:${i.price}`).join(",");
   if (key(priced.items) === key(current)) return { change: null, itemsTotal: currentTotal, items: null };
   const change: FieldChange = { field: "items", old: describeLines(current), new: describeLines(priced.items) };
   return { change, itemsTotal: priced.total, items: priced.items };
@@ -150,14 +192,22 @@ async function newItems(tx: Tx, order: LockedOrder, lines: OrderLine[] | null) {
  * Applies an edit in the caller's tenant transaction. Answers the changes made (empty when the
  * input matched the order: nothing written, no history entry).
  */
-export async function updateOrder(tx: Tx, viewer: { shopId: number; userId: string; role: Role }, orderId: number, input: UpdateOrderInput): Promise<FieldChange[]> {
+export async function updateOrder(
+  tx: Tx,
+  viewer: { shopId: number; userId: string; role: Role },
+  orderId: number,
+  input: UpdateOrderInput,
+): Promise<FieldChange[]> {
   const edit = validate(input);
   assertRoleMayEdit(viewer.role, edit);
   const order = await lockForEdit(tx, viewer.shopId, orderId);
   assertEditable(order, input, edit);
   const data: Prisma.OrderUpdateInput = {};
   const changes: FieldChange[] = [];
-  for (const [field, value] of Object.entries(edit.fields) as [keyof ValidEdit["fields"], string | number | Date | null][]) {
+  for (const [field, value] of Object.entries(edit.fields) as [
+    keyof ValidEdit["fields"],
+    string | number | Date | null,
+  ][]) {
     if (shown(order[field]) === shown(value)) continue;
     changes.push({ field, old: shown(order[field]), new: shown(value) });
     Object.assign(data, { [field]: value });
@@ -165,7 +215,8 @@ export async function updateOrder(tx: Tx, viewer: { shopId: number; userId: stri
   const items = await newItems(tx, order, edit.lines);
   if (items.change) changes.push(items.change);
   const total = items.itemsTotal + ((edit.fields.deliveryFee as number | undefined) ?? order.deliveryFee);
-  if (total > MAX_TOTAL) throw badUserInput("The order's total is too large; split it into several orders", "input.items");
+  if (total > MAX_TOTAL)
+    throw badUserInput("The order's total is too large; split it into several orders", "input.items");
   if (total !== order.total) {
     changes.push({ field: "total", old: String(order.total), new: String(total) });
     data.total = total;
@@ -181,7 +232,13 @@ export async function updateOrder(tx: Tx, viewer: { shopId: number; userId: stri
 }
 
 /** The EDIT history entry of a change (at the current status); the board announces it on commit. */
-export function appendEdit(tx: Tx, shopId: number, order: Pick<Order, "id" | "status">, changes: FieldChange[], changedBy: string) {
+export function appendEdit(
+  tx: Tx,
+  shopId: number,
+  order: Pick<Order, "id" | "status">,
+  changes: FieldChange[],
+  changedBy: string,
+) {
   return tx.orderHistory.create({
     data: {
       shopId,

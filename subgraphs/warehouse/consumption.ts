@@ -93,8 +93,19 @@ select * from claim`;
  * history row is not an ASSEMBLED change of this order in this shop). One statement on the raw
  * write path: run it with `db.write(shopId, sql => …, { autocommit: true })`.
  */
-export async function consumeForOrder(sql: SqlReader, shopId: number, orderId: number, historyId: bigint): Promise<StockConsumption | null> {
-  const [record] = await sql<StockConsumption>(CONSUME_ORDER, [shopId, orderId, historyId, `order ${orderId} assembled`, STOCK_CONSUMER]);
+export async function consumeForOrder(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+  historyId: bigint,
+): Promise<StockConsumption | null> {
+  const [record] = await sql<StockConsumption>(CONSUME_ORDER, [
+    shopId,
+    orderId,
+    historyId,
+    `order ${orderId} assembled`,
+    STOCK_CONSUMER,
+  ]);
   return record ?? null;
 }
 
@@ -120,11 +131,15 @@ export function pendingAssembled(sql: SqlReader, shopId: number, afterHistoryId 
  * is not consumed yet: one read for a burst of announcements, most of them repeats (Bitrix
  * redeliveries, an order assembled again) that consumeForOrder would only find claimed.
  */
-export async function dueForConsumption(sql: SqlReader, shopId: number, historyIds: readonly bigint[]): Promise<Set<bigint>> {
-  const rows = await sql<{ id: bigint }>(
-    `select h.id ${AWAITING_CONSUMPTION} and h.id = any($2::bigint[])`,
-    [shopId, historyIds.map(String)],
-  );
+export async function dueForConsumption(
+  sql: SqlReader,
+  shopId: number,
+  historyIds: readonly bigint[],
+): Promise<Set<bigint>> {
+  const rows = await sql<{ id: bigint }>(`select h.id ${AWAITING_CONSUMPTION} and h.id = any($2::bigint[])`, [
+    shopId,
+    historyIds.map(String),
+  ]);
   return new Set(rows.map((row) => BigInt(row.id)));
 }
 
@@ -148,7 +163,11 @@ export function linesOf(consumption: StockConsumption): ConsumptionLine[] {
 }
 
 /** A page of the shop's consumption records, newest first. */
-export async function listConsumptions(tx: Tx, shopId: number, args: { first?: number | null; after?: string | null; shortOnly?: boolean | null }) {
+export async function listConsumptions(
+  tx: Tx,
+  shopId: number,
+  args: { first?: number | null; after?: string | null; shortOnly?: boolean | null },
+) {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after, 1);
   const where = { shopId, ...(args.shortOnly ? { shortfallUnits: { gt: 0 } } : {}) };

@@ -24,7 +24,10 @@ export interface Movement {
 }
 
 /** Refusal for an operation that would take the quantity below zero. */
-export function insufficientStock(item: { id: number; name: string; unit: string; quantity: number }, requested: number) {
+export function insufficientStock(
+  item: { id: number; name: string; unit: string; quantity: number },
+  requested: number,
+) {
   return conflict(
     `Not enough «${item.name}» (item ${item.id}): ${item.quantity} ${item.unit.toLowerCase()} available, ${requested} requested`,
     { reason: "INSUFFICIENT_STOCK", itemId: item.id, itemName: item.name, available: item.quantity, requested },
@@ -54,7 +57,17 @@ export async function applyMovement(sql: SqlReader, shopId: number, movement: Mo
             $6, $7, $8::int, $9
      from changed
      returning *`,
-    [shopId, movement.itemId, movement.delta, movement.costPerUnit ?? null, movement.type, movement.reason ?? null, movement.note ?? null, movement.orderId ?? null, movement.createdBy],
+    [
+      shopId,
+      movement.itemId,
+      movement.delta,
+      movement.costPerUnit ?? null,
+      movement.type,
+      movement.reason ?? null,
+      movement.note ?? null,
+      movement.orderId ?? null,
+      movement.createdBy,
+    ],
   );
   if (rows.length) return rows[0];
   const [item] = await sql<{ id: number; name: string; unit: string; quantity: number }>(
@@ -117,7 +130,9 @@ export async function listOperations(tx: Tx, shopId: number, filter: OperationFi
     ...(filter.itemId ? { itemId: filter.itemId } : {}),
     ...(filter.types?.length ? { type: { in: [...filter.types] } } : {}),
     ...(filter.orderId ? { orderId: filter.orderId } : {}),
-    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
   };
   const [rows, totalCount] = await Promise.all([
     tx.warehouseOperation.findMany({

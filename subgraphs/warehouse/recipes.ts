@@ -21,15 +21,22 @@ export async function setComposition(
   productId: number,
   lines: readonly { itemId: number; quantity: number }[],
 ): Promise<void> {
-  if (lines.length > MAX_RECIPE_LINES) throw badUserInput(`A recipe has at most ${MAX_RECIPE_LINES} lines, got ${lines.length}`, "lines");
+  if (lines.length > MAX_RECIPE_LINES)
+    throw badUserInput(`A recipe has at most ${MAX_RECIPE_LINES} lines, got ${lines.length}`, "lines");
   const seen = new Set<number>();
   for (const [index, line] of lines.entries()) {
     integerInRange(line.quantity, `lines[${index}].quantity`, 1, 100_000);
-    if (seen.has(line.itemId)) throw badUserInput(`Item ${line.itemId} appears more than once; give each item one line`, `lines[${index}].itemId`);
+    if (seen.has(line.itemId))
+      throw badUserInput(
+        `Item ${line.itemId} appears more than once; give each item one line`,
+        `lines[${index}].itemId`,
+      );
     seen.add(line.itemId);
   }
   // the product row is locked so two concurrent edits of one recipe apply one after the other
-  const product = await tx.$queryRaw<{ id: number }[]>`select id from product where id = ${productId} and shop_id = ${shopId} for update`;
+  const product = await tx.$queryRaw<
+    { id: number }[]
+  >`select id from product where id = ${productId} and shop_id = ${shopId} for update`;
   if (!product.length) throw notFound("Product", productId);
   const items = await tx.warehouseItem.findMany({ where: { shopId, id: { in: [...seen] } }, select: { id: true } });
   const known = new Set(items.map((item) => item.id));
@@ -37,6 +44,8 @@ export async function setComposition(
   if (missing.length) throw badUserInput(`No warehouse item with id ${missing.join(", ")} in this shop`, "lines");
   await tx.recipeItem.deleteMany({ where: { shopId, productId } });
   if (lines.length) {
-    await tx.recipeItem.createMany({ data: lines.map((line) => ({ shopId, productId, itemId: line.itemId, quantity: line.quantity })) });
+    await tx.recipeItem.createMany({
+      data: lines.map((line) => ({ shopId, productId, itemId: line.itemId, quantity: line.quantity })),
+    });
   }
 }

@@ -13,7 +13,11 @@ import { setComposition } from "./recipes";
 import { linesOf, listConsumptions } from "./consumption";
 
 /** Runs a warehouse change in the caller's shop after checking the role. */
-function change<T>(context: WarehouseContext, permission: Permission, work: (tx: Tx, viewer: Viewer) => Promise<T>): Promise<T> {
+function change<T>(
+  context: WarehouseContext,
+  permission: Permission,
+  work: (tx: Tx, viewer: Viewer) => Promise<T>,
+): Promise<T> {
   requirePermission(requireViewer(context), permission);
   return inTenant(context, work);
 }
@@ -54,7 +58,8 @@ export const resolvers: Resolvers = {
           to: args.to,
         }),
       ),
-    stockConsumptions: (_parent, args, context) => inTenant(context, (tx, viewer) => listConsumptions(tx, viewer.shopId, args)),
+    stockConsumptions: (_parent, args, context) =>
+      inTenant(context, (tx, viewer) => listConsumptions(tx, viewer.shopId, args)),
   },
   Mutation: {
     createWarehouseItem: (_parent, { input }, context) =>
@@ -62,13 +67,17 @@ export const resolvers: Resolvers = {
     updateWarehouseItem: (_parent, { id, input }, context) =>
       change(context, "warehouse.items", (tx, viewer) => updateItem(tx, viewer.shopId, parseId(id), input)),
     receiveStock: (_parent, { input }, context) => {
-      if (input.costPerUnit !== null && input.costPerUnit !== undefined) requirePermission(requireViewer(context), "warehouse.cost");
+      if (input.costPerUnit !== null && input.costPerUnit !== undefined)
+        requirePermission(requireViewer(context), "warehouse.cost");
       return move(context, (sql, viewer) =>
         applyMovement(sql, viewer.shopId, {
           itemId: parseId(input.itemId, "itemId"),
           type: "RECEIVE",
           delta: integerInRange(input.quantity, "quantity", 1, 1_000_000),
-          costPerUnit: input.costPerUnit === null || input.costPerUnit === undefined ? null : integerInRange(input.costPerUnit, "costPerUnit", 0, 1_000_000_000),
+          costPerUnit:
+            input.costPerUnit === null || input.costPerUnit === undefined
+              ? null
+              : integerInRange(input.costPerUnit, "costPerUnit", 0, 1_000_000_000),
           note: optionalText(input.note, "note", 1000),
           createdBy: viewer.userId,
         }),
@@ -125,7 +134,10 @@ export const resolvers: Resolvers = {
           tx,
           viewer.shopId,
           id,
-          lines.map((line, index) => ({ itemId: parseId(line.itemId, `lines[${index}].itemId`), quantity: line.quantity })),
+          lines.map((line, index) => ({
+            itemId: parseId(line.itemId, `lines[${index}].itemId`),
+            quantity: line.quantity,
+          })),
         ),
       );
       return { id };

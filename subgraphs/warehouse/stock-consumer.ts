@@ -41,7 +41,9 @@ export class StockConsumer {
   constructor(private readonly options: StockConsumerOptions) {}
 
   async start(): Promise<void> {
-    await this.withEachShop((shopId) => this.options.db.withTenant(shopId, (tx) => ensureWatermark(tx, shopId), { origin: "system" }));
+    await this.withEachShop((shopId) =>
+      this.options.db.withTenant(shopId, (tx) => ensureWatermark(tx, shopId), { origin: "system" }),
+    );
     await this.listen();
     this.timer = setInterval(() => this.schedule(null), this.options.pollMs);
     this.timer.unref();
@@ -173,7 +175,10 @@ export class StockConsumer {
   private async returnStock(shopId: number, orderId: number): Promise<boolean> {
     const { db, logger } = this.options;
     try {
-      const record = await db.write(shopId, (sql) => returnForOrder(sql, shopId, orderId), { origin: "system", autocommit: true });
+      const record = await db.write(shopId, (sql) => returnForOrder(sql, shopId, orderId), {
+        origin: "system",
+        autocommit: true,
+      });
       if (record) logger.info({ shopId, orderId }, "cancelled order's stock returned");
       return record !== null;
     } catch (error) {
@@ -186,7 +191,13 @@ export class StockConsumer {
   /** The announced rows still to consume, in one read; null (try them all) when the read fails. */
   private async dueOf(shopId: number, orders: { historyId: bigint }[]): Promise<Set<bigint> | null> {
     try {
-      return await this.options.db.read(shopId, (sql) => dueForConsumption(sql, shopId, orders.map((order) => order.historyId)));
+      return await this.options.db.read(shopId, (sql) =>
+        dueForConsumption(
+          sql,
+          shopId,
+          orders.map((order) => order.historyId),
+        ),
+      );
     } catch (error) {
       this.options.logger.warn({ err: error, shopId }, "could not read which announced orders are due; trying each");
       return null;
@@ -198,7 +209,10 @@ export class StockConsumer {
     const { db, logger } = this.options;
     let record;
     try {
-      record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, orderId, historyId), { origin: "system", autocommit: true });
+      record = await db.write(shopId, (sql) => consumeForOrder(sql, shopId, orderId, historyId), {
+        origin: "system",
+        autocommit: true,
+      });
     } catch (error) {
       logger.error({ err: error, shopId, orderId }, "stock consumption failed; retried on the next sweep");
       this.failures += 1;
@@ -218,12 +232,20 @@ export class StockConsumer {
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "cvety-stock-consumer" });
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: "cvety-stock-consumer",
+    });
     client.on("notification", (message) => {
       const announced = parseHistoryAnnouncement(message.payload);
       if (!announced) return this.schedule(null);
       // a cancelled order may have stock to give back (the poll catches anything missed)
-      if (announced.kind === "STATUS" && announced.newStatus === "CANCELLED" && announced.shopId !== null && announced.orderId !== undefined) {
+      if (
+        announced.kind === "STATUS" &&
+        announced.newStatus === "CANCELLED" &&
+        announced.shopId !== null &&
+        announced.orderId !== undefined
+      ) {
         return this.returnAnnounced(announced.shopId, announced.orderId);
       }
       // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
@@ -243,7 +265,10 @@ export class StockConsumer {
       await client.query(`LISTEN ${ORDER_STATUS_CHANNEL}`);
       this.listener = client;
     } catch (error) {
-      this.options.logger.warn({ err: (error as Error).message }, "stock consumer could not LISTEN; polling until it can");
+      this.options.logger.warn(
+        { err: (error as Error).message },
+        "stock consumer could not LISTEN; polling until it can",
+      );
       this.reconnect(client);
     }
   }

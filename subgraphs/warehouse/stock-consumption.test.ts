@@ -30,7 +30,11 @@ async function startConsumer(pollMs = 60_000) {
   return consumer;
 }
 
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 8_000): Promise<T> {
+async function until<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 8_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -68,13 +72,18 @@ async function requirements(orderId: number) {
 }
 
 async function quantities(itemIds: number[]) {
-  const rows = await sql<{ id: number; quantity: number }>(`select id, quantity from warehouse_item where id = any($1) order by id`, [itemIds]);
+  const rows = await sql<{ id: number; quantity: number }>(
+    `select id, quantity from warehouse_item where id = any($1) order by id`,
+    [itemIds],
+  );
   return Object.fromEntries(rows.map((r) => [r.id, r.quantity]));
 }
 
 async function assemble(orderId: number, shopId = PROD_SHOP) {
   return t.stack.db.withTenant(shopId, async (tx) => {
-    const [order] = await tx.$queryRaw<{ status: string }[]>`select status::text from "order" where id = ${orderId} and shop_id = ${shopId} for update`;
+    const [order] = await tx.$queryRaw<
+      { status: string }[]
+    >`select status::text from "order" where id = ${orderId} and shop_id = ${shopId} for update`;
     await tx.$executeRaw`update "order" set status = 'ASSEMBLED', updated_at = now() where id = ${orderId}`;
     const [history] = await tx.$queryRaw<{ id: bigint }[]>`
       insert into order_history (shop_id, order_id, old_status, new_status, changed_by)
@@ -84,7 +93,11 @@ async function assemble(orderId: number, shopId = PROD_SHOP) {
 }
 
 const consumptionRows = (orderId: number) => sql(`select * from stock_consumption where order_id = $1`, [orderId]);
-const consumeOps = (orderId: number) => sql(`select item_id, delta, balance_after, created_by from warehouse_operation where order_id = $1 and type = 'CONSUME' order by item_id`, [orderId]);
+const consumeOps = (orderId: number) =>
+  sql(
+    `select item_id, delta, balance_after, created_by from warehouse_operation where order_id = $1 and type = 'CONSUME' order by item_id`,
+    [orderId],
+  );
 
 describe("exactly once", () => {
   it("consumes an assembled order's recipes once, through NOTIFY, despite a duplicated event and a second consumer", async () => {
@@ -98,18 +111,23 @@ describe("exactly once", () => {
     // the poll is a minute away: only the NOTIFY can have brought it here this fast
     await until(async () => (await consumptionRows(orderId)).length > 0, "the consumption record");
     const after = await quantities(needs.map((n) => n.item_id));
-    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    for (const need of needs)
+      expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
     const ops = await consumeOps(orderId);
     expect(ops.map((o) => [o.item_id, o.delta])).toEqual(needs.map((n) => [n.item_id, -n.required]));
     expect(ops.every((o) => o.created_by === "system:stock-consumer")).toBe(true);
 
     // the same event again, a sweep, a second consumer starting, and a direct call: nothing more
-    await sql(`select pg_notify('order_status_changed', $1)`, [JSON.stringify({ id: String(historyId), shopId: PROD_SHOP, orderId })]);
+    await sql(`select pg_notify('order_status_changed', $1)`, [
+      JSON.stringify({ id: String(historyId), shopId: PROD_SHOP, orderId }),
+    ]);
     consumer.schedule(PROD_SHOP);
     await consumer.sweepShop(PROD_SHOP);
     const second = await startConsumer();
     await second.sweepShop(PROD_SHOP);
-    const direct = await t.stack.db.write(PROD_SHOP, (sql) => consumeForOrder(sql, PROD_SHOP, orderId, historyId), { origin: "system" });
+    const direct = await t.stack.db.write(PROD_SHOP, (sql) => consumeForOrder(sql, PROD_SHOP, orderId, historyId), {
+      origin: "system",
+    });
     expect(direct).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await consumer.idle();
@@ -117,11 +135,20 @@ describe("exactly once", () => {
     expect(await consumeOps(orderId)).toHaveLength(ops.length);
     expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
 
-    const view = await t.graphql(`query($id: ID!) { order(id: $id) { status stockConsumption { orderId hasShortfall shortfallUnits lines { required consumed shortfall item { id } } } } }`, { id: String(orderId) });
+    const view = await t.graphql(
+      `query($id: ID!) { order(id: $id) { status stockConsumption { orderId hasShortfall shortfallUnits lines { required consumed shortfall item { id } } } } }`,
+      { id: String(orderId) },
+    );
     expect(view.errors).toBeUndefined();
     expect(view.data.order.status).toBe("ASSEMBLED");
-    expect(view.data.order.stockConsumption).toMatchObject({ orderId: String(orderId), hasShortfall: false, shortfallUnits: 0 });
-    expect(view.data.order.stockConsumption.lines).toEqual(needs.map((n) => ({ required: n.required, consumed: n.required, shortfall: 0, item: { id: String(n.item_id) } })));
+    expect(view.data.order.stockConsumption).toMatchObject({
+      orderId: String(orderId),
+      hasShortfall: false,
+      shortfallUnits: 0,
+    });
+    expect(view.data.order.stockConsumption.lines).toEqual(
+      needs.map((n) => ({ required: n.required, consumed: n.required, shortfall: 0, item: { id: String(n.item_id) } })),
+    );
   });
 
   it("wakes only for ASSEMBLED: other statuses, notes and photos announced by the trigger leave it asleep", async () => {
@@ -129,12 +156,18 @@ describe("exactly once", () => {
     await consumer.idle();
     const sweeps = jest.spyOn(consumer, "sweepShop");
     // an order the other tests do not pick (not ACCEPTED), left in its status
-    const [{ id: orderId, status }] = await sql<{ id: number; status: string }>(`select id, status::text from "order" where shop_id = $1 and status <> 'ACCEPTED' order by id desc limit 1`, [PROD_SHOP]);
+    const [{ id: orderId, status }] = await sql<{ id: number; status: string }>(
+      `select id, status::text from "order" where shop_id = $1 and status <> 'ACCEPTED' order by id desc limit 1`,
+      [PROD_SHOP],
+    );
     // a real status entry (the trigger's own payload) for a status with nothing to consume
     await t.stack.db.withTenant(PROD_SHOP, async (tx) => {
       await tx.$executeRaw`insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values (${PROD_SHOP}, ${orderId}, ${status}::"OrderStatus", ${status}::"OrderStatus", 'test')`;
     });
-    const announce = (payload: object) => sql(`select pg_notify('order_status_changed', $1)`, [JSON.stringify({ id: "1", shopId: PROD_SHOP, orderId, ...payload })]);
+    const announce = (payload: object) =>
+      sql(`select pg_notify('order_status_changed', $1)`, [
+        JSON.stringify({ id: "1", shopId: PROD_SHOP, orderId, ...payload }),
+      ]);
     await announce({ kind: "NOTE", newStatus: "ASSEMBLED" });
     await announce({ kind: "STATUS", newStatus: "IN_DELIVERY" });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -171,16 +204,27 @@ describe("exactly once", () => {
     const before = await quantities(needs.map((n) => n.item_id));
     const historyId = await assemble(orderId);
     const statements = t.stack.db.statementCount();
-    const record = await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), { origin: "system", autocommit: true });
+    const record = await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), {
+      origin: "system",
+      autocommit: true,
+    });
     expect(t.stack.db.statementCount() - statements).toBe(1);
     expect(record).toMatchObject({ orderId, shopId: PROD_SHOP, historyId });
     const after = await quantities(needs.map((n) => n.item_id));
-    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    for (const need of needs)
+      expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
     expect((await consumeOps(orderId)).map((op) => [op.item_id, op.delta, op.balance_after])).toEqual(
-      needs.filter((n) => Math.min(n.required, before[n.item_id]) > 0).map((n) => [n.item_id, -Math.min(n.required, before[n.item_id]), after[n.item_id]]),
+      needs
+        .filter((n) => Math.min(n.required, before[n.item_id]) > 0)
+        .map((n) => [n.item_id, -Math.min(n.required, before[n.item_id]), after[n.item_id]]),
     );
     // a repeat finds the claim: nothing changes
-    expect(await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), { origin: "system", autocommit: true })).toBeNull();
+    expect(
+      await t.stack.db.write(PROD_SHOP, (s) => consumeForOrder(s, PROD_SHOP, orderId, historyId), {
+        origin: "system",
+        autocommit: true,
+      }),
+    ).toBeNull();
     expect(await quantities(needs.map((n) => n.item_id))).toEqual(after);
   });
 
@@ -191,12 +235,17 @@ describe("exactly once", () => {
       const orderId = await acceptedOrder();
       assembled.push({ orderId, historyId: await assemble(orderId) });
     }
-    await until(async () => (await Promise.all(assembled.map((a) => consumptionRows(a.orderId)))).every((rows) => rows.length === 1), "the first consumptions");
+    await until(
+      async () =>
+        (await Promise.all(assembled.map((a) => consumptionRows(a.orderId)))).every((rows) => rows.length === 1),
+      "the first consumptions",
+    );
     await consumer.idle();
     const ops = await Promise.all(assembled.map((a) => consumeOps(a.orderId)));
     const statements = t.stack.db.statementCount();
     // Bitrix redelivering the same ASSEMBLED changes, many times over
-    for (let round = 0; round < 10; round += 1) for (const a of assembled) consumer.consumeAnnounced(PROD_SHOP, a.orderId, a.historyId);
+    for (let round = 0; round < 10; round += 1)
+      for (const a of assembled) consumer.consumeAnnounced(PROD_SHOP, a.orderId, a.historyId);
     await consumer.idle();
     expect(t.stack.db.statementCount() - statements).toBeLessThanOrEqual(2);
     expect(await Promise.all(assembled.map((a) => consumeOps(a.orderId)))).toEqual(ops);
@@ -207,8 +256,14 @@ describe("exactly once", () => {
     // no consumer runs in this test: the claims below are the only ones
     const orderId = await acceptedOrder();
     await assemble(orderId);
-    const [assembled] = await sql<{ id: string }>(`select id::text from order_history where order_id = $1 and new_status = 'ASSEMBLED' order by id desc limit 1`, [orderId]);
-    const [accepted] = await sql<{ id: string }>(`select id::text from order_history where order_id = $1 and new_status = 'ACCEPTED' order by id desc limit 1`, [orderId]);
+    const [assembled] = await sql<{ id: string }>(
+      `select id::text from order_history where order_id = $1 and new_status = 'ASSEMBLED' order by id desc limit 1`,
+      [orderId],
+    );
+    const [accepted] = await sql<{ id: string }>(
+      `select id::text from order_history where order_id = $1 and new_status = 'ACCEPTED' order by id desc limit 1`,
+      [orderId],
+    );
     const claim = (shopId: number, historyId: string) =>
       t.stack.db.write(shopId, (s) => consumeForOrder(s, shopId, orderId, BigInt(historyId)), { origin: "system" });
     expect(await claim(DEV_SHOP, assembled.id)).toBeNull();
@@ -221,8 +276,12 @@ describe("exactly once", () => {
   it("a failure after the CONSUME operations are written leaves nothing; the restarted consumer consumes once", async () => {
     // the database refuses the operations' rows as the statement writes them: the item
     // quantities are already changed by then, inside the same statement
-    await sql(`create function fail_consume() returns trigger language plpgsql as $$ begin raise exception 'simulated failure between two steps'; end $$`);
-    await sql(`create trigger fail_consume after insert on warehouse_operation for each row when (new.type = 'CONSUME') execute function fail_consume()`);
+    await sql(
+      `create function fail_consume() returns trigger language plpgsql as $$ begin raise exception 'simulated failure between two steps'; end $$`,
+    );
+    await sql(
+      `create trigger fail_consume after insert on warehouse_operation for each row when (new.type = 'CONSUME') execute function fail_consume()`,
+    );
     const crashing = await startConsumer();
     const orderId = await acceptedOrder();
     const needs = await requirements(orderId);
@@ -273,7 +332,9 @@ describe("exactly once", () => {
        where h.new_status = 'ASSEMBLED' and h.changed_by <> 'test'`,
     );
     expect(rows[0].n).toBe(0);
-    const seededAssembled = await sql(`select count(*)::int as n from order_history where new_status = 'ASSEMBLED' and changed_by <> 'test'`);
+    const seededAssembled = await sql(
+      `select count(*)::int as n from order_history where new_status = 'ASSEMBLED' and changed_by <> 'test'`,
+    );
     expect(seededAssembled[0].n).toBeGreaterThan(0);
   });
 });
@@ -284,7 +345,10 @@ describe("shortfall", () => {
     const orderId = await acceptedOrder();
     const needs = await requirements(orderId);
     const short = needs[0];
-    const count = await t.graphql(`mutation($id: ID!) { adjustStock(input: { itemId: $id, countedQuantity: 1 }) { balanceAfter } }`, { id: String(short.item_id) });
+    const count = await t.graphql(
+      `mutation($id: ID!) { adjustStock(input: { itemId: $id, countedQuantity: 1 }) { balanceAfter } }`,
+      { id: String(short.item_id) },
+    );
     expect(count.data.adjustStock.balanceAfter).toBe(1);
     await assemble(orderId);
     await until(async () => (await consumptionRows(orderId)).length > 0, "the consumption record");
@@ -296,11 +360,18 @@ describe("shortfall", () => {
     const [order] = await sql(`select status from "order" where id = $1`, [orderId]);
     expect(order.status).toBe("ASSEMBLED");
 
-    const view = await t.graphql(`query($id: ID!) { order(id: $id) { stockConsumption { hasShortfall shortfallUnits lines { consumed shortfall item { id quantity } } } } stockConsumptions(shortOnly: true) { edges { node { orderId } } } }`, { id: String(orderId) });
+    const view = await t.graphql(
+      `query($id: ID!) { order(id: $id) { stockConsumption { hasShortfall shortfallUnits lines { consumed shortfall item { id quantity } } } } stockConsumptions(shortOnly: true) { edges { node { orderId } } } }`,
+      { id: String(orderId) },
+    );
     expect(view.errors).toBeUndefined();
     const consumption = view.data.order.stockConsumption;
     expect(consumption.hasShortfall).toBe(true);
-    expect(consumption.lines.find((l: any) => l.item.id === String(short.item_id))).toEqual({ consumed: 1, shortfall: short.required - 1, item: { id: String(short.item_id), quantity: 0 } });
+    expect(consumption.lines.find((l: any) => l.item.id === String(short.item_id))).toEqual({
+      consumed: 1,
+      shortfall: short.required - 1,
+      item: { id: String(short.item_id), quantity: 0 },
+    });
     expect(view.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).toContain(String(orderId));
     const ops = await consumeOps(orderId);
     expect(ops.find((o) => o.item_id === short.item_id)).toMatchObject({ delta: -1, balance_after: 0 });
@@ -312,27 +383,45 @@ describe("tenancy", () => {
     const consumer = await startConsumer();
     const devOrder = await acceptedOrder(DEV_SHOP);
     const devNeeds = await requirements(devOrder);
-    const prodItems = await sql<{ id: number; quantity: number }>(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP]);
+    const prodItems = await sql<{ id: number; quantity: number }>(
+      `select id, quantity from warehouse_item where shop_id = $1 order by id`,
+      [PROD_SHOP],
+    );
     await assemble(devOrder, DEV_SHOP);
     await until(async () => (await consumptionRows(devOrder)).length > 0, "shop 8's consumption");
     await consumer.idle();
     const [record] = await consumptionRows(devOrder);
     expect(record.shop_id).toBe(DEV_SHOP);
-    const ops = await sql(`select distinct o.shop_id, w.shop_id as item_shop from warehouse_operation o join warehouse_item w on w.id = o.item_id where o.order_id = $1`, [devOrder]);
+    const ops = await sql(
+      `select distinct o.shop_id, w.shop_id as item_shop from warehouse_operation o join warehouse_item w on w.id = o.item_id where o.order_id = $1`,
+      [devOrder],
+    );
     expect(ops).toEqual([{ shop_id: DEV_SHOP, item_shop: DEV_SHOP }]);
     expect(devNeeds.every((n) => n.item_id > 0)).toBe(true);
-    expect(await sql(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP])).toEqual(prodItems);
+    expect(await sql(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP])).toEqual(
+      prodItems,
+    );
 
     const prodView = await t.graphql(`{ stockConsumptions(first: 100) { edges { node { orderId } } } }`);
     expect(prodView.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).not.toContain(String(devOrder));
-    const devView = await t.graphql(`{ stockConsumptions(first: 100) { edges { node { orderId } } } }`, {}, { token: t.token(DEV_SHOP) });
+    const devView = await t.graphql(
+      `{ stockConsumptions(first: 100) { edges { node { orderId } } } }`,
+      {},
+      { token: t.token(DEV_SHOP) },
+    );
     expect(devView.data.stockConsumptions.edges.map((e: any) => e.node.orderId)).toEqual([String(devOrder)]);
 
     // the Order entity's stockConsumption, asked with the other shop's signed viewer
     const response = await fetch(t.stack.subgraphs.warehouse.url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...signViewer({ userId: "x", shopId: PROD_SHOP, role: "ADMIN" }, "r1", t.config.subgraphSecret) },
-      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { stockConsumption { id } } } }`, variables: { r: [{ __typename: "Order", id: String(devOrder) }] } }),
+      headers: {
+        "content-type": "application/json",
+        ...signViewer({ userId: "x", shopId: PROD_SHOP, role: "ADMIN" }, "r1", t.config.subgraphSecret),
+      },
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { stockConsumption { id } } } }`,
+        variables: { r: [{ __typename: "Order", id: String(devOrder) }] },
+      }),
     });
     expect(((await response.json()) as any).data._entities).toEqual([{ stockConsumption: null }]);
   });
@@ -345,15 +434,26 @@ describe("every path to ASSEMBLED", () => {
     const needs = await requirements(orderId);
     const before = await quantities(needs.map((n) => n.item_id));
     const florist = t.token(PROD_SHOP, "FLORIST");
-    const moved = await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`, { id: String(orderId) }, { token: florist });
+    const moved = await t.graphql(
+      `mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`,
+      { id: String(orderId) },
+      { token: florist },
+    );
     expect(moved.errors).toBeUndefined();
     await until(async () => (await consumptionRows(orderId)).length > 0, "consumption after updateOrderStatus");
-    await t.graphql(`mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`, { id: String(orderId) }, { token: florist });
+    await t.graphql(
+      `mutation($id: ID!) { updateOrderStatus(id: $id, status: ASSEMBLED) { status } }`,
+      { id: String(orderId) },
+      { token: florist },
+    );
     await consumer.sweepShop(PROD_SHOP);
     await consumer.idle();
     const after = await quantities(needs.map((n) => n.item_id));
-    for (const need of needs) expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
-    expect(await consumeOps(orderId)).toHaveLength(needs.filter((n) => Math.min(n.required, before[n.item_id]) > 0).length);
+    for (const need of needs)
+      expect(after[need.item_id]).toBe(before[need.item_id] - Math.min(need.required, before[need.item_id]));
+    expect(await consumeOps(orderId)).toHaveLength(
+      needs.filter((n) => Math.min(n.required, before[n.item_id]) > 0).length,
+    );
   });
 
   it("the Bitrix status webhook (CO) consumes once, even when Bitrix redelivers it", async () => {
@@ -389,11 +489,13 @@ describe("the stack runs the consumer", () => {
     const stack = await startTestStack({ env: { STOCK_CONSUMER_POLL_MS: "60000" } });
     try {
       expect(stack.stack.stockConsumer).not.toBeNull();
-      const [order] = (await stack.ownerQuery(
-        `select o.id from "order" o where o.shop_id = $1 and o.status = 'PAID'
+      const [order] = (
+        await stack.ownerQuery(
+          `select o.id from "order" o where o.shop_id = $1 and o.status = 'PAID'
            and exists (select 1 from order_item oi join recipe_item r on r.product_id = oi.product_id where oi.order_id = o.id) order by o.id limit 1`,
-        [PROD_SHOP],
-      )).rows;
+          [PROD_SHOP],
+        )
+      ).rows;
       await stack.stack.db.withTenant(PROD_SHOP, async (tx) => {
         await tx.$executeRaw`update "order" set status = 'ASSEMBLED' where id = ${order.id}`;
         await tx.$executeRaw`insert into order_history (shop_id, order_id, old_status, new_status, changed_by) values (${PROD_SHOP}, ${order.id}, 'PAID', 'ASSEMBLED', 'test')`;

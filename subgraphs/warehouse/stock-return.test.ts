@@ -28,7 +28,11 @@ async function startConsumer() {
   return consumer;
 }
 
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 8_000): Promise<T> {
+async function until<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 8_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -56,15 +60,29 @@ async function acceptedOrder(): Promise<{ id: number; bitrixOrderId: number }> {
 
 /** Every warehouse item's quantity in shop 17008. */
 async function stock(): Promise<Record<number, number>> {
-  const rows = await sql<{ id: number; quantity: number }>(`select id, quantity from warehouse_item where shop_id = $1 order by id`, [PROD_SHOP]);
+  const rows = await sql<{ id: number; quantity: number }>(
+    `select id, quantity from warehouse_item where shop_id = $1 order by id`,
+    [PROD_SHOP],
+  );
   return Object.fromEntries(rows.map((r) => [r.id, r.quantity]));
 }
 
-const returnsOf = (orderId: number) => sql<{ item_id: number; delta: number }>(`select item_id, delta from warehouse_operation where order_id = $1 and type = 'RETURN' order by item_id`, [orderId]);
-const consumesOf = (orderId: number) => sql<{ item_id: number; delta: number }>(`select item_id, -delta as delta from warehouse_operation where order_id = $1 and type = 'CONSUME' order by item_id`, [orderId]);
+const returnsOf = (orderId: number) =>
+  sql<{ item_id: number; delta: number }>(
+    `select item_id, delta from warehouse_operation where order_id = $1 and type = 'RETURN' order by item_id`,
+    [orderId],
+  );
+const consumesOf = (orderId: number) =>
+  sql<{ item_id: number; delta: number }>(
+    `select item_id, -delta as delta from warehouse_operation where order_id = $1 and type = 'CONSUME' order by item_id`,
+    [orderId],
+  );
 
 function setStatus(orderId: number, status: string) {
-  return t.graphql(`mutation($id: ID!, $status: OrderStatus!) { updateOrderStatus(id: $id, status: $status) { id status } }`, { id: String(orderId), status });
+  return t.graphql(
+    `mutation($id: ID!, $status: OrderStatus!) { updateOrderStatus(id: $id, status: $status) { id status } }`,
+    { id: String(orderId), status },
+  );
 }
 
 function bitrix(bitrixOrderId: number, status: string) {
@@ -80,7 +98,13 @@ async function assembledAndConsumed(orderId: number) {
   await until(async () => (await consumesOf(orderId)).length > 0, "the order's stock consumed");
 }
 
-const returned = (orderId: number) => until(async () => (await sql(`select 1 from stock_consumption where order_id = $1 and returned_at is not null`, [orderId])).length > 0, "the stock returned");
+const returned = (orderId: number) =>
+  until(
+    async () =>
+      (await sql(`select 1 from stock_consumption where order_id = $1 and returned_at is not null`, [orderId])).length >
+      0,
+    "the stock returned",
+  );
 
 it("cancelling a consumed order returns what it consumed, through RETURN operations", async () => {
   await startConsumer();
@@ -123,7 +147,9 @@ it("a cancellation while no consumer ran (a crash) is returned by the next sweep
   await startConsumer();
   await returned(order.id);
   // the statement itself refuses a second return
-  expect(await t.stack.db.write(PROD_SHOP, (s) => returnForOrder(s, PROD_SHOP, order.id), { autocommit: true })).toBeNull();
+  expect(
+    await t.stack.db.write(PROD_SHOP, (s) => returnForOrder(s, PROD_SHOP, order.id), { autocommit: true }),
+  ).toBeNull();
   expect(await returnsOf(order.id)).toEqual(await consumesOf(order.id));
   expect(await stock()).toEqual(before);
 });
@@ -143,5 +169,7 @@ it("an order cancelled before its stock was taken is neither consumed nor return
 it("another shop's consumer statement cannot return this shop's stock", async () => {
   const order = await acceptedOrder();
   expect(await t.stack.db.write(8, (s) => returnForOrder(s, 8, order.id), { autocommit: true })).toBeNull();
-  expect(await t.stack.db.write(8, (s) => returnForOrder(s, PROD_SHOP, order.id), { autocommit: true }).catch(() => null)).toBeNull();
+  expect(
+    await t.stack.db.write(8, (s) => returnForOrder(s, PROD_SHOP, order.id), { autocommit: true }).catch(() => null),
+  ).toBeNull();
 });

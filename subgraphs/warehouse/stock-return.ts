@@ -53,8 +53,17 @@ select * from claim`;
  * consumed, not cancelled, or returned before). One statement on the raw write path: run it
  * with `db.write(shopId, sql => …, { autocommit: true })`.
  */
-export async function returnForOrder(sql: SqlReader, shopId: number, orderId: number): Promise<StockConsumption | null> {
-  const [record] = await sql<StockConsumption>(RETURN_ORDER, [shopId, orderId, `order ${orderId} cancelled`, STOCK_RETURNER]);
+export async function returnForOrder(
+  sql: SqlReader,
+  shopId: number,
+  orderId: number,
+): Promise<StockConsumption | null> {
+  const [record] = await sql<StockConsumption>(RETURN_ORDER, [
+    shopId,
+    orderId,
+    `order ${orderId} cancelled`,
+    STOCK_RETURNER,
+  ]);
   return record ?? null;
 }
 

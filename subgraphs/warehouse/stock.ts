@@ -8,7 +8,11 @@ import { integerInRange, requiredName } from "../../core/validation";
  * How many of each bouquet the shelves can make now: for each product, the smallest
  * `floor(item quantity / recipe quantity)` over its recipe. Products without a recipe get none.
  */
-export async function assemblableByProductIds(sql: SqlReader, productIds: readonly number[], shopId: number): Promise<Map<number, number>> {
+export async function assemblableByProductIds(
+  sql: SqlReader,
+  productIds: readonly number[],
+  shopId: number,
+): Promise<Map<number, number>> {
   const rows = await sql<{ productId: number; stock: number }>(
     `select r.product_id, min(w.quantity / r.quantity)::int as stock
      from recipe_item r
@@ -32,7 +36,11 @@ export async function listItems(tx: Tx, shopId: number, args: { first?: number |
     ? { OR: [{ name: { gt: String(cursor[0]) } }, { name: String(cursor[0]), id: { gt: Number(cursor[1]) } }] }
     : {};
   const [rows, totalCount] = await Promise.all([
-    tx.warehouseItem.findMany({ where: { shopId, ...after }, orderBy: [{ name: "asc" }, { id: "asc" }], take: size + 1 }),
+    tx.warehouseItem.findMany({
+      where: { shopId, ...after },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      take: size + 1,
+    }),
     tx.warehouseItem.count({ where: { shopId } }),
   ]);
   return toConnection(rows, size, totalCount, (row) => [row.name, row.id]);
@@ -64,7 +72,9 @@ export async function createItem(
   const clash = await tx.warehouseItem.findFirst({ where: { shopId, name } });
   if (clash) throw conflict(`A warehouse item named «${name}» already exists (id ${clash.id})`, { itemId: clash.id });
   try {
-    return await tx.warehouseItem.create({ data: { shopId, name, unit: input.unit, minQuantity, costPerUnit, quantity: 0 } });
+    return await tx.warehouseItem.create({
+      data: { shopId, name, unit: input.unit, minQuantity, costPerUnit, quantity: 0 },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`A warehouse item named «${name}» already exists`);
     throw error;
@@ -81,13 +91,15 @@ export async function updateItem(
   if (!item) throw notFound("Warehouse item", id);
   const data: Partial<Pick<WarehouseItem, "name" | "minQuantity" | "costPerUnit">> = {};
   if (input.name !== null && input.name !== undefined) data.name = requiredName(input.name, "name");
-  if (input.minQuantity !== null && input.minQuantity !== undefined) data.minQuantity = integerInRange(input.minQuantity, "minQuantity", 0);
+  if (input.minQuantity !== null && input.minQuantity !== undefined)
+    data.minQuantity = integerInRange(input.minQuantity, "minQuantity", 0);
   if (input.costPerUnit !== null && input.costPerUnit !== undefined) {
     data.costPerUnit = integerInRange(input.costPerUnit, "costPerUnit", 0, 1_000_000_000);
   }
   if (data.name && data.name !== item.name) {
     const clash = await tx.warehouseItem.findFirst({ where: { shopId, name: data.name } });
-    if (clash) throw conflict(`A warehouse item named «${data.name}» already exists (id ${clash.id})`, { itemId: clash.id });
+    if (clash)
+      throw conflict(`A warehouse item named «${data.name}» already exists (id ${clash.id})`, { itemId: clash.id });
   }
   if (Object.keys(data).length === 0) return item;
   try {

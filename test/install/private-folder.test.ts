@@ -29,7 +29,9 @@ main().catch((error) => { console.error(error); process.exit(1); });
 `;
 
 function cloneInto(target: string): void {
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (!fs.existsSync(path.join(ROOT, file))) continue;
     fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
@@ -64,13 +66,22 @@ describe("install folder", () => {
     const clone = path.join(privateDir, "проект cvety graph");
     cloneInto(clone);
     fs.writeFileSync(path.join(clone, "scripts", "probe-embedded.ts"), PROBE);
-    const output = execFileSync(path.join(clone, "node_modules", ".bin", "tsx"), [path.join(clone, "scripts", "probe-embedded.ts")], {
-      cwd: clone,
-      env: { ...process.env, EMBEDDED_POSTGRES_HOME: home },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    const result = JSON.parse(output.trim().split("\n").pop()!) as { answer: number; data: string; who: string; dataDir: string };
+    const output = execFileSync(
+      path.join(clone, "node_modules", ".bin", "tsx"),
+      [path.join(clone, "scripts", "probe-embedded.ts")],
+      {
+        cwd: clone,
+        env: { ...process.env, EMBEDDED_POSTGRES_HOME: home },
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    const result = JSON.parse(output.trim().split("\n").pop()!) as {
+      answer: number;
+      data: string;
+      who: string;
+      dataDir: string;
+    };
     expect(result.answer).toBe(42);
     expect(result.data).toBe(result.dataDir);
     const linkOrFolder = path.join(clone, ".data", "postgres");

@@ -31,7 +31,10 @@ beforeAll(async () => {
   databaseUrl = withDatabaseName(source.url, "cvety");
   await migrate(databaseUrl);
   await seedIfEmpty(databaseUrl, { passwordCost: 4 });
-  await query(databaseUrl, "create table backup_probe (writer int, seq int, product_id int, price int, primary key (writer, seq))");
+  await query(
+    databaseUrl,
+    "create table backup_probe (writer int, seq int, product_id int, price int, primary key (writer, seq))",
+  );
 });
 
 afterAll(async () => {
@@ -65,7 +68,10 @@ function writeLoad(url: string, writers = 4) {
       try {
         await client.query("begin");
         const productId = products[(writer * 7 + seq) % products.length];
-        const { rows } = await client.query<{ price: number }>("update product set price = price + 1 where id = $1 returning price", [productId]);
+        const { rows } = await client.query<{ price: number }>(
+          "update product set price = price + 1 where id = $1 returning price",
+          [productId],
+        );
         await client.query("insert into backup_probe values ($1, $2, $3, $4)", [writer, seq, productId, rows[0].price]);
         await client.query("commit");
         committed++;
@@ -95,14 +101,21 @@ async function tableDigests(url: string): Promise<Record<string, string>> {
   );
   const digests: Record<string, string> = {};
   for (const { name } of tables) {
-    const [row] = await query<{ rows: string; digest: string }>(url, `select count(*) as rows, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${name} t`);
+    const [row] = await query<{ rows: string; digest: string }>(
+      url,
+      `select count(*) as rows, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${name} t`,
+    );
     digests[name] = `${row.rows} rows ${row.digest}`;
   }
   return digests;
 }
 
 async function restoreWithCli(file: string, dataDir: string): Promise<EmbeddedServerProcess> {
-  const { stdout } = await run(TSX, [path.join(ROOT, "scripts", "backup.ts"), "restore", file, "--data-dir", dataDir, "--quiet"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } });
+  const { stdout } = await run(
+    TSX,
+    [path.join(ROOT, "scripts", "backup.ts"), "restore", file, "--data-dir", dataDir, "--quiet"],
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } },
+  );
   expect(stdout).toMatch(/db:restore restored .* into /);
   const restored = await startEmbeddedServerProcess(dataDir);
   servers.push(restored);
@@ -116,7 +129,9 @@ it("restores a backup taken under write load into an empty folder, every table e
   const file = path.join(work, "under-load.tar.gz");
   let atStop = 0;
   // the writers run through pg_backup_start and the copy; nothing commits after pg_backup_stop, so the source stays as the backup ends
-  const manifest = await backupDataFolder(source.url, source.dataDir, file, { beforeStop: async () => void (atStop = await load.stop()) });
+  const manifest = await backupDataFolder(source.url, source.dataDir, file, {
+    beforeStop: async () => void (atStop = await load.stop()),
+  });
   expect(atStop - before).toBeGreaterThan(0);
   expect(manifest.format).toBe(BASE_BACKUP_FORMAT);
   expect(backupKind(file)).toBe("base");
@@ -126,17 +141,24 @@ it("restores a backup taken under write load into an empty folder, every table e
   const actual = await tableDigests(withDatabaseName(restored.url, "cvety"));
   expect(Object.keys(expected).length).toBeGreaterThan(15);
   expect(actual).toEqual(expected);
-  const [probe] = await query<{ count: string }>(withDatabaseName(restored.url, "cvety"), "select count(*) from backup_probe");
+  const [probe] = await query<{ count: string }>(
+    withDatabaseName(restored.url, "cvety"),
+    "select count(*) from backup_probe",
+  );
   expect(Number(probe.count)).toBe(atStop);
 });
 
 it("npm run db:backup copies the running server while it is written to; the restore holds whole transactions only", async () => {
   const load = writeLoad(databaseUrl);
   const file = path.join(work, "cli.tar.gz");
-  const { stdout } = await run(TSX, [path.join(ROOT, "scripts", "backup.ts"), "backup", "--data-dir", path.join(work, "source"), "--out", file], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: "" },
-  });
+  const { stdout } = await run(
+    TSX,
+    [path.join(ROOT, "scripts", "backup.ts"), "backup", "--data-dir", path.join(work, "source"), "--out", file],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: "" },
+    },
+  );
   const committed = await load.stop();
   expect(stdout).toMatch(/db:backup wrote .*cli\.tar\.gz \(base backup of PostgreSQL 1\d/);
   // the server it attached to still runs
@@ -151,7 +173,10 @@ it("npm run db:backup copies the running server while it is written to; the rest
   );
   expect(torn).toEqual([]);
   // and each writer's transactions are there without a gap
-  const gaps = await query<{ writer: number }>(url, "select writer from backup_probe group by writer having max(seq) - min(seq) + 1 <> count(*) or min(seq) <> 1");
+  const gaps = await query<{ writer: number }>(
+    url,
+    "select writer from backup_probe group by writer having max(seq) - min(seq) + 1 <> count(*) or min(seq) <> 1",
+  );
   expect(gaps).toEqual([]);
   const [probe] = await query<{ count: string }>(url, "select count(*) from backup_probe");
   expect(Number(probe.count)).toBeLessThanOrEqual(committed);
@@ -159,21 +184,32 @@ it("npm run db:backup copies the running server while it is written to; the rest
 
 it("refuses to restore over a database and says what to do", async () => {
   const file = path.join(work, "under-load.tar.gz");
-  const refused = await run(TSX, [path.join(ROOT, "scripts", "backup.ts"), "restore", file, "--data-dir", path.join(work, "restored")], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: "" },
-  }).catch((error: { code: number; stderr: string }) => error);
+  const refused = await run(
+    TSX,
+    [path.join(ROOT, "scripts", "backup.ts"), "restore", file, "--data-dir", path.join(work, "restored")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: "" },
+    },
+  ).catch((error: { code: number; stderr: string }) => error);
   expect(refused).toMatchObject({ code: 1 });
   expect((refused as { stderr: string }).stderr).toMatch(/a server is running on .*restored|already holds a database/);
 });
 
 it("with DATABASE_URL, refuses in one sentence when no pg_dump is new enough for the server", async () => {
-  const [{ server_version_num: version }] = await query<{ server_version_num: string }>(databaseUrl, "show server_version_num");
+  const [{ server_version_num: version }] = await query<{ server_version_num: string }>(
+    databaseUrl,
+    "show server_version_num",
+  );
   const major = Math.floor(Number(version) / 10_000);
-  const result = await run(TSX, [path.join(ROOT, "scripts", "backup.ts"), "backup", "--out", path.join(work, "x.dump")], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  }).then(
+  const result = await run(
+    TSX,
+    [path.join(ROOT, "scripts", "backup.ts"), "backup", "--out", path.join(work, "x.dump")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    },
+  ).then(
     (ok) => ({ code: 0, stdout: ok.stdout, stderr: "" }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -181,6 +217,8 @@ it("with DATABASE_URL, refuses in one sentence when no pg_dump is new enough for
     // a matching pg_dump is installed: the dump is a pg_dump archive
     expect(backupKind(path.join(work, "x.dump"))).toBe("dump");
   } else {
-    expect(result.stderr).toMatch(new RegExp(`pg_dump ${major} or newer is needed for this PostgreSQL ${major} server`));
+    expect(result.stderr).toMatch(
+      new RegExp(`pg_dump ${major} or newer is needed for this PostgreSQL ${major} server`),
+    );
   }
 });

@@ -15,10 +15,18 @@ export interface EmbeddedServerProcess {
 
 /** Starts test/ops/embedded-server-process.ts and waits for its server to accept connections. */
 export function startEmbeddedServerProcess(dataDir: string, port = 0): Promise<EmbeddedServerProcess> {
-  const child = spawn(TSX, [path.join(__dirname, "embedded-server-process.ts"), dataDir, String(port || 5500 + Math.floor(Math.random() * 400))], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    TSX,
+    [
+      path.join(__dirname, "embedded-server-process.ts"),
+      dataDir,
+      String(port || 5500 + Math.floor(Math.random() * 400)),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let output = "";
   let errors = "";
   child.stderr!.on("data", (chunk) => (errors += chunk));

@@ -56,7 +56,9 @@ describe("signed deliveries under a sender's full rate", () => {
 describe("real overload", () => {
   let t: TestStack;
   beforeAll(async () => {
-    t = await startTestStack({ env: { WEBHOOK_MAX_IN_FLIGHT: "1", WEBHOOK_MAX_QUEUED: "2", WEBHOOK_MAX_WAIT_MS: "3000" } });
+    t = await startTestStack({
+      env: { WEBHOOK_MAX_IN_FLIGHT: "1", WEBHOOK_MAX_QUEUED: "2", WEBHOOK_MAX_WAIT_MS: "3000" },
+    });
   });
   afterAll(() => t?.stop());
 

@@ -9,4 +9,8 @@
 import { PROD_SHOP } from "../harness";
 import { defineIsolationSuite } from "./isolation-suite";
 
-defineIsolationSuite({ attacker: { shopId: PROD_SHOP, role: "COURIER" }, victim: { shopId: PROD_SHOP, role: "COURIER" }, privateTypes: ["Order"] });
+defineIsolationSuite({
+  attacker: { shopId: PROD_SHOP, role: "COURIER" },
+  victim: { shopId: PROD_SHOP, role: "COURIER" },
+  privateTypes: ["Order"],
+});

@@ -7,7 +7,15 @@
  * gets each hostile value in each argument, every mutation gets hostile values everywhere.
  */
 import http from "node:http";
-import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, getNullableType, type GraphQLInputType } from "graphql";
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  getNullableType,
+  type GraphQLInputType,
+} from "graphql";
 import { startTestStack, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../harness";
 import { MUTATION_PERMISSIONS, PUBLIC } from "../../core/permissions";
 import { apiSchema, selectionFor } from "./schema-probe";
@@ -16,7 +24,23 @@ import { databaseFingerprint } from "./db-fingerprint";
 const schema = apiSchema();
 
 /** one of each kind, for the loops that multiply by every argument */
-const HOSTILE_SAMPLE: unknown[] = ["", "' OR '1'='1' --", "nul\u0000inside", "\u0007\u001b[31mred\u202eevil", "\ud800", "x".repeat(100_000), "-1", "99999999999999999999", -1, 2147483648, 1.5, true, null, [[[[[[]]]]]], {}];
+const HOSTILE_SAMPLE: unknown[] = [
+  "",
+  "' OR '1'='1' --",
+  "nul\u0000inside",
+  "\u0007\u001b[31mred\u202eevil",
+  "\ud800",
+  "x".repeat(100_000),
+  "-1",
+  "99999999999999999999",
+  -1,
+  2147483648,
+  1.5,
+  true,
+  null,
+  [[[[[[]]]]]],
+  {},
+];
 
 /** Runs the tasks a few at a time: hostile input arrives concurrently too, and the run stays fast. */
 async function inParallel(tasks: (() => Promise<void>)[], width = 6): Promise<void> {
@@ -38,9 +62,17 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-async function send(path: string, body: Buffer | string, headers: Record<string, string>, method = "POST"): Promise<{ status: number; text: string }> {
+async function send(
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string>,
+  method = "POST",
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${t.origin}${path}`, { method, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } });
+    const request = http.request(`${t.origin}${path}`, {
+      method,
+      headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+    });
     request.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk) => chunks.push(chunk));
@@ -55,7 +87,10 @@ async function send(path: string, body: Buffer | string, headers: Record<string,
 }
 
 function expectHandled(answer: { status: number; text: string }, what: string) {
-  expect({ what, status: answer.status < 500 ? "handled" : `${answer.status} ${answer.text.slice(0, 300)}` }).toEqual({ what, status: "handled" });
+  expect({ what, status: answer.status < 500 ? "handled" : `${answer.status} ${answer.text.slice(0, 300)}` }).toEqual({
+    what,
+    status: "handled",
+  });
   expect(answer.text).not.toMatch(/\bat \S+\.(ts|js):\d+|"stacktrace"|ECONNREFUSED|postgres(ql)?:\/\//);
   // every answer is JSON a client can read
   expect(() => JSON.parse(answer.text)).not.toThrow();
@@ -86,7 +121,8 @@ describe("/graphql", () => {
       `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`,
     ];
     for (const query of documents) {
-      for (const token of [t.token(PROD_SHOP), null]) expectHandled(await graphql({ query }, token), query.slice(0, 60));
+      for (const token of [t.token(PROD_SHOP), null])
+        expectHandled(await graphql({ query }, token), query.slice(0, 60));
     }
   });
 
@@ -104,21 +140,57 @@ describe("/graphql", () => {
       JSON.stringify({ query: "{ __typename }", variables: "not json" }),
       JSON.stringify({ query: "{ __typename }", variables: [1, 2] }),
       JSON.stringify({ query: "{ __typename }", operationName: { x: 1 } }),
-      JSON.stringify({ query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "x".repeat(64) } } }),
+      JSON.stringify({
+        query: "{ __typename }",
+        extensions: { persistedQuery: { version: 1, sha256Hash: "x".repeat(64) } },
+      }),
       JSON.stringify({ query: "query($n: Int) { orders(first: $n) { totalCount } }", variables: { n: "abc" } }),
       JSON.stringify({ query: "query($n: Int) { orders(first: $n) { totalCount } }", variables: { n: 1e300 } }),
-      JSON.stringify({ query: "query($ids: [ID!]!) { orderStatusChangesByIds(ids: $ids) { __typename } }", variables: { ids: JSON.parse("[".repeat(3000) + "]".repeat(3000)) } }),
-      JSON.stringify({ query: "{ __typename }", __proto__: { admin: true }, constructor: { prototype: { admin: true } } }),
+      JSON.stringify({
+        query: "query($ids: [ID!]!) { orderStatusChangesByIds(ids: $ids) { __typename } }",
+        variables: { ids: JSON.parse("[".repeat(3000) + "]".repeat(3000)) },
+      }),
+      JSON.stringify({
+        query: "{ __typename }",
+        __proto__: { admin: true },
+        constructor: { prototype: { admin: true } },
+      }),
       '{"query": "{ __typename }", "query": "{ shop { id } }"}',
       "{".repeat(100_000),
-      Buffer.concat([Buffer.from('{"query": "{ product(id: \\"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('\\") { id } }"}')]),
+      Buffer.concat([
+        Buffer.from('{"query": "{ product(id: \\"'),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
+        Buffer.from('\\") { id } }"}'),
+      ]),
       Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"query":"{ __typename }"}')]),
     ];
-    for (const body of bodies) expectHandled(await send("/graphql", body, { "content-type": "application/json", authorization: `Bearer ${token}` }), String(body).slice(0, 60));
-    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/graphql", "application/json; charset=utf-16"]) {
-      expectHandled(await send("/graphql", '{"query":"{ __typename }"}', { "content-type": contentType, "apollo-require-preflight": "1", authorization: `Bearer ${token}` }), contentType);
+    for (const body of bodies)
+      expectHandled(
+        await send("/graphql", body, { "content-type": "application/json", authorization: `Bearer ${token}` }),
+        String(body).slice(0, 60),
+      );
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/graphql",
+      "application/json; charset=utf-16",
+    ]) {
+      expectHandled(
+        await send("/graphql", '{"query":"{ __typename }"}', {
+          "content-type": contentType,
+          "apollo-require-preflight": "1",
+          authorization: `Bearer ${token}`,
+        }),
+        contentType,
+      );
     }
-    const get = await send(`/graphql?query=${encodeURIComponent("{ shop { id } }")}&variables=%7B&extensions=%5B`, "", { "apollo-require-preflight": "1" }, "GET");
+    const get = await send(
+      `/graphql?query=${encodeURIComponent("{ shop { id } }")}&variables=%7B&extensions=%5B`,
+      "",
+      { "apollo-require-preflight": "1" },
+      "GET",
+    );
     expectHandled(get, "GET with broken variables");
   });
 
@@ -135,15 +207,23 @@ describe("/graphql", () => {
         // the value in every argument at once, then in each argument with the others harmless
         tasks.push(async () => {
           const variables = Object.fromEntries(field.args.map((a) => [a.name, hostileOf(a.type, value)]));
-          expectHandled(await graphql({ query: operation, variables }), `${field.name}(*: ${JSON.stringify(value)?.slice(0, 30)})`);
+          expectHandled(
+            await graphql({ query: operation, variables }),
+            `${field.name}(*: ${JSON.stringify(value)?.slice(0, 30)})`,
+          );
         });
       }
       for (const argument of field.args) {
         for (const value of ["' OR '1'='1' --", "nul\u0000inside", -1, "\ud800"]) {
           tasks.push(async () => {
-            const variables = Object.fromEntries(field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, placeholder(a.type)]));
+            const variables = Object.fromEntries(
+              field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, placeholder(a.type)]),
+            );
             variables[argument.name] = hostileOf(argument.type, value);
-            expectHandled(await graphql({ query: operation, variables }), `${field.name}(${argument.name}: ${JSON.stringify(value)})`);
+            expectHandled(
+              await graphql({ query: operation, variables }),
+              `${field.name}(${argument.name}: ${JSON.stringify(value)})`,
+            );
           });
         }
       }
@@ -156,14 +236,24 @@ describe("/graphql", () => {
     const tasks: (() => Promise<void>)[] = [];
     for (const field of Object.values(mutation.getFields())) {
       const selection = selectionFor(getNamedType(field.type), () => undefined, 1);
-      for (const [index, value] of HOSTILE_SAMPLE.entries()) tasks.push(async () => {
-        const variables = Object.fromEntries(field.args.map((a) => [a.name, hostileOf(a.type, value)]));
-        const definitions = field.args.map((a) => `$${a.name}: ${typeString(a.type)}`).join(", ");
-        const uses = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
-        const operation = `mutation Hostile${definitions ? `(${definitions})` : ""} { ${field.name}${uses ? `(${uses})` : ""} ${selection} }`;
-        const tokens = MUTATION_PERMISSIONS[field.name] === PUBLIC ? [null] : index < 3 ? [t.token(PROD_SHOP), null] : [t.token(PROD_SHOP)];
-        for (const token of tokens) expectHandled(await graphql({ query: operation, variables }, token), `${field.name} with ${JSON.stringify(value)?.slice(0, 30)}`);
-      });
+      for (const [index, value] of HOSTILE_SAMPLE.entries())
+        tasks.push(async () => {
+          const variables = Object.fromEntries(field.args.map((a) => [a.name, hostileOf(a.type, value)]));
+          const definitions = field.args.map((a) => `$${a.name}: ${typeString(a.type)}`).join(", ");
+          const uses = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
+          const operation = `mutation Hostile${definitions ? `(${definitions})` : ""} { ${field.name}${uses ? `(${uses})` : ""} ${selection} }`;
+          const tokens =
+            MUTATION_PERMISSIONS[field.name] === PUBLIC
+              ? [null]
+              : index < 3
+                ? [t.token(PROD_SHOP), null]
+                : [t.token(PROD_SHOP)];
+          for (const token of tokens)
+            expectHandled(
+              await graphql({ query: operation, variables }, token),
+              `${field.name} with ${JSON.stringify(value)?.slice(0, 30)}`,
+            );
+        });
     }
     await inParallel(tasks);
   });
@@ -174,8 +264,15 @@ function placeholder(type: GraphQLInputType): unknown {
   const nullable = getNullableType(type) as GraphQLInputType;
   if (isListType(nullable)) return [placeholder(nullable.ofType)];
   if (isEnumType(nullable)) return nullable.getValues()[0].name;
-  if (isInputObjectType(nullable)) return Object.fromEntries(Object.values(nullable.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, placeholder(f.type)]));
-  return { ID: "1", Int: 1, Float: 1, Boolean: true, String: "x", DateTime: "2026-12-01T00:00:00Z" }[nullable.name] ?? "x";
+  if (isInputObjectType(nullable))
+    return Object.fromEntries(
+      Object.values(nullable.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, placeholder(f.type)]),
+    );
+  return (
+    { ID: "1", Int: 1, Float: 1, Boolean: true, String: "x", DateTime: "2026-12-01T00:00:00Z" }[nullable.name] ?? "x"
+  );
 }
 
 /**
@@ -186,7 +283,8 @@ function placeholder(type: GraphQLInputType): unknown {
 function hostileOf(type: GraphQLInputType, value: unknown): unknown {
   const nullable = getNullableType(type) as GraphQLInputType;
   if (isListType(nullable)) return [hostileOf(nullable.ofType, value)];
-  if (isInputObjectType(nullable)) return Object.fromEntries(Object.values(nullable.getFields()).map((f) => [f.name, hostileOf(f.type, value)]));
+  if (isInputObjectType(nullable))
+    return Object.fromEntries(Object.values(nullable.getFields()).map((f) => [f.name, hostileOf(f.type, value)]));
   if (nullable.name === "Int" && typeof value === "string") return 2147483648;
   return value;
 }
@@ -198,7 +296,14 @@ describe("webhooks", () => {
   const BASES: Record<string, Record<string, unknown>> = {
     [ORDER_STATUS]: { order_id: 987654321, status: "AP", changed_by_id: 1, notes: "x" },
     // two refusals (an unreadable price, an http image) so no single hostile field can make it valid
-    [PRODUCT_SYNC]: { product_id: 987654321, name: "x", price: "not a price", description: "x", enabled: true, image: "http://insecure.example/x.jpg" },
+    [PRODUCT_SYNC]: {
+      product_id: 987654321,
+      name: "x",
+      price: "not a price",
+      description: "x",
+      enabled: true,
+      image: "http://insecure.example/x.jpg",
+    },
   };
 
   it.each(Object.keys(BASES))("%s: each hostile value in each field, hostile bodies and encodings", async (path) => {
@@ -206,14 +311,26 @@ describe("webhooks", () => {
     const base = BASES[path];
     const tasks: (() => Promise<void>)[] = [];
     for (const field of [...Object.keys(base), "__proto__", "constructor"]) {
-      for (const value of HOSTILE_SAMPLE) tasks.push(async () => {
-        const body = { ...base, [field]: value };
-        const text = JSON.stringify(body).length > 60_000 ? JSON.stringify({ ...base, [field]: String(value).slice(0, 60_000) }) : JSON.stringify(body);
-        expectHandled(await send(path, text, headers), `${path} ${field}=${JSON.stringify(value)?.slice(0, 30)}`);
-        if (typeof value !== "string" || value.length > 1000) return;
-        const form = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v.slice(0, 20_000) : (JSON.stringify(v) ?? "")] as [string, string])).toString();
-        expectHandled(await send(path, form, { ...headers, "content-type": "application/x-www-form-urlencoded" }), `${path} form ${field}`);
-      });
+      for (const value of HOSTILE_SAMPLE)
+        tasks.push(async () => {
+          const body = { ...base, [field]: value };
+          const text =
+            JSON.stringify(body).length > 60_000
+              ? JSON.stringify({ ...base, [field]: String(value).slice(0, 60_000) })
+              : JSON.stringify(body);
+          expectHandled(await send(path, text, headers), `${path} ${field}=${JSON.stringify(value)?.slice(0, 30)}`);
+          if (typeof value !== "string" || value.length > 1000) return;
+          const form = new URLSearchParams(
+            Object.entries(body).map(
+              ([k, v]) =>
+                [k, typeof v === "string" ? v.slice(0, 20_000) : (JSON.stringify(v) ?? "")] as [string, string],
+            ),
+          ).toString();
+          expectHandled(
+            await send(path, form, { ...headers, "content-type": "application/x-www-form-urlencoded" }),
+            `${path} form ${field}`,
+          );
+        });
     }
     await inParallel(tasks);
     const raw: (string | Buffer)[] = [
@@ -223,17 +340,27 @@ describe("webhooks", () => {
       "[".repeat(30_000) + "]".repeat(30_000),
       '{"order_id": 1e400}',
       "{".repeat(60_000),
-      Buffer.concat([Buffer.from('{"order_id": 1, "status": "'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"}')]),
+      Buffer.concat([
+        Buffer.from('{"order_id": 1, "status": "'),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+        Buffer.from('"}'),
+      ]),
       Buffer.from([0xc0, 0xaf, 0xe0, 0x80, 0xaf]),
       "order_id=%FF%FE&status=%00",
       "a".repeat(70 * 1024),
     ];
     for (const body of raw) {
       expectHandled(await send(path, body, headers), `${path} raw ${String(body).slice(0, 30)}`);
-      expectHandled(await send(path, body, { ...headers, "content-type": "application/x-www-form-urlencoded" }), `${path} raw form`);
+      expectHandled(
+        await send(path, body, { ...headers, "content-type": "application/x-www-form-urlencoded" }),
+        `${path} raw form`,
+      );
     }
     for (const secret of ["", "x".repeat(10_000), "\u0000", TEST_WEBHOOK_SECRET + " "]) {
-      const answer = await send(path, JSON.stringify(base), { "content-type": "application/json", "x-webhook-secret": encodeURIComponent(secret) });
+      const answer = await send(path, JSON.stringify(base), {
+        "content-type": "application/json",
+        "x-webhook-secret": encodeURIComponent(secret),
+      });
       expect(answer.status).toBe(401);
     }
   });

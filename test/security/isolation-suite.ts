@@ -20,7 +20,14 @@ import type { Role } from "../../core/auth";
 import { signViewer } from "../../core/subgraph-signature";
 import { MUTATION_PERMISSIONS, PUBLIC } from "../../core/permissions";
 import { SCHEMA_DIR } from "../../core/subgraph-server";
-import { apiSchema, entitiesBySubgraph, objectsIn, rootOperation, selectionFor, type KnownValues } from "./schema-probe";
+import {
+  apiSchema,
+  entitiesBySubgraph,
+  objectsIn,
+  rootOperation,
+  selectionFor,
+  type KnownValues,
+} from "./schema-probe";
 import { databaseFingerprint } from "./db-fingerprint";
 
 /** Who probes whom: two shops' admins, or two couriers of one shop. */
@@ -34,7 +41,9 @@ export interface IsolationScenario {
 const MISSING_ID = "2147483000";
 const schema = apiSchema();
 const queryFields = Object.keys(schema.getQueryType()!.getFields());
-const mutationFields = Object.keys(schema.getMutationType()?.getFields() ?? {}).filter((name) => MUTATION_PERMISSIONS[name] !== PUBLIC);
+const mutationFields = Object.keys(schema.getMutationType()?.getFields() ?? {}).filter(
+  (name) => MUTATION_PERMISSIONS[name] !== PUBLIC,
+);
 
 /** What one shop's answers showed: object ids by type, scalar values by field name. */
 class Seen {
@@ -69,16 +78,19 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
   const victimValues: KnownValues = (name, argument, returnType) => {
     const wanted = name.replace(/Ids$/, "Id");
     const namedArgType = getNamedType(argument.type);
-    const asArgument = (value: unknown) => (namedArgType.name === "Int" ? Number(value) : namedArgType.name === "ID" ? String(value) : value);
+    const asArgument = (value: unknown) =>
+      namedArgType.name === "Int" ? Number(value) : namedArgType.name === "ID" ? String(value) : value;
     const only = (values: Iterable<unknown> | undefined, theirs: Set<unknown> | undefined) =>
       [...(values ?? [])].find((value) => !theirs?.has(value) && !theirs?.has(String(value)));
     // only identifying arguments get the victim's values: ids and external ids (bitrixOrderId); a
     // name or a phone may just as well exist in the attacker's own shop
     if (!["ID", "Int", "String"].includes(namedArgType.name) || !/(^id|Id)$/.test(wanted)) return undefined;
     // only what is the victim's alone: in one shop, products and users are both couriers'
-  const isPrivate = (name: string) => scenario.privateTypes === "all" || scenario.privateTypes.some((type) => name.toLowerCase().includes(type.toLowerCase()));
-  if (wanted !== "id" && !isPrivate(wanted)) return undefined;
-  if (wanted !== "id" && victim.values.has(wanted)) {
+    const isPrivate = (name: string) =>
+      scenario.privateTypes === "all" ||
+      scenario.privateTypes.some((type) => name.toLowerCase().includes(type.toLowerCase()));
+    if (wanted !== "id" && !isPrivate(wanted)) return undefined;
+    if (wanted !== "id" && victim.values.has(wanted)) {
       const value = only(victim.values.get(wanted), attacker.values.get(wanted));
       if (value !== undefined && value !== "") return asArgument(value);
     }
@@ -87,7 +99,8 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     else if (/Id$/.test(wanted)) {
       const stem = wanted.slice(0, -2).toLowerCase();
       const types = [...victim.ids.keys()];
-      typeName = types.find((type) => type.toLowerCase() === stem) ?? types.find((type) => type.toLowerCase().endsWith(stem));
+      typeName =
+        types.find((type) => type.toLowerCase() === stem) ?? types.find((type) => type.toLowerCase().endsWith(stem));
     }
     if (!typeName || !victim.ids.has(typeName) || !isPrivate(typeName)) return undefined;
     const id = only(victim.ids.get(typeName), new Set(attacker.ids.get(typeName)));
@@ -98,7 +111,14 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
   function missingLike(value: unknown): unknown {
     if (typeof value === "number") return Number(MISSING_ID);
     if (typeof value === "string" && /^\d+$/.test(value)) return MISSING_ID;
-    if (typeof value === "string") return value.slice(0, 4) + value.slice(4).replace(/\d/g, "9").replace(/[a-zA-Z]/g, "q");
+    if (typeof value === "string")
+      return (
+        value.slice(0, 4) +
+        value
+          .slice(4)
+          .replace(/\d/g, "9")
+          .replace(/[a-zA-Z]/g, "q")
+      );
     return value;
   }
   const missingValues: KnownValues = (name, argument, returnType) => {
@@ -110,12 +130,19 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
   function normalised(response: GraphQLResponse, probes: unknown[]): string {
     const mask = (value: unknown, key?: string): unknown => {
       if (Array.isArray(value)) return value.map((v) => mask(v));
-      if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
-      if (key && /^(id|.*Id|.*At|cursor|endCursor|token|createdAt|updatedAt|at)$/.test(key) && value !== null) return "<generated>";
+      if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
+      if (key && /^(id|.*Id|.*At|cursor|endCursor|token|createdAt|updatedAt|at)$/.test(key) && value !== null)
+        return "<generated>";
       return value;
     };
-    let text = JSON.stringify({ data: mask(response.data ?? null), errors: (response.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })) });
-    for (const probe of probes) if (probe !== undefined && probe !== null && String(probe).length > 0) text = text.split(String(probe)).join("<probe>");
+    let text = JSON.stringify({
+      data: mask(response.data ?? null),
+      errors: (response.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })),
+    });
+    for (const probe of probes)
+      if (probe !== undefined && probe !== null && String(probe).length > 0)
+        text = text.split(String(probe)).join("<probe>");
     return text;
   }
 
@@ -149,17 +176,31 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     return found;
   }
 
-  const STRUCTURAL = new Set(["GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR"]);
+  const STRUCTURAL = new Set([
+    "GRAPHQL_VALIDATION_FAILED",
+    "GRAPHQL_PARSE_FAILED",
+    "QUERY_LIMIT_EXCEEDED",
+    "INTERNAL_SERVER_ERROR",
+  ]);
   function structuralErrors(response: GraphQLResponse): string[] {
-    return (response.errors ?? []).filter((e) => STRUCTURAL.has(String(e.extensions?.code))).map((e) => `${e.extensions?.code}: ${e.message}`);
+    return (response.errors ?? [])
+      .filter((e) => STRUCTURAL.has(String(e.extensions?.code)))
+      .map((e) => `${e.extensions?.code}: ${e.message}`);
   }
 
   /** Runs a root operation, backing off the selection depth when it is over the router's limits. */
-  async function runRoot(kind: "query" | "mutation", field: string, known: KnownValues, token: string, depth = 4): Promise<{ operation: string; response: GraphQLResponse }> {
+  async function runRoot(
+    kind: "query" | "mutation",
+    field: string,
+    known: KnownValues,
+    token: string,
+    depth = 4,
+  ): Promise<{ operation: string; response: GraphQLResponse }> {
     for (let d = depth; d >= 1; d--) {
       const operation = rootOperation(schema, kind, field, known, { depth: d, fillOptionalIds: true });
       const response = await t.graphql(operation, {}, { token });
-      if (!(response.errors ?? []).some((e) => e.extensions?.code === "QUERY_LIMIT_EXCEEDED")) return { operation, response };
+      if (!(response.errors ?? []).some((e) => e.extensions?.code === "QUERY_LIMIT_EXCEEDED"))
+        return { operation, response };
     }
     throw new Error(`${kind} ${field}: no selection fits the router's limits`);
   }
@@ -170,10 +211,22 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
       for (const field of queryFields) {
         const known: KnownValues = (name, argument, returnType) => {
           const wanted = name.replace(/Ids$/, "Id");
-          const type = wanted === "id" ? returnType?.name : [...seen.ids.keys()].find((k) => k.toLowerCase() === wanted.slice(0, -2).toLowerCase());
+          const type =
+            wanted === "id"
+              ? returnType?.name
+              : [...seen.ids.keys()].find((k) => k.toLowerCase() === wanted.slice(0, -2).toLowerCase());
           const named = getNamedType(argument.type).name;
-          const value = type && seen.ids.get(type)?.size ? [...seen.ids.get(type)!][0] : seen.values.get(wanted)?.values().next().value;
-          return value === undefined ? undefined : named === "Int" ? Number(value) : named === "ID" ? String(value) : value;
+          const value =
+            type && seen.ids.get(type)?.size
+              ? [...seen.ids.get(type)!][0]
+              : seen.values.get(wanted)?.values().next().value;
+          return value === undefined
+            ? undefined
+            : named === "Int"
+              ? Number(value)
+              : named === "ID"
+                ? String(value)
+                : value;
         };
         const { response } = await runRoot("query", field, known, token, 5);
         seen.record(response.data);
@@ -185,7 +238,10 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     t = await startTestStack();
     // real users: a courier's token sees what is assigned to that user id
     const userOf = async (party: IsolationScenario["attacker"], skip?: string) => {
-      const { rows } = await t.ownerQuery("select id from app_user where shop_id = $1 and role = $2 order by id", [party.shopId, party.role]);
+      const { rows } = await t.ownerQuery("select id from app_user where shop_id = $1 and role = $2 order by id", [
+        party.shopId,
+        party.role,
+      ]);
       return String(rows.map((r) => r.id).find((id) => String(id) !== skip));
     };
     const attackerId = await userOf(scenario.attacker);
@@ -201,8 +257,11 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
   afterAll(() => t?.stop());
 
   it("knows the victim's objects of every type the API lists (the probes below are not empty)", () => {
-    for (const type of scenario.privateTypes === "all" ? ["Order", "Product", "ProductImage", "WarehouseItem", "Shop", "User"] : scenario.privateTypes) {
-      if (schema.getType(type)) expect({ type, victim: victim.ids.get(type)?.size ?? 0 }).toEqual({ type, victim: expect.any(Number) });
+    for (const type of scenario.privateTypes === "all"
+      ? ["Order", "Product", "ProductImage", "WarehouseItem", "Shop", "User"]
+      : scenario.privateTypes) {
+      if (schema.getType(type))
+        expect({ type, victim: victim.ids.get(type)?.size ?? 0 }).toEqual({ type, victim: expect.any(Number) });
       if (schema.getType(type)) expect(victim.ids.get(type)?.size ?? 0).toBeGreaterThan(0);
     }
   });
@@ -245,7 +304,9 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     });
 
     it("changed none of the victim's rows", async () => {
-      expect(await databaseFingerprint((sql, params) => t.ownerQuery(sql, params), scenario.victim.shopId)).toEqual(before);
+      expect(await databaseFingerprint((sql, params) => t.ownerQuery(sql, params), scenario.victim.shopId)).toEqual(
+        before,
+      );
     });
   });
 
@@ -253,19 +314,30 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     const subgraphSchemas = new Map<string, GraphQLSchema>();
     const schemaOf = (name: string) => {
       if (!subgraphSchemas.has(name)) {
-        subgraphSchemas.set(name, buildSubgraphSchema({ typeDefs: parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), "utf8")) }));
+        subgraphSchemas.set(
+          name,
+          buildSubgraphSchema({ typeDefs: parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), "utf8")) }),
+        );
       }
       return subgraphSchemas.get(name)!;
     };
-    const entities = entitiesBySubgraph().filter((e) => scenario.privateTypes === "all" || scenario.privateTypes.includes(e.typeName));
+    const entities = entitiesBySubgraph().filter(
+      (e) => scenario.privateTypes === "all" || scenario.privateTypes.includes(e.typeName),
+    );
 
     async function resolve(subgraph: string, typeName: string, id: string) {
       const type = schemaOf(subgraph).getType(typeName) as GraphQLNamedType;
       const selection = selectionFor(type, () => undefined, 3);
       const response = await fetch(t.stack.subgraphs[subgraph as keyof TestStack["stack"]["subgraphs"]].url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...signViewer(entityViewer, "isolation", t.config.subgraphSecret) },
-        body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} ${selection} } }`, variables: { r: [{ __typename: typeName, id }] } }),
+        headers: {
+          "content-type": "application/json",
+          ...signViewer(entityViewer, "isolation", t.config.subgraphSecret),
+        },
+        body: JSON.stringify({
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} ${selection} } }`,
+          variables: { r: [{ __typename: typeName, id }] },
+        }),
       });
       return { ...((await response.json()) as GraphQLResponse), status: response.status };
     }
@@ -273,9 +345,12 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
     it("covers every entity type of the supergraph", () => {
       // independently of the supergraph's join directives the probe reads: every resolvable @key in the subgraphs' own SDL
       const declared = new Set<string>();
-      for (const file of fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith(".graphql") && f !== "supergraph.graphql")) {
+      for (const file of fs
+        .readdirSync(SCHEMA_DIR)
+        .filter((f) => f.endsWith(".graphql") && f !== "supergraph.graphql")) {
         for (const definition of parse(fs.readFileSync(path.join(SCHEMA_DIR, file), "utf8")).definitions) {
-          if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+          if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
+            continue;
           const keys = (definition.directives ?? []).filter((d) => d.name.value === "key");
           const resolvable = keys.some((key) => {
             const flag = key.arguments?.find((a) => a.name.value === "resolvable")?.value;
@@ -287,19 +362,26 @@ export function defineIsolationSuite(scenario: IsolationScenario): void {
       }
       expect(declared.size).toBeGreaterThan(scenario.privateTypes === "all" ? 3 : 0);
       expect(new Set(entities.map((e) => `${e.typeName} in ${e.subgraph}`))).toEqual(declared);
-      for (const { typeName } of entities) expect({ typeName, knownVictimIds: (victim.ids.get(typeName)?.size ?? 0) > 0 }).toEqual({ typeName, knownVictimIds: true });
+      for (const { typeName } of entities)
+        expect({ typeName, knownVictimIds: (victim.ids.get(typeName)?.size ?? 0) > 0 }).toEqual({
+          typeName,
+          knownVictimIds: true,
+        });
     });
 
-    it.each(entities.map((e) => [e.typeName, e.subgraph] as [string, string]))("%s in %s", async (typeName, subgraph) => {
-      const victimId = [...victim.ids.get(typeName)!].find((id) => !attacker.ids.get(typeName)?.has(id))!;
-      const ownId = [...attacker.ids.get(typeName)!][0];
-      const withVictim = await resolve(subgraph, typeName, victimId);
-      const withMissing = await resolve(subgraph, typeName, MISSING_ID);
-      const own = await resolve(subgraph, typeName, ownId);
-      for (const response of [withVictim, withMissing, own]) expect(structuralErrors(response)).toEqual([]);
-      expect(leaks(withVictim.data, "_entities.0")).toEqual([]);
-      expect(normalised(withVictim, [victimId, MISSING_ID])).toEqual(normalised(withMissing, [victimId, MISSING_ID]));
-      expect(own.data?._entities?.[0] ?? null).not.toBeNull();
-    });
+    it.each(entities.map((e) => [e.typeName, e.subgraph] as [string, string]))(
+      "%s in %s",
+      async (typeName, subgraph) => {
+        const victimId = [...victim.ids.get(typeName)!].find((id) => !attacker.ids.get(typeName)?.has(id))!;
+        const ownId = [...attacker.ids.get(typeName)!][0];
+        const withVictim = await resolve(subgraph, typeName, victimId);
+        const withMissing = await resolve(subgraph, typeName, MISSING_ID);
+        const own = await resolve(subgraph, typeName, ownId);
+        for (const response of [withVictim, withMissing, own]) expect(structuralErrors(response)).toEqual([]);
+        expect(leaks(withVictim.data, "_entities.0")).toEqual([]);
+        expect(normalised(withVictim, [victimId, MISSING_ID])).toEqual(normalised(withMissing, [victimId, MISSING_ID]));
+        expect(own.data?._entities?.[0] ?? null).not.toBeNull();
+      },
+    );
   });
 }

@@ -5,4 +5,8 @@
 import { DEV_SHOP, PROD_SHOP } from "../harness";
 import { defineIsolationSuite } from "./isolation-suite";
 
-defineIsolationSuite({ attacker: { shopId: DEV_SHOP, role: "ADMIN" }, victim: { shopId: PROD_SHOP, role: "ADMIN" }, privateTypes: "all" });
+defineIsolationSuite({
+  attacker: { shopId: DEV_SHOP, role: "ADMIN" },
+  victim: { shopId: PROD_SHOP, role: "ADMIN" },
+  privateTypes: "all",
+});

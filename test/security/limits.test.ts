@@ -28,7 +28,10 @@ afterAll(() => t?.stop());
 
 describe("query limits", () => {
   it.each([
-    ["depth", `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`],
+    [
+      "depth",
+      `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`,
+    ],
     ["aliases", `{ shop { ${Array.from({ length: 2000 }, (_, i) => `a${i}: id`).join(" ")} } }`],
     ["rootFields", `{ ${Array.from({ length: 16 }, (_, i) => `s${i}: shop { id }`).join(" ")} }`],
     ["fields", `{ shop { ${Array.from({ length: 5000 }, () => "id").join(" ")} } }`],
@@ -41,7 +44,11 @@ describe("query limits", () => {
     expect(result.status).toBe(400);
     expect(result.data).toBeUndefined();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit, max: QUERY_LIMITS[limit as keyof typeof QUERY_LIMITS] });
+    expect(result.errors![0].extensions).toMatchObject({
+      code: "QUERY_LIMIT_EXCEEDED",
+      limit,
+      max: QUERY_LIMITS[limit as keyof typeof QUERY_LIMITS],
+    });
     expect(result.errors![0].message).toMatch(/limit/);
   });
 
@@ -52,7 +59,9 @@ describe("query limits", () => {
   });
 
   it("lets the board query and Sandbox's introspection through", async () => {
-    const board = await t.graphql(`{ orders(first: 100) { edges { node { id status items { quantity product { name stock } } history { newStatus } } } } }`);
+    const board = await t.graphql(
+      `{ orders(first: 100) { edges { node { id status items { quantity product { name stock } } history { newStatus } } } } }`,
+    );
     expect(board.errors).toBeUndefined();
     expect(board.data.orders.edges).toHaveLength(100);
     const introspection = await t.graphql(getIntrospectionQuery());
@@ -74,7 +83,14 @@ describe("query limits", () => {
 describe("HTTP hardening", () => {
   it("CORS answers only the configured origins", async () => {
     const preflight = (origin: string) =>
-      fetch(t.graphqlUrl, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+      fetch(t.graphqlUrl, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,authorization",
+        },
+      });
     const allowed = await preflight(ALLOWED_ORIGIN);
     expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     const denied = await preflight("https://evil.example");
@@ -103,9 +119,15 @@ describe("HTTP hardening", () => {
   it("CSRF prevention refuses a GET or a simple POST without a preflight-forcing header", async () => {
     const get = await fetch(`${t.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`);
     expect(get.status).toBe(400);
-    const form = await fetch(t.graphqlUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "query=%7B__typename%7D" });
+    const form = await fetch(t.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "query=%7B__typename%7D",
+    });
     expect(form.status).toBe(400);
-    const withHeader = await fetch(`${t.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true" } });
+    const withHeader = await fetch(`${t.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
     expect(withHeader.status).toBe(200);
   });
 
@@ -129,7 +151,11 @@ describe("HTTP hardening", () => {
     const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = http.request(`${t.origin}${route}`, {
         method,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-webhook-secret": TEST_WEBHOOK_SECRET },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "x-webhook-secret": TEST_WEBHOOK_SECRET,
+        },
       });
       request.on("response", (res) => {
         let text = "";
@@ -149,7 +175,11 @@ describe("rate limits", () => {
 
   it("login: per IP, 429 with Retry-After after the budget", async () => {
     for (let i = 0; i < 3; i++) expect((await t.graphql(LOGIN, {}, { token: null })).status).toBe(200);
-    const limited = await fetch(t.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: LOGIN }) });
+    const limited = await fetch(t.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: LOGIN }),
+    });
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -158,7 +188,11 @@ describe("rate limits", () => {
     expect(body.errors[0].extensions).toEqual({ code: "RATE_LIMITED", retryAfter });
     expect(body.errors[0].message).toMatch(/sign-in attempts/);
     // a login hidden in a fragment counts the same
-    const hidden = await t.graphql(`mutation { ...L } fragment L on Mutation { login(email: "a@b.c", password: "x") { token } }`, {}, { token: null });
+    const hidden = await t.graphql(
+      `mutation { ...L } fragment L on Mutation { login(email: "a@b.c", password: "x") { token } }`,
+      {},
+      { token: null },
+    );
     expect(hidden.status).toBe(429);
     // queries are not sign-ins
     expect((await t.graphql(`{ shop { id } }`)).status).toBe(200);
@@ -225,7 +259,10 @@ describe("the WebSocket gets the same checks", () => {
   it("applies the query limits to operations sent over the socket", async () => {
     const client = boardClient(t, t.token(PROD_SHOP));
     try {
-      const deep = collect(client, `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`);
+      const deep = collect(
+        client,
+        `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`,
+      );
       await deep.ended();
       const error = deep.results[0]?.errors?.[0] ?? (Array.isArray(deep.error) ? deep.error[0] : undefined);
       expect(error?.extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "depth" });
@@ -260,7 +297,9 @@ describe("production", () => {
 
   it("still answers queries, within the same limits", async () => {
     expect((await prod.graphql(`{ shop { id } }`)).data.shop.id).toBe(String(PROD_SHOP));
-    const deep = await prod.graphql(`{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`);
+    const deep = await prod.graphql(
+      `{ orders { edges { node { customer { orders { edges { node { items { product { images { url } } } } } } } } } } }`,
+    );
     expect(deep.errors?.[0].extensions?.limit).toBe("depth");
   });
 });

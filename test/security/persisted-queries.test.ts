@@ -25,7 +25,11 @@ async function post(t: TestStack, body: Record<string, unknown>, token?: string 
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as any,
+  };
 }
 
 /** A GET of a hash alone (as Apollo Client's APQ link sends queries), with Apollo's CSRF header. */
@@ -85,8 +89,14 @@ describe("development", () => {
     const replay = await post(t, { extensions: apq(TWO_OPERATIONS) }, null, "203.0.113.11");
     expect(replay.body.errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
     // named, it is a sign-in like any other and counts against the budget
-    for (let i = 0; i < BUDGET; i++) expect((await post(t, { query: TWO_OPERATIONS, operationName: "A" }, null, "203.0.113.11")).status).toBe(200);
-    const limited = await post(t, { query: TWO_OPERATIONS, operationName: "A", extensions: apq(TWO_OPERATIONS) }, null, "203.0.113.11");
+    for (let i = 0; i < BUDGET; i++)
+      expect((await post(t, { query: TWO_OPERATIONS, operationName: "A" }, null, "203.0.113.11")).status).toBe(200);
+    const limited = await post(
+      t,
+      { query: TWO_OPERATIONS, operationName: "A", extensions: apq(TWO_OPERATIONS) },
+      null,
+      "203.0.113.11",
+    );
     expect(limited.status).toBe(429);
     const byHash = await post(t, { operationName: "A", extensions: apq(TWO_OPERATIONS) }, null, "203.0.113.11");
     expect(byHash.body.errors[0].extensions.code).not.toBe("INTERNAL_SERVER_ERROR");
@@ -98,7 +108,11 @@ describe("development", () => {
     expect(registered.body.errors).toBeUndefined();
     const replay = await post(t, { variables: { n: 100 }, extensions: apq(PAGED) }, token);
     expect(replay.status).toBe(400);
-    expect(replay.body.errors[0].extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "cost", max: 10_000 });
+    expect(replay.body.errors[0].extensions).toMatchObject({
+      code: "QUERY_LIMIT_EXCEEDED",
+      limit: "cost",
+      max: 10_000,
+    });
     expect(replay.body.data).toBeUndefined();
   });
 
@@ -164,13 +178,22 @@ describe("development", () => {
 
     it("the cost limit counts the variables and their defaults", async () => {
       expect((await firstError({ query: PAGED, variables: { n: 5 } })).error).toBeUndefined();
-      expect((await firstError({ query: PAGED, variables: { n: 100 } })).error.extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "cost" });
+      expect((await firstError({ query: PAGED, variables: { n: 100 } })).error.extensions).toMatchObject({
+        code: "QUERY_LIMIT_EXCEEDED",
+        limit: "cost",
+      });
       const defaulted = PAGED.replace("$n: Int)", "$n: Int = 100)");
-      expect((await firstError({ query: defaulted })).error.extensions).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "cost" });
+      expect((await firstError({ query: defaulted })).error.extensions).toMatchObject({
+        code: "QUERY_LIMIT_EXCEEDED",
+        limit: "cost",
+      });
     });
 
     it("a subscription with several operations and no operationName is refused before it starts", async () => {
-      const sub = collect(client, `subscription A { orderStatusChanged { historyId } } subscription B { orderStatusChanged { historyId } }`);
+      const sub = collect(
+        client,
+        `subscription A { orderStatusChanged { historyId } } subscription B { orderStatusChanged { historyId } }`,
+      );
       await sub.ended();
       const error = sub.results[0]?.errors?.[0] ?? (Array.isArray(sub.error) ? sub.error[0] : undefined);
       expect(error?.extensions).toMatchObject({ code: "BAD_USER_INPUT" });

@@ -11,7 +11,8 @@ import { startTestStack, type TestStack } from "../harness";
 import { metricsRefusal } from "../../router/metrics";
 
 const METRICS_TOKEN = "metrics-token-for-the-test-0123456789";
-const operationLabels = (text: string) => new Set([...text.matchAll(/graphql_operation_duration_seconds_count\{operation="([^"]*)"/g)].map((m) => m[1]));
+const operationLabels = (text: string) =>
+  new Set([...text.matchAll(/graphql_operation_duration_seconds_count\{operation="([^"]*)"/g)].map((m) => m[1]));
 
 describe("development", () => {
   let t: TestStack;
@@ -23,7 +24,9 @@ describe("development", () => {
   it("500 anonymous operations with made-up names add no series: labels are the operation's type and root field", async () => {
     const before = await (await fetch(`${t.origin}/metrics`)).text();
     for (let batch = 0; batch < 5; batch += 1) {
-      await Promise.all(Array.from({ length: 100 }, (_, i) => t.graphql(`query Op_${batch}_${i} { __typename }`, {}, { token: null })));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => t.graphql(`query Op_${batch}_${i} { __typename }`, {}, { token: null })),
+      );
     }
     await t.graphql(`query Named { shop { id } }`);
     await t.graphql(`query Broken { nope }`);
@@ -54,7 +57,9 @@ describe("production", () => {
     ["the token without Bearer", { authorization: METRICS_TOKEN }],
     ["a user's JWT", null],
   ])("refuses %s with 401 and a JSON error", async (_name, headers) => {
-    const response = await fetch(`${prod.origin}/metrics`, { headers: headers ?? { authorization: `Bearer ${prod.token(17008)}` } });
+    const response = await fetch(`${prod.origin}/metrics`, {
+      headers: headers ?? { authorization: `Bearer ${prod.token(17008)}` },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await response.json()).toEqual({ error: expect.stringMatching(/METRICS_TOKEN/) });
@@ -83,7 +88,10 @@ describe("production", () => {
 
 describe("who may read /metrics", () => {
   it("production without METRICS_TOKEN: not served (404)", () => {
-    expect(metricsRefusal({ production: true, metricsToken: undefined }, `Bearer anything`)).toEqual({ status: 404, error: expect.any(String) });
+    expect(metricsRefusal({ production: true, metricsToken: undefined }, `Bearer anything`)).toEqual({
+      status: 404,
+      error: expect.any(String),
+    });
   });
 
   it("development: anyone", () => {
@@ -92,7 +100,9 @@ describe("who may read /metrics", () => {
   });
 
   it("docker-compose passes METRICS_TOKEN to the router, which publishes no port: only the proxy faces the host", () => {
-    const compose = parse(fs.readFileSync(path.join(__dirname, "../../docker-compose.yml"), "utf8"), { merge: true }) as {
+    const compose = parse(fs.readFileSync(path.join(__dirname, "../../docker-compose.yml"), "utf8"), {
+      merge: true,
+    }) as {
       services: Record<string, { environment?: Record<string, string>; ports?: string[] }>;
     };
     expect(compose.services.router.environment?.METRICS_TOKEN).toBe("${METRICS_TOKEN:-}");

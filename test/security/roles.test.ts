@@ -5,10 +5,26 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from "graphql";
+import {
+  getNamedType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+} from "graphql";
 import { startTestStack, PROD_SHOP, type TestStack } from "../harness";
 import { ROLES, type Role } from "../../core/auth";
-import { can, FIELD_PERMISSIONS, MUTATION_PERMISSIONS, NULL_WITHOUT_PERMISSION, PERMISSIONS, PUBLIC, renderRoleMatrix, type Permission } from "../../core/permissions";
+import {
+  can,
+  FIELD_PERMISSIONS,
+  MUTATION_PERMISSIONS,
+  NULL_WITHOUT_PERMISSION,
+  PERMISSIONS,
+  PUBLIC,
+  renderRoleMatrix,
+  type Permission,
+} from "../../core/permissions";
 import { apiSchema, argumentsFor, rootOperation, type KnownValues } from "./schema-probe";
 import { databaseFingerprint } from "./db-fingerprint";
 
@@ -19,7 +35,8 @@ let t: TestStack;
 let known: KnownValues = () => undefined;
 /** a COURIER sees only the orders assigned to them: the role's token is a real courier's, with orders */
 let courierId: string;
-const tokenOf = (role: Role) => (role === "COURIER" ? t.token(PROD_SHOP, role, { userId: courierId }) : t.token(PROD_SHOP, role));
+const tokenOf = (role: Role) =>
+  role === "COURIER" ? t.token(PROD_SHOP, role, { userId: courierId }) : t.token(PROD_SHOP, role);
 beforeAll(async () => {
   t = await startTestStack();
   // real values of the caller's own shop, so an allowed role really reaches the field: a
@@ -64,8 +81,13 @@ describe("the matrix covers the schema", () => {
   });
 });
 
-function forbiddenByMatrix(errors: { message: string; extensions?: Record<string, unknown> }[] | undefined, permission: string) {
-  return (errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN" && e.message.includes(`may not ${permission}`));
+function forbiddenByMatrix(
+  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined,
+  permission: string,
+) {
+  return (errors ?? []).filter(
+    (e) => e.extensions?.code === "FORBIDDEN" && e.message.includes(`may not ${permission}`),
+  );
 }
 
 describe("mutations", () => {
@@ -77,8 +99,17 @@ describe("mutations", () => {
     for (const [mutation, role] of cases) {
       const permission = MUTATION_PERMISSIONS[mutation];
       if (permission === PUBLIC || can(role, permission as Permission)) continue;
-      const result = await t.graphql(rootOperation(schema, "mutation", mutation, known, { depth: 1 }), {}, { token: t.token(PROD_SHOP, role) });
-      expect({ mutation, role, data: result.data ?? null, forbidden: forbiddenByMatrix(result.errors, permission).length }).toEqual({ mutation, role, data: null, forbidden: 1 });
+      const result = await t.graphql(
+        rootOperation(schema, "mutation", mutation, known, { depth: 1 }),
+        {},
+        { token: t.token(PROD_SHOP, role) },
+      );
+      expect({
+        mutation,
+        role,
+        data: result.data ?? null,
+        forbidden: forbiddenByMatrix(result.errors, permission).length,
+      }).toEqual({ mutation, role, data: null, forbidden: 1 });
       refused += 1;
     }
     expect(refused).toBeGreaterThan(0);
@@ -89,15 +120,27 @@ describe("mutations", () => {
     for (const [mutation, role] of cases) {
       const permission = MUTATION_PERMISSIONS[mutation];
       if (permission === PUBLIC || !can(role, permission as Permission)) continue;
-      const result = await t.graphql(rootOperation(schema, "mutation", mutation, known, { depth: 1 }), {}, { token: t.token(PROD_SHOP, role) });
-      expect({ mutation, role, refused: forbiddenByMatrix(result.errors, permission).map((e) => e.message) }).toEqual({ mutation, role, refused: [] });
+      const result = await t.graphql(
+        rootOperation(schema, "mutation", mutation, known, { depth: 1 }),
+        {},
+        { token: t.token(PROD_SHOP, role) },
+      );
+      expect({ mutation, role, refused: forbiddenByMatrix(result.errors, permission).map((e) => e.message) }).toEqual({
+        mutation,
+        role,
+        refused: [],
+      });
       expect(result.status).toBeLessThan(500);
     }
   });
 
   it("public mutations need no token", async () => {
     for (const mutation of mutations.filter((m) => MUTATION_PERMISSIONS[m] === PUBLIC)) {
-      const result = await t.graphql(rootOperation(schema, "mutation", mutation, known, { depth: 1 }), {}, { token: null });
+      const result = await t.graphql(
+        rootOperation(schema, "mutation", mutation, known, { depth: 1 }),
+        {},
+        { token: null },
+      );
       expect(result.errors?.map((e) => e.message) ?? []).not.toContain("A valid bearer token is required");
     }
   });
@@ -107,7 +150,11 @@ describe("mutations", () => {
     // the router and the subgraphs run in this process and share the object
     delete MUTATION_PERMISSIONS.login;
     try {
-      const result = await t.graphql(`mutation { login(email: "admin@cvety.kz", password: "admin-dev-password") { token } }`, {}, { token: t.token(PROD_SHOP, "ADMIN") });
+      const result = await t.graphql(
+        `mutation { login(email: "admin@cvety.kz", password: "admin-dev-password") { token } }`,
+        {},
+        { token: t.token(PROD_SHOP, "ADMIN") },
+      );
       expect(result.errors?.[0].extensions?.code).toBe("FORBIDDEN");
       expect(result.errors?.[0].message).toMatch(/not in the role matrix/);
     } finally {
@@ -121,7 +168,9 @@ describe("mutations", () => {
  * real values, avoiding other sensitive fields (unless they need the same permission).
  */
 function pathTo(typeName: string, permission: Permission): GraphQLField<unknown, unknown>[] | null {
-  const queue: { type: GraphQLObjectType; path: GraphQLField<unknown, unknown>[] }[] = [{ type: schema.getQueryType()!, path: [] }];
+  const queue: { type: GraphQLObjectType; path: GraphQLField<unknown, unknown>[] }[] = [
+    { type: schema.getQueryType()!, path: [] },
+  ];
   const seen = new Set<string>();
   while (queue.length) {
     const { type, path } = queue.shift()!;
@@ -132,7 +181,8 @@ function pathTo(typeName: string, permission: Permission): GraphQLField<unknown,
       const named = getNamedType(field.type);
       const gate = FIELD_PERMISSIONS[`${type.name}.${field.name}`];
       const fillable = field.args.every((a) => !isNonNullType(a.type) || known(a.name, a) !== undefined);
-      if (isObjectType(named) && fillable && (gate === undefined || gate === permission)) queue.push({ type: named, path: [...path, field] });
+      if (isObjectType(named) && fillable && (gate === undefined || gate === permission))
+        queue.push({ type: named, path: [...path, field] });
     }
   }
   return null;
@@ -141,9 +191,12 @@ function pathTo(typeName: string, permission: Permission): GraphQLField<unknown,
 function queryFor(coordinate: string): string {
   const [typeName, fieldName] = coordinate.split(".");
   const route = pathTo(typeName, FIELD_PERMISSIONS[coordinate])!;
-  const target = (isObjectType(schema.getType(typeName)) ? (schema.getType(typeName) as GraphQLObjectType) : null)!.getFields()[fieldName];
+  const target = (
+    isObjectType(schema.getType(typeName)) ? (schema.getType(typeName) as GraphQLObjectType) : null
+  )!.getFields()[fieldName];
   let inner = `${fieldName}${argumentsFor(target, known)}${isLeafType(getNamedType(target.type)) ? "" : " { __typename }"}`;
-  for (const field of [...route].reverse()) inner = `${field.name}${argumentsFor(field, known).replace(/first: \d+/, "first: 20")} { __typename ${inner} }`;
+  for (const field of [...route].reverse())
+    inner = `${field.name}${argumentsFor(field, known).replace(/first: \d+/, "first: 20")} { __typename ${inner} }`;
   return `{ ${inner} }`;
 }
 
@@ -163,7 +216,9 @@ function valuesOf(data: unknown, fieldName: string): unknown[] {
 }
 
 describe("sensitive fields", () => {
-  const cases = Object.keys(FIELD_PERMISSIONS).flatMap((coordinate) => ROLES.map((role) => [coordinate, role] as [string, Role]));
+  const cases = Object.keys(FIELD_PERMISSIONS).flatMap((coordinate) =>
+    ROLES.map((role) => [coordinate, role] as [string, Role]),
+  );
 
   it.each(cases)("%s as %s", async (coordinate, role) => {
     const permission = FIELD_PERMISSIONS[coordinate];

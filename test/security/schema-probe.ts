@@ -37,7 +37,11 @@ export function apiSchema(): GraphQLSchema {
 }
 
 /** Values known for argument names: `id` → ids, `phone` → phones, `orderId` → order ids, … */
-export type KnownValues = (argumentName: string, argument: GraphQLArgument | { name: string; type: GraphQLInputType }, returnType?: GraphQLNamedType) => unknown;
+export type KnownValues = (
+  argumentName: string,
+  argument: GraphQLArgument | { name: string; type: GraphQLInputType },
+  returnType?: GraphQLNamedType,
+) => unknown;
 
 const PAGE = 3;
 
@@ -48,11 +52,19 @@ export function literal(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
   if (typeof value === "object" && "__enum" in (value as object)) return String((value as { __enum: string }).__enum);
-  return `{ ${Object.entries(value as object).map(([k, v]) => `${k}: ${literal(v)}`).join(", ")} }`;
+  return `{ ${Object.entries(value as object)
+    .map(([k, v]) => `${k}: ${literal(v)}`)
+    .join(", ")} }`;
 }
 
 /** A value of `type` for a required argument or input field: known values first, else a harmless default. */
-export function valueFor(type: GraphQLInputType, name: string, known: KnownValues, returnType?: GraphQLNamedType, depth = 0): unknown {
+export function valueFor(
+  type: GraphQLInputType,
+  name: string,
+  known: KnownValues,
+  returnType?: GraphQLNamedType,
+  depth = 0,
+): unknown {
   const nullable = getNullableType(type) as GraphQLInputType;
   if (isListType(nullable)) return [valueFor(nullable.ofType, name, known, returnType, depth)];
   const fromKnown = known(name, { name, type }, returnType);
@@ -62,7 +74,8 @@ export function valueFor(type: GraphQLInputType, name: string, known: KnownValue
     const value: Record<string, unknown> = {};
     if (depth > 4) return value;
     for (const field of Object.values(nullable.getFields())) {
-      if (isNonNullType(field.type) || /id$/i.test(field.name)) value[field.name] = valueFor(field.type, field.name, known, undefined, depth + 1);
+      if (isNonNullType(field.type) || /id$/i.test(field.name))
+        value[field.name] = valueFor(field.type, field.name, known, undefined, depth + 1);
     }
     return value;
   }
@@ -85,12 +98,17 @@ export function valueFor(type: GraphQLInputType, name: string, known: KnownValue
 }
 
 /** `(a: 1, b: "x")` for the arguments a field must or should get. */
-export function argumentsFor(field: GraphQLField<unknown, unknown>, known: KnownValues, options: { fillOptionalIds?: boolean } = {}): string {
+export function argumentsFor(
+  field: GraphQLField<unknown, unknown>,
+  known: KnownValues,
+  options: { fillOptionalIds?: boolean } = {},
+): string {
   const parts: string[] = [];
   const returnType = getNamedType(field.type);
   for (const argument of field.args) {
     if (argument.name === "first") parts.push(`first: ${PAGE}`);
-    else if (isNonNullType(argument.type) && argument.defaultValue === undefined) parts.push(`${argument.name}: ${literal(valueFor(argument.type, argument.name, known, returnType))}`);
+    else if (isNonNullType(argument.type) && argument.defaultValue === undefined)
+      parts.push(`${argument.name}: ${literal(valueFor(argument.type, argument.name, known, returnType))}`);
     else if (options.fillOptionalIds) {
       const value = known(argument.name, argument, returnType);
       if (value !== undefined) parts.push(`${argument.name}: ${literal(value)}`);
@@ -103,7 +121,12 @@ export function argumentsFor(field: GraphQLField<unknown, unknown>, known: Known
  * A selection of everything reachable from `type` within `depth` levels: every field whose
  * arguments can be filled, `__typename` on every object so answers can be checked by type.
  */
-export function selectionFor(type: GraphQLNamedType, known: KnownValues, depth = 4, skip: (coordinate: string) => boolean = () => false): string {
+export function selectionFor(
+  type: GraphQLNamedType,
+  known: KnownValues,
+  depth = 4,
+  skip: (coordinate: string) => boolean = () => false,
+): string {
   if (isLeafType(type)) return "";
   if (!isObjectType(type)) return "{ __typename }";
   const parts = ["__typename"];
@@ -141,7 +164,9 @@ export function entitiesBySubgraph(): { typeName: string; subgraph: string; key:
   for (const definition of document.definitions) {
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === "join__Graph") {
       for (const value of definition.values ?? []) {
-        const name = value.directives?.find((d) => d.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value as StringValueNode;
+        const name = value.directives
+          ?.find((d) => d.name.value === "join__graph")
+          ?.arguments?.find((a) => a.name.value === "name")?.value as StringValueNode;
         graphNames.set(value.name.value, name.value);
       }
     }
@@ -150,17 +175,23 @@ export function entitiesBySubgraph(): { typeName: string; subgraph: string; key:
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
     const type = definition as ObjectTypeDefinitionNode;
     const joins = (type.directives ?? []).filter((d) => d.name.value === "join__type");
-    const graphsOfType = joins.map((d) => (d.arguments!.find((a) => a.name.value === "graph")!.value as EnumValueNode).value);
+    const graphsOfType = joins.map(
+      (d) => (d.arguments!.find((a) => a.name.value === "graph")!.value as EnumValueNode).value,
+    );
     for (const join of joins) {
       const graph = (join.arguments!.find((a) => a.name.value === "graph")!.value as EnumValueNode).value;
       const key = join.arguments!.find((a) => a.name.value === "key")?.value as StringValueNode | undefined;
-      const resolvable = join.arguments!.find((a) => a.name.value === "resolvable")?.value as BooleanValueNode | undefined;
+      const resolvable = join.arguments!.find((a) => a.name.value === "resolvable")?.value as
+        BooleanValueNode | undefined;
       if (!key || resolvable?.value === false) continue;
       const fields = (type.fields ?? [])
         .filter((field) => {
           const fieldJoins = (field.directives ?? []).filter((d) => d.name.value === "join__field");
           if (!fieldJoins.length) return graphsOfType.includes(graph);
-          return fieldJoins.some((d) => (d.arguments?.find((a) => a.name.value === "graph")?.value as EnumValueNode | undefined)?.value === graph);
+          return fieldJoins.some(
+            (d) =>
+              (d.arguments?.find((a) => a.name.value === "graph")?.value as EnumValueNode | undefined)?.value === graph,
+          );
         })
         .map((field) => field.name.value);
       result.push({ typeName: type.name.value, subgraph: graphNames.get(graph)!, key: key.value, fields });
@@ -170,7 +201,10 @@ export function entitiesBySubgraph(): { typeName: string; subgraph: string; key:
 }
 
 /** Every object in a JSON answer that says its type, with its path. */
-export function* objectsIn(value: unknown, path: string[] = []): Generator<{ path: string[]; object: Record<string, unknown> }> {
+export function* objectsIn(
+  value: unknown,
+  path: string[] = [],
+): Generator<{ path: string[]; object: Record<string, unknown> }> {
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) yield* objectsIn(item, [...path, String(index)]);
   } else if (value && typeof value === "object") {

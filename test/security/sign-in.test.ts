@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const login = (email: string, password: string, token: string | null = null) => t.graphql(LOGIN, { email, password }, { token });
+const login = (email: string, password: string, token: string | null = null) =>
+  t.graphql(LOGIN, { email, password }, { token });
 
 describe("login", () => {
   it.each([
@@ -27,30 +28,35 @@ describe("login", () => {
     ["manager@cvety.kz", "manager-dev-password", PROD_SHOP, "MANAGER"],
     ["florist@dev.cvety.kz", "florist-dev-password", DEV_SHOP, "FLORIST"],
     ["courier@dev.cvety.kz", "courier-dev-password", DEV_SHOP, "COURIER"],
-  ])("signs %s in anonymously and returns a 12-hour token with the contract's claims", async (email, password, shopId, role) => {
-    const result = await login(email, password);
-    expect(result.errors).toBeUndefined();
-    const { token, expiresAt, user } = result.data.login;
-    expect(user).toMatchObject({ email, role, shop: { id: String(shopId) } });
-    const claims = jwt.verify(token, TEST_JWT_SECRET, { algorithms: ["HS256"] }) as jwt.JwtPayload;
-    expect(claims).toMatchObject({ sub: user.id, shop_id: shopId, role });
-    expect(claims.exp! - claims.iat!).toBe(TOKEN_TTL_SECONDS);
-    expect(new Date(expiresAt).getTime()).toBe(claims.exp! * 1000);
-    const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString());
-    expect(header.alg).toBe("HS256");
+  ])(
+    "signs %s in anonymously and returns a 12-hour token with the contract's claims",
+    async (email, password, shopId, role) => {
+      const result = await login(email, password);
+      expect(result.errors).toBeUndefined();
+      const { token, expiresAt, user } = result.data.login;
+      expect(user).toMatchObject({ email, role, shop: { id: String(shopId) } });
+      const claims = jwt.verify(token, TEST_JWT_SECRET, { algorithms: ["HS256"] }) as jwt.JwtPayload;
+      expect(claims).toMatchObject({ sub: user.id, shop_id: shopId, role });
+      expect(claims.exp! - claims.iat!).toBe(TOKEN_TTL_SECONDS);
+      expect(new Date(expiresAt).getTime()).toBe(claims.exp! * 1000);
+      const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString());
+      expect(header.alg).toBe("HS256");
 
-    const me = await t.graphql(ME, {}, { token });
-    expect(me.errors).toBeUndefined();
-    expect(me.data.me).toEqual({ id: user.id, email, role, shop: { id: String(shopId) } });
-    const orders = await t.graphql(`{ orders(first: 1) { totalCount } }`, {}, { token });
-    // the contract: a COURIER sees only the orders assigned to them; everyone else the whole shop
-    const visible = await t.ownerQuery<{ count: string }>(
-      role === "COURIER" ? 'select count(*) from "order" where shop_id = $1 and courier_id = $2' : 'select count(*) from "order" where shop_id = $1',
-      role === "COURIER" ? [shopId, Number(user.id)] : [shopId],
-    );
-    expect(Number(visible.rows[0].count)).toBeGreaterThan(0);
-    expect(orders.data.orders.totalCount).toBe(Number(visible.rows[0].count));
-  });
+      const me = await t.graphql(ME, {}, { token });
+      expect(me.errors).toBeUndefined();
+      expect(me.data.me).toEqual({ id: user.id, email, role, shop: { id: String(shopId) } });
+      const orders = await t.graphql(`{ orders(first: 1) { totalCount } }`, {}, { token });
+      // the contract: a COURIER sees only the orders assigned to them; everyone else the whole shop
+      const visible = await t.ownerQuery<{ count: string }>(
+        role === "COURIER"
+          ? 'select count(*) from "order" where shop_id = $1 and courier_id = $2'
+          : 'select count(*) from "order" where shop_id = $1',
+        role === "COURIER" ? [shopId, Number(user.id)] : [shopId],
+      );
+      expect(Number(visible.rows[0].count)).toBeGreaterThan(0);
+      expect(orders.data.orders.totalCount).toBe(Number(visible.rows[0].count));
+    },
+  );
 
   it("matches the e-mail without regard to case and surrounding spaces", async () => {
     const result = await login("  Admin@CVETY.kz ", "admin-dev-password");
@@ -64,7 +70,9 @@ describe("login", () => {
     for (const result of [wrongPassword, wrongEmail, otherShopPassword]) {
       expect(result.status).toBe(200);
       expect(result.data ?? null).toBeNull();
-      expect(result.errors).toEqual([{ message: "Wrong e-mail or password", path: ["login"], extensions: { code: "UNAUTHENTICATED" } }]);
+      expect(result.errors).toEqual([
+        { message: "Wrong e-mail or password", path: ["login"], extensions: { code: "UNAUTHENTICATED" } },
+      ]);
     }
     expect(wrongEmail).toEqual(wrongPassword);
   });
@@ -145,30 +153,63 @@ describe("tokens the router refuses (401, UNAUTHENTICATED)", () => {
 
   it.each<[string, () => string]>([
     ["alg none", () => unsigned({ alg: "none", typ: "JWT" }, { ...claims, sub: "1", iat: now(), exp: now() + 60 })],
-    ["alg NONE with a signature", () => unsigned({ alg: "NONE" }, { ...claims, sub: "1", iat: now(), exp: now() + 60 }) + "abc"],
-    ["HS512 with the right key", () => jwt.sign(claims, TEST_JWT_SECRET, { algorithm: "HS512", subject: "1", expiresIn: 60 })],
-    ["HS384 with the right key", () => jwt.sign(claims, TEST_JWT_SECRET, { algorithm: "HS384", subject: "1", expiresIn: 60 })],
+    [
+      "alg NONE with a signature",
+      () => unsigned({ alg: "NONE" }, { ...claims, sub: "1", iat: now(), exp: now() + 60 }) + "abc",
+    ],
+    [
+      "HS512 with the right key",
+      () => jwt.sign(claims, TEST_JWT_SECRET, { algorithm: "HS512", subject: "1", expiresIn: 60 }),
+    ],
+    [
+      "HS384 with the right key",
+      () => jwt.sign(claims, TEST_JWT_SECRET, { algorithm: "HS384", subject: "1", expiresIn: 60 }),
+    ],
     ["RS256", () => jwt.sign(claims, privateKey, { algorithm: "RS256", subject: "1", expiresIn: 60 })],
     ["a wrong key", () => jwt.sign(claims, "guessed", { subject: "1", expiresIn: 60 })],
-    ["an expired token", () => jwt.sign({ ...claims, iat: now() - 3600, exp: now() - 60 }, TEST_JWT_SECRET, { subject: "1" })],
+    [
+      "an expired token",
+      () => jwt.sign({ ...claims, iat: now() - 3600, exp: now() - 60 }, TEST_JWT_SECRET, { subject: "1" }),
+    ],
     ["a token without exp", () => jwt.sign(claims, TEST_JWT_SECRET, { subject: "1" })],
     ["a token valid for a year", () => jwt.sign(claims, TEST_JWT_SECRET, { subject: "1", expiresIn: "365d" })],
-    ["a token issued in the future", () => jwt.sign({ ...claims, iat: now() + 3600, exp: now() + 7200 }, TEST_JWT_SECRET, { subject: "1" })],
-    ["a token not valid yet", () => jwt.sign(claims, TEST_JWT_SECRET, { subject: "1", expiresIn: 600, notBefore: 300 })],
-    ["a shop that does not exist", () => jwt.sign({ ...claims, shop_id: 999 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
+    [
+      "a token issued in the future",
+      () => jwt.sign({ ...claims, iat: now() + 3600, exp: now() + 7200 }, TEST_JWT_SECRET, { subject: "1" }),
+    ],
+    [
+      "a token not valid yet",
+      () => jwt.sign(claims, TEST_JWT_SECRET, { subject: "1", expiresIn: 600, notBefore: 300 }),
+    ],
+    [
+      "a shop that does not exist",
+      () => jwt.sign({ ...claims, shop_id: 999 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }),
+    ],
     ["shop_id 0", () => jwt.sign({ ...claims, shop_id: 0 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
     ["shop_id -8", () => jwt.sign({ ...claims, shop_id: -8 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
     ["shop_id 8.5", () => jwt.sign({ ...claims, shop_id: 8.5 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
-    ["shop_id as a string", () => jwt.sign({ ...claims, shop_id: "17008" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
-    ["a role that does not exist", () => jwt.sign({ ...claims, role: "OWNER" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
+    [
+      "shop_id as a string",
+      () => jwt.sign({ ...claims, shop_id: "17008" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }),
+    ],
+    [
+      "a role that does not exist",
+      () => jwt.sign({ ...claims, role: "OWNER" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }),
+    ],
     ["no subject", () => jwt.sign(claims, TEST_JWT_SECRET, { expiresIn: 60 })],
-    ["a 10 KB token", () => jwt.sign({ ...claims, pad: "x".repeat(10_000) }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })],
+    [
+      "a 10 KB token",
+      () => jwt.sign({ ...claims, pad: "x".repeat(10_000) }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }),
+    ],
     ["garbage", () => "a.b.c"],
-    ["a signature of another token", () => {
-      const good = jwt.sign(claims, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }).split(".");
-      const forged = jwt.sign({ ...claims, shop_id: DEV_SHOP }, "x", { subject: "1", expiresIn: 60 }).split(".");
-      return `${forged[0]}.${forged[1]}.${good[2]}`;
-    }],
+    [
+      "a signature of another token",
+      () => {
+        const good = jwt.sign(claims, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 }).split(".");
+        const forged = jwt.sign({ ...claims, shop_id: DEV_SHOP }, "x", { subject: "1", expiresIn: 60 }).split(".");
+        return `${forged[0]}.${forged[1]}.${good[2]}`;
+      },
+    ],
   ])("%s", async (_name, make) => {
     const result = await t.graphql(`{ products(first: 1) { totalCount } }`, {}, { token: make() });
     expect(result.status).toBe(401);
@@ -176,16 +217,19 @@ describe("tokens the router refuses (401, UNAUTHENTICATED)", () => {
     expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
   });
 
-  it.each(["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer a b", "Token abc"])("an Authorization header %j", async (header) => {
-    const response = await fetch(t.graphqlUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: header },
-      body: JSON.stringify({ query: "{ products(first: 1) { totalCount } }" }),
-    });
-    expect(response.status).toBe(401);
-    const body: any = await response.json();
-    expect(body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
-  });
+  it.each(["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer a b", "Token abc"])(
+    "an Authorization header %j",
+    async (header) => {
+      const response = await fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: header },
+        body: JSON.stringify({ query: "{ products(first: 1) { totalCount } }" }),
+      });
+      expect(response.status).toBe(401);
+      const body: any = await response.json();
+      expect(body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    },
+  );
 
   it("the error says what is wrong with the token without echoing it", async () => {
     const token = jwt.sign({ ...claims, shop_id: 999 }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 });
@@ -203,10 +247,17 @@ describe("JWT_SECRET rotation", () => {
   afterAll(() => rotated?.stop());
 
   it("still accepts tokens signed with the old key and signs new ones with the first key", async () => {
-    const old = jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, TEST_JWT_SECRET, { subject: rotated.userId(PROD_SHOP), expiresIn: 60 });
+    const old = jwt.sign({ shop_id: PROD_SHOP, role: "ADMIN" }, TEST_JWT_SECRET, {
+      subject: rotated.userId(PROD_SHOP),
+      expiresIn: 60,
+    });
     const accepted = await rotated.graphql(`{ shop { id } }`, {}, { token: old });
     expect(accepted.data.shop.id).toBe(String(PROD_SHOP));
-    const signedIn = await rotated.graphql(LOGIN, { email: "admin@cvety.kz", password: "admin-dev-password" }, { token: null });
+    const signedIn = await rotated.graphql(
+      LOGIN,
+      { email: "admin@cvety.kz", password: "admin-dev-password" },
+      { token: null },
+    );
     const token = signedIn.data.login.token;
     expect(() => jwt.verify(token, "new-signing-key", { algorithms: ["HS256"] })).not.toThrow();
     expect(() => jwt.verify(token, TEST_JWT_SECRET, { algorithms: ["HS256"] })).toThrow();

@@ -20,11 +20,16 @@ const RETRY = `mutation Retry($id: ID!) { retryBitrixSync(id: $id) { ${ENTRY} } 
 const PRODUCT = `query P($id: ID!) { product(id: $id) { id bitrixSync { state lastAttemptAt lastError attempts } } }`;
 
 function setPrice(productId: number, price: number) {
-  return t.stack.db.withTenant(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = ${price} where id = ${productId}`);
+  return t.stack.db.withTenant(
+    PROD_SHOP,
+    (tx) => tx.$executeRaw`update product set price = ${price} where id = ${productId}`,
+  );
 }
 
 function entries(productId: number) {
-  return t.stack.db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.findMany({ where: { productId }, orderBy: { id: "asc" } }));
+  return t.stack.db.withTenant(PROD_SHOP, (tx) =>
+    tx.bitrixOutbox.findMany({ where: { productId }, orderBy: { id: "asc" } }),
+  );
 }
 
 async function parkedEntry() {
@@ -70,7 +75,9 @@ describe("Product.bitrixSync", () => {
     // the queue's state (Bitrix's errors and HTTP statuses) is ADMIN-only, like bitrixSyncQueue (issue 17 row 6)
     for (const role of ["MANAGER", "FLORIST", "COURIER"] as const) {
       const other = await t.graphql(PRODUCT, { id: String(p.id) }, { token: t.token(PROD_SHOP, role) });
-      expect(other.errors?.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([["product.bitrixSync", "FORBIDDEN"]]);
+      expect(other.errors?.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([
+        ["product.bitrixSync", "FORBIDDEN"],
+      ]);
       expect(other.data.product).toEqual({ id: String(p.id), bitrixSync: null });
     }
     expect(after.data.product.bitrixSync).toMatchObject({ state: "DELIVERED", attempts: 1, lastError: null });
@@ -102,7 +109,9 @@ describe("through the real paths", () => {
       { id: String(p.id), input: { name: "Пионы «Сара Бернар»", price: 1234500 } },
     );
     expect(result.errors).toBeUndefined();
-    const [row] = await eventually(async () => ((await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null));
+    const [row] = await eventually(async () =>
+      (await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null,
+    );
     const request = fake.requests.find((r) => r.headers["idempotency-key"] === String(row.id));
     expect(request?.path).toBe(`/api/v2/products/update-from-railway/${p.bitrixProductId}`);
     expect(request?.body).toMatchObject({ name: "Пионы «Сара Бернар»", price: "12 345 ₸" });
@@ -117,7 +126,9 @@ describe("through the real paths", () => {
       body: JSON.stringify({ product_id: p.bitrixProductId, name: "Из Битрикса", price: "7 000 ₸", enabled: "N" }),
     });
     expect(response.status).toBe(200);
-    const changed = await t.stack.db.withTenant(PROD_SHOP, (tx) => tx.product.findUniqueOrThrow({ where: { id: p.id } }));
+    const changed = await t.stack.db.withTenant(PROD_SHOP, (tx) =>
+      tx.product.findUniqueOrThrow({ where: { id: p.id } }),
+    );
     expect(changed).toMatchObject({ name: "Из Битрикса", price: 700000, enabled: false });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await entries(p.id)).toHaveLength(0);
@@ -163,23 +174,31 @@ describe("bitrixSyncQueue and retryBitrixSync", () => {
     const p = product();
     fake.queue({ status: 503 });
     await setPrice(p.id, 570000);
-    const [waiting] = await eventually(async () => ((await entries(p.id))[0]?.lastStatus === 503 ? entries(p.id) : null));
+    const [waiting] = await eventually(async () =>
+      (await entries(p.id))[0]?.lastStatus === 503 ? entries(p.id) : null,
+    );
     expect(waiting.state).toBe("PENDING");
     const pending = await t.graphql(QUEUE, { state: "PENDING" });
-    const node = pending.data.bitrixSyncQueue.edges.map((e: any) => e.node).find((n: any) => n.id === String(waiting.id));
+    const node = pending.data.bitrixSyncQueue.edges
+      .map((e: any) => e.node)
+      .find((n: any) => n.id === String(waiting.id));
     expect(Date.parse(node.nextAttemptAt)).toBeGreaterThan(Date.now() + 10_000);
 
     const retried = await t.graphql(RETRY, { id: String(waiting.id) });
     expect(retried.errors).toBeUndefined();
     expect(retried.data.retryBitrixSync.id).toBe(String(waiting.id));
-    const [done] = await eventually(async () => ((await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null));
+    const [done] = await eventually(async () =>
+      (await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null,
+    );
     expect(done.attempts).toBe(2);
   });
 
   it("refuses to retry a delivered entry with CONFLICT", async () => {
     const p = product();
     await setPrice(p.id, 580000);
-    const [row] = await eventually(async () => ((await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null));
+    const [row] = await eventually(async () =>
+      (await entries(p.id))[0]?.state === "DELIVERED" ? entries(p.id) : null,
+    );
     const result = await t.graphql(RETRY, { id: String(row.id) });
     expect(result.errors?.[0].extensions?.code).toBe("CONFLICT");
   });
@@ -217,13 +236,16 @@ describe("bitrixSyncQueue and retryBitrixSync", () => {
 });
 
 describe("who may see and retry", () => {
-  it.each(["MANAGER", "FLORIST", "COURIER"] as const)("%s gets FORBIDDEN for the queue and for retries", async (role) => {
-    const token = t.token(PROD_SHOP, role);
-    const queue = await t.graphql(QUEUE, {}, { token });
-    expect(queue.errors?.[0].extensions?.code).toBe("FORBIDDEN");
-    const retry = await t.graphql(RETRY, { id: "1" }, { token });
-    expect(retry.errors?.[0].extensions?.code).toBe("FORBIDDEN");
-  });
+  it.each(["MANAGER", "FLORIST", "COURIER"] as const)(
+    "%s gets FORBIDDEN for the queue and for retries",
+    async (role) => {
+      const token = t.token(PROD_SHOP, role);
+      const queue = await t.graphql(QUEUE, {}, { token });
+      expect(queue.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+      const retry = await t.graphql(RETRY, { id: "1" }, { token });
+      expect(retry.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    },
+  );
 
   it("anonymous callers are UNAUTHENTICATED", async () => {
     const result = await t.graphql(QUEUE, {}, { token: null });

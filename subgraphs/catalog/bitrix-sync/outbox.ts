@@ -96,7 +96,11 @@ export type Outcome =
  * relay's lease ran out and another relay claimed the row again, the late answer changes
  * nothing. Returns how many rows were updated.
  */
-export async function complete(sql: SqlReader, shopId: number, results: { row: ClaimedRow; outcome: Outcome }[]): Promise<number> {
+export async function complete(
+  sql: SqlReader,
+  shopId: number,
+  results: { row: ClaimedRow; outcome: Outcome }[],
+): Promise<number> {
   if (results.length === 0) return 0;
   const column = <T>(pick: (result: { row: ClaimedRow; outcome: Outcome }) => T) => results.map(pick);
   const updated = await sql<{ id: number }>(
@@ -144,7 +148,11 @@ export async function queueStats(sql: SqlReader, shopId: number): Promise<QueueS
       where shop_id = $1 and state in ('PENDING', 'PARKED')`,
     [shopId],
   );
-  return { pending: Number(row.pending), parked: Number(row.parked), oldestPendingSeconds: Math.max(0, row.oldest ?? 0) };
+  return {
+    pending: Number(row.pending),
+    parked: Number(row.parked),
+    oldestPendingSeconds: Math.max(0, row.oldest ?? 0),
+  };
 }
 
 /** The latest outbox row of each product (what Product.bitrixSync shows), on the raw read path. */
@@ -191,7 +199,9 @@ export async function retry(tx: Tx, shopId: number, id: number): Promise<OutboxR
     return tx.bitrixOutbox.update({ where: { id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } });
   }
   if (row.state !== "PARKED") {
-    throw conflict(`Bitrix sync entry ${id} is ${row.state}; only PENDING and PARKED entries can be retried`, { state: row.state });
+    throw conflict(`Bitrix sync entry ${id} is ${row.state}; only PENDING and PARKED entries can be retried`, {
+      state: row.state,
+    });
   }
   const [fresh] = await tx.$queryRaw<{ id: number }[]>`
     insert into bitrix_outbox (shop_id, product_id, bitrix_product_id)
@@ -200,7 +210,8 @@ export async function retry(tx: Tx, shopId: number, id: number): Promise<OutboxR
     on conflict (product_id) where state = 'PENDING' and attempts = 0
     do update set changes = bitrix_outbox.changes + 1, updated_at = now()
     returning id`;
-  if (!fresh) throw conflict(`The product of Bitrix sync entry ${id} no longer has a Bitrix id; there is nothing to send`);
+  if (!fresh)
+    throw conflict(`The product of Bitrix sync entry ${id} no longer has a Bitrix id; there is nothing to send`);
   await tx.$executeRaw`update bitrix_outbox set state = 'REPLACED', updated_at = now() where id = ${id} and shop_id = ${shopId}`;
   await tx.$executeRaw`select pg_notify('bitrix_outbox', '')`;
   return tx.bitrixOutbox.findUniqueOrThrow({ where: { id: fresh.id } });

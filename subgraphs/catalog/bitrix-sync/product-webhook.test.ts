@@ -20,7 +20,11 @@ const PATH = "/api/v1/webhooks/product-sync";
 async function post(body: unknown, options: { secret?: string | null; contentType?: string; raw?: string } = {}) {
   const headers: Record<string, string> = { "content-type": options.contentType ?? "application/json" };
   if (options.secret !== null) headers["x-webhook-secret"] = options.secret ?? TEST_WEBHOOK_SECRET;
-  const response = await fetch(`${t.origin}${PATH}`, { method: "POST", headers, body: options.raw ?? JSON.stringify(body) });
+  const response = await fetch(`${t.origin}${PATH}`, {
+    method: "POST",
+    headers,
+    body: options.raw ?? JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -115,12 +119,30 @@ describe("upserts", () => {
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ status: "success", product_id: expect.any(Number), created: true });
     const row = await productRow(900100);
-    expect(row).toMatchObject({ id: result.body.product_id, name: "Букет из Bitrix", price: 500000, description: "Из CRM", enabled: true, main_image: "https://cdn.cvety.kz/b/900100.jpg", images: 1 });
-    const origins = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [row.id]);
+    expect(row).toMatchObject({
+      id: result.body.product_id,
+      name: "Букет из Bitrix",
+      price: 500000,
+      description: "Из CRM",
+      enabled: true,
+      main_image: "https://cdn.cvety.kz/b/900100.jpg",
+      images: 1,
+    });
+    const origins = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [
+      row.id,
+    ]);
     expect(origins.rows.map((r) => r.origin)).toEqual(["bitrix"]);
     // visible through the API with its Bitrix id
-    const api = await t.graphql(`query($id: ID!) { product(id: $id) { name formattedPrice bitrixProductId images { url isMain } } }`, { id: String(row.id) });
-    expect(api.data.product).toEqual({ name: "Букет из Bitrix", formattedPrice: "5 000 ₸", bitrixProductId: 900100, images: [{ url: "https://cdn.cvety.kz/b/900100.jpg", isMain: true }] });
+    const api = await t.graphql(
+      `query($id: ID!) { product(id: $id) { name formattedPrice bitrixProductId images { url isMain } } }`,
+      { id: String(row.id) },
+    );
+    expect(api.data.product).toEqual({
+      name: "Букет из Bitrix",
+      formattedPrice: "5 000 ₸",
+      bitrixProductId: 900100,
+      images: [{ url: "https://cdn.cvety.kz/b/900100.jpg", isMain: true }],
+    });
   });
 
   it("updates an existing seeded product (created: false); a partial body changes only what it carries", async () => {
@@ -162,7 +184,12 @@ describe("upserts", () => {
   });
 
   it("accepts a form-encoded body as Bitrix's PHP sends it", async () => {
-    const form = new URLSearchParams({ product_id: "900200", name: "Форма", price: "3 500 ₸", enabled: "N" }).toString();
+    const form = new URLSearchParams({
+      product_id: "900200",
+      name: "Форма",
+      price: "3 500 ₸",
+      enabled: "N",
+    }).toString();
     const result = await post(undefined, { raw: form, contentType: "application/x-www-form-urlencoded" });
     expect(result.status).toBe(200);
     expect(result.body.created).toBe(true);
@@ -180,7 +207,9 @@ describe("upserts", () => {
   });
 
   it("concurrent first deliveries of one product create it once", async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => post({ product_id: 900400, name: "Гонка", price: 100 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => post({ product_id: 900400, name: "Гонка", price: 100 })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.filter((r) => r.body.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.product_id)).size).toBe(1);
@@ -215,13 +244,19 @@ describe("tenancy", () => {
     expect(await productRow(900600, DEV_SHOP)).toMatchObject({ id: rows[0].id, name: "Dev-товар", price: 100 });
     expect(await productRow(900600, PROD_SHOP)).toMatchObject({ name: "Прод-товар", price: 200 });
     // and shop 8's admins cannot see the product Bitrix created
-    const dev = await t.graphql(`query($id: ID!) { product(id: $id) { id } }`, { id: String(result.body.product_id) }, { token: t.token(DEV_SHOP) });
+    const dev = await t.graphql(
+      `query($id: ID!) { product(id: $id) { id } }`,
+      { id: String(result.body.product_id) },
+      { token: t.token(DEV_SHOP) },
+    );
     expect(dev.data.product).toBeNull();
   });
 
   it("admin mutations write with origin user", async () => {
     const created = await t.graphql(`mutation { createProduct(input: { name: "Админский", price: 100 }) { id } }`);
-    const { rows } = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [Number(created.data.createProduct.id)]);
+    const { rows } = await t.ownerQuery(`select distinct origin from test_product_origin where product_id = $1`, [
+      Number(created.data.createProduct.id),
+    ]);
     expect(rows.map((r) => r.origin)).toEqual(["user"]);
   });
 });

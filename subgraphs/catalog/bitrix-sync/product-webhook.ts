@@ -1,5 +1,12 @@
 import { GraphQLError } from "graphql";
-import { integerField, parseBitrixPrice, stringField, WebhookError, type WebhookBody, type WebhookHandler } from "../../../core/webhooks";
+import {
+  integerField,
+  parseBitrixPrice,
+  stringField,
+  WebhookError,
+  type WebhookBody,
+  type WebhookHandler,
+} from "../../../core/webhooks";
 import { upsertFromBitrix, type BitrixProductFields } from "../product-service";
 
 /**
@@ -15,8 +22,10 @@ import { upsertFromBitrix, type BitrixProductFields } from "../product-service";
 function flagField(body: WebhookBody, name: string): boolean | undefined {
   const value = body[name];
   if (value === undefined || value === null || value === "") return undefined;
-  if (value === true || value === 1 || (typeof value === "string" && /^(y|yes|true|1)$/i.test(value.trim()))) return true;
-  if (value === false || value === 0 || (typeof value === "string" && /^(n|no|false|0)$/i.test(value.trim()))) return false;
+  if (value === true || value === 1 || (typeof value === "string" && /^(y|yes|true|1)$/i.test(value.trim())))
+    return true;
+  if (value === false || value === 0 || (typeof value === "string" && /^(n|no|false|0)$/i.test(value.trim())))
+    return false;
   throw new WebhookError(400, `Field "${name}" must be "Y" or "N"`, name);
 }
 
@@ -35,9 +44,13 @@ export const productSyncWebhook: WebhookHandler = async (body, deps) => {
     image: stringField(body, "image", { maxLength: 2000 }) || undefined,
   };
   try {
-    const { product, created } = await deps.db.withTenant(deps.config.bitrixShopId, (tx) => upsertFromBitrix(tx, deps.config.bitrixShopId, fields), {
-      origin: "bitrix",
-    });
+    const { product, created } = await deps.db.withTenant(
+      deps.config.bitrixShopId,
+      (tx) => upsertFromBitrix(tx, deps.config.bitrixShopId, fields),
+      {
+        origin: "bitrix",
+      },
+    );
     deps.logger.info({ productId: product.id, bitrixProductId, created }, "bitrix product synced");
     return { status: 200, body: { status: "success", product_id: product.id, created } };
   } catch (error) {

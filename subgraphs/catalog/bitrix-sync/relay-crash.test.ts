@@ -64,9 +64,13 @@ afterAll(async () => {
 });
 
 it("a relay killed between sending and recording is resent under the same idempotency key", async () => {
-  const product = await db.withTenant(PROD_SHOP, (tx) => tx.product.findFirstOrThrow({ where: { shopId: PROD_SHOP, bitrixProductId: { not: null } } }));
+  const product = await db.withTenant(PROD_SHOP, (tx) =>
+    tx.product.findFirstOrThrow({ where: { shopId: PROD_SHOP, bitrixProductId: { not: null } } }),
+  );
   const first = await startRelayProcess();
-  const killed = new Promise<NodeJS.Signals | null>((resolve) => first.once("exit", (_code, signal) => resolve(signal)));
+  const killed = new Promise<NodeJS.Signals | null>((resolve) =>
+    first.once("exit", (_code, signal) => resolve(signal)),
+  );
   // Bitrix gets the request; the relay dies before it hears back
   fake.queue({ status: 200, delayMs: 60_000 });
   fake.respond(() => ({ status: 200, body: { status: "ok" } }));
@@ -77,7 +81,9 @@ it("a relay killed between sending and recording is resent under the same idempo
   expect(await killed).toBe("SIGKILL");
   expect(() => process.kill(first.pid!, 0)).toThrow(/ESRCH/); // the relay itself is gone
 
-  const [orphan] = await db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.findMany({ where: { productId: product.id } }));
+  const [orphan] = await db.withTenant(PROD_SHOP, (tx) =>
+    tx.bitrixOutbox.findMany({ where: { productId: product.id } }),
+  );
   expect(orphan).toMatchObject({ state: "PENDING", attempts: 1, deliveredAt: null });
   expect(orphan.lockedUntil!.getTime()).toBeGreaterThan(Date.now() - 100);
 

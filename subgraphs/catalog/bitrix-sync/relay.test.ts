@@ -32,7 +32,12 @@ function relayEnv(extra: Record<string, string> = {}) {
 }
 
 async function startRelay(env: Record<string, string> = {}, registry?: client.Registry, stopGraceMs?: number) {
-  const relay = createBitrixRelay({ config: testConfig(relayEnv(env)), db, logger: createLogger("silent"), stopGraceMs });
+  const relay = createBitrixRelay({
+    config: testConfig(relayEnv(env)),
+    db,
+    logger: createLogger("silent"),
+    stopGraceMs,
+  });
   if (registry) relay.registerMetrics(registry);
   await relay.start();
   relays.push(relay);
@@ -53,7 +58,9 @@ function outbox(productId: number, shopId = PROD_SHOP) {
 
 async function metricValue(registry: client.Registry, labels: Record<string, string>) {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === "bitrix_sync_sends_total");
-  return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val)).reduce((sum, v) => sum + v.value, 0);
+  return (metric?.values ?? [])
+    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 let nextBitrixId = 990_000;
@@ -79,9 +86,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createDatabase(applicationUrl(database.url), { max: 6 });
   fake = await startFakeBitrix();
-  products = await db.withTenant(PROD_SHOP, (tx) =>
+  products = (await db.withTenant(PROD_SHOP, (tx) =>
     tx.product.findMany({ where: { shopId: PROD_SHOP, bitrixProductId: { not: null } }, orderBy: { id: "asc" } }),
-  ) as typeof products;
+  )) as typeof products;
 });
 
 afterEach(async () => {
@@ -107,16 +114,28 @@ describe("Bitrix relay", () => {
   it("delivers a change once, with the token, the outbox id as idempotency key and the product's state", async () => {
     const p = product();
     await startRelay();
-    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = 500000, name = 'Розы «Сабина»', description = 'Свежие' where id = ${p.id}`);
+    await change(
+      PROD_SHOP,
+      (tx) =>
+        tx.$executeRaw`update product set price = 500000, name = 'Розы «Сабина»', description = 'Свежие' where id = ${p.id}`,
+    );
     const [request] = await fake.waitForRequests(1);
     const [row] = await eventually(async () => ((await outbox(p.id))[0]?.state === "DELIVERED" ? outbox(p.id) : null));
-    const mainImage = await db.withTenant(PROD_SHOP, (tx) => tx.productImage.findFirst({ where: { productId: p.id, isMain: true } }));
+    const mainImage = await db.withTenant(PROD_SHOP, (tx) =>
+      tx.productImage.findFirst({ where: { productId: p.id, isMain: true } }),
+    );
     expect(request.method).toBe("PUT");
     expect(request.path).toBe(`/api/v2/products/update-from-railway/${p.bitrixProductId}`);
     expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request.headers["idempotency-key"]).toBe(String(row.id));
     expect(request.headers["content-type"]).toMatch(/^application\/json/);
-    expect(request.body).toEqual({ name: "Розы «Сабина»", price: "5 000 ₸", image: mainImage!.url, description: "Свежие", enabled: "Y" });
+    expect(request.body).toEqual({
+      name: "Розы «Сабина»",
+      price: "5 000 ₸",
+      image: mainImage!.url,
+      description: "Свежие",
+      enabled: "Y",
+    });
     expect(row).toMatchObject({ attempts: 1, lastStatus: 200, lastError: null, lockedUntil: null });
     expect(row.deliveredAt).toBeInstanceOf(Date);
     await quiet();
@@ -155,7 +174,11 @@ describe("Bitrix relay", () => {
   it("keeps the timeout's error on the row while it waits", async () => {
     const p = product();
     fake.respond(() => ({ status: 200, delayMs: 1_000 }));
-    await startRelay({ BITRIX_TIMEOUT_MS: "200", BITRIX_SYNC_BACKOFF_BASE_MS: "60000", BITRIX_SYNC_BACKOFF_MAX_MS: "60000" });
+    await startRelay({
+      BITRIX_TIMEOUT_MS: "200",
+      BITRIX_SYNC_BACKOFF_BASE_MS: "60000",
+      BITRIX_SYNC_BACKOFF_MAX_MS: "60000",
+    });
     await setPrice(p.id, 210000);
     const [row] = await eventually(async () => {
       const rows = await outbox(p.id);
@@ -234,7 +257,10 @@ describe("Bitrix relay", () => {
 
   it("paces a backlog at BITRIX_SYNC_MAX_PER_SECOND: a burst, then a steady rate, nothing lost", async () => {
     const backlog = await freshProducts(5);
-    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`);
+    await change(
+      PROD_SHOP,
+      (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`,
+    );
     // a burst of a quarter second's worth (2), then the other 3 at 5 a second ≈ 600 ms
     await startRelay({ BITRIX_SYNC_MAX_PER_SECOND: "5", BITRIX_SYNC_CONCURRENCY: "4", BITRIX_SYNC_GATHER_MS: "0" });
     await fake.waitForRequests(backlog.length, 10_000);
@@ -242,10 +268,13 @@ describe("Bitrix relay", () => {
     expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual(500);
     expect(times.at(-1)! - times[0]).toBeLessThan(2_000);
     // after the burst, no 300 ms hold more than the rate allows (1.5) plus one
-    for (const start of times.slice(2)) expect(times.filter((t) => t >= start && t < start + 300).length).toBeLessThanOrEqual(2);
+    for (const start of times.slice(2))
+      expect(times.filter((t) => t >= start && t < start + 300).length).toBeLessThanOrEqual(2);
     expect(new Set(fake.requests.map((r) => r.path)).size).toBe(backlog.length);
     await eventually(async () => {
-      const rows = await db.withTenant(PROD_SHOP, (tx) => tx.bitrixOutbox.findMany({ where: { productId: { in: backlog.map((p) => p.id) } } }));
+      const rows = await db.withTenant(PROD_SHOP, (tx) =>
+        tx.bitrixOutbox.findMany({ where: { productId: { in: backlog.map((p) => p.id) } } }),
+      );
       return rows.length === backlog.length && rows.every((r) => r.state === "DELIVERED");
     });
   });
@@ -255,7 +284,15 @@ describe("Bitrix relay", () => {
     let share = 0.9;
     const registry = new client.Registry();
     const relay = createBitrixRelay({
-      config: testConfig(relayEnv({ BITRIX_SYNC_MAX_PER_SECOND: "0", BITRIX_SYNC_BUSY_PER_SECOND: "2", BITRIX_SYNC_BUSY_CPU_PRESSURE: "50", BITRIX_SYNC_CONCURRENCY: "4", BITRIX_SYNC_GATHER_MS: "0" })),
+      config: testConfig(
+        relayEnv({
+          BITRIX_SYNC_MAX_PER_SECOND: "0",
+          BITRIX_SYNC_BUSY_PER_SECOND: "2",
+          BITRIX_SYNC_BUSY_CPU_PRESSURE: "50",
+          BITRIX_SYNC_CONCURRENCY: "4",
+          BITRIX_SYNC_GATHER_MS: "0",
+        }),
+      ),
       db,
       logger: createLogger("silent"),
       cpuPressure: () => ({ sample: () => share }),
@@ -266,7 +303,10 @@ describe("Bitrix relay", () => {
     const limit = async () => (await registry.getSingleMetric("bitrix_sync_send_rate_limit")!.get()).values[0]?.value;
     await relay.start();
     await quiet(100);
-    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`);
+    await change(
+      PROD_SHOP,
+      (tx) => tx.$executeRaw`update product set price = price + 100 where id = any(${backlog.map((p) => p.id)}::int[])`,
+    );
     await quiet(1_000);
     expect(await limit()).toBe(2);
     // a second at 2 a second, plus one that may start as the pace turned
@@ -319,7 +359,12 @@ describe("Bitrix relay", () => {
     const p = product();
     await startRelay();
     await setPrice(p.id, 400000, "bitrix");
-    await change(PROD_SHOP, (tx) => tx.$executeRaw`update product_image set url = 'https://cdn.cvety.kz/from-bitrix.jpg' where product_id = ${p.id} and is_main`, "bitrix");
+    await change(
+      PROD_SHOP,
+      (tx) =>
+        tx.$executeRaw`update product_image set url = 'https://cdn.cvety.kz/from-bitrix.jpg' where product_id = ${p.id} and is_main`,
+      "bitrix",
+    );
     await quiet();
     expect(await outbox(p.id)).toHaveLength(0);
     expect(fake.requests).toHaveLength(0);
@@ -327,22 +372,37 @@ describe("Bitrix relay", () => {
 
   it("never sends products of another shop, even with a Bitrix id or a row in the outbox", async () => {
     await startRelay();
-    const devProduct = await db.withTenant(DEV_SHOP, (tx) => tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP } }));
-    await change(DEV_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = 990001, price = 777700 where id = ${devProduct.id}`);
+    const devProduct = await db.withTenant(DEV_SHOP, (tx) =>
+      tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP } }),
+    );
+    await change(
+      DEV_SHOP,
+      (tx) => tx.$executeRaw`update product set bitrix_product_id = 990001, price = 777700 where id = ${devProduct.id}`,
+    );
     expect(await outbox(devProduct.id, DEV_SHOP)).toHaveLength(0);
     // a row that somehow got there (e.g. BITRIX_SHOP_ID changed) is not the relay's business
-    await change(DEV_SHOP, (tx) => tx.$executeRaw`insert into bitrix_outbox (shop_id, product_id, bitrix_product_id) values (${DEV_SHOP}, ${devProduct.id}, 990001)`);
+    await change(
+      DEV_SHOP,
+      (tx) =>
+        tx.$executeRaw`insert into bitrix_outbox (shop_id, product_id, bitrix_product_id) values (${DEV_SHOP}, ${devProduct.id}, 990001)`,
+    );
     await quiet(400);
     expect(fake.requests).toHaveLength(0);
     expect(await outbox(devProduct.id, DEV_SHOP)).toMatchObject([{ state: "PENDING", attempts: 0 }]);
   });
 
   it("sends only BITRIX_SHOP_ID's products when the setting names another shop", async () => {
-    const devProduct = await db.withTenant(DEV_SHOP, (tx) => tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP }, skip: 1 }));
+    const devProduct = await db.withTenant(DEV_SHOP, (tx) =>
+      tx.product.findFirstOrThrow({ where: { shopId: DEV_SHOP }, skip: 1 }),
+    );
     const p = product();
     await startRelay({ BITRIX_SHOP_ID: String(DEV_SHOP) });
     try {
-      await change(DEV_SHOP, (tx) => tx.$executeRaw`update product set bitrix_product_id = 990002, price = 880000 where id = ${devProduct.id}`);
+      await change(
+        DEV_SHOP,
+        (tx) =>
+          tx.$executeRaw`update product set bitrix_product_id = 990002, price = 880000 where id = ${devProduct.id}`,
+      );
       await setPrice(p.id, 880000);
       const [request] = await fake.waitForRequests(1);
       expect(request.path).toBe("/api/v2/products/update-from-railway/990002");
@@ -510,7 +570,8 @@ describe("backoff", () => {
   it("the default settings retry for about a day before parking", () => {
     const { backoffBaseMs, backoffMaxMs, maxAttempts } = testConfig().bitrixSync;
     let total = 0;
-    for (let attempt = 1; attempt < maxAttempts; attempt++) total += backoffDelay(attempt, backoffBaseMs, backoffMaxMs, () => 0.5);
+    for (let attempt = 1; attempt < maxAttempts; attempt++)
+      total += backoffDelay(attempt, backoffBaseMs, backoffMaxMs, () => 0.5);
     expect(total / 3_600_000).toBeGreaterThan(20);
     expect(total / 3_600_000).toBeLessThan(30);
   });

@@ -6,7 +6,15 @@ import type { Logger } from "../../../core/logger";
 import { cpuPressure, type CpuPressure } from "../../../core/cpu-pressure";
 import { createHttpClient } from "../../../core/http-client";
 import { formatTenge } from "../../../core/money";
-import { claimDue, complete, queueStats, setSyncTarget, type ClaimedRow, type Outcome, type QueueStats } from "./outbox";
+import {
+  claimDue,
+  complete,
+  queueStats,
+  setSyncTarget,
+  type ClaimedRow,
+  type Outcome,
+  type QueueStats,
+} from "./outbox";
 
 /**
  * The Bitrix relay: claims due outbox rows of shop BITRIX_SHOP_ID and PUTs each product's
@@ -65,7 +73,11 @@ export class SendPace {
   private tokens: number;
   private at: number;
 
-  constructor(private rate: number, private readonly maxBurst: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private rate: number,
+    private readonly maxBurst: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.at = now();
     this.tokens = this.burst();
   }
@@ -193,7 +205,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   const inflight = new Set<Promise<void>>();
   const claimBatch = Math.max(1, Math.floor(settings.concurrency / 4));
   const pace = new SendPace(settings.maxPerSecond, Math.max(claimBatch, settings.concurrency));
-  const busyRate = settings.maxPerSecond === 0 ? settings.busyPerSecond : Math.min(settings.busyPerSecond, settings.maxPerSecond);
+  const busyRate =
+    settings.maxPerSecond === 0 ? settings.busyPerSecond : Math.min(settings.busyPerSecond, settings.maxPerSecond);
   let pressureTimer: NodeJS.Timeout | null = null;
   const aborts = new Set<AbortController>();
   let kicked = false;
@@ -239,13 +252,19 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     // A timer of our own, not AbortSignal.timeout(): inside AbortSignal.any() Node may collect the
     // timeout signal before it fires (nodejs/node#57736), and the send then waits for Bitrix forever.
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${settings.timeoutMs} ms`, "TimeoutError")), settings.timeoutMs);
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`no answer within ${settings.timeoutMs} ms`, "TimeoutError")),
+      settings.timeoutMs,
+    );
     const signal = AbortSignal.any([abort.signal, timeout.signal]);
     const retryOrPark = (status: number | null, error: string, retryAfterMs: number | null = null): Outcome => {
       if (row.attempts >= settings.maxAttempts) {
         return { kind: "parked", status, error: `gave up after ${row.attempts} attempts; last: ${error}` };
       }
-      const delayMs = Math.max(backoffDelay(row.attempts, settings.backoffBaseMs, settings.backoffMaxMs), retryAfterMs ?? 0);
+      const delayMs = Math.max(
+        backoffDelay(row.attempts, settings.backoffBaseMs, settings.backoffMaxMs),
+        retryAfterMs ?? 0,
+      );
       return { kind: "retry", status, error, delayMs };
     };
     try {
@@ -273,7 +292,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       return { kind: "parked", status, error };
     } catch (error) {
       if (abort.signal.aborted) return { kind: "released" };
-      if ((error as Error)?.name === "TimeoutError") return retryOrPark(null, `timeout: no answer within ${settings.timeoutMs} ms`);
+      if ((error as Error)?.name === "TimeoutError")
+        return retryOrPark(null, `timeout: no answer within ${settings.timeoutMs} ms`);
       return retryOrPark(null, describeNetworkError(error));
     } finally {
       clearTimeout(timer);
@@ -284,7 +304,12 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
     if (outcome.kind === "released") return "stopping";
     if (outcome.kind === "delivered") return "2xx";
     if (outcome.kind === "parked" && outcome.error.startsWith("gave up")) return "exhausted";
-    if (outcome.status === null) return outcome.error.startsWith("timeout") ? "timeout" : outcome.error.startsWith("network") ? "network" : "no_bitrix_id";
+    if (outcome.status === null)
+      return outcome.error.startsWith("timeout")
+        ? "timeout"
+        : outcome.error.startsWith("network")
+          ? "network"
+          : "no_bitrix_id";
     if (outcome.status === 429) return "429";
     return `${Math.floor(outcome.status / 100)}xx`;
   }
@@ -299,9 +324,16 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       sendDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       sends.inc({ outcome: outcome.kind, reason: reasonOf(outcome) });
     }
-    const log = { outboxId: row.id, productId: row.productId, bitrixProductId: row.bitrixProductId, attempt: row.attempts };
-    if (outcome.kind === "retry") logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
-    if (outcome.kind === "parked") logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
+    const log = {
+      outboxId: row.id,
+      productId: row.productId,
+      bitrixProductId: row.bitrixProductId,
+      attempt: row.attempts,
+    };
+    if (outcome.kind === "retry")
+      logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
+    if (outcome.kind === "parked")
+      logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
     if (outcome.kind === "delivered") logger.debug(log, "Bitrix send delivered");
     // the slot frees as the answer arrives; the outcome joins the next batch (stop() waits for it)
     void record(row, outcome);
@@ -318,7 +350,9 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
   function record(row: ClaimedRow, outcome: Outcome): Promise<void> {
     return new Promise((done) => {
       unrecorded.push({ row, outcome, done });
-      recording ??= (settings.gatherMs > 0 && !stopping ? delay(settings.gatherMs) : Promise.resolve()).then(writeOutcomes);
+      recording ??= (settings.gatherMs > 0 && !stopping ? delay(settings.gatherMs) : Promise.resolve()).then(
+        writeOutcomes,
+      );
     });
   }
 
@@ -370,7 +404,10 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
         }
       } else if (++calm >= 2 && pace.perSecond !== settings.maxPerSecond) {
         pace.setRate(settings.maxPerSecond);
-        logger.debug({ cpuPressure: share, perSecond: settings.maxPerSecond }, "host calm: Bitrix relay back to full pace");
+        logger.debug(
+          { cpuPressure: share, perSecond: settings.maxPerSecond },
+          "host calm: Bitrix relay back to full pace",
+        );
         kick();
       }
     }, deps.pressureSampleMs ?? 500);
@@ -403,7 +440,10 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       const claiming = free > 0 && (inflight.size === 0 || free >= claimBatch);
       if (claiming) {
         try {
-          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), { origin: "system", autocommit: true });
+          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), {
+            origin: "system",
+            autocommit: true,
+          });
           pace.take(claimed.length);
           if (failing) logger.info("Bitrix relay can reach the database again");
           failing = false;
@@ -432,7 +472,8 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
 
   return {
     registerMetrics(registry) {
-      for (const metric of [sends, sendDuration, queueDepth, oldestAge, sendRateLimit] as client.Metric[]) registry.registerMetric(metric);
+      for (const metric of [sends, sendDuration, queueDepth, oldestAge, sendRateLimit] as client.Metric[])
+        registry.registerMetric(metric);
     },
     async start() {
       if (running) return;
@@ -443,7 +484,10 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       }
       if (!baseUrl || !apiToken) {
         logger.warn(
-          { bitrixShopId: shopId, missing: [!baseUrl && "BITRIX_BASE_URL", !apiToken && "BITRIX_API_TOKEN"].filter(Boolean) },
+          {
+            bitrixShopId: shopId,
+            missing: [!baseUrl && "BITRIX_BASE_URL", !apiToken && "BITRIX_API_TOKEN"].filter(Boolean),
+          },
           "Bitrix sync is not configured: product changes are queued in the outbox but not sent until it is",
         );
         return;
@@ -467,13 +511,19 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       await loopDone;
       const grace = deps.stopGraceMs ?? Math.min(2_000, settings.timeoutMs);
       if (inflight.size > 0) {
-        await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+        await Promise.race([
+          Promise.allSettled([...inflight]),
+          new Promise((resolve) => setTimeout(resolve, grace).unref()),
+        ]);
         for (const abort of aborts) abort.abort();
         await Promise.allSettled([...inflight]);
       }
       await recording;
       if (listener) {
-        const ok = await listener.query("UNLISTEN *").then(() => true, () => false);
+        const ok = await listener.query("UNLISTEN *").then(
+          () => true,
+          () => false,
+        );
         dropListener(!ok);
       }
       http.close();

@@ -7,7 +7,10 @@ import * as outbox from "./outbox";
 
 /** What people may do with the Bitrix outbox: see the queue and retry entries (permission "bitrix.sync"). */
 
-export function syncQueue(context: SubgraphContext, filter: { state?: BitrixSyncState | null; first?: number | null; after?: string | null }) {
+export function syncQueue(
+  context: SubgraphContext,
+  filter: { state?: BitrixSyncState | null; first?: number | null; after?: string | null },
+) {
   requirePermission(requireViewer(context), "bitrix.sync");
   return inTenant(context, (tx, viewer) => outbox.listQueue(tx, viewer.shopId, filter));
 }

@@ -4,7 +4,15 @@ import { pathOf, searchOf, sendJson } from "../../../core/http-server";
 import { assertSafeKey } from "../../../core/storage/store";
 import { isPublicKey, VARIANT_CONTENT_TYPE } from "../../../core/uploads/keys";
 import { checkFileUrl, checkUploadUrl } from "../../../core/uploads/signed-urls";
-import { beginReceiving, markRejected, receiveUpload, storeOf, UploadRefused, variantViews, type UploadDeps } from "../../../core/uploads/service";
+import {
+  beginReceiving,
+  markRejected,
+  receiveUpload,
+  storeOf,
+  UploadRefused,
+  variantViews,
+  type UploadDeps,
+} from "../../../core/uploads/service";
 import { uploadsTotal } from "../../../core/uploads/metrics";
 
 /**
@@ -41,22 +49,37 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
 async function receive(deps: UploadDeps, req: http.IncomingMessage, res: http.ServerResponse, uploadId: string) {
   try {
     const check = checkUploadUrl(deps.config.uploads.signingSecret, uploadId, new URLSearchParams(searchOf(req)));
-    if (!check.ok) throw new UploadRefused(403, "bad_signature", "This upload URL is not valid; use the uploadUrl createUpload returned");
+    if (!check.ok)
+      throw new UploadRefused(
+        403,
+        "bad_signature",
+        "This upload URL is not valid; use the uploadUrl createUpload returned",
+      );
     const upload = await beginReceiving(deps, check.shopId, uploadId);
     const announced = req.headers["content-length"];
     if (announced !== undefined && Number(announced) > upload.byteSize) {
-      const refusal = new UploadRefused(413, "too_large", `Content-Length ${announced} is more than the ${upload.byteSize} bytes announced for this upload`);
+      const refusal = new UploadRefused(
+        413,
+        "too_large",
+        `Content-Length ${announced} is more than the ${upload.byteSize} bytes announced for this upload`,
+      );
       await markRejected(deps, upload, refusal.reason, refusal.message);
       throw refusal;
     }
     const ready = await receiveUpload(deps, upload, req);
-    sendJson(res, 200, { id: ready.id, status: ready.status, format: ready.format, variants: await variantViews(deps.config, ready) });
+    sendJson(res, 200, {
+      id: ready.id,
+      status: ready.status,
+      format: ready.format,
+      variants: await variantViews(deps.config, ready),
+    });
   } catch (error) {
     if (!(error instanceof UploadRefused)) {
       deps.logger.error({ err: error, uploadId }, "upload receive failed");
       return refuse(req, res, 500, { error: "The upload could not be received; try again" });
     }
-    if (["bad_signature", "not_found", "already_received", "expired"].includes(error.reason)) uploadsTotal.inc({ purpose: "unknown", outcome: `rejected_${error.reason}` });
+    if (["bad_signature", "not_found", "already_received", "expired"].includes(error.reason))
+      uploadsTotal.inc({ purpose: "unknown", outcome: `rejected_${error.reason}` });
     refuse(req, res, error.status, { error: error.message, reason: error.reason });
   }
 }
@@ -74,7 +97,10 @@ async function serveFile(deps: UploadDeps, req: http.IncomingMessage, res: http.
     let maxAge = 365 * 24 * 3600;
     if (!isPublicKey(key)) {
       const left = checkFileUrl(deps.config.uploads.signingSecret, key, new URLSearchParams(searchOf(req)));
-      if (left === null) return sendJson(res, 403, { error: "This file needs a valid, unexpired signed URL; read the photo's url again" });
+      if (left === null)
+        return sendJson(res, 403, {
+          error: "This file needs a valid, unexpired signed URL; read the photo's url again",
+        });
       maxAge = left;
     }
     const object = await storeOf(deps.config).get(key);

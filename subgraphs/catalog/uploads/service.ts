@@ -15,7 +15,13 @@ export function createUpload(context: CatalogContext, input: uploads.CreateUploa
   return uploads.createUpload(context, requireViewer(context), input);
 }
 
-type ImageArgs = { productId: string; url?: string | null; uploadId?: string | null; isMain?: boolean | null; input?: { url?: string | null; uploadId?: string | null; isMain?: boolean | null } | null };
+type ImageArgs = {
+  productId: string;
+  url?: string | null;
+  uploadId?: string | null;
+  isMain?: boolean | null;
+  input?: { url?: string | null; uploadId?: string | null; isMain?: boolean | null } | null;
+};
 
 /** Adds an image by URL, or by upload: the upload is checked (and, from a bucket, processed) first, then claimed in the image's transaction. */
 export async function addProductImage(context: CatalogContext, args: ImageArgs): Promise<Product> {
@@ -24,7 +30,10 @@ export async function addProductImage(context: CatalogContext, args: ImageArgs):
   const productId = parseId(args.productId, "productId");
   const isMain = args.isMain ?? args.input?.isMain ?? false;
   const source = uploads.photoSource(args, args.input);
-  if ("url" in source) return inTenant(context, (tx) => products.addImage(tx, viewer.shopId, productId, { url: httpsUrl(source.url, "url") }, isMain));
+  if ("url" in source)
+    return inTenant(context, (tx) =>
+      products.addImage(tx, viewer.shopId, productId, { url: httpsUrl(source.url, "url") }, isMain),
+    );
   const upload = await uploads.readyUpload(context, viewer, source.uploadId, "PRODUCT_IMAGE");
   const large = uploads.variantsOf(upload).find((variant) => variant.name === "large")!;
   const { url } = await variantUrl(context.config, large);

@@ -22,7 +22,13 @@ const admin = () => t.token(PROD_SHOP, "ADMIN");
 
 beforeAll(async () => {
   s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-"));
-  s3 = new S3rver({ port: await freePort(), address: "127.0.0.1", silent: true, directory: s3Dir, configureBuckets: [{ name: BUCKET, configs: [] }] });
+  s3 = new S3rver({
+    port: await freePort(),
+    address: "127.0.0.1",
+    silent: true,
+    directory: s3Dir,
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
   const { port } = await s3.run();
   t = await startTestStack({
     env: {
@@ -36,7 +42,13 @@ beforeAll(async () => {
       S3_FORCE_PATH_STYLE: "true",
     },
   });
-  productId = String((await t.ownerQuery("select id from product where shop_id = $1 and archived_at is null order by id limit 1", [PROD_SHOP])).rows[0].id);
+  productId = String(
+    (
+      await t.ownerQuery("select id from product where shop_id = $1 and archived_at is null order by id limit 1", [
+        PROD_SHOP,
+      ])
+    ).rows[0].id,
+  );
 });
 
 afterAll(async () => {
@@ -54,7 +66,9 @@ const ADD_IMAGE = `mutation($productId: ID!, $uploadId: ID!) {
 it("a photo PUT to a presigned bucket URL becomes a product image with WebP variants; the original and its EXIF are gone", async () => {
   const photo = await images.phoneJpeg(2000, 1500);
   const upload = await createUpload(t, admin(), "PRODUCT_IMAGE", "image/jpeg", photo.length);
-  expect(upload.uploadUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${BUCKET}/incoming/${PROD_SHOP}/${upload.id}\\?.*X-Amz-Signature=`));
+  expect(upload.uploadUrl).toMatch(
+    new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${BUCKET}/incoming/${PROD_SHOP}/${upload.id}\\?.*X-Amz-Signature=`),
+  );
   const answer = await putUpload(upload, photo);
   expect(answer.status).toBe(200);
   expect(await keysOf(upload.id)).toEqual([`incoming/${PROD_SHOP}/${upload.id}`]);
@@ -66,21 +80,37 @@ it("a photo PUT to a presigned bucket URL becomes a product image with WebP vari
     { name: "thumb", width: 240, height: 320 },
     { name: "large", width: 1200, height: 1600 },
   ]);
-  expect((await keysOf(upload.id)).sort()).toEqual([`public/${PROD_SHOP}/${upload.id}/large.webp`, `public/${PROD_SHOP}/${upload.id}/thumb.webp`]);
+  expect((await keysOf(upload.id)).sort()).toEqual([
+    `public/${PROD_SHOP}/${upload.id}/large.webp`,
+    `public/${PROD_SHOP}/${upload.id}/thumb.webp`,
+  ]);
   // without S3_PUBLIC_URL, public images are read through our origin, streamed from the bucket
   const response = await fetch(image.thumbnailUrl);
-  expect([response.status, response.headers.get("content-type"), response.headers.get("x-content-type-options")]).toEqual([200, "image/webp", "nosniff"]);
+  expect([
+    response.status,
+    response.headers.get("content-type"),
+    response.headers.get("x-content-type-options"),
+  ]).toEqual([200, "image/webp", "nosniff"]);
   expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).exif).toBeUndefined();
 });
 
 it("an order photo is read through a presigned, expiring bucket URL", async () => {
-  const order = (await t.ownerQuery(`select id, courier_id from "order" where shop_id = $1 and courier_id is not null and status not in ('DELIVERED', 'CANCELLED') order by id limit 1`, [PROD_SHOP])).rows[0];
+  const order = (
+    await t.ownerQuery(
+      `select id, courier_id from "order" where shop_id = $1 and courier_id is not null and status not in ('DELIVERED', 'CANCELLED') order by id limit 1`,
+      [PROD_SHOP],
+    )
+  ).rows[0];
   const orderId = String(order.id);
   const courier = t.token(PROD_SHOP, "COURIER", { userId: String(order.courier_id) });
   const bytes = await images.png();
   const upload = await createUpload(t, courier, "ORDER_PHOTO", "image/png", bytes.length);
   expect((await putUpload(upload, bytes)).status).toBe(200);
-  const added = await t.graphql(`mutation($o: ID!, $u: ID!) { addOrderPhoto(orderId: $o, uploadId: $u, kind: DELIVERY_PROOF) { photos { url urlExpiresAt } } }`, { o: orderId, u: upload.id }, { token: courier });
+  const added = await t.graphql(
+    `mutation($o: ID!, $u: ID!) { addOrderPhoto(orderId: $o, uploadId: $u, kind: DELIVERY_PROOF) { photos { url urlExpiresAt } } }`,
+    { o: orderId, u: upload.id },
+    { token: courier },
+  );
   expect(added.errors).toBeUndefined();
   const photo = added.data.addOrderPhoto.photos.at(-1);
   expect(photo.url).toMatch(/X-Amz-Expires=3600/);

@@ -23,8 +23,16 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "uploads-"));
   const port = await freePort();
   t = await startTestStack({ env: { PORT: String(port), UPLOADS_DIR: dir, UPLOAD_SWEEP_MS: "0" } });
-  productId = String((await t.ownerQuery("select id from product where shop_id = $1 and archived_at is null order by id limit 1", [PROD_SHOP])).rows[0].id);
-  devProductId = String((await t.ownerQuery("select id from product where shop_id = $1 order by id limit 1", [DEV_SHOP])).rows[0].id);
+  productId = String(
+    (
+      await t.ownerQuery("select id from product where shop_id = $1 and archived_at is null order by id limit 1", [
+        PROD_SHOP,
+      ])
+    ).rows[0].id,
+  );
+  devProductId = String(
+    (await t.ownerQuery("select id from product where shop_id = $1 order by id limit 1", [DEV_SHOP])).rows[0].id,
+  );
 });
 
 afterAll(async () => {
@@ -35,10 +43,17 @@ afterAll(async () => {
 /** Every file the store holds for an upload, partial files included. */
 function filesOf(uploadId: string): string[] {
   const all = fs.readdirSync(dir, { recursive: true, withFileTypes: true });
-  return all.filter((entry) => entry.isFile() && path.join(entry.parentPath, entry.name).includes(uploadId)).map((entry) => entry.name);
+  return all
+    .filter((entry) => entry.isFile() && path.join(entry.parentPath, entry.name).includes(uploadId))
+    .map((entry) => entry.name);
 }
 
-async function uploaded(bytes: Buffer, contentType = "image/jpeg", purpose: "PRODUCT_IMAGE" | "ORDER_PHOTO" = "PRODUCT_IMAGE", token = admin()) {
+async function uploaded(
+  bytes: Buffer,
+  contentType = "image/jpeg",
+  purpose: "PRODUCT_IMAGE" | "ORDER_PHOTO" = "PRODUCT_IMAGE",
+  token = admin(),
+) {
   const upload = await createUpload(t, token, purpose, contentType, bytes.length);
   return { upload, answer: await putUpload(upload, bytes) };
 }
@@ -60,7 +75,9 @@ describe("a phone photo, from upload to product image", () => {
     const added = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: admin() });
     expect(added.errors).toBeUndefined();
     const image = added.data.addProductImage.images.at(-1);
-    expect(image.variants.map((v: { name: string; width: number; height: number }) => [v.name, v.width, v.height])).toEqual([
+    expect(
+      image.variants.map((v: { name: string; width: number; height: number }) => [v.name, v.width, v.height]),
+    ).toEqual([
       ["thumb", 240, 320],
       ["large", 1200, 1600],
     ]);
@@ -72,7 +89,13 @@ describe("a phone photo, from upload to product image", () => {
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     const served = Buffer.from(await response.arrayBuffer());
     const metadata = await sharp(served).metadata();
-    expect([metadata.format, metadata.width, metadata.height, metadata.exif, metadata.orientation]).toEqual(["webp", 240, 320, undefined, undefined]);
+    expect([metadata.format, metadata.width, metadata.height, metadata.exif, metadata.orientation]).toEqual([
+      "webp",
+      240,
+      320,
+      undefined,
+      undefined,
+    ]);
     expect(served.includes(Buffer.from("iPhone"))).toBe(false);
   });
 
@@ -93,7 +116,11 @@ describe("a phone photo, from upload to product image", () => {
     const added = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: admin() });
     const imageId = added.data.addProductImage.images.at(-1).id;
     expect(filesOf(upload.id)).toHaveLength(2);
-    const removed = await t.graphql(`mutation($id: ID!) { removeProductImage(imageId: $id) { id } }`, { id: imageId }, { token: admin() });
+    const removed = await t.graphql(
+      `mutation($id: ID!) { removeProductImage(imageId: $id) { id } }`,
+      { id: imageId },
+      { token: admin() },
+    );
     expect(removed.errors).toBeUndefined();
     expect(filesOf(upload.id)).toEqual([]);
     expect((await t.ownerQuery("select count(*)::int as n from upload where id = $1", [upload.id])).rows[0].n).toBe(0);
@@ -117,8 +144,17 @@ describe("bad input: a clear error, nothing left behind", () => {
   });
 
   it("refuses an SVG, another type or more than 15 MB already at createUpload", async () => {
-    for (const [contentType, byteSize, field] of [["image/svg+xml", 100, "contentType"], ["application/pdf", 100, "contentType"], ["image/jpeg", 15 * 1024 * 1024 + 1, "byteSize"], ["image/jpeg", 0, "byteSize"]] as const) {
-      const result = await t.graphql(`mutation($input: CreateUploadInput!) { createUpload(input: $input) { id } }`, { input: { purpose: "PRODUCT_IMAGE", contentType, byteSize } }, { token: admin() });
+    for (const [contentType, byteSize, field] of [
+      ["image/svg+xml", 100, "contentType"],
+      ["application/pdf", 100, "contentType"],
+      ["image/jpeg", 15 * 1024 * 1024 + 1, "byteSize"],
+      ["image/jpeg", 0, "byteSize"],
+    ] as const) {
+      const result = await t.graphql(
+        `mutation($input: CreateUploadInput!) { createUpload(input: $input) { id } }`,
+        { input: { purpose: "PRODUCT_IMAGE", contentType, byteSize } },
+        { token: admin() },
+      );
       expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
   });
@@ -133,9 +169,11 @@ describe("bad input: a clear error, nothing left behind", () => {
     const streamed = await createUpload(t, admin(), "PRODUCT_IMAGE", "image/jpeg", 100_000);
     const { Readable } = await import("node:stream");
     // chunked: no Content-Length; 2 MB arrive against 100 KB announced
-    const endless = Readable.from((function* () {
-      for (let i = 0; i < 32; i++) yield Buffer.alloc(64 * 1024, i);
-    })());
+    const endless = Readable.from(
+      (function* () {
+        for (let i = 0; i < 32; i++) yield Buffer.alloc(64 * 1024, i);
+      })(),
+    );
     const second = await put(streamed.uploadUrl, streamed.uploadHeaders, endless);
     expect([second.status, second.body.reason]).toEqual([413, "too_large"]);
     expect(filesOf(streamed.id)).toEqual([]);
@@ -144,7 +182,11 @@ describe("bad input: a clear error, nothing left behind", () => {
   it("refuses fewer bytes than announced", async () => {
     const bytes = await images.png();
     const upload = await createUpload(t, admin(), "PRODUCT_IMAGE", "image/png", bytes.length + 100);
-    const answer = await put(upload.uploadUrl, upload.uploadHeaders, (await import("node:stream")).Readable.from([bytes]));
+    const answer = await put(
+      upload.uploadUrl,
+      upload.uploadHeaders,
+      (await import("node:stream")).Readable.from([bytes]),
+    );
     expect([answer.status, answer.body.reason]).toEqual([400, "incomplete"]);
     expect(filesOf(upload.id)).toEqual([]);
   });
@@ -164,28 +206,45 @@ describe("bad input: a clear error, nothing left behind", () => {
     expect(filesOf(upload.id).sort()).toEqual(["large.webp", "thumb.webp"]);
 
     const fresh = await createUpload(t, admin(), "PRODUCT_IMAGE", "image/png", bytes.length);
-    const forged = await putUpload({ ...fresh, uploadUrl: fresh.uploadUrl.replace(`shop=${PROD_SHOP}`, `shop=${DEV_SHOP}`) }, bytes);
+    const forged = await putUpload(
+      { ...fresh, uploadUrl: fresh.uploadUrl.replace(`shop=${PROD_SHOP}`, `shop=${DEV_SHOP}`) },
+      bytes,
+    );
     expect(forged.status).toBe(403);
     expect(filesOf(fresh.id)).toEqual([]);
   });
 
   it("an upload of another shop cannot be attached (NOT_FOUND), nor one of another user (FORBIDDEN), nor one attached already (CONFLICT)", async () => {
     const { upload } = await uploaded(await images.png());
-    const otherShop = await t.graphql(ADD_IMAGE, { productId: devProductId, uploadId: upload.id }, { token: t.token(DEV_SHOP, "ADMIN") });
+    const otherShop = await t.graphql(
+      ADD_IMAGE,
+      { productId: devProductId, uploadId: upload.id },
+      { token: t.token(DEV_SHOP, "ADMIN") },
+    );
     expect(otherShop.errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    const otherUser = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: t.token(PROD_SHOP, "MANAGER") });
+    const otherUser = await t.graphql(
+      ADD_IMAGE,
+      { productId, uploadId: upload.id },
+      { token: t.token(PROD_SHOP, "MANAGER") },
+    );
     expect(otherUser.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     const first = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: admin() });
     expect(first.errors).toBeUndefined();
     const twice = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: admin() });
     expect(twice.errors?.[0].extensions?.code).toBe("CONFLICT");
-    const images_ = (await t.ownerQuery("select count(*)::int as n from product_image where upload_id = $1", [upload.id])).rows[0].n;
+    const images_ = (
+      await t.ownerQuery("select count(*)::int as n from product_image where upload_id = $1", [upload.id])
+    ).rows[0].n;
     expect(images_).toBe(1);
   });
 
   it("a florist may upload order photos but not product images; an order photo upload cannot become a product image", async () => {
     const florist = t.token(PROD_SHOP, "FLORIST");
-    const refused = await t.graphql(`mutation($input: CreateUploadInput!) { createUpload(input: $input) { id } }`, { input: { purpose: "PRODUCT_IMAGE", contentType: "image/png", byteSize: 10 } }, { token: florist });
+    const refused = await t.graphql(
+      `mutation($input: CreateUploadInput!) { createUpload(input: $input) { id } }`,
+      { input: { purpose: "PRODUCT_IMAGE", contentType: "image/png", byteSize: 10 } },
+      { token: florist },
+    );
     expect(refused.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     const { upload } = await uploaded(await images.png(), "image/png", "ORDER_PHOTO", admin());
     const wrong = await t.graphql(ADD_IMAGE, { productId, uploadId: upload.id }, { token: admin() });
@@ -200,7 +259,12 @@ describe("order photos", () => {
   let orderId: string;
   let courierId: number;
   beforeAll(async () => {
-    const order = (await t.ownerQuery(`select id, courier_id from "order" where shop_id = $1 and courier_id is not null and status not in ('DELIVERED', 'CANCELLED') order by id limit 1`, [PROD_SHOP])).rows[0];
+    const order = (
+      await t.ownerQuery(
+        `select id, courier_id from "order" where shop_id = $1 and courier_id is not null and status not in ('DELIVERED', 'CANCELLED') order by id limit 1`,
+        [PROD_SHOP],
+      )
+    ).rows[0];
     [orderId, courierId] = [String(order.id), order.courier_id];
   });
 
@@ -208,7 +272,11 @@ describe("order photos", () => {
     const courier = t.token(PROD_SHOP, "COURIER", { userId: String(courierId) });
     const { upload, answer } = await uploaded(await images.phoneJpeg(), "image/jpeg", "ORDER_PHOTO", courier);
     expect(answer.status).toBe(200);
-    const added = await t.graphql(ADD_PHOTO, { orderId, input: { uploadId: upload.id, kind: "DELIVERY_PROOF" } }, { token: courier });
+    const added = await t.graphql(
+      ADD_PHOTO,
+      { orderId, input: { uploadId: upload.id, kind: "DELIVERY_PROOF" } },
+      { token: courier },
+    );
     expect(added.errors).toBeUndefined();
     const photo = added.data.addOrderPhoto.photos.at(-1);
     expect(photo.url).toContain("/files/private/");
@@ -225,19 +293,35 @@ describe("order photos", () => {
     expect((await fetch(stale.url)).status).toBe(403);
 
     // another shop neither sees the order's photos nor can attach the upload
-    const dev = await t.graphql(`query($id: ID!) { order(id: $id) { photos { url } } }`, { id: orderId }, { token: t.token(DEV_SHOP, "ADMIN") });
+    const dev = await t.graphql(
+      `query($id: ID!) { order(id: $id) { photos { url } } }`,
+      { id: orderId },
+      { token: t.token(DEV_SHOP, "ADMIN") },
+    );
     expect(dev.data?.order ?? null).toBeNull();
 
-    const removed = await t.graphql(`mutation($id: ID!) { removeOrderPhoto(id: $id) { id photos { id } } }`, { id: photo.id }, { token: admin() });
+    const removed = await t.graphql(
+      `mutation($id: ID!) { removeOrderPhoto(id: $id) { id photos { id } } }`,
+      { id: photo.id },
+      { token: admin() },
+    );
     expect(removed.errors).toBeUndefined();
     expect(removed.data.removeOrderPhoto.photos.map((p: { id: string }) => p.id)).not.toContain(photo.id);
     expect(filesOf(upload.id)).toEqual([]);
   });
 
   it("URLs stay accepted, in the flat form too", async () => {
-    const result = await t.graphql(`mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://cdn.example.com/a.jpg", kind: OTHER) { photos { url variants { name } } } }`, { id: orderId }, { token: admin() });
+    const result = await t.graphql(
+      `mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://cdn.example.com/a.jpg", kind: OTHER) { photos { url variants { name } } } }`,
+      { id: orderId },
+      { token: admin() },
+    );
     expect(result.data.addOrderPhoto.photos.at(-1)).toEqual({ url: "https://cdn.example.com/a.jpg", variants: [] });
-    const both = await t.graphql(`mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://cdn.example.com/b.jpg", uploadId: "x", kind: OTHER) { id } }`, { id: orderId }, { token: admin() });
+    const both = await t.graphql(
+      `mutation($id: ID!) { addOrderPhoto(id: $id, url: "https://cdn.example.com/b.jpg", uploadId: "x", kind: OTHER) { id } }`,
+      { id: orderId },
+      { token: admin() },
+    );
     expect(both.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
@@ -248,13 +332,19 @@ describe("the sweep and the metrics", () => {
     const pending = await createUpload(t, admin(), "PRODUCT_IMAGE", "image/png", 1000);
     const { upload: kept } = await uploaded(await images.png(), "image/png");
     await t.graphql(ADD_IMAGE, { productId, uploadId: kept.id }, { token: admin() });
-    const deps = { config: t.config, db: t.stack.db, logger: (await import("../../../core/logger")).createLogger("silent") };
+    const deps = {
+      config: t.config,
+      db: t.stack.db,
+      logger: (await import("../../../core/logger")).createLogger("silent"),
+    };
     expect(await sweepUploads(deps, new Date(Date.now() + 60_000))).toBe(0);
     expect(filesOf(forgotten.id)).toHaveLength(2);
     const swept = await sweepUploads(deps, new Date(Date.now() + 25 * 3600_000));
     expect(swept).toBeGreaterThanOrEqual(2);
     expect(filesOf(forgotten.id)).toEqual([]);
-    const left = await t.ownerQuery("select id::text from upload where id = any($1::uuid[])", [[forgotten.id, pending.id, kept.id]]);
+    const left = await t.ownerQuery("select id::text from upload where id = any($1::uuid[])", [
+      [forgotten.id, pending.id, kept.id],
+    ]);
     expect(left.rows.map((row) => row.id)).toEqual([kept.id]);
     expect(filesOf(kept.id)).toHaveLength(2);
   });
