@@ -13,6 +13,8 @@ export const ErrorCode = {
   /** a query over one of the router's limits (depth, aliases, root fields, fields, cost, tokens) */
   QUERY_LIMIT_EXCEEDED: "QUERY_LIMIT_EXCEEDED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** a figure the contract types as GraphQL's 32-bit Int grew past it; the error names the field to read instead */
+  VALUE_TOO_LARGE: "VALUE_TOO_LARGE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 

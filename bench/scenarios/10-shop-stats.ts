@@ -9,8 +9,8 @@ import { ensureBenchUsers, graphqlBody, inBenchShop, load, type BenchScenario } 
 const BENCH_SHOP = 90021;
 const ORDERS = 100_000;
 const QUERY = `query Stats { shopStats(from: "2025-01-01", to: "2025-12-31") {
-  orderCount revenue averageOrder byDay { date orderCount revenue } topProducts(limit: 10) { productName quantity revenue }
-  byStatus { key orderCount } bySource { key orderCount } byDeliveryKind { key orderCount } byPayment { key orderCount revenue } } }`;
+  orderCount revenueBigInt averageOrder byDay { date orderCount revenueBigInt } topProducts(limit: 10) { productName quantity revenueBigInt }
+  byStatus { key orderCount } bySource { key orderCount } byDeliveryKind { key orderCount } byPayment { key orderCount revenueBigInt } } }`;
 
 async function seedOrders(databaseUrl: string, ownerDatabaseUrl: string) {
   await inBenchShop(databaseUrl, BENCH_SHOP, async (client) => {

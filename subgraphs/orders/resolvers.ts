@@ -1,3 +1,4 @@
+import { GraphQLBigInt } from "graphql-scalars";
 import type { Resolvers } from "./__generated__/resolvers-types";
 import { inTenant, requireViewer } from "../../core/context";
 import { parseId, selectsField } from "../../core/pagination";
@@ -14,6 +15,7 @@ import { listStatusChanges, statusChangesByIds, statusFeedHead } from "./status-
 
 export const resolvers: Resolvers = {
   Date: CalendarDate,
+  BigInt: GraphQLBigInt,
   Query: {
     deliveries: (_parent, args, context) => service.deliveries(context, args.date, args.courierId),
     orders: (_parent, args, context, info) => {
@@ -121,6 +123,7 @@ export const resolvers: Resolvers = {
     variants: (photo, _args, context) => photos.photoVariants(context, photo),
   },
   ShopStats: {
+    ...stats.revenueFields("ShopStats"),
     topProducts: async (parent, args, context) =>
       (await stats.topProducts(context, parent, args.limit)).map((row) => ({
         product: { __typename: "Product" as const, id: String(row.productId) },
@@ -129,6 +132,9 @@ export const resolvers: Resolvers = {
         revenue: Number(row.revenue),
       })),
   },
+  DayStats: stats.revenueFields("DayStats"),
+  GroupStats: stats.revenueFields("GroupStats"),
+  ProductSales: stats.revenueFields("ProductSales"),
   ClientProfile: {
     tags: (client) => client.tags ?? [],
     orders: (client, args, context, info) => {

@@ -138,6 +138,37 @@ describe("shopStats", () => {
     expect(result.data.shopStats.byDay).toHaveLength(366);
   });
 
+  it("a revenue past GraphQL's Int answers VALUE_TOO_LARGE on `revenue` and the exact sum on `revenueBigInt`", async () => {
+    for (const hour of ["04", "05", "06"]) await insertOrder(PROD_SHOP, `2018-06-01T${hour}:00:00Z`, 1_000_000_000);
+    const range = { from: "2018-06-01", to: "2018-06-01" };
+    const asInt = await t.graphql(
+      "query($from: Date!, $to: Date!) { shopStats(from: $from, to: $to) { revenue } }",
+      range,
+    );
+    expect(asInt.errors?.[0]).toMatchObject({
+      extensions: { code: "VALUE_TOO_LARGE", field: "revenue" },
+      message: expect.stringContaining("ShopStats.revenueBigInt"),
+    });
+    const exact = await t.graphql(
+      `query($from: Date!, $to: Date!) { shopStats(from: $from, to: $to) {
+        orderCount revenueBigInt averageOrder byDay { revenueBigInt } byStatus { key revenueBigInt }
+        topProducts(limit: 3) { quantity revenueBigInt } } }`,
+      range,
+    );
+    expect(exact.errors).toBeUndefined();
+    const lines = await t.ownerQuery(
+      `select sum(i.quantity * i.price::bigint)::text as revenue from order_item i join "order" o on o.id = i.order_id
+       where o.shop_id = $1 and o.created_at >= '2018-06-01T00:00:00+05' and o.created_at < '2018-06-02T00:00:00+05'`,
+      [PROD_SHOP],
+    );
+    const stats = exact.data.shopStats;
+    expect(stats).toMatchObject({ orderCount: 3, revenueBigInt: 3_000_000_000, averageOrder: 1_000_000_000 });
+    expect(stats.byDay).toEqual([{ revenueBigInt: 3_000_000_000 }]);
+    expect(stats.byStatus).toEqual([{ key: "NEW", revenueBigInt: 3_000_000_000 }]);
+    const productRevenue = stats.topProducts.reduce((sum: number, row: any) => sum + row.revenueBigInt, 0);
+    expect(productRevenue).toBe(Number(lines.rows[0].revenue));
+  });
+
   it("is for ADMIN and MANAGER only", async () => {
     expect(
       (await t.graphql(STATS, { from: "2025-05-01", to: "2025-05-02" }, { token: t.token(PROD_SHOP, "MANAGER") }))

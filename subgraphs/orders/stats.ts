@@ -1,10 +1,12 @@
+import { GraphQLError } from "graphql";
 import { requireViewer } from "../../core/context";
-import { badUserInput } from "../../core/errors";
+import { badUserInput, ErrorCode } from "../../core/errors";
 import { integerInRange } from "../../core/validation";
 import type { SqlReader } from "../../core/db";
 import type { OrdersContext } from "./context";
 
 const MAX_RANGE_DAYS = 366;
+const GRAPHQL_INT_MAX = 2_147_483_647;
 const DAY_MS = 86_400_000;
 
 export interface GroupStats {
@@ -15,6 +17,12 @@ export interface GroupStats {
 export interface DayStats {
   date: string;
   orderCount: number;
+  revenue: number;
+}
+export interface ProductSales {
+  product: { __typename: "Product"; id: string };
+  productName: string;
+  quantity: number;
   revenue: number;
 }
 /** What shopStats answers; topProducts is read only when asked, with the range it carries. */
@@ -136,4 +144,25 @@ export async function topProducts(context: OrdersContext, stats: ShopStatsRow, l
       [stats.shopId, stats.from, stats.to, count],
     ),
   );
+}
+
+/**
+ * A revenue as the contract's `revenue: Int!`. GraphQL's Int is 32-bit, which a busy shop's
+ * month passes in tiyn; past it the field answers a coded error naming `revenueBigInt`
+ * (the same sum, exact) rather than a wrong number.
+ */
+export function revenueAsInt(revenue: number, type: string): number {
+  if (revenue <= GRAPHQL_INT_MAX) return revenue;
+  throw new GraphQLError(
+    `${type}.revenue is ${revenue} tiyn, past GraphQL's Int (2147483647): read ${type}.revenueBigInt, the same sum as a BigInt`,
+    { extensions: { code: ErrorCode.VALUE_TOO_LARGE, field: "revenue" } },
+  );
+}
+
+/** The two revenue fields of ShopStats, DayStats, GroupStats and ProductSales. */
+export function revenueFields(type: string) {
+  return {
+    revenue: (parent: { revenue: number }) => revenueAsInt(parent.revenue, type),
+    revenueBigInt: (parent: { revenue: number }) => parent.revenue,
+  };
 }

@@ -12,6 +12,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A whole number past GraphQL's 32-bit Int, as a JSON number (exact up to 2^53, about 90 trillion ₸ in tiyn). */
+  BigInt: { input: number; output: number; }
   /** A calendar day as YYYY-MM-DD, read in the shop's time zone (shop 17008: Asia/Almaty). */
   Date: { input: string; output: string; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */

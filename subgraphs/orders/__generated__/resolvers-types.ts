@@ -1,7 +1,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { Order as OrderRow, OrderItem as OrderItemRow, OrderHistory as OrderHistoryRow, OrderPhoto as OrderPhotoRow, ClientProfile as ClientProfileRow, Payment as PaymentRow } from '../../../prisma/generated/client';
 import { VariantView as VariantViewRow } from '../../../core/uploads/service';
-import { ShopStatsRow as ShopStatsRowRow } from '../stats';
+import { ShopStatsRow as ShopStatsRowRow, DayStats as DayStatsRow, GroupStats as GroupStatsRow, ProductSales as ProductSalesRow } from '../stats';
 import { StatusChangeRow as StatusChangeRowRow } from '../../../core/status-feed';
 import { OrdersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -20,6 +20,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A whole number past GraphQL's 32-bit Int, as a JSON number (exact up to 2^53, about 90 trillion ₸ in tiyn). */
+  BigInt: { input: number; output: number; }
   /** A calendar day as YYYY-MM-DD, read in the shop's time zone (shop 17008: Asia/Almaty). */
   Date: { input: string; output: string; }
   /** An instant as an ISO-8601 string with a time zone, e.g. 2026-11-26T15:04:05.000Z. */
@@ -139,6 +141,11 @@ export type DayStats = {
   orderCount: Scalars['Int']['output'];
   /** The sum of their totals, in tiyn. */
   revenue: Scalars['Int']['output'];
+  /**
+   * The same sum as `revenue`, as a BigInt. GraphQL's Int stops at 2,147,483,647 tiyn (about 21.5 million ₸),
+   * which a busy shop passes in a month; past it `revenue` answers VALUE_TOO_LARGE and this field the exact sum.
+   */
+  revenueBigInt: Scalars['BigInt']['output'];
 };
 
 /** How the bouquet reaches the recipient. */
@@ -157,6 +164,11 @@ export type GroupStats = {
   orderCount: Scalars['Int']['output'];
   /** The sum of their totals, in tiyn. */
   revenue: Scalars['Int']['output'];
+  /**
+   * The same sum as `revenue`, as a BigInt. GraphQL's Int stops at 2,147,483,647 tiyn (about 21.5 million ₸),
+   * which a busy shop passes in a month; past it `revenue` answers VALUE_TOO_LARGE and this field the exact sum.
+   */
+  revenueBigInt: Scalars['BigInt']['output'];
 };
 
 /** One size of an uploaded image, as WebP with its metadata (EXIF, GPS) stripped. */
@@ -605,6 +617,11 @@ export type ProductSales = {
   quantity: Scalars['Int']['output'];
   /** What its lines brought in (unit price × quantity), in tiyn. */
   revenue: Scalars['Int']['output'];
+  /**
+   * The same sum as `revenue`, as a BigInt. GraphQL's Int stops at 2,147,483,647 tiyn (about 21.5 million ₸),
+   * which a busy shop passes in a month; past it `revenue` answers VALUE_TOO_LARGE and this field the exact sum.
+   */
+  revenueBigInt: Scalars['BigInt']['output'];
 };
 
 export type Query = {
@@ -746,6 +763,11 @@ export type ShopStats = {
   orderCount: Scalars['Int']['output'];
   /** The sum of their totals, in tiyn. */
   revenue: Scalars['Int']['output'];
+  /**
+   * The same sum as `revenue`, as a BigInt. GraphQL's Int stops at 2,147,483,647 tiyn (about 21.5 million ₸),
+   * which a busy shop passes in a month; past it `revenue` answers VALUE_TOO_LARGE and this field the exact sum.
+   */
+  revenueBigInt: Scalars['BigInt']['output'];
   /** The best-selling products by quantity (then revenue), with what their lines brought in. */
   topProducts: Array<ProductSales>;
 };
@@ -900,6 +922,7 @@ export type ResolversTypes = ResolversObject<{
   AddOrderPhotoInput: AddOrderPhotoInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  BigInt: ResolverTypeWrapper<Scalars['BigInt']['output']>;
   ClientProfile: ResolverTypeWrapper<ClientProfileRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ClientProfileConnection: ResolverTypeWrapper<Omit<ClientProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ClientProfileEdge']> }>;
@@ -909,9 +932,9 @@ export type ResolversTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DayStats: ResolverTypeWrapper<DayStats>;
+  DayStats: ResolverTypeWrapper<DayStatsRow>;
   DeliveryKind: DeliveryKind;
-  GroupStats: ResolverTypeWrapper<GroupStats>;
+  GroupStats: ResolverTypeWrapper<GroupStatsRow>;
   ImageVariant: ResolverTypeWrapper<VariantViewRow>;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
@@ -936,7 +959,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethod: PaymentMethod;
   PaymentStatus: PaymentStatus;
   Product: ResolverTypeWrapper<Product>;
-  ProductSales: ResolverTypeWrapper<ProductSales>;
+  ProductSales: ResolverTypeWrapper<ProductSalesRow>;
   Query: ResolverTypeWrapper<{}>;
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
@@ -952,6 +975,7 @@ export type ResolversParentTypes = ResolversObject<{
   AddOrderPhotoInput: AddOrderPhotoInput;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  BigInt: Scalars['BigInt']['output'];
   ClientProfile: ClientProfileRow;
   Int: Scalars['Int']['output'];
   ClientProfileConnection: Omit<ClientProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClientProfileEdge']> };
@@ -960,8 +984,8 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
-  DayStats: DayStats;
-  GroupStats: GroupStats;
+  DayStats: DayStatsRow;
+  GroupStats: GroupStatsRow;
   ImageVariant: VariantViewRow;
   Mutation: {};
   Order: OrderRow;
@@ -980,7 +1004,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Payment: PaymentRow;
   Product: Product;
-  ProductSales: ProductSales;
+  ProductSales: ProductSalesRow;
   Query: {};
   RecipientInput: RecipientInput;
   RecordPaymentInput: RecordPaymentInput;
@@ -990,6 +1014,10 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateOrderInput: UpdateOrderInput;
   User: User;
 }>;
+
+export interface BigIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['BigInt'], any> {
+  name: 'BigInt';
+}
 
 export type ClientProfileResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ClientProfile'] = ResolversParentTypes['ClientProfile']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1030,6 +1058,7 @@ export type DayStatsResolvers<ContextType = OrdersContext, ParentType extends Re
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenueBigInt?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1037,6 +1066,7 @@ export type GroupStatsResolvers<ContextType = OrdersContext, ParentType extends 
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenueBigInt?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1211,6 +1241,7 @@ export type ProductSalesResolvers<ContextType = OrdersContext, ParentType extend
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenueBigInt?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1236,6 +1267,7 @@ export type ShopStatsResolvers<ContextType = OrdersContext, ParentType extends R
   byStatus?: Resolver<Array<ResolversTypes['GroupStats']>, ParentType, ContextType>;
   orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenueBigInt?: Resolver<ResolversTypes['BigInt'], ParentType, ContextType>;
   topProducts?: Resolver<Array<ResolversTypes['ProductSales']>, ParentType, ContextType, Partial<ShopStatsTopProductsArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1251,6 +1283,7 @@ export type UserResolvers<ContextType = OrdersContext, ParentType extends Resolv
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
+  BigInt?: GraphQLScalarType;
   ClientProfile?: ClientProfileResolvers<ContextType>;
   ClientProfileConnection?: ClientProfileConnectionResolvers<ContextType>;
   ClientProfileEdge?: ClientProfileEdgeResolvers<ContextType>;
