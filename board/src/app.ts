@@ -47,6 +47,7 @@ export class BoardApp {
       { url: websocketUrl, query: OPERATIONS.boardChanges, token: () => this.session?.token ?? "" },
       {
         change: (change) => this.applyChange(change),
+        removed: (orderId) => this.removeOrder(orderId),
         state: (state) => this.showConnection(state),
         unauthenticated: () => this.signedOut(),
         reload: () => void this.sync(),
@@ -229,6 +230,14 @@ export class BoardApp {
     if (!this.state.apply(change.order)) return;
     this.view?.show(change.order);
     byId("announcer").textContent = `${orderNumber(change.order)}: ${STATUS_NAME[change.order.status]}`;
+  }
+
+  /** An order taken from the courier watching: its card goes, and a screen reader hears it. */
+  private removeOrder(id: string): void {
+    const held = this.state.get(id);
+    this.state.remove(id);
+    this.view?.remove(id);
+    if (held) byId("announcer").textContent = `${orderNumber(held)}: ${TEXT.unassignedFromYou}`;
   }
 
   // ---- actions

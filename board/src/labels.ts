@@ -68,6 +68,7 @@ export const TEXT = {
   assign: "Назначить",
   assignCourier: "назначить курьера",
   unassign: "Без курьера",
+  unassignedFromYou: "снят с вас",
   address: "Адрес",
   comment: "Комментарий",
   total: "Сумма",

@@ -15,6 +15,8 @@ export type LiveState = "connecting" | "online" | "offline";
 
 export interface LiveHandlers {
   change(change: Change): void;
+  /** the order left this board (taken from the courier watching): drop its card */
+  removed(orderId: string): void;
   state(state: LiveState): void;
   /** the token was refused (4401) or expired mid-stream: sign in again, then `start` */
   unauthenticated(): void;
@@ -141,6 +143,11 @@ export class LiveFeed {
         return;
       }
       if (typeof ext.lastHistoryId === "string") this.cursor = ext.lastHistoryId;
+      if (ext.reason === "UNASSIGNED" && typeof ext.orderId === "string" && typeof ext.historyId === "string") {
+        // the change that took an order from this courier: only its id and the change's come
+        this.cursor = ext.historyId;
+        this.handlers.removed(ext.orderId);
+      }
     }
     if (!data) return;
     this.cursor = data.orderStatusChanged.historyId;

@@ -1,5 +1,6 @@
 import type { SqlReader } from "../../core/db";
-import { badUserInput } from "../../core/errors";
+import { GraphQLError } from "graphql";
+import { badUserInput, ErrorCode } from "../../core/errors";
 import { pageSize, MAX_PAGE_SIZE, type Connection } from "../../core/pagination";
 import {
   countAfter,
@@ -42,12 +43,34 @@ export async function listStatusChanges(
   };
 }
 
-/** The changes with these history ids, in the order asked, null for ids the shop does not have. */
+/**
+ * What a COURIER's board gets for a change that took an order from them (assigned to another
+ * courier or to nobody): the order's id and the change's, so the board drops the card and
+ * resumes behind it, and nothing else (the courier wall hides the order from them now).
+ */
+export function unassignedNotice(historyId: bigint, orderId: number): GraphQLError {
+  return new GraphQLError(`Order ${orderId} is no longer assigned to you`, {
+    extensions: {
+      code: ErrorCode.NOT_FOUND,
+      reason: "UNASSIGNED",
+      orderId: String(orderId),
+      historyId: historyId.toString(),
+    },
+  });
+}
+
+/**
+ * The changes with these history ids, in the order asked, null for ids the shop does not have
+ * (or, for a COURIER, does not show them). For a COURIER, a change that took an order from them
+ * is an unassignedNotice in its place: in a list, graphql-js reports an Error item as that
+ * item's error (path `orderStatusChangesByIds.<i>`) and the item as null.
+ */
 export async function statusChangesByIds(
   sql: SqlReader,
-  shopId: number,
+  viewer: { shopId: number; role: string },
   historyIds: readonly string[],
-): Promise<(StatusChangeRow | null)[]> {
+): Promise<(StatusChangeRow | GraphQLError | null)[]> {
+  const { shopId } = viewer;
   if (historyIds.length > MAX_PAGE_SIZE)
     throw badUserInput(`historyIds takes at most ${MAX_PAGE_SIZE} ids, got ${historyIds.length}`, "historyIds");
   const ids = historyIds.map((value) => {
@@ -60,7 +83,15 @@ export async function statusChangesByIds(
     return id;
   });
   const rows = await findByIds(sql, shopId, ids);
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = new Map<bigint, StatusChangeRow | GraphQLError>(rows.map((row) => [row.id, row]));
+  const hidden = ids.filter((id) => !byId.has(id));
+  if (viewer.role === "COURIER" && hidden.length) {
+    // migration 20261207003000: the only thing a courier learns of an order no longer theirs
+    const taken = await sql<{ id: bigint; orderId: number }>(`select * from courier_unassigned_events($1::bigint[])`, [
+      hidden.map(String),
+    ]);
+    for (const { id, orderId } of taken) byId.set(id, unassignedNotice(id, orderId));
+  }
   return ids.map((id) => byId.get(id) ?? null);
 }
 

@@ -304,6 +304,49 @@ describe("a courier's board", () => {
       await page.context().close();
     }
   });
+
+  it("drops a card live when its order is taken from the courier: given to another courier, or to nobody", async () => {
+    const [courier, other] = await Promise.all(
+      ["courier@cvety.kz", "courier2@cvety.kz"].map(
+        async (email) =>
+          (await t.ownerQuery(`select id from app_user where shop_id = $1 and email = $2`, [PROD_SHOP, email])).rows[0]
+            .id as number,
+      ),
+    );
+    const manager = await signInToken(PROD_SHOP, "MANAGER");
+    const assign = async (orderId: number, courierId: number | null) => {
+      const response = await t.graphql(
+        `mutation($o: ID!, $c: ID) { assignCourier(orderId: $o, courierId: $c) { id } }`,
+        { o: String(orderId), c: courierId === null ? null : String(courierId) },
+        { token: manager },
+      );
+      expect(response.errors).toBeUndefined();
+    };
+    const [toOther, toNobody, kept] = (
+      await t.ownerQuery<{ id: number; status: string }>(
+        `select id, status::text from "order" where shop_id = $1 and courier_id = $2 and status::text = any($3) order by id limit 3`,
+        [PROD_SHOP, courier, OPEN],
+      )
+    ).rows;
+    expect(kept).toBeDefined();
+    const page = await openBoard(PROD_SHOP, "COURIER");
+    try {
+      for (const order of [toOther, toNobody, kept]) await cardIn(page, order.status, order.id).waitFor();
+      await assign(toOther.id, other);
+      await page.locator(`#order-${toOther.id}`).waitFor({ state: "detached" });
+      await assign(toNobody.id, null);
+      await page.locator(`#order-${toNobody.id}`).waitFor({ state: "detached" });
+      // said to a screen reader, without naming where the order went
+      await expect(page.locator("#announcer").textContent()).resolves.toMatch(/: снят с вас$/);
+      // the board stays live and whole: the courier's other card is there, and a new assignment still appears
+      await expect(page.locator("#connection").getAttribute("data-state")).resolves.toBe("online");
+      await expect(cardIn(page, kept.status, kept.id).count()).resolves.toBe(1);
+      await assign(toOther.id, courier);
+      await cardIn(page, toOther.status, toOther.id).waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 /** A session as the page keeps it, for a real user of the shop, with a token that expires in `ttlSeconds`. */

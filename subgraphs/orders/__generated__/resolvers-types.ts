@@ -648,7 +648,9 @@ export type Query = {
   orderStatusChanges: OrderStatusChangeConnection;
   /**
    * The changes with these history ids, in the order asked; null for ids the caller's shop does
-   * not have. At most 100 ids. The live order board resolves its events through this field.
+   * not have. At most 100 ids. The live order board resolves its events through this field. For a
+   * COURIER, a change that took an order from them is null with an error at its index (NOT_FOUND,
+   * `reason` UNASSIGNED, `orderId`, `historyId`), as `orderStatusChanged` delivers it.
    */
   orderStatusChangesByIds: Array<Maybe<OrderStatusChange>>;
   /**
@@ -785,7 +787,10 @@ export type Subscription = {
    * With `after` (a historyId this stream or `orderStatusChanges` gave), first replays every change
    * behind that one, then continues live, with no gap and no duplicate. An `after` that is not in
    * the caller's shop replays nothing: the first message says so (BAD_USER_INPUT, field `after`)
-   * and the stream continues live.
+   * and the stream continues live. A COURIER gets only the changes of orders assigned to them; when
+   * an order is taken from them (assigned to another courier or to nobody), that change comes as a
+   * message with no data and one error, code NOT_FOUND, `reason` UNASSIGNED, `orderId` and
+   * `historyId` (resume behind it): the board drops the card; nothing else of the order is told.
    */
   orderStatusChanged: OrderStatusChange;
 };
