@@ -71,3 +71,19 @@ export function describeError(error: unknown, target?: OrderStatus): string {
       return TEXT.genericError;
   }
 }
+
+/** What a person should read when assigning a courier was refused. */
+export function describeAssignError(error: unknown): string {
+  if (!(error instanceof ApiError) || error.code !== "BAD_USER_INPUT") return describeError(error);
+  const current = error.extensions.currentStatus as OrderStatus | undefined;
+  if (current) return `Заказ уже ${STATUS_NAME[current]}, курьера не сменить.`;
+  switch (error.extensions.reason) {
+    case "DEACTIVATED":
+      return TEXT.courierDeactivated;
+    case "UNKNOWN":
+    case "NOT_A_COURIER":
+      return TEXT.courierUnknown;
+    default:
+      return TEXT.genericError;
+  }
+}

@@ -14,7 +14,7 @@ import type {
   SignInMutation,
   SignInMutationVariables,
 } from "./__generated__/operations";
-import { ApiError, describeError, request } from "./api";
+import { ApiError, describeAssignError, describeError, request } from "./api";
 import { BoardState, FINISHED_STATUSES, OPEN_STATUSES, type BoardOrder } from "./board-state";
 import { MAY_DISPATCH, orderNumber, renderDetails, type Courier } from "./cards";
 import { byId, h } from "./dom";
@@ -220,10 +220,17 @@ export class BoardApp {
     if (!this.session || !MAY_DISPATCH.includes(this.session.user.role)) return null;
     try {
       const { users } = await request<CouriersQuery>(OPERATIONS.couriers, {}, token);
-      return users.edges.map((edge) => edge.node);
+      // a deactivated courier takes no orders (a card still shows one assigned before)
+      return users.edges.filter((edge) => edge.node.active).map(({ node }) => ({ id: node.id, name: node.name }));
     } catch {
       return null;
     }
+  }
+
+  /** The picker offers a courier who has left: read the shop's couriers again. */
+  private async refreshCouriers(token: string): Promise<void> {
+    const couriers = await this.loadCouriers(token);
+    if (couriers) this.view?.setCouriers(couriers);
   }
 
   private applyChange(change: Change): void {
@@ -277,7 +284,8 @@ export class BoardApp {
       if (this.state.apply(assignCourier)) this.view?.show(assignCourier);
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === "UNAUTHENTICATED") return this.signedOut();
-      this.view?.setNotice(id, describeError(failure));
+      if (failure instanceof ApiError && failure.extensions.reason === "DEACTIVATED") await this.refreshCouriers(token);
+      this.view?.setNotice(id, describeAssignError(failure));
       byId(`order-${id}`).querySelector<HTMLElement>(".notice")?.focus();
     } finally {
       select.disabled = false;

@@ -69,6 +69,8 @@ export const TEXT = {
   assignCourier: "назначить курьера",
   unassign: "Без курьера",
   unassignedFromYou: "снят с вас",
+  courierDeactivated: "Этот курьер больше не работает. Выберите другого.",
+  courierUnknown: "Такого курьера в магазине нет. Выберите другого.",
   address: "Адрес",
   comment: "Комментарий",
   total: "Сумма",

@@ -71,10 +71,32 @@ describe("assignCourier", () => {
     expect(result.errors?.[0].message).toMatch(/FLORIST, not a COURIER/);
   });
 
-  it("refuses a final order, and a role that does not dispatch", async () => {
+  it("refuses a deactivated courier, changing nothing", async () => {
+    const order = await pick(PROD_SHOP, "ACCEPTED");
+    const before = await historyOf(t, PROD_SHOP, order.id);
+    const { rows } = await t.ownerQuery(
+      `insert into app_user (shop_id, email, name, role, password_hash, deactivated_at)
+       values ($1, 'gone-courier@cvety.kz', 'Ушедший курьер', 'COURIER', 'x', now()) returning id`,
+      [PROD_SHOP],
+    );
+    const result = await t.graphql(ASSIGN, { orderId: String(order.id), courierId: String(rows[0].id) });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "courierId",
+      reason: "DEACTIVATED",
+    });
+    expect(result.errors?.[0].message).toMatch(/deactivated/);
+    expect(await historyOf(t, PROD_SHOP, order.id)).toHaveLength(before.length);
+  });
+
+  it("refuses a final order, saying its status, and a role that does not dispatch", async () => {
     const delivered = await pick(PROD_SHOP, "DELIVERED");
     const result = await t.graphql(ASSIGN, { orderId: String(delivered.id), courierId: String(couriers[0].id) });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "orderId" });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "orderId",
+      currentStatus: "DELIVERED",
+    });
     const order = await pick(PROD_SHOP, "ACCEPTED");
     for (const role of ["FLORIST", "COURIER"] as const) {
       const refused = await t.graphql(

@@ -38,14 +38,23 @@ export function parseCourierId(value: string | number | null | undefined, field:
   return value === null || value === undefined ? null : parseId(value, field);
 }
 
-/** A user of this shop with role COURIER, or BAD_USER_INPUT naming the field (another shop's user reads as unknown). */
+/**
+ * An active user of this shop with role COURIER, or BAD_USER_INPUT naming the field, with a
+ * `reason` a client can say in words (another shop's user reads as unknown).
+ */
 async function requireCourier(tx: Tx, shopId: number, courierId: number, field: string) {
   const [user] = await tx.$queryRaw<
-    { id: number; role: string }[]
-  >`select id, role::text as role from app_user where shop_id = ${shopId} and id = ${courierId}`;
-  if (!user) throw badUserInput(`${field}: there is no user ${courierId} in this shop`, field);
+    { id: number; role: string; active: boolean }[]
+  >`select id, role::text as role, deactivated_at is null as active from app_user where shop_id = ${shopId} and id = ${courierId}`;
+  if (!user) throw badUserInput(`${field}: there is no user ${courierId} in this shop`, field, { reason: "UNKNOWN" });
   if (user.role !== "COURIER")
-    throw badUserInput(`${field}: user ${courierId} is a ${user.role}, not a COURIER`, field);
+    throw badUserInput(`${field}: user ${courierId} is a ${user.role}, not a COURIER`, field, {
+      reason: "NOT_A_COURIER",
+    });
+  if (!user.active)
+    throw badUserInput(`${field}: courier ${courierId} was deactivated and takes no orders`, field, {
+      reason: "DEACTIVATED",
+    });
   return user;
 }
 
@@ -63,7 +72,9 @@ export async function assignCourier(
   if (courierId !== null) await requireCourier(tx, shopId, courierId, "courierId");
   const order = await lockForEdit(tx, shopId, orderId);
   if (FINAL_STATUSES.includes(order.status))
-    throw badUserInput(`Order ${orderId} is ${order.status}: a final order is not reassigned`, "orderId");
+    throw badUserInput(`Order ${orderId} is ${order.status}: a final order is not reassigned`, "orderId", {
+      currentStatus: order.status,
+    });
   if (order.courierId === courierId) return;
   await tx.order.update({ where: { id: orderId }, data: { courierId } });
   const change: FieldChange = {

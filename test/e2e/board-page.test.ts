@@ -202,6 +202,75 @@ describe("the board page in Chromium", () => {
     await expect(page.locator(`#order-${order.id} .notice`).count()).resolves.toBe(0);
   });
 
+  it("says on the card, in words, why an assignment was refused: the order was delivered meanwhile, the courier deactivated meanwhile", async () => {
+    const pickerOf = (order: { id: number; bitrixOrderId: number | null }) =>
+      page.getByLabel(`№ ${order.bitrixOrderId ?? order.id}: назначить курьера`);
+    const courierOf = async (orderId: number) =>
+      (await t.ownerQuery(`select courier_id from "order" where id = $1`, [orderId])).rows[0].courier_id as
+        number | null;
+    const courier2 = (
+      await t.ownerQuery<{ id: number; name: string }>(
+        `select id, name from app_user where shop_id = $1 and email = $2`,
+        [PROD_SHOP, "courier2@cvety.kz"],
+      )
+    ).rows[0];
+
+    // delivered behind the board's back (no history row, no event): the card still offers the picker
+    const delivered = await pick(PROD_SHOP, "ASSEMBLED");
+    const before = await courierOf(delivered.id);
+    await t.ownerQuery(`update "order" set status = 'DELIVERED' where id = $1`, [delivered.id]);
+    // a choice other than the card's: a courier, or none when it has one
+    await pickerOf(delivered).selectOption(before === null ? { label: courier2.name } : { value: "" });
+    await page
+      .locator(`#order-${delivered.id} .notice`, { hasText: "Заказ уже доставлен, курьера не сменить." })
+      .waitFor();
+    expect(await courierOf(delivered.id)).toBe(before);
+    // the refused choice is undone: the picker shows the courier the card had
+    await expect(pickerOf(delivered).inputValue()).resolves.toBe(before === null ? "" : String(before));
+
+    // a courier the board was opened with leaves the shop (deactivated) before the dispatcher picks them
+    const admin = await signInToken(PROD_SHOP, "ADMIN");
+    const created = await t.graphql(
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      {
+        i: {
+          email: "leaving-courier@cvety.kz",
+          name: "Уходящий Курьер",
+          role: "COURIER",
+          password: "leaving-pass-123",
+        },
+      },
+      { token: admin },
+    );
+    expect(created.errors).toBeUndefined();
+    const leaving = created.data.createUser.id as string;
+    const dispatcher = await openBoard(PROD_SHOP, "MANAGER");
+    try {
+      const order = await pick(PROD_SHOP, "PAID");
+      const picker = dispatcher.getByLabel(`№ ${order.bitrixOrderId ?? order.id}: назначить курьера`);
+      await picker.locator("option", { hasText: "Уходящий Курьер" }).waitFor({ state: "attached" });
+      const deactivated = await t.graphql(
+        `mutation($id: ID!) { deactivateUser(id: $id) { active } }`,
+        { id: leaving },
+        {
+          token: admin,
+        },
+      );
+      expect(deactivated.data?.deactivateUser).toEqual({ active: false });
+      const held = await courierOf(order.id);
+      await picker.selectOption({ label: "Уходящий Курьер" });
+      await dispatcher
+        .locator(`#order-${order.id} .notice`, { hasText: "Этот курьер больше не работает. Выберите другого." })
+        .waitFor();
+      expect(await courierOf(order.id)).toBe(held);
+      // the picker no longer offers them, on this card or any other
+      await dispatcher.locator("option", { hasText: "Уходящий Курьер" }).first().waitFor({ state: "detached" });
+      await expect(picker.inputValue()).resolves.toBe(held === null ? "" : String(held));
+    } finally {
+      await dispatcher.context().close();
+    }
+  });
+
   it("shows that it is offline when the connection drops, then catches up with nothing missed and nothing twice", async () => {
     const manager = await signInToken(PROD_SHOP, "MANAGER");
     const orders = [await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "PAID")];

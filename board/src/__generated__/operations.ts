@@ -486,7 +486,7 @@ export type BoardOrdersQuery = { __typename?: 'Query', orders: { __typename?: 'O
 export type CouriersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CouriersQuery = { __typename?: 'Query', users: { __typename?: 'UserConnection', edges: Array<{ __typename?: 'UserEdge', node: { __typename?: 'User', id: string, name: string } }> } };
+export type CouriersQuery = { __typename?: 'Query', users: { __typename?: 'UserConnection', edges: Array<{ __typename?: 'UserEdge', node: { __typename?: 'User', id: string, name: string, active: boolean } }> } };
 
 export type FeedHeadQueryVariables = Exact<{ [key: string]: never; }>;
 
