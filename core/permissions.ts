@@ -17,7 +17,8 @@ import { forbidden, unauthenticated, withHttpStatus } from "./errors";
  * checked against MUTATION_PERMISSIONS (`roleMatrixPlugin`, router and subgraphs) and every
  * sensitive field against FIELD_PERMISSIONS (`enforceFieldPermissions`, in each subgraph's
  * schema). docs/security.md's table and the role tests (test/security/roles.test.ts) are
- * generated from these objects.
+ * generated from these objects. Which arguments search, filter or sort by which of these
+ * fields is core/argument-permissions.ts (ARGUMENT_READS).
  */
 export const PERMISSIONS = {
   /** read products, orders, stock */

@@ -19,6 +19,7 @@ import type { SubgraphContext } from "./context";
 import { createErrorFormatter } from "./errors";
 import { requireViewerPlugin } from "./public-operations";
 import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
+import { enforceArgumentPermissions } from "./argument-permissions";
 import { verifySignedViewer, VIEWER_HEADER, SIGNATURE_HEADER, type SignedContext } from "./subgraph-signature";
 import { DateTime } from "./scalars";
 import {
@@ -65,11 +66,14 @@ export async function startSubgraph<L>(
 ): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: definition.name });
   const httpServer = http.createServer();
+  // the field's own gate first (outermost), then its arguments'
   const schema = enforceFieldPermissions(
-    buildSubgraphSchema({
-      typeDefs: subgraphTypeDefs(definition.name),
-      resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
-    }),
+    enforceArgumentPermissions(
+      buildSubgraphSchema({
+        typeDefs: subgraphTypeDefs(definition.name),
+        resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
+      }),
+    ),
   );
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,

@@ -4,6 +4,8 @@ import { badUserInput, notFound } from "../../core/errors";
 import { decodeCursor, pageSize, parseId, toConnection, type Connection } from "../../core/pagination";
 import { requiredName, text } from "../../core/validation";
 import type { OrdersContext } from "./context";
+import { mayMatch } from "../../core/argument-permissions";
+import type { Role } from "../../core/auth";
 
 export type ClientSort = "LAST_ORDER" | "TOTAL_SPENT";
 
@@ -33,14 +35,16 @@ const likeEscape = (value: string) => value.replace(/[\\%_]/g, "\\$&");
 /**
  * What a search matches, as a condition on parameter $2 (and $3): text with letters is a part of
  * the name, any case; text of digits and phone punctuation is a part of the phone's digits, and a
- * leading 8 (the national trunk prefix, `8 701 …`) is also read as the +7 it stands for.
+ * leading 8 (the national trunk prefix, `8 701 …`) is also read as the +7 it stands for. The phone
+ * is searched only for a role that may read it (core/argument-permissions.ts).
  */
-function searchCondition(search: string | null | undefined): { sql: string; values: unknown[] } {
+function searchCondition(role: Role, search: string | null | undefined): { sql: string; values: unknown[] } {
   const query = text(search, "search", { max: 100 });
   // every branch names $2 and $3, so PostgreSQL knows their types
   if (query === null) return { sql: "($2::text is null and $3::text is null)", values: [null, null] };
   const digits = query.replace(/\D/g, "");
-  if (!/\p{L}/u.test(query) && digits.length > 0) {
+  const phones = mayMatch(role, "Query.clients.search", "ClientProfile.phone");
+  if (phones && !/\p{L}/u.test(query) && digits.length > 0) {
     const national = digits.startsWith("8") && digits.length > 1 ? `7${digits.slice(1)}%` : null;
     return { sql: "(phone_digits like $2::text or phone_digits like $3::text)", values: [`%${digits}%`, national] };
   }
@@ -56,11 +60,11 @@ export async function listClients(
   args: ClientFilter,
   withCount: boolean,
 ): Promise<Connection<ClientProfile>> {
-  const { shopId } = requireViewer(context);
+  const { shopId, role } = requireViewer(context);
   const size = pageSize(args.first);
   const sort = SORT_KEYS[args.sort ?? "LAST_ORDER"];
   const cursor = decodeCursor(args.after, 2);
-  const search = searchCondition(args.search);
+  const search = searchCondition(role, args.search);
   const tag = text(args.tag, "tag", { max: MAX_TAG_LENGTH });
   const where = `shop_id = $1 and ${search.sql} and ($4::text is null or tags @> array[$4::text])`;
   return context.db.read(shopId, async (sql) => {

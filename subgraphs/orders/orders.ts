@@ -4,6 +4,8 @@ import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { normalizePhone, text } from "../../core/validation";
 import { Conditions, likePattern } from "../../core/sql";
+import { mayMatch } from "../../core/argument-permissions";
+import type { Viewer } from "../../core/auth";
 
 /** Data access for orders. Every query names the shop; RLS is the second wall. */
 
@@ -100,9 +102,9 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 /**
  * The conditions shared by the page and its count. A delivery date is a calendar day of the
  * shop's time zone, turned into instants by PostgreSQL; search matches the recipient's name
- * (case-insensitive), phone digits, or a Bitrix order number.
+ * (case-insensitive), phone digits (for roles that may read them), or a Bitrix order number.
  */
-function filterConditions(shopId: number, filter: OrderFilter): Conditions {
+function filterConditions({ shopId, role }: Pick<Viewer, "shopId" | "role">, filter: OrderFilter): Conditions {
   const conditions = new Conditions().add((shop) => `o.shop_id = ${shop}`, shopId);
   if (filter.status?.length)
     conditions.add((statuses) => `o.status = any(${statuses}::"OrderStatus"[])`, [...filter.status]);
@@ -136,29 +138,41 @@ function filterConditions(shopId: number, filter: OrderFilter): Conditions {
   }
   if (filter.clientId) conditions.add((client) => `o.client_id = ${client}`, filter.clientId);
   const search = text(filter.search, "search", { max: 100 });
-  if (search) {
-    const number = /^\d{1,10}$/.test(search) && Number(search) <= 2_147_483_647 ? Number(search) : null;
-    conditions.add(
-      // lower(…) like and like: LEAKPROOF, so under row-level security the trigram indexes on
-      // lower(recipient_name) and recipient_phone serve them (migration 20261206235500); ilike would not
-      (name, phone, bitrix) =>
-        `(lower(o.recipient_name) like lower(${name}) or o.recipient_phone like ${phone} or o.bitrix_order_id = ${bitrix}::int)`,
-      likePattern(search),
-      likePattern(search.replace(/[\s\-()]/g, "")),
-      number,
-    );
-  }
+  if (search) conditions.add(...searchCondition(role, search));
   return conditions;
+}
+
+/** The search's condition: the phone is matched only for a role that may read it (core/argument-permissions.ts). */
+function searchCondition(role: Viewer["role"], search: string): Parameters<Conditions["add"]> {
+  const number = /^\d{1,10}$/.test(search) && Number(search) <= 2_147_483_647 ? Number(search) : null;
+  // a null pattern matches nothing: `like null` is null
+  const phone = mayMatch(role, "Query.orders.search", "Order.recipientPhone")
+    ? likePattern(search.replace(/[\s\-()]/g, ""))
+    : null;
+  return [
+    // lower(…) like and like: LEAKPROOF, so under row-level security the trigram indexes on
+    // lower(recipient_name) and recipient_phone serve them (migration 20261206235500); ilike would not
+    (name: string, phonePattern: string, bitrix: string) =>
+      `(lower(o.recipient_name) like lower(${name}) or o.recipient_phone like ${phonePattern}::text or o.bitrix_order_id = ${bitrix}::int)`,
+    likePattern(search),
+    phone,
+    number,
+  ];
 }
 
 /**
  * A page of the shop's orders, newest first, keyset-paginated on (createdAt, id), on the raw
  * read path. The count runs only when the client selects `totalCount` (the live board does not).
  */
-export async function listOrders(sql: SqlReader, shopId: number, filter: OrderFilter, withCount: boolean) {
+export async function listOrders(
+  sql: SqlReader,
+  viewer: Pick<Viewer, "shopId" | "role">,
+  filter: OrderFilter,
+  withCount: boolean,
+) {
   const size = pageSize(filter.first);
   const cursor = decodeCursor(filter.after, 2);
-  const where = filterConditions(shopId, filter);
+  const where = filterConditions(viewer, filter);
   const page = where.clone();
   if (cursor) {
     const [createdAt, id] = cursor;
