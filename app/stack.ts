@@ -4,7 +4,7 @@ import { createBackgroundWorkers } from "./workers";
 import type { Logger } from "../core/logger";
 import { startSubgraph, type RunningSubgraph } from "../core/subgraph-server";
 import { startRouter, type RunningRouter } from "../router/server";
-import { registerUploadMetrics } from "../core/uploads/metrics";
+import type client from "prom-client";
 import { catalogSubgraph } from "../subgraphs/catalog";
 import { ordersSubgraph } from "../subgraphs/orders";
 import { warehouseSubgraph } from "../subgraphs/warehouse";
@@ -58,10 +58,7 @@ export async function startStack(options: {
         warehouse: subgraphs.warehouse.url,
       },
     };
-    const registerMetrics = (registry: Parameters<typeof workers.bitrixRelay.registerMetrics>[0]) => {
-      workers.bitrixRelay.registerMetrics(registry);
-      registerUploadMetrics(registry, db);
-    };
+    const registerMetrics = (registry: client.Registry) => workers.registerMetrics(registry);
     const router = await startRouter({ config, db, logger: options.logger, port: config.port, registerMetrics });
     await workers.start();
     return {

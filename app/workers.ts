@@ -6,11 +6,15 @@ import type { Logger } from "../core/logger";
 import { createBitrixRelay, type BitrixRelay } from "../subgraphs/catalog/bitrix-sync/relay";
 import { StockConsumer } from "../subgraphs/warehouse/stock-consumer";
 import { startUploadSweeper } from "../core/uploads/sweep";
+import { registerUploadMetrics } from "../core/uploads/metrics";
+import { processRegistry, serveMetrics } from "../core/metrics-endpoint";
 
 export interface BackgroundWorkers {
   bitrixRelay: BitrixRelay;
   /** null when STOCK_CONSUMER_POLL_MS=0 */
   stockConsumer: StockConsumer | null;
+  /** puts the relay's and the upload sweeper's instruments on a process's /metrics */
+  registerMetrics(registry: client.Registry): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,6 +47,10 @@ export function createBackgroundWorkers(options: {
     get stockConsumer() {
       return stockConsumer;
     },
+    registerMetrics(registry) {
+      bitrixRelay.registerMetrics(registry);
+      registerUploadMetrics(registry, relayDb);
+    },
     async start() {
       if (config.stockConsumerPollMs > 0) {
         consumerDb = createDatabase(databaseUrl, {
@@ -74,12 +82,12 @@ export function createBackgroundWorkers(options: {
  */
 export async function serveWorkers(
   workers: BackgroundWorkers,
+  config: Pick<Config, "production" | "metricsToken">,
   port: number,
   host = "0.0.0.0",
 ): Promise<{ port: number; stop(): Promise<void> }> {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
-  workers.bitrixRelay.registerMetrics(registry);
+  const registry = processRegistry();
+  workers.registerMetrics(registry);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const json = (status: number, body: object) => {
@@ -88,16 +96,7 @@ export async function serveWorkers(
     };
     if (req.method !== "GET") return json(405, { error: "Only GET is served here" });
     if (path === "/health") return json(200, { status: "healthy", part: "workers" });
-    if (path === "/metrics") {
-      registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { "content-type": registry.contentType });
-          res.end(text);
-        },
-        () => json(503, { error: "Metrics are unavailable right now; try again shortly" }),
-      );
-      return;
-    }
+    if (path === "/metrics") return serveMetrics(registry, config, req, res);
     json(404, { error: `Nothing at ${path}; this process serves /health and /metrics` });
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));

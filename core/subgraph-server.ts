@@ -1,4 +1,5 @@
 import http from "node:http";
+import type client from "prom-client";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -6,7 +7,6 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { BodyError, headerValue, pathOf, readJsonBody, sendJson, serveGraphQL } from "./http-server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { parse } from "graphql";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -29,11 +29,15 @@ import {
   type InternalOperationsFactory,
 } from "./internal-operations";
 import { isDatabaseUnavailable } from "./errors";
+import { processRegistry, serveMetrics } from "./metrics-endpoint";
 
 /** a subgraph hears only the router, whose own limit on a request is smaller */
 const SUBGRAPH_BODY_LIMIT = 1024 * 1024;
 
 export const SCHEMA_DIR = path.resolve(__dirname, "..", "schema");
+
+/** buildSubgraphSchema's module type, from its public signature (the package exports no name for it) */
+type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
 
 export interface SubgraphDefinition<L> {
   name: "catalog" | "orders" | "warehouse";
@@ -47,6 +51,8 @@ export interface SubgraphDefinition<L> {
     db: Database;
     logger: Logger;
   }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** instruments of this subgraph's own work (the catalog's uploads) on its process's /metrics */
+  registerMetrics?(registry: client.Registry, deps: { db: Database }): void;
 }
 
 export interface RunningSubgraph {
@@ -71,7 +77,7 @@ export async function startSubgraph<L>(
     enforceArgumentPermissions(
       buildSubgraphSchema({
         typeDefs: subgraphTypeDefs(definition.name),
-        resolvers: { DateTime, ...(definition.resolvers as object) } as GraphQLResolverMap<unknown>,
+        resolvers: { DateTime, ...(definition.resolvers as object) } as SchemaModule["resolvers"],
       }),
     ),
   );
@@ -105,12 +111,23 @@ export async function startSubgraph<L>(
     };
     return { ...base, loaders: definition.createLoaders(base) };
   };
+  let registry: client.Registry | null = null;
+  // built on the first scrape: a process running the subgraph in tests never pays for it
+  const metricsRegistry = () => {
+    if (!registry) {
+      registry = processRegistry();
+      definition.registerMetrics?.(registry, { db: deps.db });
+    }
+    return registry;
+  };
   const extraRoutes = definition.httpRoutes?.({ config: deps.config, db: deps.db, logger });
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const pathname = pathOf(req);
     // liveness for container health checks; says nothing about data
     if (pathname === "/health" && req.method === "GET")
       return sendJson(res, 200, { status: "healthy", subgraph: definition.name });
+    // for Prometheus inside the deployment (docker-compose scrapes each process), by the router's rule
+    if (pathname === "/metrics" && req.method === "GET") return serveMetrics(metricsRegistry(), deps.config, req, res);
     const signed = verifySignedViewer(
       headerValue(req, VIEWER_HEADER),
       headerValue(req, SIGNATURE_HEADER),

@@ -1,7 +1,5 @@
-import crypto from "node:crypto";
 import client from "prom-client";
 import type { OperationDefinitionNode } from "graphql";
-import type { Config } from "../core/config";
 import type { Database } from "../core/db";
 
 /** The router process's Prometheus registry and the instruments the REST shim and GraphQL share. */
@@ -91,22 +89,7 @@ export function operationLabel(operation: OperationDefinitionNode | undefined): 
   return `${operation.operation}:${first && first.kind === "Field" ? first.name.value : "fragment"}`;
 }
 
-/**
- * Who may read /metrics (every shop's aggregate activity): anyone in development; in production
- * only `Authorization: Bearer <METRICS_TOKEN>`, and without METRICS_TOKEN it is not served on the
- * public port at all. Null when the request may read it, else the answer to send.
- */
-export function metricsRefusal(
-  config: Pick<Config, "production" | "metricsToken">,
-  authorization: string | undefined,
-): { status: number; error: string } | null {
-  if (!config.production) return null;
-  if (!config.metricsToken) return { status: 404, error: "No route for GET /metrics" };
-  const given = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1] ?? "";
-  const digest = (value: string) => crypto.createHash("sha256").update(value).digest();
-  if (given && crypto.timingSafeEqual(digest(given), digest(config.metricsToken))) return null;
-  return { status: 401, error: "/metrics needs Authorization: Bearer <METRICS_TOKEN>" };
-}
+export { metricsRefusal } from "../core/metrics-endpoint";
 
 /** Outcomes come from handlers' answers: keep label values few and well-formed. */
 export function webhookOutcomeLabel(outcome: string): string {

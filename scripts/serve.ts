@@ -39,7 +39,7 @@ async function main(part: string | undefined) {
     }
     const workers = createBackgroundWorkers({ config, databaseUrl: appUrl, logger });
     await workers.start();
-    const server = await serveWorkers(workers, config.workersPort);
+    const server = await serveWorkers(workers, config, config.workersPort);
     logger.info({ port: server.port }, "workers running");
     stop = async () => {
       await workers.stop();

@@ -36,7 +36,8 @@ beforeAll(async () => {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const deadline = Date.now() + 30_000;
+  // generous: on a loaded CI machine, starting tsx and migrating can take a while
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the workers process exited with ${child.exitCode}`);
     const ok = await fetch(`${origin}/health`).then(
@@ -44,10 +45,10 @@ beforeAll(async () => {
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error("the workers process did not answer /health in 30 s");
+    if (Date.now() > deadline) throw new Error("the workers process did not answer /health in 90 s");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}, 40_000);
+}, 100_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null) await new Promise((resolve) => child.once("exit", resolve).kill("SIGKILL"));
@@ -73,6 +74,12 @@ it("serves the relay's instruments on /metrics", async () => {
   const text = await response.text();
   expect(text).toMatch(/^bitrix_sync_queue_depth/m);
   expect(text).toMatch(/^bitrix_sync_sends_total|# TYPE bitrix_sync_sends_total counter/m);
+});
+
+it("serves the upload sweeper's instruments on /metrics (uploads it deletes, bytes stored)", async () => {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  expect(text).toMatch(/^# TYPE uploads_total counter/m);
+  expect(text).toMatch(/^upload_stored_bytes\{purpose="ORDER_PHOTO"\} \d+/m);
 });
 
 it("answers anything else with JSON a person can act on, never a stack trace", async () => {

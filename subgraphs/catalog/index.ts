@@ -3,6 +3,7 @@ import { createCatalogLoaders } from "./context";
 import { catalogInternalOperations } from "./internal-operations";
 import { resolvers } from "./resolvers";
 import { uploadRoutes } from "./uploads/http";
+import { registerUploadMetrics } from "../../core/uploads/metrics";
 
 export const catalogSubgraph: SubgraphDefinition<ReturnType<typeof createCatalogLoaders>> = {
   name: "catalog",
@@ -10,4 +11,5 @@ export const catalogSubgraph: SubgraphDefinition<ReturnType<typeof createCatalog
   createLoaders: createCatalogLoaders,
   internalOperations: catalogInternalOperations,
   httpRoutes: uploadRoutes,
+  registerMetrics: (registry, { db }) => registerUploadMetrics(registry, db),
 };

@@ -84,6 +84,16 @@ describe("production", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^# HELP /m);
   });
+
+  it("a subgraph's own /metrics follows the same rule: 401 without the token, Prometheus text with it", async () => {
+    const url = new URL("/metrics", prod.stack.subgraphs.catalog.url);
+    const refused = await fetch(url);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: expect.stringMatching(/METRICS_TOKEN/) });
+    const served = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(served.status).toBe(200);
+    expect(await served.text()).toMatch(/^# TYPE uploads_total counter/m);
+  });
 });
 
 describe("who may read /metrics", () => {

@@ -355,4 +355,13 @@ describe("the sweep and the metrics", () => {
     expect(text).toMatch(/uploads_total\{purpose="PRODUCT_IMAGE",outcome="ready"\} [1-9]/);
     expect(text).toMatch(/uploads_total\{purpose="PRODUCT_IMAGE",outcome="rejected_not_an_image"\} [1-9]/);
   });
+
+  it("the catalog subgraph's own /metrics shows them too (docker-compose runs it as a process of its own)", async () => {
+    const response = await fetch(new URL("/metrics", t.stack.subgraphs.catalog.url));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/upload_stored_bytes\{purpose="PRODUCT_IMAGE"\} [1-9]\d*/);
+    expect(text).toMatch(/uploads_total\{purpose="PRODUCT_IMAGE",outcome="ready"\} [1-9]/);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+  });
 });
