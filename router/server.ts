@@ -226,7 +226,18 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     ],
   });
   await apollo.start();
-  const board = startBoardServer({ httpServer, config, db, logger, apollo, apiSchema, metrics, authenticate, guard });
+  const board = startBoardServer({
+    httpServer,
+    config,
+    db,
+    logger,
+    apollo,
+    apiSchema,
+    metrics,
+    authenticate,
+    guard,
+    internal,
+  });
   graphqlEndpoint = timed(
     GRAPHQL_PATH,
     createGraphQLEndpoint({

@@ -1,7 +1,8 @@
 import WebSocket from "ws";
 import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
 import type { Database } from "../core/db";
-import { comparePositions, latestStablePosition, type FeedPosition } from "../core/status-feed";
+import { comparePositions, type FeedPosition } from "../core/status-feed";
+import { latestStablePosition } from "../subgraphs/orders/status-feed";
 import type { TestStack } from "./harness";
 
 /** A real graphql-ws client of the stack's router, authenticated with `token`. */

@@ -2,21 +2,13 @@ import crypto from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { Viewer } from "../../core/auth";
 import type { BoardConfig } from "../../core/config";
-import type { Database } from "../../core/db";
 import { ErrorCode, isDatabaseUnavailable } from "../../core/errors";
+import { SubgraphUnavailableError } from "../../core/internal-operations";
 import type { Logger } from "../../core/logger";
-import {
-  comparePositions,
-  findPosition,
-  latestStablePosition,
-  positionOf,
-  readFeed,
-  type FeedPage,
-  type FeedPosition,
-  type StatusChangeRow,
-} from "../../core/status-feed";
+import { comparePositions, type FeedPosition } from "../../core/status-feed";
+import { FeedUnavailableError, type FeedPage, type FeedRow, type StatusFeed } from "./feed";
 import { eventVariables, splitEvents, EVENTS_OPERATION, type BoardOperation, type FormattedError } from "./operation";
-import { Subscriber, type BoardTransport, type SerializedEvent } from "./subscriber";
+import { Subscriber, type BoardEvent } from "./subscriber";
 import { FairTurns, ReplayPlaces, SubscriberCaps, userKey } from "./caps";
 
 /** Resolves a batched events query through the gateway with a subscriber's context. */
@@ -49,7 +41,7 @@ function groupKeyOf(subscriber: Subscriber): string {
     : `${role}\n${subscriber.operation.groupKey}`;
 }
 
-function newFor(subscriber: Subscriber, events: SerializedEvent[]): SerializedEvent[] {
+function newFor(subscriber: Subscriber, events: BoardEvent[]): BoardEvent[] {
   const from = subscriber.position;
   if (!from) return events;
   let start = 0;
@@ -127,11 +119,10 @@ class ShopChannel {
         async () => {
           // stopped while waiting for the turn (the last subscriber left, the router stops)
           if (this.stopped) return NOTHING_READ;
-          const from = this.position!;
-          const read = await this.hub.db.read(this.shopId, (sql) => readFeed(sql, this.shopId, from, PAGE));
+          const read = await this.hub.feed.page(this.viewer, this.position!, PAGE);
           if (read.rows.length && !this.stopped) {
             await this.dispatch(read.rows);
-            this.position = positionOf(read.rows[read.rows.length - 1]);
+            this.position = read.rows[read.rows.length - 1].position;
           }
           return read;
         },
@@ -153,7 +144,12 @@ class ShopChannel {
     }
   }
 
-  private async dispatch(rows: StatusChangeRow[]): Promise<void> {
+  /** the feed is read for the shop with a member's viewer (the subgraph takes the shop from it) */
+  get viewer(): Viewer {
+    return this.members.values().next().value!.viewer;
+  }
+
+  private async dispatch(rows: FeedRow[]): Promise<void> {
     const groups = [...this.groups.values()];
     const resolved = await Promise.all(groups.map((group) => this.hub.resolve(group.operation, group.viewer, rows)));
     for (let i = 0; i < rows.length; i += 1) this.hub.metrics?.eventDispatched();
@@ -213,7 +209,7 @@ export class BoardHub {
   readonly replays: ReplayPlaces<Subscriber>;
 
   constructor(
-    readonly db: Database,
+    readonly feed: StatusFeed,
     readonly logger: Logger,
     readonly config: BoardConfig,
     private readonly resolveEvents: ResolveEvents,
@@ -295,7 +291,7 @@ export class BoardHub {
     const heldShops = [...this.waitingForOlderTransaction].filter(
       (c) => c.heldSince !== null && now - c.heldSince >= heldWarnMs,
     ).length;
-    this.oldestTransaction(channel.shopId).then(
+    this.feed.holder(channel.viewer).then(
       (holder) => {
         if (!holder) return;
         const context = { heldMs: this.heldMs, heldShops, ...holder };
@@ -319,28 +315,6 @@ export class BoardHub {
     );
   }
 
-  /**
-   * The session holding the cluster's horizon (PostgreSQL shows every role a session's
-   * transaction id, application and database; its state and age only for the role's own), or
-   * none when a prepared transaction holds it; null when no transaction is running any more.
-   */
-  private async oldestTransaction(shopId: number): Promise<{ transaction?: Record<string, unknown> } | null> {
-    return this.db.read(shopId, async (sql) => {
-      const [horizon] = await sql<{ running: boolean }>(
-        `select pg_snapshot_xmin(s) < pg_snapshot_xmax(s) as running from pg_current_snapshot() s`,
-      );
-      if (!horizon?.running) return null;
-      // backend_xid is a 32-bit xid, the horizon an xid8: compare the low 32 bits
-      const [transaction] = await sql<Record<string, unknown>>(
-        `select a.pid, a.application_name as "applicationName", a.datname as database, a.state,
-                round(extract(epoch from clock_timestamp() - a.xact_start)::numeric, 1)::float8 as "openSeconds"
-           from pg_stat_activity a
-          where a.backend_xid::text = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text`,
-      );
-      return transaction ? { transaction } : {};
-    });
-  }
-
   /** Re-reads the feed of every shop with subscribers: after the listener reconnects, and on a timer. */
   resyncAll(): void {
     for (const channel of this.channels.values()) channel.schedulePump();
@@ -351,13 +325,7 @@ export class BoardHub {
    * stream. Throws RATE_LIMITED when the user, the address (the client's, see clientIp) or the
    * shop holds too many subscriptions on this router.
    */
-  subscribe(
-    viewer: Viewer,
-    operation: BoardOperation,
-    subscriptionId: string,
-    transport: BoardTransport,
-    address = "unknown",
-  ): Subscriber {
+  subscribe(viewer: Viewer, operation: BoardOperation, address = "unknown"): Subscriber {
     const refusal = this.caps.refusal(viewer, address);
     if (refusal) throw refusal;
     let channel = this.channels.get(viewer.shopId);
@@ -365,7 +333,7 @@ export class BoardHub {
       channel = new ShopChannel(viewer.shopId, this);
       this.channels.set(viewer.shopId, channel);
     }
-    const subscriber = new Subscriber(viewer, operation, subscriptionId, transport, this.config.maxQueuedEvents, {
+    const subscriber = new Subscriber(viewer, operation, this.config.maxQueuedEvents, {
       onClose: (s) => this.remove(s),
       onDelivered: (at) => this.metrics?.delivered(at),
       onDropped: () => this.metrics?.dropped(),
@@ -373,7 +341,10 @@ export class BoardHub {
     channel.members.add(subscriber);
     this.caps.hold(subscriber, viewer, address);
     void this.start(channel, subscriber).catch((error) => {
-      const unavailable = isDatabaseUnavailable(error);
+      const unavailable =
+        isDatabaseUnavailable(error) ||
+        error instanceof FeedUnavailableError ||
+        error instanceof SubgraphUnavailableError;
       if (!unavailable) this.logger.error({ err: error, shopId: viewer.shopId }, "board subscription failed to start");
       subscriber.end(
         new GraphQLError(unavailable ? "The database is unavailable, try again shortly" : "Internal server error", {
@@ -385,10 +356,9 @@ export class BoardHub {
   }
 
   private async start(channel: ShopChannel, subscriber: Subscriber): Promise<void> {
-    const { shopId } = channel;
     const { after } = subscriber.operation;
     if (after !== null) {
-      const position = await this.db.read(shopId, (sql) => findPosition(sql, shopId, after));
+      const position = await this.feed.position(subscriber.viewer, after);
       if (!position) {
         // another shop's id answers exactly like an unknown one
         subscriber.notify({
@@ -412,8 +382,7 @@ export class BoardHub {
       if (subscriber.isClosed) return;
       if (channel.position === null) {
         // NOTIFYs are ignored while a shop has no live stream: the first pump reads from here
-        channel.position =
-          subscriber.position ?? (await this.db.read(shopId, (sql) => latestStablePosition(sql, shopId)));
+        channel.position = subscriber.position ?? (await this.feed.head(subscriber.viewer));
         opened = true;
       }
       if (subscriber.position === null) {
@@ -458,12 +427,12 @@ export class BoardHub {
     const { shopId } = subscriber.viewer;
     const page = async () => {
       if (subscriber.isClosed) return NOTHING_READ;
-      const read = await this.db.read(shopId, (sql) => readFeed(sql, shopId, subscriber.position!, PAGE, until));
+      const read = await this.feed.page(subscriber.viewer, subscriber.position!, PAGE, until);
       if (read.rows.length && !subscriber.isClosed) {
         subscriber.deliver(newFor(subscriber, await this.resolve(subscriber.operation, subscriber.viewer, read.rows)));
         // rows it may not see (a COURIER's view of others' orders) send nothing but are behind it
         // now: without this its position stays put and the replay reads the same page forever
-        const last = positionOf(read.rows[read.rows.length - 1]);
+        const last = read.rows[read.rows.length - 1].position;
         if (!subscriber.isClosed && (!subscriber.position || comparePositions(subscriber.position, last) < 0))
           subscriber.position = last;
       }
@@ -474,22 +443,22 @@ export class BoardHub {
 
   /**
    * One events query through the gateway for a batch of rows, split into one result per row,
-   * each serialized once for all the subscribers that share the selection.
+   * shared by all the subscribers of the selection.
    */
-  async resolve(operation: BoardOperation, viewer: Viewer, rows: StatusChangeRow[]): Promise<SerializedEvent[]> {
-    const ids = rows.map((row) => row.id.toString());
+  async resolve(operation: BoardOperation, viewer: Viewer, rows: FeedRow[]): Promise<BoardEvent[]> {
+    const ids = rows.map((row) => row.historyId);
     this.metrics?.resolution();
     const result = await this.resolveEvents(operation.eventQuery, eventVariables(operation, ids), {
       viewer,
       requestId: crypto.randomUUID(),
     });
-    const events: SerializedEvent[] = [];
+    const events: BoardEvent[] = [];
     splitEvents(operation, rows.length, result.data, result.errors).forEach((event, i) => {
       if (event)
         events.push({
-          json: JSON.stringify(event),
+          result: event,
           historyId: ids[i],
-          position: positionOf(rows[i]),
+          position: rows[i].position,
           at: rows[i].createdAt,
         });
     });

@@ -1,6 +1,8 @@
 import {
   GraphQLError,
   Kind,
+  getArgumentValues,
+  getVariableValues,
   print,
   visit,
   type DocumentNode,
@@ -8,9 +10,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type VariableDefinitionNode,
 } from "graphql";
-import { getArgumentValues, getVariableValues } from "graphql/execution/values";
 import { badUserInput, ErrorCode } from "../../core/errors";
 import { parseHistoryId } from "../../core/status-feed";
 
@@ -40,7 +40,12 @@ function validationError(message: string, code: string = ErrorCode.BAD_USER_INPU
 }
 
 /** Fragments the selection uses, transitively, so the event query carries exactly those. */
-function usedFragments(root: FieldNode, fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
+function usedFragments(root: FieldNode, document: DocumentNode): FragmentDefinitionNode[] {
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
   const used = new Map<string, FragmentDefinitionNode>();
   const walk = (node: FieldNode | FragmentDefinitionNode) =>
     visit(node, {
@@ -55,6 +60,64 @@ function usedFragments(root: FieldNode, fragments: Map<string, FragmentDefinitio
     });
   walk(root);
   return [...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value));
+}
+
+/** The root field's `after` argument, coerced with the operation's variables: a history id or null. */
+function afterArgument(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  root: FieldNode,
+  rawVariables: Record<string, unknown> | null | undefined,
+): bigint | null {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (coerced.errors) {
+    throw new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+  const fieldDef = schema.getSubscriptionType()!.getFields()[SUBSCRIPTION_FIELD];
+  const args = getArgumentValues(fieldDef, root, coerced.coerced);
+  if (args.after === undefined || args.after === null) return null;
+  const after = parseHistoryId(args.after);
+  if (after === null)
+    throw badUserInput(
+      `after must be a history id (a positive integer), got "${String(args.after).slice(0, 40)}"`,
+      "after",
+    );
+  return after;
+}
+
+/**
+ * `query BoardEvents($_boardHistoryIds: [ID!]!, …) { events: orderStatusChangesByIds(…) { <selection> } }`:
+ * the subscriber's own selection, fragments and the variables they use, printed by graphql-js.
+ */
+function eventsQuery(
+  root: FieldNode,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | null | undefined,
+): { eventQuery: string; eventVariables: Record<string, unknown> } {
+  const fragments = usedFragments(root, document);
+  // only the variables the selection (or its fragments) uses: `after` stays behind
+  const used = new Set<string>();
+  for (const node of [root.selectionSet!, ...fragments]) {
+    visit(node, { Variable: (variable) => void used.add(variable.name.value) });
+  }
+  if (used.has(IDS_VARIABLE))
+    throw validationError(`$${IDS_VARIABLE} is a reserved variable name`, "GRAPHQL_VALIDATION_FAILED");
+  const variableDefinitions = [
+    `$${IDS_VARIABLE}: [ID!]!`,
+    ...(operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)).map(print),
+  ];
+  const eventQuery = [
+    `query ${EVENTS_OPERATION}(${variableDefinitions.join(", ")}) {`,
+    `  ${EVENTS_KEY}: ${EVENTS_FIELD}(historyIds: $${IDS_VARIABLE}) ${print(root.selectionSet!)}`,
+    "}",
+    ...fragments.map(print),
+  ].join("\n");
+  const eventVariables: Record<string, unknown> = {};
+  for (const name of [...used].sort()) {
+    if (rawVariables && name in rawVariables) eventVariables[name] = rawVariables[name];
+  }
+  return { eventQuery, eventVariables };
 }
 
 /**
@@ -78,83 +141,8 @@ export function boardOperation(
   if (root.name.value.startsWith("_") || (root.alias?.value ?? "").startsWith("_")) {
     throw validationError("Aliases starting with _ are reserved", "GRAPHQL_VALIDATION_FAILED");
   }
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (coerced.errors) {
-    throw new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
-  }
-  const fieldDef = schema.getSubscriptionType()!.getFields()[SUBSCRIPTION_FIELD];
-  const args = getArgumentValues(fieldDef, root, coerced.coerced);
-  let after: bigint | null = null;
-  if (args.after !== undefined && args.after !== null) {
-    after = parseHistoryId(args.after);
-    if (after === null)
-      throw badUserInput(
-        `after must be a history id (a positive integer), got "${String(args.after).slice(0, 40)}"`,
-        "after",
-      );
-  }
-
-  const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-  const fragmentDefs = usedFragments(root, fragments);
-  const eventsField: FieldNode = {
-    kind: Kind.FIELD,
-    alias: { kind: Kind.NAME, value: EVENTS_KEY },
-    name: { kind: Kind.NAME, value: EVENTS_FIELD },
-    arguments: [
-      {
-        kind: Kind.ARGUMENT,
-        name: { kind: Kind.NAME, value: "historyIds" },
-        value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: IDS_VARIABLE } },
-      },
-    ],
-    directives: [],
-    selectionSet: root.selectionSet,
-  };
-  // only the variables the selection (or its fragments) uses: `after` stays behind
-  const usedVariables = new Set<string>();
-  for (const node of [root.selectionSet!, ...fragmentDefs]) {
-    visit(node, { Variable: (variable) => void usedVariables.add(variable.name.value) });
-  }
-  if (usedVariables.has(IDS_VARIABLE))
-    throw validationError(`$${IDS_VARIABLE} is a reserved variable name`, "GRAPHQL_VALIDATION_FAILED");
-  const variableDefinitions: VariableDefinitionNode[] = [
-    {
-      kind: Kind.VARIABLE_DEFINITION,
-      variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: IDS_VARIABLE } },
-      type: {
-        kind: Kind.NON_NULL_TYPE,
-        type: {
-          kind: Kind.LIST_TYPE,
-          type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: "ID" } } },
-        },
-      },
-      directives: [],
-    },
-    ...(operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
-  ];
-  const eventDocument: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: [
-      {
-        kind: Kind.OPERATION_DEFINITION,
-        operation: "query" as OperationDefinitionNode["operation"],
-        name: { kind: Kind.NAME, value: EVENTS_OPERATION },
-        variableDefinitions,
-        directives: [],
-        selectionSet: { kind: Kind.SELECTION_SET, selections: [eventsField] },
-      },
-      ...fragmentDefs,
-    ],
-  };
-  const eventQuery = print(eventDocument);
-  const eventVariables: Record<string, unknown> = {};
-  for (const name of [...usedVariables].sort()) {
-    if (rawVariables && name in rawVariables) eventVariables[name] = rawVariables[name];
-  }
+  const after = afterArgument(schema, operation, root, rawVariables);
+  const { eventQuery, eventVariables } = eventsQuery(root, document, operation, rawVariables);
   return {
     responseKey: root.alias?.value ?? root.name.value,
     after,

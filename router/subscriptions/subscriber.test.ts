@@ -1,4 +1,5 @@
-import { Subscriber, type BoardTransport, type SerializedEvent } from "./subscriber";
+import { GraphQLError } from "graphql";
+import { Subscriber, type BoardEvent } from "./subscriber";
 import type { BoardOperation } from "./operation";
 
 const operation: BoardOperation = {
@@ -10,89 +11,84 @@ const operation: BoardOperation = {
 };
 const viewer = { userId: "u1", shopId: 8, role: "ADMIN" as const };
 
-const event = (id: number): SerializedEvent => ({
-  json: JSON.stringify({ data: { orderStatusChanged: { historyId: String(id) } } }),
+const event = (id: number): BoardEvent => ({
+  result: { data: { orderStatusChanged: { historyId: String(id) } } },
   historyId: String(id),
   position: { xactId: String(1000 + id), id: BigInt(id) },
   at: new Date(),
 });
 
-/** A socket stand-in that records frames and flushes only when told (a client that stopped reading). */
-class HeldTransport implements BoardTransport {
-  readonly frames: string[] = [];
-  readonly pending: (() => void)[] = [];
-  corked = 0;
-  writesWhileUncorked = 0;
-  send(data: string, done: () => void) {
-    this.frames.push(data);
-    if (this.corked === 0) this.writesWhileUncorked += 1;
-    this.pending.push(done);
-  }
-  cork() {
-    this.corked += 1;
-  }
-  uncork() {
-    this.corked -= 1;
-  }
-  flush() {
-    for (const done of this.pending.splice(0)) done();
-  }
-  messages() {
-    return this.frames.map((f) => JSON.parse(f));
-  }
-}
-
 function subscriber(maxQueued: number) {
-  const transport = new HeldTransport();
   const closed: Subscriber[] = [];
   let dropped = 0;
-  const s = new Subscriber(viewer, operation, "sub-1", transport, maxQueued, {
+  let delivered = 0;
+  const s = new Subscriber(viewer, operation, maxQueued, {
     onClose: (x: Subscriber) => closed.push(x),
     onDropped: () => (dropped += 1),
+    onDelivered: () => (delivered += 1),
   });
-  return { s, transport, closed, dropped: () => dropped };
+  return { s, closed, dropped: () => dropped, delivered: () => delivered };
+}
+
+/** What graphql-ws's server does: pulls `count` results, as it does once each previous message is flushed. */
+async function pull(s: Subscriber, count: number) {
+  const values = [];
+  for (let i = 0; i < count; i += 1) values.push(await s.next());
+  return values;
 }
 
 describe("a board subscriber", () => {
-  it("writes a batch of events as graphql-ws next messages, in order, in one corked write", () => {
-    const { s, transport } = subscriber(10);
+  it("hands a batch of events to graphql-ws in order, as the ExecutionResults it sends", async () => {
+    const { s, delivered } = subscriber(10);
     s.deliver([event(1), event(2), event(3)]);
-    expect(transport.messages()).toEqual(
-      [1, 2, 3].map((id) => ({
-        id: "sub-1",
-        type: "next",
-        payload: { data: { orderStatusChanged: { historyId: String(id) } } },
-      })),
-    );
-    expect(transport.writesWhileUncorked).toBe(0);
-    expect(transport.corked).toBe(0);
     expect(s.position).toEqual(event(3).position);
+    expect(await pull(s, 3)).toEqual([1, 2, 3].map((id) => ({ value: event(id).result, done: false })));
+    expect(delivered()).toBe(3);
   });
 
-  it("drops a client that leaves more than maxQueued events unflushed instead of buffering without bound", async () => {
-    const { s, transport, closed, dropped } = subscriber(3);
+  it("a pull waiting for the next event gets it as soon as it is delivered", async () => {
+    const { s } = subscriber(10);
+    const waiting = s.next();
+    s.deliver([event(7)]);
+    expect(await waiting).toEqual({ value: event(7).result, done: false });
+  });
+
+  it("drops a client that leaves more than maxQueued events untaken instead of buffering without bound", async () => {
+    const { s, closed, dropped } = subscriber(3);
     s.deliver([event(1)]);
-    transport.flush();
+    await pull(s, 1);
     for (let i = 2; i <= 50; i += 1) s.deliver([event(i)]);
     expect(dropped()).toBe(1);
-    // nothing written past the limit but the final error
-    expect(transport.frames.length).toBeLessThanOrEqual(1 + 4 + 1);
-    const last = transport.messages().at(-1);
-    expect(last.payload.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", reason: "SLOW_CONSUMER" });
-    expect(Number(last.payload.errors[0].extensions.lastHistoryId)).toBeGreaterThanOrEqual(1);
+    // out of the hub at once (caps and stream), though the socket has not taken the last message yet
+    expect(closed).toEqual([s]);
+    // what waited is never sent: only the final error, naming the last event the client was sent
+    const [last, end] = await pull(s, 2);
+    const error = (last.value as { errors: GraphQLError[] }).errors[0];
+    expect(error.extensions).toMatchObject({ code: "RATE_LIMITED", reason: "SLOW_CONSUMER", lastHistoryId: "1" });
     // graphql-ws sees the subscription end (and then sends complete)
-    expect(await s.next()).toEqual({ value: undefined, done: true });
+    expect(end).toEqual({ value: undefined, done: true });
     expect(closed).toEqual([s]);
   });
 
+  it("ended with an error (an expired token), it sends what is queued, then the error, then completes", async () => {
+    const { s } = subscriber(10);
+    s.deliver([event(1), event(2)]);
+    s.end(new GraphQLError("expired", { extensions: { code: "UNAUTHENTICATED" } }));
+    s.deliver([event(3)]);
+    const pulled = await pull(s, 4);
+    expect(pulled.slice(0, 2).map((p) => p.value)).toEqual([event(1).result, event(2).result]);
+    expect((pulled[2].value as { errors: GraphQLError[] }).errors[0].message).toBe("expired");
+    expect(pulled[3]).toEqual({ value: undefined, done: true });
+  });
+
   it("a replay waits for room while the client is behind", async () => {
-    const { s, transport } = subscriber(4);
+    const { s } = subscriber(4);
     s.deliver([event(1), event(2), event(3)]);
     let resumed = false;
     const waiting = s.waitForRoom().then(() => (resumed = true));
     await new Promise((r) => setImmediate(r));
     expect(resumed).toBe(false);
-    transport.flush();
+    await pull(s, 2);
     await waiting;
     expect(resumed).toBe(true);
   });
@@ -105,5 +101,6 @@ describe("a board subscriber", () => {
     await s.return();
     expect(closed).toEqual([s]);
     s.deliver([event(9)]);
+    expect(await s.next()).toEqual({ value: undefined, done: true });
   });
 });

@@ -4,20 +4,10 @@ import { ErrorCode } from "../../core/errors";
 import type { FeedPosition } from "../../core/status-feed";
 import type { BoardOperation } from "./operation";
 
-/**
- * Where a subscriber's messages go: the graphql-ws socket. `send` calls `done` once the frame
- * is flushed to the kernel; cork/uncork let a batch of events leave in one write.
- */
-export interface BoardTransport {
-  send(data: string, done: (error?: Error) => void): void;
-  cork(): void;
-  uncork(): void;
-}
-
-/** One event, serialized once for every subscriber that gets it. */
-export interface SerializedEvent {
-  /** JSON of the ExecutionResult (`{"data":…}` or with `errors`) */
-  json: string;
+/** One event, resolved once for every subscriber of a selection (the same object goes to each). */
+export interface BoardEvent {
+  /** the ExecutionResult graphql-ws sends as the `next` message's payload */
+  result: ExecutionResult;
   historyId: string;
   position: FeedPosition;
   /** when the change was written, for the delivery-lag metric */
@@ -31,39 +21,38 @@ export interface SubscriberHooks {
   onDropped?(): void;
 }
 
+type Pulled = IteratorResult<ExecutionResult, undefined>;
+const DONE: Pulled = { value: undefined, done: true };
+
 /**
- * One subscription of one board. Events are written straight to the socket as graphql-ws
- * `next` messages (serialized once per event and selection, framed per subscription id), so a
- * burst costs one write per socket rather than a JSON.stringify and a write per message.
- * graphql-ws still owns the subscription's life: it holds this object as the subscription's
- * AsyncGenerator, which yields nothing and finishes when the subscription ends, after which
- * graphql-ws sends `complete`.
+ * One subscription of one board, as the AsyncGenerator graphql-ws's server iterates: the hub
+ * pushes events in, graphql-ws pulls them out and sends each as a `next` message. graphql-ws
+ * pulls the next result only once the previous message is flushed to the socket, so what
+ * waits here is what the client has not read yet.
  *
- * Memory stays bounded: an event whose frame the socket has not flushed yet counts as
- * queued, and a subscriber with more than `maxQueued` of them (its client does not read) is
- * dropped with a RATE_LIMITED error naming the last historyId it was sent.
+ * Memory stays bounded: a subscriber with more than `maxQueued` events waiting (its client does
+ * not read) is dropped with a RATE_LIMITED error naming the last historyId it was sent.
  */
 export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, unknown> {
-  /** the feed position of the last event sent to this subscriber; null until it has one */
+  /** the feed position of the last event handed to this subscriber; null until it has one */
   position: FeedPosition | null = null;
-  private readonly prefix: string;
-  private unflushed = 0;
+  private queue: { result: ExecutionResult; event?: BoardEvent }[] = [];
   private roomWaiters: (() => void)[] = [];
+  /** no more events are taken; what is queued is still sent */
   private ended = false;
+  /** finished: graphql-ws is told `done` */
   private closed = false;
-  private waitingForEnd: ((value: IteratorResult<ExecutionResult, undefined>) => void) | null = null;
+  private detached = false;
+  private puller: ((value: Pulled) => void) | null = null;
   private lastHistoryId: string | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly viewer: Viewer,
     readonly operation: BoardOperation,
-    subscriptionId: string,
-    private readonly transport: BoardTransport,
     private readonly maxQueued: number,
     private readonly hooks: SubscriberHooks,
   ) {
-    this.prefix = `{"id":${JSON.stringify(subscriptionId)},"type":"next","payload":`;
     if (viewer.expiresAt) {
       // setTimeout overflows past ~24.8 days; tokens live hours, clamp anyway
       const ms = Math.min(Math.max(0, viewer.expiresAt * 1000 - Date.now()), 2_000_000_000);
@@ -84,65 +73,106 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, un
     return this.ended || this.closed;
   }
 
-  /** events sent but not yet flushed to the socket */
+  /** events handed in but not yet taken by graphql-ws (its client has not read the ones before) */
   get queued(): number {
-    return this.unflushed;
+    return this.queue.length;
   }
 
-  /** Sends events in order, in one socket write. */
-  deliver(events: readonly SerializedEvent[]): void {
+  /** Queues events in order; drops the subscriber when its client has fallen too far behind. */
+  deliver(events: readonly BoardEvent[]): void {
     if (this.isClosed || events.length === 0) return;
-    this.transport.cork();
-    try {
-      for (const event of events) {
-        if (this.isClosed) break;
-        this.write(this.prefix + event.json + "}");
-        this.position = event.position;
-        this.lastHistoryId = event.historyId;
-        this.hooks.onDelivered?.(event.at);
-        if (this.unflushed > this.maxQueued) {
-          this.hooks.onDropped?.();
-          this.end(
-            new GraphQLError(
-              `This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`,
-              {
-                extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() },
-              },
-            ),
-          );
-        }
-      }
-    } finally {
-      this.transport.uncork();
+    for (const event of events) this.queue.push({ result: event.result, event });
+    this.position = events[events.length - 1].position;
+    if (this.queue.length > this.maxQueued) {
+      this.hooks.onDropped?.();
+      // what waits is never sent: the client resumes behind the last event it was sent
+      this.queue = [];
+      this.end(
+        new GraphQLError(
+          `This board fell more than ${this.maxQueued} events behind and was dropped; resubscribe with after: the last historyId it received`,
+          { extensions: { code: ErrorCode.RATE_LIMITED, reason: "SLOW_CONSUMER", ...this.resumeHint() } },
+        ),
+      );
+      return;
     }
+    this.handOver();
   }
 
   /** Sends a message that is not an event (a notice with errors), in order with the events. */
   notify(result: ExecutionResult): void {
     if (this.isClosed) return;
-    this.write(this.prefix + JSON.stringify(result) + "}");
+    this.queue.push({ result });
+    this.handOver();
   }
 
-  private write(data: string): void {
-    this.unflushed += 1;
-    this.transport.send(data, () => {
-      this.unflushed -= 1;
-      if (this.unflushed < this.maxQueued / 2) this.releaseWaiters();
-    });
-  }
-
-  /** Resolves once the socket has drained enough for a page of replay, so a replay never outruns a slow reader. */
+  /** Resolves once the client has read enough for a page of replay, so a replay never outruns a slow reader. */
   waitForRoom(): Promise<void> {
-    if (this.isClosed || this.unflushed < this.maxQueued / 2) return Promise.resolve();
+    if (this.isClosed || this.queue.length < this.maxQueued / 2) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  /** Ends the subscription, with `error` as its last message when given; graphql-ws then sends `complete`. */
+  /** Ends the subscription after what is queued, with `error` as its last message when given; graphql-ws then sends `complete`. */
   end(error?: GraphQLError): void {
     if (this.isClosed) return;
-    if (error) this.notify({ errors: [error] });
+    if (error) this.queue.push({ result: { errors: [error] } });
+    this.ended = true;
+    this.detach();
+    this.handOver();
+  }
+
+  /** graphql-ws pulls here, once the previous message is flushed. */
+  next(): Promise<Pulled> {
+    const taken = this.take();
+    if (taken) return Promise.resolve(taken);
+    return new Promise((resolve) => {
+      this.puller = resolve;
+    });
+  }
+
+  /** graphql-ws calls it when the client completes the subscription or the socket closes. */
+  return(): Promise<Pulled> {
+    this.queue = [];
     this.ended = true;
     this.finish();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error: unknown): Promise<Pulled> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  /** the next result for graphql-ws, `done` once ended and drained, or null when nothing waits */
+  private take(): Pulled | null {
+    const next = this.queue.shift();
+    if (!next) {
+      if (!this.ended) return null;
+      this.finish();
+      return DONE;
+    }
+    if (next.event) {
+      this.lastHistoryId = next.event.historyId;
+      this.hooks.onDelivered?.(next.event.at);
+    }
+    if (this.queue.length < this.maxQueued / 2) this.releaseWaiters();
+    return { value: next.result, done: false };
+  }
+
+  private handOver(): void {
+    const puller = this.puller;
+    if (!puller) return;
+    const taken = this.take();
+    if (!taken) return;
+    this.puller = null;
+    puller(taken);
   }
 
   private resumeHint(): Record<string, string> {
@@ -155,43 +185,22 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined, un
     for (const resolve of waiters) resolve();
   }
 
-  private finish(): void {
-    if (this.closed) return;
-    this.closed = true;
+  /** out of the hub (its caps and stream) at once, though graphql-ws may still be sending what is queued */
+  private detach(): void {
+    if (this.detached) return;
+    this.detached = true;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     this.releaseWaiters();
-    const waiting = this.waitingForEnd;
-    this.waitingForEnd = null;
-    waiting?.({ value: undefined, done: true });
     this.hooks.onClose(this);
   }
 
-  /** graphql-ws pulls here: nothing is yielded, the promise settles when the subscription ends. */
-  next(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    if (this.isClosed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.waitingForEnd = resolve;
-    });
-  }
-
-  /** graphql-ws calls it when the client completes the subscription or the socket closes. */
-  return(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    this.ended = true;
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  throw(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
-    void this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.return();
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detach();
+    const puller = this.puller;
+    this.puller = null;
+    puller?.(DONE);
   }
 }

@@ -4,11 +4,12 @@ import { webhookOperation } from "../../core/webhooks";
 import { WEBHOOK_DELIVERIES_OPERATIONS } from "../../core/webhook-deliveries";
 import { createBitrixStatusWriter, orderStatusWebhook, ORDER_STATUS_OPERATION } from "./bitrix-status-webhook";
 import { orderSyncWebhook, ORDER_SYNC_OPERATION } from "./bitrix-order-sync-webhook";
+import { STATUS_FEED_OPERATIONS } from "./status-feed-operations";
 
 /**
  * What the orders subgraph does for the router outside GraphQL: Bitrix's order status webhook
- * (group-committed in this process), its whole-order webhook and the stored-deliveries admin's
- * reads.
+ * (group-committed in this process), its whole-order webhook, the stored-deliveries admin's
+ * reads and the live board's feed (status-feed-operations.ts).
  */
 export const ordersInternalOperations: InternalOperationsFactory = ({ config, db, logger }) => {
   const bitrixStatuses = createBitrixStatusWriter(db, config.bitrixShopId);
@@ -21,6 +22,7 @@ export const ordersInternalOperations: InternalOperationsFactory = ({ config, db
       ),
       [ORDER_SYNC_OPERATION]: webhookOperation(orderSyncWebhook, deliveryLog),
       ...WEBHOOK_DELIVERIES_OPERATIONS,
+      ...STATUS_FEED_OPERATIONS,
     },
     async stop() {
       await bitrixStatuses.idle();

@@ -2,16 +2,8 @@ import type { SqlReader } from "../../core/db";
 import { GraphQLError } from "graphql";
 import { badUserInput, ErrorCode } from "../../core/errors";
 import { pageSize, MAX_PAGE_SIZE, type Connection } from "../../core/pagination";
-import {
-  countAfter,
-  findByIds,
-  findPosition,
-  FEED_START,
-  latestStablePosition,
-  parseHistoryId,
-  readFeed,
-  type StatusChangeRow,
-} from "../../core/status-feed";
+import { FEED_START, parseHistoryId, type StatusChangeRow } from "../../core/status-feed";
+import { countAfter, findByIds, findPosition, latestStablePosition, readFeed } from "./status-feed";
 
 /** The `after` history id of the caller's shop, as a feed position; BAD_USER_INPUT when it is not one. */
 async function afterPosition(sql: SqlReader, shopId: number, after: string | null | undefined) {
