@@ -1,6 +1,6 @@
 import type { Client } from "graphql-ws";
 import { startTestStack, DEV_SHOP, type TestStack } from "../../test/harness";
-import { boardClient, collect } from "../../test/board-client";
+import { attached, boardClient, collect } from "../../test/board-client";
 
 /**
  * A lost NOTIFY (a dropped LISTEN connection, a notification queue overflow) must not lose a
@@ -56,6 +56,9 @@ it("delivers a change whose NOTIFY was lost within the sweep interval", async ()
   );
   const [announced, silent] = rows.map((row) => Number(row.id));
   const board = collect(client, BOARD);
+  // a subscriber without `after` starts where the feed stands when it attaches: a change committed
+  // before that is not its to receive
+  await attached(t, DEV_SHOP, 1);
 
   // a positive signal that the board is live: an ordinary change arrives
   const moved = await t.graphql(
