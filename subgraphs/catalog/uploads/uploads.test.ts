@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../../test/harness";
 import * as images from "../../../test/image-fixtures";
 import { createUpload, freePort, put, putUpload } from "../../../test/uploads-client";
-import { sweepUploads } from "../../../core/uploads/sweep";
+import { reconcileStoredFiles, sweepUploads } from "../../../core/uploads/sweep";
 import { signedFileUrl } from "../../../core/uploads/signed-urls";
 
 /**
@@ -347,6 +347,24 @@ describe("the sweep and the metrics", () => {
     ]);
     expect(left.rows.map((row) => row.id)).toEqual([kept.id]);
     expect(filesOf(kept.id)).toHaveLength(2);
+  });
+
+  it("deletes stored files whose upload row is gone (a crash between a row's delete and its files'), and only those", async () => {
+    const { upload: orphan } = await uploaded(await images.png(), "image/png");
+    const { upload: kept } = await uploaded(await images.png(), "image/png");
+    const { upload: otherShop } = await uploaded(await images.png(), "image/png", "PRODUCT_IMAGE", t.token(DEV_SHOP));
+    expect(filesOf(orphan.id)).toHaveLength(2);
+    await t.ownerQuery("delete from upload where id = $1", [orphan.id]);
+    const deps = {
+      config: t.config,
+      db: t.stack.db,
+      logger: (await import("../../../core/logger")).createLogger("silent"),
+    };
+    expect(await reconcileStoredFiles(deps)).toBe(2);
+    expect(filesOf(orphan.id)).toEqual([]);
+    expect(filesOf(kept.id)).toHaveLength(2);
+    expect(filesOf(otherShop.id)).toHaveLength(2);
+    expect(await reconcileStoredFiles(deps)).toBe(0);
   });
 
   it("/metrics shows bytes stored and uploads by outcome", async () => {
