@@ -53,6 +53,50 @@ describe("db.read and db.write on PostgreSQL", () => {
     expect(shops).toEqual([{ id: DEV_SHOP }]);
   });
 
+  it("binds values of every kind as data, on the read, write and autocommit paths alike", async () => {
+    const hostile = "x'); delete from shop; select ('";
+    const at = new Date("2026-12-07T01:02:03.456Z");
+    const cases: [string, unknown, unknown][] = [
+      ["$1::text is null", null, true],
+      ["$1::int", 2_147_483_647, 2_147_483_647],
+      ["$1::int8", 9_007_199_254_740_993n, 9_007_199_254_740_993n],
+      ["$1::numeric::text", "12345678901234567890.5", "12345678901234567890.5"],
+      ["$1::boolean", false, false],
+      ["$1::timestamptz", at, at],
+      ["$1::text[]", [hostile, null, 'dq"\\', "{,}"], [hostile, null, 'dq"\\', "{,}"]],
+      [
+        "$1::int[]",
+        [
+          [1, 2],
+          [3, null],
+        ],
+        [
+          [1, 2],
+          [3, null],
+        ],
+      ],
+      [
+        "$1::jsonb",
+        { [hostile]: [hostile, 1, null], nested: { "'": "\\" } },
+        { [hostile]: [hostile, 1, null], nested: { "'": "\\" } },
+      ],
+      ["$1::bytea", Buffer.from([0, 39, 92, 255]), Buffer.from([0, 39, 92, 255])],
+      ["$1::text", hostile, hostile],
+    ];
+    for (const [expression, value, expected] of cases) {
+      const text = `select ${expression} as v`;
+      const read = await db.read(DEV_SHOP, (sql) => sql<{ v: unknown }>(text, [value]));
+      const written = await db.write(DEV_SHOP, (sql) => sql<{ v: unknown }>(text, [value]));
+      const autocommitted = await db.write(DEV_SHOP, (sql) => sql<{ v: unknown }>(text, [value]), { autocommit: true });
+      for (const rows of [read, written, autocommitted]) expect(rows).toEqual([{ v: expected }]);
+    }
+    // a NUL byte cannot be text in PostgreSQL: refused, and the connection serves the next statement
+    await expect(db.read(DEV_SHOP, (sql) => sql("select $1::text", ["a\u0000b"]))).rejects.toThrow(/0x00/);
+    expect(await db.read(DEV_SHOP, (sql) => sql<{ n: number }>("select count(*)::int as n from shop"))).toEqual([
+      { n: 1 },
+    ]);
+  });
+
   it("scopes each read statement to its shop and leaves nothing set on the connection afterwards", async () => {
     const [mine, theirs] = await Promise.all([
       db.read(DEV_SHOP, (sql) => sql<{ id: number }>("select id from shop order by id")),

@@ -1,6 +1,24 @@
+/**
+ * Tenant data access: the one place that scopes a connection to a shop (`app.shop_id`, set with
+ * `set_config(…, true)` inside the transaction; row-level security is the wall behind it).
+ *
+ * One rule for reaching tenant data:
+ * - Reads go through `read`: parameterised SQL in the subgraph's data-access module, one round
+ *   trip per statement, rows shaped like Prisma's models; DataLoader batches via core/loaders'
+ *   `sqlLoaders`. A table is read one way, and this is it.
+ * - Writes go through `withTenant`: Prisma in a transaction the service receives (`tx`), so a
+ *   business rule and its writes share one transaction.
+ * - `write` (raw SQL) only for a write that is one set-based statement on a hot or bulk path,
+ *   where Prisma would take several round trips: the status webhook's group commit, stock
+ *   movements, the outbox relay's claims (`FOR UPDATE SKIP LOCKED`).
+ *
+ * Only public library APIs: pg's pipeline mode, named prepared statements and escapeLiteral;
+ * Prisma's driver adapter. The one library bug worked around is in prisma-adapter-pg-failed-commit.ts.
+ */
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../prisma/generated/client";
+import { releasingConnectionsOfFailedCommits } from "./prisma-adapter-pg-failed-commit";
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 /** A Prisma client bound to one tenant-scoped transaction. */
@@ -11,14 +29,14 @@ export interface Database {
   pool: pg.Pool;
   /**
    * Runs `work` in one transaction with `app.shop_id` set for that transaction only
-   * (`set_config(…, true)`), so row-level security sees the shop. All tenant data access
-   * goes through here; services receive the `tx`.
+   * (`set_config(…, true)`), so row-level security sees the shop. Tenant writes go through
+   * here (the header's rule); services receive the `tx`.
    */
   withTenant<T>(shopId: number, work: (tx: Tx) => Promise<T>, options?: TenantTxOptions): Promise<T>;
   /**
-   * Read-only tenant statements on a plain pg client, for hot read paths (DataLoader batches):
-   * the same `app.shop_id` scoping as withTenant at a fraction of Prisma's cost. Each statement
-   * is its own read-only READ COMMITTED transaction, in one round trip (see rawTransaction).
+   * Read-only tenant statements on a plain pg client, the way every tenant read goes (the
+   * header's rule): the same `app.shop_id` scoping as withTenant at a fraction of Prisma's cost. Each statement
+   * is its own read-only READ COMMITTED transaction, in one round trip (see RawTransaction).
    * Rows come back with camelCase keys and int8 as bigint, i.e. shaped like Prisma's models.
    */
   read<T>(shopId: number, work: (sql: SqlReader) => Promise<T>): Promise<T>;
@@ -61,9 +79,10 @@ const readTypes = {
 } as pg.CustomTypesConfig;
 
 /**
- * Server-side prepared statements for the raw paths: each distinct parameterised statement
- * text gets a name, so PostgreSQL parses and plans it once per connection instead of on every
- * call. Texts are the code's own constants; past a bound, new texts simply run unnamed.
+ * Server-side prepared statements for the raw paths (pg's public `name` option): each distinct
+ * parameterised statement text gets a name, so PostgreSQL parses and plans it, row-level security
+ * included, once per connection instead of on every call. Texts are the code's own constants;
+ * past a bound, new texts simply run unnamed.
  */
 const statementNames = new Map<string, string>();
 function statementName(text: string): string | undefined {
@@ -75,105 +94,38 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-// node-postgres's own conversion of a parameter to its text form, for binding the pipeline's steps (untyped module)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareValue } = require("pg/lib/utils") as { prepareValue(value: unknown): unknown };
+/** Marks a query of a raw transaction's framing (BEGIN with the scope, COMMIT, ROLLBACK): not counted. */
+const FRAMING = Symbol("framing");
+type FramingQuery = pg.QueryConfig & { [FRAMING]: true };
+const framing = (text: string): FramingQuery => ({ text, [FRAMING]: true });
 
-/**
- * The tenant scope as server-side prepared statements, PREPAREd on a connection's first raw
- * statement: `set_config(…, true)` lasts until the end of the transaction it runs in.
- */
-const SCOPE = {
-  read: {
-    name: "cvety_scope_read",
-    parameters: "(text, text)",
-    text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
-  },
-  write: {
-    name: "cvety_scope_write",
-    parameters: "(text, text)",
-    text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true)",
-  },
-  /** a courier's transactions: the courier wall's role and user beside the shop */
-  courierRead: {
-    name: "cvety_scope_courier_read",
-    parameters: "(text, text, text)",
-    text: "select set_config('transaction_read_only', 'on', true), set_config('app.shop_id', $1, true), set_config('app.origin', $2, true), set_config('app.user_id', $3, true), set_config('role', 'cvety_courier', true)",
-  },
-  courierWrite: {
-    name: "cvety_scope_courier_write",
-    parameters: "(text, text, text)",
-    text: "select set_config('app.shop_id', $1, true), set_config('app.origin', $2, true), set_config('app.user_id', $3, true), set_config('role', 'cvety_courier', true)",
-  },
-  /** bench only (DatabaseOptions.withoutTenantSetting): the read-only part alone */
-  readOnly: {
-    name: "cvety_scope_read_only",
-    parameters: "",
-    text: "select set_config('transaction_read_only', 'on', true)",
-  },
-} as const;
-const PREPARE_SCOPES = Object.values(SCOPE)
-  .map((scope) => `prepare ${scope.name} ${scope.parameters} as ${scope.text}`)
-  .join("; ");
-/** BEGIN as a statement prepared at the protocol level (SQL's PREPARE takes no BEGIN) */
-const BEGIN_STATEMENT = "cvety_begin";
-/** connections with the scope statements and BEGIN prepared (once, on a connection's first raw statement) */
-const setUp = new WeakSet<pg.PoolClient>();
-
-interface PgConnection {
-  bind(config: {
-    portal: string;
-    statement: string;
-    values: unknown[];
-    valueMapper: (value: unknown) => unknown;
-  }): void;
-  describe(config: { type: "P"; name: string }): void;
-  execute(config: { portal: string }): void;
-}
-const PgQuery = pg.Query as unknown as new (
-  config: pg.QueryConfig,
-  values?: undefined,
-  callback?: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void,
-) => {
-  prepare(connection: PgConnection): void;
-  requiresPreparation(): boolean;
-};
-
-interface PipelineStep {
-  statement: string;
-  values: string[];
+interface Scope {
+  shopId: number;
+  origin: string;
+  courierUserId?: string;
 }
 
 /**
- * A statement and what must precede it (BEGIN, the tenant scope) in one round trip, with the
- * statement's plan cached: the extended protocol's pipeline sends Bind/Execute of each prepared
- * step, then (Parse the first time on a connection) Bind/Execute of the named statement, then one
- * Sync. Without BEGIN everything before the Sync is one implicit transaction, so the scope holds
- * for the statement and ends with it, and an error undoes both. (A simple-protocol message could
- * carry them all too, but PostgreSQL then parses and plans the statement, row-level security
- * included, on every call.)
+ * A raw transaction's start as one simple-protocol message: BEGIN and the tenant scope
+ * (`set_config(…, true)` lasts until the end of the transaction). The values are escaped with
+ * pg's public escapeLiteral; the shop id is an integer and the origin a plain word, checked before.
  */
-class PipelinedStatement extends PgQuery {
-  constructor(
-    config: pg.QueryConfig,
-    private readonly before: readonly PipelineStep[],
-    callback: (error: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void,
-  ) {
-    super(config, undefined, callback);
-  }
-
-  requiresPreparation() {
-    return true;
-  }
-
-  prepare(connection: PgConnection) {
-    for (const step of this.before) {
-      connection.bind({ portal: "", statement: step.statement, values: step.values, valueMapper: prepareValue });
-      connection.describe({ type: "P", name: "" });
-      connection.execute({ portal: "" });
+function beginScoped(access: "read" | "write", scope: Scope | null): FramingQuery {
+  const settings: string[] = [];
+  if (scope) {
+    settings.push(
+      `set_config('app.shop_id', '${scope.shopId}', true)`,
+      `set_config('app.origin', ${pg.escapeLiteral(scope.origin)}, true)`,
+    );
+    if (scope.courierUserId !== undefined) {
+      settings.push(
+        `set_config('app.user_id', ${pg.escapeLiteral(scope.courierUserId)}, true)`,
+        "set_config('role', 'cvety_courier', true)",
+      );
     }
-    super.prepare(connection);
   }
+  const begin = access === "read" ? "begin read only" : "begin";
+  return framing(settings.length ? `${begin}; select ${settings.join(", ")}` : begin);
 }
 
 /** PostgreSQL refuses a prepared statement whose result columns a migration has changed. */
@@ -184,55 +136,77 @@ function isStalePlan(error: unknown): boolean {
   );
 }
 
+/** The connection itself failed (terminated, reset): it must not go back to the pool. */
+function isConnectionLost(error: unknown): boolean {
+  return error instanceof Error && /terminat|Connection|ECONNRESET|not queryable/i.test(error.message);
+}
+
 function assertShopId(shopId: number) {
   if (!Number.isInteger(shopId) || shopId <= 0) throw new Error(`a tenant transaction needs a shop id, got ${shopId}`);
 }
 
-type AdapterTransaction = {
-  client: pg.PoolClient;
-  cleanup?: () => void;
-  executeRaw(query: { sql: string }): Promise<unknown>;
-};
+type RawMode = "read" | "autocommit" | "write";
+const writeMode = (options: WriteOptions): RawMode => (options.autocommit ? "autocommit" : "write");
 
 /**
- * Prisma's transaction manager closes a transaction by sending COMMIT or ROLLBACK and only then
- * calling the adapter's commit()/rollback(), which gives the pooled connection back. When that
- * statement fails because the connection died (a database restart, a network cut), the second
- * step never runs and the connection is never returned: each interactive transaction caught by
- * an outage would shrink the pool for good. This gives such a connection back, marked broken.
+ * One raw tenant transaction on a pooled connection in pg's pipeline mode (the public `pipeline`
+ * client option): queries are written without waiting for the answers of the ones before, so
+ * BEGIN with the scope, the statement (prepared once per connection) and, for `read` and
+ * `autocommit`, COMMIT go out together: one round trip per statement. A failed statement aborts
+ * the transaction; the COMMIT behind it then ends it as a rollback.
  */
-function releasingBrokenTransactions(factory: PrismaPg): PrismaPg {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (...args: Parameters<typeof startTransaction>) => {
-      const transaction = await startTransaction(...args);
-      const tx = transaction as unknown as AdapterTransaction;
-      const executeRaw = tx.executeRaw.bind(tx);
-      tx.executeRaw = async (query) => {
-        try {
-          return await executeRaw(query);
-        } catch (error) {
-          if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(query.sql)) {
-            tx.cleanup?.();
-            tx.client.release(error instanceof Error ? error : new Error(String(error)));
-          }
-          throw error;
-        }
-      };
-      return transaction;
-    };
-    return adapter;
-  };
-  return factory;
+class RawTransaction {
+  /** an explicit transaction spans the next statements (`write`) */
+  private open = false;
+  /** a plan went stale under a migration: statements run unnamed, the connection is discarded */
+  stale: Error | undefined;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly mode: RawMode,
+    private readonly begin: FramingQuery,
+  ) {}
+
+  async run(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const first = !this.open;
+    try {
+      return await this.send(text, values);
+    } catch (error) {
+      if (!first || this.stale || !isStalePlan(error)) throw error;
+      // A migration changed a table under a statement prepared on this connection: nothing of
+      // the transaction is left, so it starts again with the statement unprepared.
+      this.stale = error as Error;
+      await this.end("rollback");
+      return this.send(text, values);
+    }
+  }
+
+  private async send(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const name = values.length && !this.stale ? statementName(text) : undefined;
+    const queries: Promise<unknown>[] = [];
+    if (!this.open) queries.push(this.client.query(this.begin));
+    const statement = this.client.query({ name, text, values, types: readTypes });
+    queries.push(statement);
+    if (this.mode === "write") this.open = true;
+    else queries.push(this.client.query(framing("commit")));
+    // all of them settled before the connection may go back to the pool; the first failure is the cause
+    const failed = (await Promise.allSettled(queries)).find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    return statement;
+  }
+
+  async end(command: "commit" | "rollback"): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    await this.client.query(framing(command));
+  }
 }
 
 export interface WriteOptions extends Pick<TenantTxOptions, "origin"> {
   /**
-   * Each statement is its own transaction, committed with the tenant scope in one round trip
-   * (instead of BEGIN … COMMIT around them all): for work whose change is a single statement,
-   * like a stock movement, possibly followed by reads.
+   * Each statement is its own transaction (BEGIN with the tenant scope, the statement, COMMIT,
+   * in one round trip) instead of one around them all: for work whose change is a single
+   * statement, like a stock movement, possibly followed by reads that must not hold its locks.
    */
   autocommit?: boolean;
 }
@@ -264,7 +238,79 @@ export interface DatabaseOptions {
   idleInTransactionTimeoutMs?: number;
 }
 
+type RawArguments<T> = [
+  shopId: number,
+  mode: RawMode,
+  origin: string,
+  work: (sql: SqlReader) => Promise<T>,
+  courierUserId?: string,
+];
+
+/**
+ * `read`: each statement is its own read-only transaction (at READ COMMITTED every statement
+ * takes its own snapshot anyway); `autocommit`: the same for writes, each statement committing
+ * on its own; `write`: one explicit transaction, BEGIN and the scope in the first statement's
+ * round trip, COMMIT after the last. See RawTransaction.
+ */
+async function runRaw<T>(
+  pool: pg.Pool,
+  withoutTenantSetting: boolean | undefined,
+  shopId: number,
+  mode: RawMode,
+  origin: string,
+  work: (sql: SqlReader) => Promise<T>,
+  courierUserId?: string,
+): Promise<T> {
+  assertShopId(shopId);
+  if (!/^[a-z]+$/.test(origin)) throw new Error(`origin must be a plain word, got ${origin}`);
+  const scope = courierUserId !== undefined || !withoutTenantSetting ? { shopId, origin, courierUserId } : null;
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  // a connection lost between statements is reported as an 'error' event on the checked-out
+  // client; unheard, it would crash the process. Remember it: the client is then discarded.
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onLost);
+  const transaction = new RawTransaction(client, mode, beginScoped(mode === "read" ? "read" : "write", scope));
+  try {
+    const result = await work(async <Row>(text: string, values: unknown[] = []) => {
+      const { rows } = await transaction.run(text, values);
+      return rows.map((row) => {
+        const shaped: Record<string, unknown> = {};
+        for (const key in row) shaped[camel(key)] = row[key];
+        return shaped as Row;
+      });
+    });
+    await transaction.end("commit");
+    return result;
+  } catch (error) {
+    if (isConnectionLost(error)) lost ??= error as Error;
+    await transaction.end("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.off("error", onLost);
+    client.release(lost ?? transaction.stale);
+  }
+}
+
+/**
+ * A pg client that counts the statements sent through it (tests prove batching with it): the
+ * Pool's documented `Client` option and pg's public `query`. The framing of raw transactions
+ * (BEGIN with the scope, COMMIT, ROLLBACK) is not the caller's statement and is not counted.
+ */
+function countingClient(counter: { statements: number }): typeof pg.Client {
+  return class CountingClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const config = args[0];
+      if (!(config && typeof config === "object" && FRAMING in config)) counter.statements += 1;
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  };
+}
+
 export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const counter = { statements: 0 };
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -272,132 +318,15 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    // queries of one connection go out without waiting for the answers before them (RawTransaction);
+    // a caller awaiting each query, like Prisma, sees no difference
+    pipeline: true,
+    Client: countingClient(counter),
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on("error", () => undefined);
-  let statements = 0;
-  /** the pool's connections' own query, for setup that is not the caller's statement */
-  const ownQuery = new WeakMap<pg.PoolClient, (query: string | pg.QueryConfig) => Promise<unknown>>();
-  const uncounted = (client: pg.PoolClient, query: string | pg.QueryConfig) =>
-    (ownQuery.get(client) ?? ((q: string | pg.QueryConfig) => client.query(q)))(query);
-  async function setUpConnection(client: pg.PoolClient) {
-    await uncounted(client, PREPARE_SCOPES);
-    // preparing BEGIN at the protocol level runs it once: end that transaction
-    await uncounted(client, { name: BEGIN_STATEMENT, text: "begin" });
-    await uncounted(client, "rollback");
-  }
-  pool.on("connect", (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    ownQuery.set(client as pg.PoolClient, query as (query: string | pg.QueryConfig) => Promise<unknown>);
-    (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
-      statements += 1;
-      return query(...args);
-    };
-  });
-  const prisma = new PrismaClient({ adapter: releasingBrokenTransactions(new PrismaPg(pool)) });
-
-  /**
-   * `read`: each statement is its own read-only transaction (at READ COMMITTED every statement
-   * takes its own snapshot anyway), pipelined with the tenant scope (PipelinedStatement): the
-   * scope lives exactly as long as the statement. One round trip, no BEGIN or COMMIT, and the
-   * statement's plan is cached. `autocommit`: the same for writes, each statement committing on
-   * its own. `write`: one explicit transaction; BEGIN, the scope and the first statement share
-   * a round trip, the next statements take one each, then COMMIT.
-   */
-  async function rawTransaction<T>(
-    shopId: number,
-    mode: "read" | "autocommit" | "write",
-    origin: string,
-    work: (sql: SqlReader) => Promise<T>,
-    courierUserId?: string,
-  ): Promise<T> {
-    assertShopId(shopId);
-    if (!/^[a-z]+$/.test(origin)) throw new Error(`origin must be a plain word, got ${origin}`);
-    const client = await pool.connect();
-    let broken: unknown;
-    // a connection lost between statements is reported as an 'error' event on the checked-out
-    // client; unheard, it would crash the process. Remember it: the client is then discarded.
-    const onLost = (error: Error) => {
-      broken = error;
-    };
-    client.on("error", onLost);
-    /** an explicit transaction is open on the connection */
-    let open = false;
-    const parameterised = (text: string, values: unknown[]): Promise<pg.QueryResult> =>
-      client.query({ name: values.length ? statementName(text) : undefined, text, values, types: readTypes });
-    /** what runs before the first statement, in its round trip: BEGIN (write), the scope (unless the bench's wall-less stack) */
-    const before: PipelineStep[] = [];
-    if (mode === "write") before.push({ statement: BEGIN_STATEMENT, values: [] });
-    if (courierUserId !== undefined) {
-      before.push({
-        statement: SCOPE[mode === "read" ? "courierRead" : "courierWrite"].name,
-        values: [String(shopId), origin, courierUserId],
-      });
-    } else if (!options.withoutTenantSetting)
-      before.push({ statement: SCOPE[mode === "read" ? "read" : "write"].name, values: [String(shopId), origin] });
-    else if (mode === "read") before.push({ statement: SCOPE.readOnly.name, values: [] });
-    const pipelined = (text: string, values: unknown[]) =>
-      new Promise<pg.QueryResult>((resolve, reject) => {
-        client.query(
-          new PipelinedStatement(
-            { name: statementName(text), text, values, types: readTypes },
-            before,
-            (error, results) => {
-              if (error) reject(error);
-              else resolve(Array.isArray(results) ? results[results.length - 1] : results);
-            },
-          ) as unknown as pg.QueryConfig,
-        );
-      });
-    /** the first statement (for read and autocommit: every statement), in one round trip with `before` */
-    const first = async (text: string, values: unknown[]) => {
-      if (!setUp.has(client)) {
-        await setUpConnection(client);
-        setUp.add(client);
-      }
-      try {
-        return await pipelined(text, values);
-      } catch (error) {
-        const name = statementName(text);
-        if (!name || !isStalePlan(error)) throw error;
-        // A migration changed a table under a statement prepared on this connection. Nothing
-        // of this statement's transaction is left, so it is prepared afresh and run again.
-        if (mode === "write") await client.query("rollback");
-        await uncounted(client, `deallocate ${name}`);
-        delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
-          .parsedStatements[name];
-        return pipelined(text, values);
-      }
-    };
-    const run = (text: string, values: unknown[]): Promise<pg.QueryResult> => {
-      if (open) return parameterised(text, values);
-      if (mode === "write") open = true;
-      return first(text, values);
-    };
-    try {
-      const sql: SqlReader = async <Row>(text: string, values: unknown[] = []) => {
-        const result = await run(text, values);
-        return result.rows.map((row) => {
-          const shaped: Record<string, unknown> = {};
-          for (const key in row) shaped[camel(key)] = row[key];
-          return shaped as Row;
-        });
-      };
-      const result = await work(sql);
-      if (open) await client.query("commit");
-      open = false;
-      return result;
-    } catch (error) {
-      broken ??= error;
-      if (open) await client.query("rollback").catch(() => undefined);
-      throw error;
-    } finally {
-      client.off("error", onLost);
-      client.release(
-        broken instanceof Error && /terminat|Connection|ECONNRESET/i.test(broken.message) ? broken : undefined,
-      );
-    }
-  }
+  const prisma = new PrismaClient({ adapter: releasingConnectionsOfFailedCommits(new PrismaPg(pool)) });
+  const rawTransaction = <T>(...args: RawArguments<T>) => runRaw(pool, options.withoutTenantSetting, ...args);
 
   function withTenant<T>(shopId: number, work: (tx: Tx) => Promise<T>, txOptions: TenantTxOptions = {}): Promise<T> {
     assertShopId(shopId);
@@ -418,13 +347,13 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   const database: Database = {
     prisma,
     pool,
-    statementCount: () => statements,
+    statementCount: () => counter.statements,
     withTenant,
     read(shopId, work) {
       return rawTransaction(shopId, "read", "user", work);
     },
     write(shopId, work, txOptions = {}) {
-      return rawTransaction(shopId, txOptions.autocommit ? "autocommit" : "write", txOptions.origin ?? "user", work);
+      return rawTransaction(shopId, writeMode(txOptions), txOptions.origin ?? "user", work);
     },
     forViewer(viewer) {
       if (viewer.role !== "COURIER") return database;
@@ -434,13 +363,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
         withTenant: (shopId, work, txOptions = {}) => withTenant(shopId, work, { ...txOptions, courierUserId }),
         read: (shopId, work) => rawTransaction(shopId, "read", "user", work, courierUserId),
         write: (shopId, work, txOptions = {}) =>
-          rawTransaction(
-            shopId,
-            txOptions.autocommit ? "autocommit" : "write",
-            txOptions.origin ?? "user",
-            work,
-            courierUserId,
-          ),
+          rawTransaction(shopId, writeMode(txOptions), txOptions.origin ?? "user", work, courierUserId),
       };
     },
     async close() {
