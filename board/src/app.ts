@@ -40,14 +40,22 @@ export class BoardApp {
   /** bumped whenever the board's session changes: a load begun before then is dropped */
   private epoch = 0;
   private banner: "renew" | "load-failed" | null = null;
+  /** events applied since the page opened */
+  private eventsApplied = 0;
   private readonly live: LiveFeed;
 
   constructor(websocketUrl: string) {
     this.live = new LiveFeed(
       { url: websocketUrl, query: OPERATIONS.boardChanges, token: () => this.session?.token ?? "" },
       {
-        change: (change) => this.applyChange(change),
-        removed: (orderId) => this.removeOrder(orderId),
+        change: (change) => {
+          this.applyChange(change);
+          this.noteEvent();
+        },
+        removed: (orderId) => {
+          this.removeOrder(orderId);
+          this.noteEvent();
+        },
         state: (state) => this.showConnection(state),
         unauthenticated: () => this.signedOut(),
         reload: () => void this.sync(),
@@ -237,6 +245,18 @@ export class BoardApp {
     if (!this.state.apply(change.order)) return;
     this.view?.show(change.order);
     byId("announcer").textContent = `${orderNumber(change.order)}: ${STATUS_NAME[change.order.status]}`;
+  }
+
+  /**
+   * How far the board is, on its connection status: the number of events applied since the page
+   * opened and the last one's historyId (`data-events`, `data-last-event`), for a person looking
+   * into a wall screen and for the browser tests, which wait on them instead of on time.
+   */
+  private noteEvent(): void {
+    const element = byId("connection");
+    this.eventsApplied += 1;
+    element.dataset.events = String(this.eventsApplied);
+    element.dataset.lastEvent = this.live.lastHistoryId ?? "";
   }
 
   /** An order taken from the courier watching: its card goes, and a screen reader hears it. */

@@ -84,7 +84,8 @@ export class LiveFeed {
   }
 
   private connect(): void {
-    this.handlers.state("connecting");
+    // a reconnect attempt still says the board may be stale, until the socket is back
+    this.handlers.state(this.offlineSince === null ? "connecting" : "offline");
     const client = (this.client = this.createClient());
     client.subscribe<BoardChangesSubscription>(
       { query: this.options.query, variables: { after: this.cursor } },

@@ -13,6 +13,7 @@ import { startTcpProxy, type TcpProxy } from "../tcp-proxy";
 import { launchBrowser, newDevice } from "../browser";
 import { orderPicker } from "../order-fixtures";
 import { eventually } from "../fake-bitrix";
+import { feedSettled } from "../board-client";
 import { ROLE_PASSWORDS } from "../../prisma/seed-data";
 
 let t: TestStack;
@@ -24,6 +25,26 @@ const OPEN = ["NEW", "PAID", "ACCEPTED", "ASSEMBLED", "IN_DELIVERY"];
 const EMAIL_DOMAIN: Record<number, string> = { [DEV_SHOP]: "dev.cvety.kz", [PROD_SHOP]: "cvety.kz" };
 
 type Role = keyof typeof ROLE_PASSWORDS;
+
+/**
+ * Every wait here ends on the page's state (an element, an attribute), never after a set time.
+ * Their bounds are generous because two shared cores run several suites at once; a bound costs
+ * nothing when the state comes sooner.
+ */
+const WAIT_MS = 60_000;
+/** the page's reconnect backoff is capped at 30 s (board/src/live.ts): its next attempt may be that far off */
+const RECONNECT_WAIT_MS = 30_000 + WAIT_MS;
+jest.setTimeout(4 * WAIT_MS);
+
+/** Polls `check` until it holds (a database row, a socket's state, a count on the page). */
+const waitUntil = <T>(check: () => Promise<T | null | undefined | false>) => eventually(check, WAIT_MS);
+
+/** A new browser profile (another device) whose waits have the generous bound. */
+async function device() {
+  const context = await newDevice(browser);
+  context.setDefaultTimeout(WAIT_MS);
+  return context;
+}
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -71,7 +92,7 @@ function recordEvents(page: Page): string[] {
 }
 
 async function openBoard(shopId: number, role: Role): Promise<Page> {
-  const page = await (await newDevice(browser)).newPage();
+  const page = await (await device()).newPage();
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
   if (process.env.DEBUG_BOARD)
     page.on("websocket", (ws) => ws.on("framereceived", (f) => console.log("FRAME", String(f.payload).slice(0, 400))));
@@ -81,6 +102,19 @@ async function openBoard(shopId: number, role: Role): Promise<Page> {
   await page.getByRole("button", { name: "Войти" }).click();
   await page.locator('#connection[data-state="online"]').waitFor();
   return page;
+}
+
+/** The shop's newest change once every committed one is settled in the feed (what a board ends up behind). */
+async function settledHead(token: string): Promise<string> {
+  await feedSettled(t.stack.db, PROD_SHOP);
+  const response = await t.graphql(`{ orderStatusFeedHead }`, {}, { token });
+  expect(response.errors).toBeUndefined();
+  return response.data.orderStatusFeedHead;
+}
+
+/** The number of events the page says it has applied since it opened (its connection status's data-events). */
+async function appliedEvents(page: Page): Promise<number> {
+  return Number((await page.locator("#connection").getAttribute("data-events")) ?? 0);
 }
 
 const cardIn = (page: Page, status: string, orderId: number) =>
@@ -107,7 +141,7 @@ describe("the board page in Chromium", () => {
   let events: string[];
 
   it("refuses a wrong password in words, then signs in and shows the seeded board of its own shop only", async () => {
-    page = await (await newDevice(browser)).newPage();
+    page = await (await device()).newPage();
     events = recordEvents(page);
     await page.goto(`${pageOrigin}/board`);
     await page.getByLabel("Эл. почта").fill("admin@cvety.kz");
@@ -135,7 +169,7 @@ describe("the board page in Chromium", () => {
     );
     const open = await openOrderIds(PROD_SHOP);
     expect(open.length).toBeGreaterThan(5);
-    await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === open.length);
+    await waitUntil(async () => (await page.locator(".columns [data-order-id]").count()) === open.length);
     const shown = await page
       .locator(".columns [data-order-id]")
       .evaluateAll((cards) => cards.map((card) => Number(card.getAttribute("data-order-id"))));
@@ -193,7 +227,7 @@ describe("the board page in Chromium", () => {
     await expect(picker.locator("option").first().textContent()).resolves.toBe("Без курьера");
     await picker.selectOption({ label: courier.name });
     await page.locator(`#order-${order.id} .courier`, { hasText: `Курьер: ${courier.name}` }).waitFor();
-    await eventually(async () => {
+    await waitUntil(async () => {
       const row = await t.ownerQuery<{ courier_id: number | null }>(`select courier_id from "order" where id = $1`, [
         order.id,
       ]);
@@ -274,25 +308,43 @@ describe("the board page in Chromium", () => {
   it("shows that it is offline when the connection drops, then catches up with nothing missed and nothing twice", async () => {
     const manager = await signInToken(PROD_SHOP, "MANAGER");
     const orders = [await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "NEW"), await pick(PROD_SHOP, "PAID")];
-    const seenBefore = events.length;
-    const lastBefore = (await t.ownerQuery(`select max(id)::text as id from order_history`)).rows[0].id;
+    // before the drop, the page has applied every change made so far: its last event is the shop's newest
+    const headBefore = await settledHead(manager);
+    await page.locator(`#connection[data-last-event="${headBefore}"]`).waitFor();
+    const appliedBefore = await appliedEvents(page);
+    const framesBefore = [...events];
+
     proxy.pause();
-    await page.locator('#connection[data-state="offline"]').waitFor();
-    for (const order of orders) await moveOrder(manager, order.id, "ACCEPTED");
-    await moveOrder(manager, orders[0].id, "ASSEMBLED");
-    // still offline: the board has not moved and says so
-    await expect(cardIn(page, "ACCEPTED", orders[0].id).count()).resolves.toBe(0);
-    proxy.resume();
-    await page.locator('#connection[data-state="online"]').waitFor({ timeout: 20_000 });
+    let during: string[];
+    try {
+      await page.locator('#connection[data-state="offline"]').waitFor();
+      for (const order of orders) await moveOrder(manager, order.id, "ACCEPTED");
+      await moveOrder(manager, orders[0].id, "ASSEMBLED");
+      // still offline, reconnect attempts included: the board has not moved and says so
+      await expect(cardIn(page, "ACCEPTED", orders[0].id).count()).resolves.toBe(0);
+      await expect(page.locator("#connection").getAttribute("data-state")).resolves.toBe("offline");
+      during = (
+        await t.ownerQuery<{ id: string }>(
+          `select id::text from order_history where shop_id = $1 and kind in ('STATUS', 'EDIT') and id > $2 order by id`,
+          [PROD_SHOP, headBefore],
+        )
+      ).rows.map((row) => row.id);
+      expect(during).toHaveLength(4);
+    } finally {
+      proxy.resume();
+    }
+    await page.locator('#connection[data-state="online"]').waitFor({ timeout: RECONNECT_WAIT_MS });
+    const headAfter = await settledHead(manager);
+    await page.locator(`#connection[data-last-event="${headAfter}"]`).waitFor();
     await cardIn(page, "ASSEMBLED", orders[0].id).waitFor();
     await cardIn(page, "ACCEPTED", orders[1].id).waitFor();
     await cardIn(page, "ACCEPTED", orders[2].id).waitFor();
-    const history = await t.ownerQuery<{ id: string }>(
-      `select id::text from order_history where shop_id = $1 and kind = 'STATUS' and id > $2 order by id`,
-      [PROD_SHOP, lastBefore],
-    );
-    const caughtUp = events.slice(seenBefore);
-    expect(caughtUp.sort()).toEqual(history.rows.map((row) => row.id).sort());
+    // the page applied exactly the changes made while it was cut off, each once
+    expect((await appliedEvents(page)) - appliedBefore).toBe(during.length);
+    // and its sockets received each of them once, and nothing it had before the drop again
+    const caughtUp = events.filter((id) => during.includes(id));
+    expect(caughtUp.sort()).toEqual([...during].sort());
+    expect(events.slice(0, framesBefore.length)).toEqual(framesBefore);
     expect(new Set(events).size).toBe(events.length);
   });
 
@@ -300,7 +352,7 @@ describe("the board page in Chromium", () => {
     const devPage = await openBoard(DEV_SHOP, "ADMIN");
     try {
       const devOpen = await openOrderIds(DEV_SHOP);
-      await eventually(async () => (await devPage.locator(".columns [data-order-id]").count()) === devOpen.length);
+      await waitUntil(async () => (await devPage.locator(".columns [data-order-id]").count()) === devOpen.length);
       const order = await pick(PROD_SHOP, "NEW");
       await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
       await cardIn(page, "PAID", order.id).waitFor();
@@ -334,7 +386,7 @@ describe("a courier's board", () => {
     expect(theirs.length).toBeGreaterThan(0);
     const page = await openBoard(PROD_SHOP, "COURIER");
     try {
-      await eventually(async () => (await page.locator(".columns [data-order-id]").count()) === theirs.length);
+      await waitUntil(async () => (await page.locator(".columns [data-order-id]").count()) === theirs.length);
       expect(await cardIds(page)).toEqual(theirs);
       // each column by delivery window, earliest first
       for (const status of OPEN) {
@@ -418,6 +470,12 @@ describe("a courier's board", () => {
   });
 });
 
+/**
+ * The lifetime of the tokens the expiry tests sign: long enough for a page to open and come
+ * online (and sign in again) on a loaded machine before it runs out, short enough to wait out.
+ */
+const SHORT_TOKEN_S = 40;
+
 /** A session as the page keeps it, for a real user of the shop, with a token that expires in `ttlSeconds`. */
 async function shortSession(shopId: number, role: Role, ttlSeconds: number) {
   const user = (
@@ -435,7 +493,7 @@ async function shortSession(shopId: number, role: Role, ttlSeconds: number) {
 
 /** A board that was signed in before (its session in localStorage), with every socket it opens recorded. */
 async function boardWithSession(session: object): Promise<{ page: Page; events: string[]; sockets: PageSocket[] }> {
-  const context = await newDevice(browser);
+  const context = await device();
   await context.addInitScript(
     (value) => (globalThis as any).localStorage.setItem("cvety.board.session", value),
     JSON.stringify(session),
@@ -457,15 +515,17 @@ async function signInAgain(page: Page, shopId: number, role: Role): Promise<void
 
 describe("a board left open all day", () => {
   it("asks to sign in before the token expires, and a renewed sign-in goes on without a gap or a repeat", async () => {
-    const { page, events, sockets } = await boardWithSession(await shortSession(PROD_SHOP, "MANAGER", 15));
+    const first = await shortSession(PROD_SHOP, "MANAGER", SHORT_TOKEN_S);
+    const { page, events, sockets } = await boardWithSession(first);
     try {
       await page.locator("#banner", { hasText: "Сеанс скоро закончится" }).waitFor();
       await page.getByRole("button", { name: "Продлить вход" }).click();
       await signInAgain(page, PROD_SHOP, "MANAGER");
       await page.locator("#banner").waitFor({ state: "hidden" });
-      await eventually(async () => sockets.length === 2 && sockets[0].isClosed());
+      await waitUntil(async () => sockets.length === 2 && sockets[0].isClosed());
       // past the first token's expiry the board is still live, on the renewed token
-      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      const expired = Date.parse(first.expiresAt) + 1_000 - Date.now();
+      if (expired > 0) await new Promise((resolve) => setTimeout(resolve, expired));
       const order = await pick(PROD_SHOP, "NEW");
       await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
       await cardIn(page, "PAID", order.id).waitFor();
@@ -477,13 +537,14 @@ describe("a board left open all day", () => {
   });
 
   it("at expiry closes its socket, says the board is stale, and after sign-in catches up", async () => {
-    const { page, events, sockets } = await boardWithSession(await shortSession(PROD_SHOP, "ADMIN", 20));
+    const { page, events, sockets } = await boardWithSession(await shortSession(PROD_SHOP, "ADMIN", SHORT_TOKEN_S));
     try {
       expect(sockets.length).toBe(1);
-      await page.locator('#connection[data-state="signed-out"]').waitFor({ timeout: 40_000 });
+      // at the token's expiry the page signs out by itself
+      await page.locator('#connection[data-state="signed-out"]').waitFor({ timeout: SHORT_TOKEN_S * 1000 + WAIT_MS });
       await expect(page.locator("#connection").textContent()).resolves.toContain("войдите снова");
       await page.locator("#sign-in").waitFor();
-      await eventually(async () => sockets.every((socket) => socket.isClosed()));
+      await waitUntil(async () => sockets.every((socket) => socket.isClosed()));
       const order = await pick(PROD_SHOP, "NEW");
       await moveOrder(await signInToken(PROD_SHOP, "MANAGER"), order.id, "PAID");
       await signInAgain(page, PROD_SHOP, "ADMIN");
@@ -496,7 +557,7 @@ describe("a board left open all day", () => {
   });
 
   it("after a long time offline reloads the whole board instead of replaying", async () => {
-    const context = await newDevice(browser);
+    const context = await device();
     await context.clock.install();
     const page = await context.newPage();
     const loads: number[] = [];
@@ -515,7 +576,7 @@ describe("a board left open all day", () => {
       await page.clock.fastForward("06:00");
       proxy.resume();
       await page.clock.fastForward("01:00");
-      await page.locator('#connection[data-state="online"]').waitFor({ timeout: 20_000 });
+      await page.locator('#connection[data-state="online"]').waitFor({ timeout: RECONNECT_WAIT_MS });
       await cardIn(page, "PAID", order.id).waitFor();
       expect(loads.length).toBeGreaterThan(loadsBefore);
     } finally {
