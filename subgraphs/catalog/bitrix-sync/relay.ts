@@ -1,20 +1,17 @@
-import client from "prom-client";
+import type client from "prom-client";
 import type pg from "pg";
 import type { Config } from "../../../core/config";
 import type { Database } from "../../../core/db";
 import type { Logger } from "../../../core/logger";
 import { cpuPressure, type CpuPressure } from "../../../core/cpu-pressure";
 import { createHttpClient } from "../../../core/http-client";
-import { formatTenge } from "../../../core/money";
-import {
-  claimDue,
-  complete,
-  queueStats,
-  setSyncTarget,
-  type ClaimedRow,
-  type Outcome,
-  type QueueStats,
-} from "./outbox";
+import { claimDue, complete, setSyncTarget, type ClaimedRow, type Outcome } from "./outbox";
+import { createRelayMetrics, type RelayMetrics } from "./relay-metrics";
+import { reasonOf, sendProduct, type SendSettings } from "./relay-send";
+import { SendPace } from "./send-pace";
+
+export { backoffDelay, bitrixBody, parseRetryAfter } from "./relay-send";
+export { SendPace } from "./send-pace";
 
 /**
  * The Bitrix relay: claims due outbox rows of shop BITRIX_SHOP_ID and PUTs each product's
@@ -43,287 +40,370 @@ export interface RelayDeps {
   pressureSampleMs?: number;
 }
 
-const ERROR_BODY_LIMIT = 300;
-const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
+type Settings = Config["bitrixSync"];
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Exponential backoff with "equal jitter": half the delay fixed, half random. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 40)));
-  return Math.round(exponential / 2 + (random() * exponential) / 2);
-}
+/** The loop's rest between claims: a timer that a kick (a NOTIFY, a finished send, stop) cuts short. */
+class Wakeup {
+  private kicked = false;
+  private wake: () => void = () => undefined;
+  private gathering: NodeJS.Timeout | null = null;
+  stopping = false;
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, RETRY_AFTER_CAP_MS);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.min(Math.max(0, at - now), RETRY_AFTER_CAP_MS);
-}
+  constructor(private readonly gatherMs: number) {}
 
-/**
- * A token bucket: `perSecond` sends a second on average, with bursts of a quarter second's worth
- * (at most `maxBurst`) after a quiet spell. A rate of 0 does not limit. The rate can change as
- * the host gets busy or quiet.
- */
-export class SendPace {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private rate: number,
-    private readonly maxBurst: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.at = now();
-    this.tokens = this.burst();
+  kick(): void {
+    this.kicked = true;
+    this.wake();
   }
 
-  get perSecond(): number {
-    return this.rate;
-  }
-
-  setRate(perSecond: number): void {
-    this.available();
-    this.rate = perSecond;
-    this.tokens = Math.min(this.tokens, this.burst());
-  }
-
-  /** the most sends that may start at once */
-  burst(): number {
-    return this.rate === 0 ? this.maxBurst : Math.max(1, Math.min(this.maxBurst, Math.ceil(this.rate / 4)));
-  }
-
-  /** how many sends may start now */
-  available(): number {
-    const now = this.now();
-    if (this.rate === 0) {
-      this.at = now;
-      return Number.POSITIVE_INFINITY;
-    }
-    this.tokens = Math.min(this.burst(), this.tokens + ((now - this.at) * this.rate) / 1000);
-    this.at = now;
-    return Math.floor(this.tokens);
-  }
-
-  take(count: number): void {
-    if (this.rate !== 0) this.tokens -= count;
-  }
-
-  /** milliseconds until `count` sends (at most a burst) may start */
-  msUntil(count: number): number {
-    const missing = Math.min(count, this.burst()) - this.available();
-    return missing <= 0 ? 0 : Math.ceil((missing * 1000) / this.rate);
-  }
-}
-
-/** The JSON Bitrix's update-from-railway endpoint takes. */
-export function bitrixBody(snapshot: NonNullable<ClaimedRow["payload"]>) {
-  return {
-    name: snapshot.name,
-    price: formatTenge(snapshot.price),
-    image: snapshot.image,
-    description: snapshot.description,
-    enabled: snapshot.enabled ? "Y" : "N",
+  /** A NOTIFY: wake after gatherMs, together with whatever else commits meanwhile. */
+  readonly gatherThenKick = (): void => {
+    if (this.gatherMs === 0) return this.kick();
+    if (this.gathering) return;
+    this.gathering = setTimeout(() => {
+      this.gathering = null;
+      this.kick();
+    }, this.gatherMs);
+    this.gathering.unref();
   };
-}
 
-function describeNetworkError(error: unknown): string {
-  const failure = error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const detail = failure?.code ?? failure?.cause?.code ?? failure?.cause?.message ?? failure?.message ?? String(error);
-  return `network error: ${String(detail).slice(0, 200)}`;
-}
-
-export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
-  const { config, db } = deps;
-  const settings = config.bitrixSync;
-  const shopId = config.bitrixShopId;
-  const logger = deps.logger.child({ component: "bitrix-relay" });
-  const baseUrl = config.bitrixBaseUrl?.replace(/\/+$/, "");
-  const apiToken = config.bitrixApiToken;
-  // the send's own timer bounds the whole exchange; the socket's idle timeout is only a backstop
-  const http = createHttpClient({ timeoutMs: settings.timeoutMs * 2, maxSockets: settings.concurrency });
-
-  const sends = new client.Counter({
-    name: "bitrix_sync_sends_total",
-    help: "Product sends to Bitrix by outcome (delivered, retry, parked) and reason",
-    labelNames: ["outcome", "reason"] as const,
-    registers: [],
-  });
-  const sendDuration = new client.Histogram({
-    name: "bitrix_sync_send_duration_seconds",
-    help: "Duration of product sends to Bitrix",
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [],
-  });
-  let statsCache: { at: number; value: Promise<QueueStats> } | null = null;
-  const stats = () => {
-    if (!statsCache || Date.now() - statsCache.at > 1_000) {
-      const value = db.read(shopId, (sql) => queueStats(sql, shopId));
-      value.catch(() => (statsCache = null));
-      statsCache = { at: Date.now(), value };
-    }
-    return statsCache.value;
-  };
-  const queueDepth = new client.Gauge({
-    name: "bitrix_sync_queue_depth",
-    help: "Outbox rows for Bitrix waiting to be sent (PENDING) or given up on (PARKED)",
-    labelNames: ["state"] as const,
-    registers: [],
-    async collect() {
-      const current = await stats().catch(() => null);
-      if (!current) return;
-      this.set({ state: "PENDING" }, current.pending);
-      this.set({ state: "PARKED" }, current.parked);
-    },
-  });
-  const oldestAge = new client.Gauge({
-    name: "bitrix_sync_oldest_pending_age_seconds",
-    help: "Age of the oldest outbox row still waiting to reach Bitrix (0 when none)",
-    registers: [],
-    async collect() {
-      const current = await stats().catch(() => null);
-      if (current) this.set(current.oldestPendingSeconds);
-    },
-  });
-
-  const sendRateLimit = new client.Gauge({
-    name: "bitrix_sync_send_rate_limit",
-    help: "Sends per second the relay allows itself now (0 = no limit); lower while the host is busy",
-    registers: [],
-    collect() {
-      this.set(pace.perSecond);
-    },
-  });
-
-  let running = false;
-  let stopping = false;
-  let loopDone: Promise<void> = Promise.resolve();
-  const inflight = new Set<Promise<void>>();
-  const claimBatch = Math.max(1, Math.floor(settings.concurrency / 4));
-  const pace = new SendPace(settings.maxPerSecond, Math.max(claimBatch, settings.concurrency));
-  const busyRate =
-    settings.maxPerSecond === 0 ? settings.busyPerSecond : Math.min(settings.busyPerSecond, settings.maxPerSecond);
-  let pressureTimer: NodeJS.Timeout | null = null;
-  const aborts = new Set<AbortController>();
-  let kicked = false;
-  let wake: () => void = () => undefined;
-  let listener: pg.PoolClient | null = null;
-  let listening = false;
-
-  function kick() {
-    kicked = true;
-    wake();
+  /** the start of a pass: kicks until now are taken into account */
+  clear(): void {
+    this.kicked = false;
   }
 
-  let gathering: NodeJS.Timeout | null = null;
-  /** A NOTIFY: claim after gatherMs, together with whatever else commits meanwhile. */
-  function gatherThenKick() {
-    if (settings.gatherMs === 0) return kick();
-    if (gathering) return;
-    gathering = setTimeout(() => {
-      gathering = null;
-      kick();
-    }, settings.gatherMs);
-    gathering.unref();
-  }
-
-  function sleep(ms: number): Promise<void> {
-    if (kicked || stopping) return Promise.resolve();
+  sleep(ms: number): Promise<void> {
+    if (this.kicked || this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      wake = done;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        wake = () => undefined;
+        this.wake = () => undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 
-  async function send(row: ClaimedRow, abort: AbortController): Promise<Outcome> {
-    if (row.bitrixProductId === null || row.payload === null) {
-      return { kind: "parked", status: null, error: "the product has no Bitrix id any more; nothing to send" };
-    }
-    const url = `${baseUrl}/api/v2/products/update-from-railway/${row.bitrixProductId}`;
-    // A timer of our own, not AbortSignal.timeout(): inside AbortSignal.any() Node may collect the
-    // timeout signal before it fires (nodejs/node#57736), and the send then waits for Bitrix forever.
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException(`no answer within ${settings.timeoutMs} ms`, "TimeoutError")),
-      settings.timeoutMs,
-    );
-    const signal = AbortSignal.any([abort.signal, timeout.signal]);
-    const retryOrPark = (status: number | null, error: string, retryAfterMs: number | null = null): Outcome => {
-      if (row.attempts >= settings.maxAttempts) {
-        return { kind: "parked", status, error: `gave up after ${row.attempts} attempts; last: ${error}` };
-      }
-      const delayMs = Math.max(
-        backoffDelay(row.attempts, settings.backoffBaseMs, settings.backoffMaxMs),
-        retryAfterMs ?? 0,
+  stop(): void {
+    this.stopping = true;
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = null;
+    this.wake();
+  }
+}
+
+/**
+ * Outcomes are written in batches: the answers that arrive within gatherMs of each other, and
+ * whatever finished while the previous batch was being written, go in one statement, so a busy
+ * relay costs the database one commit per batch rather than one per send.
+ */
+class OutcomeRecorder {
+  private readonly unrecorded: { row: ClaimedRow; outcome: Outcome; done: () => void }[] = [];
+  private recording: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly shopId: number,
+    private readonly gatherMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  record(row: ClaimedRow, outcome: Outcome, stopping: boolean): Promise<void> {
+    return new Promise((done) => {
+      this.unrecorded.push({ row, outcome, done });
+      this.recording ??= (this.gatherMs > 0 && !stopping ? delay(this.gatherMs) : Promise.resolve()).then(() =>
+        this.writeOutcomes(),
       );
-      return { kind: "retry", status, error, delayMs };
-    };
+    });
+  }
+
+  /** resolves once every outcome handed over so far is written (or given up on) */
+  settled(): Promise<void> {
+    return this.recording ?? Promise.resolve();
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      const batch = this.unrecorded.splice(0, 500);
+      try {
+        await this.db.write(this.shopId, (sql) => complete(sql, this.shopId, batch), {
+          origin: "system",
+          autocommit: true,
+        });
+      } catch (error) {
+        // the rows keep their lease and are claimed again when it runs out (same idempotency key)
+        this.logger.error(
+          { err: error, outboxIds: batch.map((b) => b.row.id) },
+          "could not record Bitrix send outcomes",
+        );
+      }
+      for (const item of batch) item.done();
+    }
+    this.recording = null;
+  }
+}
+
+/** A NOTIFY from the triggers wakes the relay (after gatherMs); polling covers retries and a lost connection. */
+class OutboxListener {
+  private client: pg.PoolClient | null = null;
+  private listening = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly onNotify: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  async listen(): Promise<void> {
+    if (this.listening) return;
+    this.listening = true;
     try {
-      const response = await http(url, {
-        method: "PUT",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          authorization: `Bearer ${apiToken}`,
-          "idempotency-key": String(row.id),
-        },
-        body: JSON.stringify(bitrixBody(row.payload)),
-        signal: signal as never,
-      });
-      const text = (await response.text()).replace(/\s+/g, " ").trim().slice(0, ERROR_BODY_LIMIT);
-      const status = response.status;
-      if (status >= 200 && status < 300) return { kind: "delivered", status };
-      const error = `HTTP ${status}${text ? `: ${text}` : ""}`;
-      if (status === 429 || status === 408 || status >= 500) {
-        return retryOrPark(status, error, parseRetryAfter(response.headers.get("retry-after")));
-      }
-      if (status >= 300 && status < 400) {
-        return { kind: "parked", status, error: `${error} (a redirect: check BITRIX_BASE_URL)` };
-      }
-      return { kind: "parked", status, error };
+      this.client = await this.db.pool.connect();
+      this.client.on("notification", this.onNotify);
+      this.client.on("error", this.onError);
+      await this.client.query("LISTEN bitrix_outbox");
     } catch (error) {
-      if (abort.signal.aborted) return { kind: "released" };
-      if ((error as Error)?.name === "TimeoutError")
-        return retryOrPark(null, `timeout: no answer within ${settings.timeoutMs} ms`);
-      return retryOrPark(null, describeNetworkError(error));
-    } finally {
-      clearTimeout(timer);
+      this.logger.warn({ err: error }, "cannot LISTEN for new outbox rows; polling only");
+      this.drop(true);
     }
   }
 
-  function reasonOf(outcome: Outcome): string {
-    if (outcome.kind === "released") return "stopping";
-    if (outcome.kind === "delivered") return "2xx";
-    if (outcome.kind === "parked" && outcome.error.startsWith("gave up")) return "exhausted";
-    if (outcome.status === null)
-      return outcome.error.startsWith("timeout")
-        ? "timeout"
-        : outcome.error.startsWith("network")
-          ? "network"
-          : "no_bitrix_id";
-    if (outcome.status === 429) return "429";
-    return `${Math.floor(outcome.status / 100)}xx`;
+  async close(): Promise<void> {
+    if (!this.client) return;
+    const ok = await this.client.query("UNLISTEN *").then(
+      () => true,
+      () => false,
+    );
+    this.drop(!ok);
   }
 
-  async function deliver(row: ClaimedRow): Promise<void> {
+  private readonly onError = () => this.drop(true);
+
+  private drop(destroy: boolean): void {
+    const current = this.client;
+    this.client = null;
+    this.listening = false;
+    if (!current) return;
+    current.removeListener("notification", this.onNotify);
+    current.removeListener("error", this.onError);
+    current.release(destroy);
+  }
+}
+
+/**
+ * Sending is background work: while the host is busy (CPU pressure at or above the setting) the
+ * relay slows to busyPerSecond, and goes back to full pace after two calm samples in a row.
+ * Niceness yields Node's CPU; this also spares PostgreSQL's, which serves the requests too.
+ * Returns the timer, or null when the setting turns this off.
+ */
+function watchPressure(
+  settings: Settings,
+  pace: SendPace,
+  deps: RelayDeps,
+  logger: Logger,
+  onCalm: () => void,
+): NodeJS.Timeout | null {
+  if (settings.busyCpuPressure === 0) return null;
+  const busyRate =
+    settings.maxPerSecond === 0 ? settings.busyPerSecond : Math.min(settings.busyPerSecond, settings.maxPerSecond);
+  const pressure = (deps.cpuPressure ?? cpuPressure)();
+  let calm = 0;
+  const timer = setInterval(() => {
+    const share = pressure.sample();
+    if (share === null) return;
+    if (share >= settings.busyCpuPressure) {
+      calm = 0;
+      if (pace.perSecond === busyRate) return;
+      pace.setRate(busyRate);
+      logger.debug({ cpuPressure: share, perSecond: busyRate }, "host busy: Bitrix relay slows down");
+    } else if (++calm >= 2 && pace.perSecond !== settings.maxPerSecond) {
+      pace.setRate(settings.maxPerSecond);
+      logger.debug(
+        { cpuPressure: share, perSecond: settings.maxPerSecond },
+        "host calm: Bitrix relay back to full pace",
+      );
+      onCalm();
+    }
+  }, deps.pressureSampleMs ?? 500);
+  timer.unref();
+  return timer;
+}
+
+class BitrixRelayWorker implements BitrixRelay {
+  private readonly settings: Settings;
+  private readonly shopId: number;
+  private readonly logger: Logger;
+  private readonly send: SendSettings | null;
+  private readonly http: ReturnType<typeof createHttpClient>;
+  private readonly metrics: RelayMetrics;
+  private readonly pace: SendPace;
+  /** with sends in flight, claim only once this many slots are free */
+  private readonly claimBatch: number;
+  private readonly wakeup: Wakeup;
+  private readonly recorder: OutcomeRecorder;
+  private readonly listener: OutboxListener;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly aborts = new Set<AbortController>();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private pressureTimer: NodeJS.Timeout | null = null;
+  /** the last claim failed (logged once until it works again) */
+  private failing = false;
+
+  constructor(private readonly deps: RelayDeps) {
+    const { config, db } = deps;
+    this.settings = config.bitrixSync;
+    this.shopId = config.bitrixShopId;
+    this.logger = deps.logger.child({ component: "bitrix-relay" });
+    const baseUrl = config.bitrixBaseUrl?.replace(/\/+$/, "");
+    this.send =
+      baseUrl && config.bitrixApiToken ? { ...this.settings, baseUrl, apiToken: config.bitrixApiToken } : null;
+    // the send's own timer bounds the whole exchange; the socket's idle timeout is only a backstop
+    this.http = createHttpClient({ timeoutMs: this.settings.timeoutMs * 2, maxSockets: this.settings.concurrency });
+    this.claimBatch = Math.max(1, Math.floor(this.settings.concurrency / 4));
+    this.pace = new SendPace(this.settings.maxPerSecond, Math.max(this.claimBatch, this.settings.concurrency));
+    this.metrics = createRelayMetrics(db, this.shopId, () => this.pace.perSecond);
+    this.wakeup = new Wakeup(this.settings.gatherMs);
+    this.recorder = new OutcomeRecorder(db, this.shopId, this.settings.gatherMs, this.logger);
+    this.listener = new OutboxListener(db, this.wakeup.gatherThenKick, this.logger);
+  }
+
+  registerMetrics(registry: client.Registry): void {
+    for (const metric of this.metrics.all) registry.registerMetric(metric);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    try {
+      await setSyncTarget(this.deps.db, this.shopId);
+    } catch (error) {
+      this.logger.error(
+        { err: error, bitrixShopId: this.shopId },
+        "cannot record BITRIX_SHOP_ID for the outbox triggers",
+      );
+    }
+    if (!this.send) {
+      const config = this.deps.config;
+      this.logger.warn(
+        {
+          bitrixShopId: this.shopId,
+          missing: [!config.bitrixBaseUrl && "BITRIX_BASE_URL", !config.bitrixApiToken && "BITRIX_API_TOKEN"].filter(
+            Boolean,
+          ),
+        },
+        "Bitrix sync is not configured: product changes are queued in the outbox but not sent until it is",
+      );
+      return;
+    }
+    this.running = true;
+    this.wakeup.stopping = false;
+    this.logger.info({ bitrixShopId: this.shopId, concurrency: this.settings.concurrency }, "Bitrix relay started");
+    await this.listener.listen();
+    this.pressureTimer = watchPressure(this.settings, this.pace, this.deps, this.logger, () => this.wakeup.kick());
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.wakeup.stop();
+    if (this.pressureTimer) clearInterval(this.pressureTimer);
+    this.pressureTimer = null;
+    this.pace.setRate(this.settings.maxPerSecond);
+    await this.loopDone;
+    await this.handBackInflight();
+    await this.recorder.settled();
+    await this.listener.close();
+    this.http.close();
+    this.running = false;
+    this.logger.info("Bitrix relay stopped");
+  }
+
+  /** sends in flight get a grace period to finish; the rest are aborted and released */
+  private async handBackInflight(): Promise<void> {
+    if (this.inflight.size === 0) return;
+    const grace = this.deps.stopGraceMs ?? Math.min(2_000, this.settings.timeoutMs);
+    await Promise.race([
+      Promise.allSettled([...this.inflight]),
+      new Promise((resolve) => setTimeout(resolve, grace).unref()),
+    ]);
+    for (const abort of this.aborts) abort.abort();
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.wakeup.stopping) {
+      this.wakeup.clear();
+      const slots = this.settings.concurrency - this.inflight.size;
+      const free = Math.min(slots, this.pace.available());
+      // claim in batches: with sends in flight, wait until a quarter of the slots are free
+      const claiming = free > 0 && (this.inflight.size === 0 || free >= this.claimBatch);
+      const claimed = claiming ? await this.claim(free) : [];
+      if (claimed === null) {
+        await this.wakeup.sleep(this.settings.pollMs);
+        continue;
+      }
+      for (const row of claimed) this.startDelivery(row);
+      if (claiming && claimed.length === 0 && !this.listener.connected && !this.wakeup.stopping)
+        void this.listener.listen();
+      const more = claimed.length > 0 && claimed.length === free;
+      // held back by the pace (not by busy slots or an empty queue): look again once a batch may go
+      const paced = free < slots && (more || !claiming);
+      if (more && !paced) continue;
+      const batch = Math.min(slots, this.claimBatch);
+      await this.wakeup.sleep(paced ? Math.max(1, this.pace.msUntil(batch)) : this.settings.pollMs);
+    }
+  }
+
+  /** up to `limit` due rows under a lease; null when the database cannot be reached */
+  private async claim(limit: number): Promise<ClaimedRow[] | null> {
+    try {
+      const claimed = await this.deps.db.write(
+        this.shopId,
+        (sql) => claimDue(sql, this.shopId, limit, this.settings.leaseMs),
+        { origin: "system", autocommit: true },
+      );
+      this.pace.take(claimed.length);
+      if (this.failing) this.logger.info("Bitrix relay can reach the database again");
+      this.failing = false;
+      return claimed;
+    } catch (error) {
+      if (!this.failing) this.logger.error({ err: error }, "Bitrix relay cannot claim outbox rows; retrying");
+      this.failing = true;
+      return null;
+    }
+  }
+
+  private startDelivery(row: ClaimedRow): void {
+    const task = this.deliver(row).finally(() => {
+      this.inflight.delete(task);
+      this.wakeup.kick();
+    });
+    this.inflight.add(task);
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
     const abort = new AbortController();
-    aborts.add(abort);
+    this.aborts.add(abort);
     const started = process.hrtime.bigint();
-    const outcome = await send(row, abort);
-    aborts.delete(abort);
+    const outcome = await sendProduct(this.http, this.send!, row, abort);
+    this.aborts.delete(abort);
     if (outcome.kind !== "released") {
-      sendDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      sends.inc({ outcome: outcome.kind, reason: reasonOf(outcome) });
+      this.metrics.sendDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.sends.inc({ outcome: outcome.kind, reason: reasonOf(outcome) });
     }
+    this.logOutcome(row, outcome);
+    // the slot frees as the answer arrives; the outcome joins the next batch (stop() waits for it)
+    void this.recorder.record(row, outcome, this.wakeup.stopping);
+  }
+
+  private logOutcome(row: ClaimedRow, outcome: Outcome): void {
     const log = {
       outboxId: row.id,
       productId: row.productId,
@@ -331,204 +411,13 @@ export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
       attempt: row.attempts,
     };
     if (outcome.kind === "retry")
-      logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
+      this.logger.warn({ ...log, error: outcome.error, retryInMs: outcome.delayMs }, "Bitrix send failed; will retry");
     if (outcome.kind === "parked")
-      logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
-    if (outcome.kind === "delivered") logger.debug(log, "Bitrix send delivered");
-    // the slot frees as the answer arrives; the outcome joins the next batch (stop() waits for it)
-    void record(row, outcome);
+      this.logger.error({ ...log, error: outcome.error }, "Bitrix send parked; a person must retry it");
+    if (outcome.kind === "delivered") this.logger.debug(log, "Bitrix send delivered");
   }
+}
 
-  /**
-   * Outcomes are written in batches: the answers that arrive within gatherMs of each other, and
-   * whatever finished while the previous batch was being written, go in one statement, so a
-   * busy relay costs the database one commit per batch rather than one per send.
-   */
-  const unrecorded: { row: ClaimedRow; outcome: Outcome; done: () => void }[] = [];
-  let recording: Promise<void> | null = null;
-
-  function record(row: ClaimedRow, outcome: Outcome): Promise<void> {
-    return new Promise((done) => {
-      unrecorded.push({ row, outcome, done });
-      recording ??= (settings.gatherMs > 0 && !stopping ? delay(settings.gatherMs) : Promise.resolve()).then(
-        writeOutcomes,
-      );
-    });
-  }
-
-  async function writeOutcomes(): Promise<void> {
-    while (unrecorded.length > 0) {
-      const batch = unrecorded.splice(0, 500);
-      try {
-        await db.write(shopId, (sql) => complete(sql, shopId, batch), { origin: "system", autocommit: true });
-      } catch (error) {
-        // the rows keep their lease and are claimed again when it runs out (same idempotency key)
-        logger.error({ err: error, outboxIds: batch.map((b) => b.row.id) }, "could not record Bitrix send outcomes");
-      }
-      for (const item of batch) item.done();
-    }
-    recording = null;
-  }
-
-  function dropListener(destroy: boolean) {
-    const current = listener;
-    listener = null;
-    listening = false;
-    if (!current) return;
-    current.removeListener("notification", gatherThenKick);
-    current.removeListener("error", onListenerError);
-    current.release(destroy);
-  }
-
-  function onListenerError() {
-    dropListener(true);
-  }
-
-  /**
-   * Sending is background work: while the host is busy (CPU pressure at or above the setting) the
-   * relay slows to busyPerSecond, and goes back to full pace after two calm samples in a row.
-   * Niceness yields Node's CPU; this also spares PostgreSQL's, which serves the requests too.
-   */
-  function watchPressure() {
-    if (settings.busyCpuPressure === 0) return;
-    const pressure = (deps.cpuPressure ?? cpuPressure)();
-    let calm = 0;
-    pressureTimer = setInterval(() => {
-      const share = pressure.sample();
-      if (share === null) return;
-      if (share >= settings.busyCpuPressure) {
-        calm = 0;
-        if (pace.perSecond !== busyRate) {
-          pace.setRate(busyRate);
-          logger.debug({ cpuPressure: share, perSecond: busyRate }, "host busy: Bitrix relay slows down");
-        }
-      } else if (++calm >= 2 && pace.perSecond !== settings.maxPerSecond) {
-        pace.setRate(settings.maxPerSecond);
-        logger.debug(
-          { cpuPressure: share, perSecond: settings.maxPerSecond },
-          "host calm: Bitrix relay back to full pace",
-        );
-        kick();
-      }
-    }, deps.pressureSampleMs ?? 500);
-    pressureTimer.unref();
-  }
-
-  /** A NOTIFY from the triggers wakes the relay (after gatherMs); polling covers retries and a lost connection. */
-  async function listen() {
-    if (listening || stopping) return;
-    listening = true;
-    try {
-      listener = await db.pool.connect();
-      listener.on("notification", gatherThenKick);
-      listener.on("error", onListenerError);
-      await listener.query("LISTEN bitrix_outbox");
-    } catch (error) {
-      logger.warn({ err: error }, "cannot LISTEN for new outbox rows; polling only");
-      dropListener(true);
-    }
-  }
-
-  async function loop() {
-    let failing = false;
-    while (!stopping) {
-      kicked = false;
-      const slots = settings.concurrency - inflight.size;
-      const free = Math.min(slots, pace.available());
-      let claimed: ClaimedRow[] = [];
-      // claim in batches: with sends in flight, wait until a quarter of the slots are free
-      const claiming = free > 0 && (inflight.size === 0 || free >= claimBatch);
-      if (claiming) {
-        try {
-          claimed = await db.write(shopId, (sql) => claimDue(sql, shopId, free, settings.leaseMs), {
-            origin: "system",
-            autocommit: true,
-          });
-          pace.take(claimed.length);
-          if (failing) logger.info("Bitrix relay can reach the database again");
-          failing = false;
-        } catch (error) {
-          if (!failing) logger.error({ err: error }, "Bitrix relay cannot claim outbox rows; retrying");
-          failing = true;
-          await sleep(settings.pollMs);
-          continue;
-        }
-        for (const row of claimed) {
-          const task = deliver(row).finally(() => {
-            inflight.delete(task);
-            kick();
-          });
-          inflight.add(task);
-        }
-        if (!listener && !stopping && claimed.length === 0) void listen();
-      }
-      const more = claimed.length > 0 && claimed.length === free;
-      // held back by the pace (not by busy slots or an empty queue): look again once a batch may go
-      const paced = free < slots && (more || !claiming);
-      if (more && !paced) continue;
-      await sleep(paced ? Math.max(1, pace.msUntil(Math.min(slots, claimBatch))) : settings.pollMs);
-    }
-  }
-
-  return {
-    registerMetrics(registry) {
-      for (const metric of [sends, sendDuration, queueDepth, oldestAge, sendRateLimit] as client.Metric[])
-        registry.registerMetric(metric);
-    },
-    async start() {
-      if (running) return;
-      try {
-        await setSyncTarget(db, shopId);
-      } catch (error) {
-        logger.error({ err: error, bitrixShopId: shopId }, "cannot record BITRIX_SHOP_ID for the outbox triggers");
-      }
-      if (!baseUrl || !apiToken) {
-        logger.warn(
-          {
-            bitrixShopId: shopId,
-            missing: [!baseUrl && "BITRIX_BASE_URL", !apiToken && "BITRIX_API_TOKEN"].filter(Boolean),
-          },
-          "Bitrix sync is not configured: product changes are queued in the outbox but not sent until it is",
-        );
-        return;
-      }
-      running = true;
-      stopping = false;
-      logger.info({ bitrixShopId: shopId, concurrency: settings.concurrency }, "Bitrix relay started");
-      await listen();
-      watchPressure();
-      loopDone = loop();
-    },
-    async stop() {
-      if (!running) return;
-      stopping = true;
-      if (pressureTimer) clearInterval(pressureTimer);
-      pressureTimer = null;
-      pace.setRate(settings.maxPerSecond);
-      if (gathering) clearTimeout(gathering);
-      gathering = null;
-      wake();
-      await loopDone;
-      const grace = deps.stopGraceMs ?? Math.min(2_000, settings.timeoutMs);
-      if (inflight.size > 0) {
-        await Promise.race([
-          Promise.allSettled([...inflight]),
-          new Promise((resolve) => setTimeout(resolve, grace).unref()),
-        ]);
-        for (const abort of aborts) abort.abort();
-        await Promise.allSettled([...inflight]);
-      }
-      await recording;
-      if (listener) {
-        const ok = await listener.query("UNLISTEN *").then(
-          () => true,
-          () => false,
-        );
-        dropListener(!ok);
-      }
-      http.close();
-      running = false;
-      logger.info("Bitrix relay stopped");
-    },
-  };
+export function createBitrixRelay(deps: RelayDeps): BitrixRelay {
+  return new BitrixRelayWorker(deps);
 }
