@@ -108,11 +108,14 @@ function verifyTokenClaims(token: string, secrets: readonly string[]): Viewer {
   );
 }
 
+/** The largest id PostgreSQL's int holds: a shop id beyond it names no shop. */
+const MAX_INT = 2_147_483_647;
+
 function viewerFromClaims(claims: jwt.JwtPayload): Viewer {
   const shopId = claims.shop_id;
   if (typeof claims.sub !== "string" || claims.sub === "") throw new AuthError("The token has no subject (sub)");
-  if (typeof shopId !== "number" || !Number.isInteger(shopId) || shopId <= 0)
-    throw new AuthError("The token's shop_id must be a positive integer");
+  if (typeof shopId !== "number" || !Number.isInteger(shopId) || shopId <= 0 || shopId > MAX_INT)
+    throw new AuthError(`The token's shop_id must be a positive integer of at most ${MAX_INT}`);
   if (!ROLES.includes(claims.role)) throw new AuthError(`The token's role must be one of ${ROLES.join(", ")}`);
   return { userId: claims.sub, shopId, role: claims.role, expiresAt: claims.exp };
 }

@@ -23,21 +23,54 @@ export function encodeCursor(values: (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
+/** The largest id PostgreSQL's int holds. */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * What one value of a cursor must be: an `id` (1 … 2³¹−1), an `instant` (ISO-8601 UTC as
+ * toISOString writes it, years 1900–9999), `int` (fits PostgreSQL's int), `text` (at most 1,000
+ * characters, no NUL), or a check of the list's own.
+ */
+export type CursorPart = "id" | "instant" | "int" | "text" | ((value: unknown) => boolean);
+
+const ISO_INSTANT = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+const CURSOR_PARTS: Record<Exclude<CursorPart, (value: unknown) => boolean>, (value: unknown) => boolean> = {
+  id: (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_ID,
+  int: (value) => Number.isInteger(value) && Math.abs(value as number) <= MAX_ID,
+  text: (value) => typeof value === "string" && value.length <= 1000 && !value.includes("\u0000"),
+  instant: (value) => {
+    const match = typeof value === "string" ? ISO_INSTANT.exec(value) : null;
+    const year = match ? Number(match[1]) : 0;
+    return year >= 1900 && year <= 9999 && !Number.isNaN(new Date(value as string).getTime());
+  },
+};
+
+/**
+ * Reads a cursor this API returned, checking each value against `shape` (a number n: n − 1
+ * strings or numbers, then an id), so a tampered cursor is BAD_USER_INPUT naming `after`
+ * rather than a database error.
+ */
+export function decodeCursor(
+  cursor: string | null | undefined,
+  shape: number | readonly CursorPart[],
+): (string | number)[] | null {
   if (cursor === null || cursor === undefined) return null;
+  const parts: readonly CursorPart[] =
+    typeof shape === "number"
+      ? [...Array.from({ length: shape - 1 }, () => (v: unknown) => CURSOR_PARTS.text(v) || CURSOR_PARTS.int(v)), "id"]
+      : shape;
+  let values: unknown;
   try {
-    const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => typeof v === "string" || typeof v === "number")
-    ) {
-      return values;
-    }
+    values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    // fall through to the error below
+    values = null;
   }
-  throw badUserInput("after is not a cursor this API returned", "after");
+  const fits = (value: unknown, part: CursorPart) => (typeof part === "function" ? part : CURSOR_PARTS[part])(value);
+  if (Array.isArray(values) && values.length === parts.length && values.every((v, i) => fits(v, parts[i]))) {
+    return values as (string | number)[];
+  }
+  throw badUserInput("after is not a cursor this API returned (for this list and order)", "after");
 }
 
 /**

@@ -30,7 +30,17 @@ function parseInstant(value: unknown): Date {
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badUserInput(`DateTime ${value} is not a real date`);
+  checkYear(Number(value.slice(0, 4)), "DateTime", value);
   return date;
+}
+
+/** Years a date of this business can have; PostgreSQL has no year 0, and nothing here predates 1900. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 9999;
+
+function checkYear(year: number, scalar: string, value: string): void {
+  if (year < MIN_YEAR || year > MAX_YEAR)
+    throw badUserInput(`${scalar} ${value} is out of range: the year must be between ${MIN_YEAR} and ${MAX_YEAR}`);
 }
 
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -54,6 +64,7 @@ export const CalendarDate = new GraphQLScalarType<string, string>({
 
 function parseCalendarDay(value: unknown): string {
   const match = typeof value === "string" ? CALENDAR_DAY.exec(value) : null;
+  if (match) checkYear(Number(match[1]), "Date", value as string);
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
   if (!date || date.toISOString().slice(0, 10) !== value) {
     throw badUserInput(`Date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(value)?.slice(0, 40)}`);

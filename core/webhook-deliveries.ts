@@ -43,20 +43,44 @@ interface ListFilter {
   endpoint?: string;
 }
 
-/** Reads the list's query string; a refusal naming the field when a value is not usable. */
+const LIST_PARAMETERS = ["endpoint", "status", "before", "limit"];
+
+/** A whole number written in digits within [min, max]; a refusal naming the parameter otherwise. */
+function integerParameter(value: unknown, name: string, min: number, max: number): number | InternalAnswer {
+  const number = typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!(number >= min && number <= max))
+    return refuse(
+      400,
+      `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)?.slice(0, 40)}`,
+      name,
+    );
+  return number;
+}
+
+const isRefusal = (value: unknown): value is InternalAnswer => typeof value === "object" && value !== null;
+
+/** Reads the list's query string; a refusal naming the parameter when a value is not usable. */
 export function listFilter(query: Record<string, unknown>): ListFilter | InternalAnswer {
-  const limit = query.limit === undefined ? 20 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    return refuse(400, `limit must be between 1 and ${MAX_LIMIT}`, "limit");
-  const before = query.before === undefined ? undefined : Number(query.before);
-  if (before !== undefined && (!Number.isInteger(before) || before < 1))
-    return refuse(400, "before must be a delivery id", "before");
-  const status = query.status === undefined ? undefined : Number(query.status);
-  if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
-    return refuse(400, "status must be an HTTP status code", "status");
-  }
-  const endpoint = typeof query.endpoint === "string" ? query.endpoint : undefined;
-  return { limit, before, status, endpoint };
+  const unknown = Object.keys(query).find((name) => !LIST_PARAMETERS.includes(name));
+  if (unknown !== undefined)
+    return refuse(
+      400,
+      `Unknown parameter ${unknown.slice(0, 40)}; the list takes ${LIST_PARAMETERS.join(", ")}`,
+      unknown.slice(0, 40),
+    );
+  const limit = query.limit === undefined ? 20 : integerParameter(query.limit, "limit", 1, MAX_LIMIT);
+  const before = query.before === undefined ? undefined : integerParameter(query.before, "before", 1, 2_147_483_647);
+  const status = query.status === undefined ? undefined : integerParameter(query.status, "status", 100, 599);
+  for (const value of [limit, before, status]) if (isRefusal(value)) return value;
+  if (query.endpoint !== undefined && typeof query.endpoint !== "string")
+    return refuse(400, "endpoint must be given once, as text", "endpoint");
+  const endpoint = query.endpoint as string | undefined;
+  return {
+    limit: limit as number,
+    before: before as number | undefined,
+    status: status as number | undefined,
+    endpoint,
+  };
 }
 
 const listDeliveries: InternalOperation = async (input, context) => {

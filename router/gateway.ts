@@ -38,8 +38,10 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 
   /**
-   * A subgraph answers 400 when a variable fails its scalar (e.g. a DateTime of "yesterday");
-   * pass its BAD_USER_INPUT message on instead of a bare "400: Bad Request" that would be masked.
+   * A subgraph answers 400 when a variable fails its scalar (e.g. a DateTime of "yesterday"), and
+   * fails validation when a value written in the document does (the router's supergraph has no
+   * scalar rules; the document passed everything else there): pass its message on as
+   * BAD_USER_INPUT instead of a bare "400: Bad Request" that would be masked.
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
     const error = await super.errorFromResponse(response);
@@ -48,7 +50,9 @@ class SigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
         { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined
     )?.body;
     const first = body?.errors?.[0];
-    if (response.status === 400 && first?.extensions?.code === "BAD_USER_INPUT" && typeof first.message === "string") {
+    const code = first?.extensions?.code;
+    const refused = code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED";
+    if (response.status === 400 && refused && typeof first?.message === "string") {
       return new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT" } });
     }
     return error;

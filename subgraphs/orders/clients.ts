@@ -1,7 +1,7 @@
 import type { ClientProfile } from "../../prisma/generated/client";
 import { requireViewer } from "../../core/context";
 import { badUserInput, notFound } from "../../core/errors";
-import { decodeCursor, pageSize, parseId, toConnection, type Connection } from "../../core/pagination";
+import { decodeCursor, pageSize, parseId, toConnection, type Connection, type CursorPart } from "../../core/pagination";
 import { requiredName, text } from "../../core/validation";
 import type { OrdersContext } from "./context";
 import { mayMatch } from "../../core/argument-permissions";
@@ -17,11 +17,22 @@ export interface ClientFilter {
   sort?: ClientSort | null;
 }
 
-/** The sort key of each order of the list, as SQL, with its type for the cursor; both descending, ties by id. */
-const SORT_KEYS: Record<ClientSort, { expression: string; type: string }> = {
+/** PostgreSQL's text of a timestamptz (DateStyle ISO), or -infinity, years 1900–9999 */
+const PG_INSTANT = /^(-infinity|(19|[2-9]\d)\d{2}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/;
+const isPgInstant = (value: unknown) =>
+  typeof value === "string" &&
+  PG_INSTANT.test(value) &&
+  (value === "-infinity" || !Number.isNaN(Date.parse(value.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"))));
+const isBigintText = (value: unknown) => typeof value === "string" && /^-?\d{1,18}$/.test(value);
+
+/**
+ * The sort key of each order of the list, as SQL, with its type and the check of its text in a
+ * cursor (the key travels as text); both descending, ties by id.
+ */
+const SORT_KEYS: Record<ClientSort, { expression: string; type: string; cursor: CursorPart }> = {
   // matches the expression index client_profile_last_order_idx: clients without orders come last
-  LAST_ORDER: { expression: "coalesce(last_order_at, '-infinity')", type: "timestamptz" },
-  TOTAL_SPENT: { expression: "total_spent", type: "bigint" },
+  LAST_ORDER: { expression: "coalesce(last_order_at, '-infinity')", type: "timestamptz", cursor: isPgInstant },
+  TOTAL_SPENT: { expression: "total_spent", type: "bigint", cursor: isBigintText },
 };
 
 const CLIENT_COLUMNS =
@@ -63,7 +74,7 @@ export async function listClients(
   const { shopId, role } = requireViewer(context);
   const size = pageSize(args.first);
   const sort = SORT_KEYS[args.sort ?? "LAST_ORDER"];
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = decodeCursor(args.after, [sort.cursor, "id"]);
   const search = searchCondition(role, args.search);
   const tag = text(args.tag, "tag", { max: MAX_TAG_LENGTH });
   const where = `shop_id = $1 and ${search.sql} and ($4::text is null or tags @> array[$4::text])`;

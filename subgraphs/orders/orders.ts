@@ -171,14 +171,11 @@ export async function listOrders(
   withCount: boolean,
 ) {
   const size = pageSize(filter.first);
-  const cursor = decodeCursor(filter.after, 2);
+  const cursor = decodeCursor(filter.after, ["instant", "id"]);
   const where = filterConditions(viewer, filter);
   const page = where.clone();
   if (cursor) {
     const [createdAt, id] = cursor;
-    if (typeof createdAt !== "string" || Number.isNaN(new Date(createdAt).getTime()) || typeof id !== "number") {
-      throw badUserInput("after is not a cursor of this list", "after");
-    }
     page.add((at, i) => `(o.created_at, o.id) < (${at}::timestamptz, ${i}::int)`, createdAt, id);
   }
   const rows = await sql<Order>(

@@ -31,7 +31,7 @@ export function findItemsByIds(tx: Tx, ids: readonly number[], shopId: number) {
 /** A page of the shop's warehouse items by name, keyset-paginated on (name, id). */
 export async function listItems(tx: Tx, shopId: number, args: { first?: number | null; after?: string | null }) {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = decodeCursor(args.after, ["text", "id"]);
   const after = cursor
     ? { OR: [{ name: { gt: String(cursor[0]) } }, { name: String(cursor[0]), id: { gt: Number(cursor[1]) } }] }
     : {};

@@ -30,7 +30,7 @@ export async function listUsers(
 ): Promise<Connection<UserRow>> {
   const { shopId } = requireViewer(context);
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = decodeCursor(args.after, ["text", "id"]);
   return context.db.read(shopId, async (sql) => {
     const rows = await sql<UserRow>(
       `select ${USER_SELECT} from app_user
