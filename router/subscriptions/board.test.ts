@@ -240,12 +240,14 @@ describe("authentication", () => {
 
   it("ends a subscription with UNAUTHENTICATED when the token expires mid-stream", async () => {
     const [orderId] = await someOrders(t.stack.db, DEV_SHOP, 1);
-    const board = collect(client(t.token(DEV_SHOP, "ADMIN", { ttlSeconds: 2 })), BOARD);
+    // the first event must arrive before the token expires: 10 s is many times what attaching and
+    // one change take even on a busy machine (2 s was not); the expiry then ends the stream
+    const board = collect(client(t.token(DEV_SHOP, "ADMIN", { ttlSeconds: 10 })), BOARD);
     await attached(t, DEV_SHOP, 1);
     const historyId = await recordStatusChange(t.stack.db, DEV_SHOP, orderId, "PAID");
     await board.atLeast(1);
     expect(board.data[0].orderStatusChanged.historyId).toBe(historyId);
-    await board.ended(6_000);
+    await board.ended(30_000);
     const last = board.results[board.results.length - 1];
     expect(last.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     expect(last.errors?.[0].extensions?.lastHistoryId).toBe(historyId);
