@@ -5,6 +5,7 @@ import pg from "pg";
 import { createDatabase } from "../core/db";
 import { withDatabaseName, type DatabaseServer } from "../core/database-server";
 import { seed } from "../prisma/seed";
+import { seedBitrixOrders } from "../prisma/seed-bitrix-orders";
 import type { Config } from "../core/config";
 
 const run = promisify(execFile);
@@ -72,6 +73,7 @@ export async function seedIfEmpty(url: string, options: { passwordCost?: number 
     const { rows } = await db.pool.query<{ count: string }>("select count(*) from known_shop_ids()");
     if (Number(rows[0].count) > 0) return false;
     await seed(db.prisma, options);
+    await seedBitrixOrders(db);
     return true;
   } finally {
     await db.close();

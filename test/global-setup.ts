@@ -22,6 +22,10 @@ function templateName(): string {
       .map((f) => path.join("prisma", "migrations", String(f))),
     "prisma/seed.ts",
     "prisma/seed-data.ts",
+    "prisma/seed-bitrix-orders.ts",
+    // the seed's Bitrix orders go through the order webhook's reader and service
+    "subgraphs/orders/bitrix-order-sync-webhook.ts",
+    "subgraphs/orders/order-sync.ts",
   ].sort();
   for (const file of files) {
     const full = path.join(ROOT, file);

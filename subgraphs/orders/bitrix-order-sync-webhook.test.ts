@@ -1,6 +1,8 @@
+import pg from "pg";
 import { startTestStack, DEV_SHOP, PROD_SHOP, type TestStack } from "../../test/harness";
 import { expectChain, historyOf, postWebhook } from "../../test/order-fixtures";
 import { eventually } from "../../test/fake-bitrix";
+import { SEEDED_BITRIX_ORDERS } from "../../prisma/seed-bitrix-orders";
 const ORDER_SYNC_WEBHOOK_PATH = "/api/v1/webhooks/order-sync";
 
 /** POST /api/v1/webhooks/order-sync against the whole stack (CONTRACT.md "Bitrix order webhook"). */
@@ -188,6 +190,33 @@ describe("the contract's answers", () => {
       ["STATUS", "ACCEPTED", "from Bitrix order sync"],
     ]);
     expectChain(history);
+  });
+
+  it("a redelivery or an older version is answered from one read, no write transaction: it does not wait on a writer's row lock, a change does", async () => {
+    const body = orderBody();
+    const orderId = (await sync(body)).body.order_id;
+    const writer = new pg.Client({ connectionString: t.databaseUrl });
+    await writer.connect();
+    try {
+      await writer.query("begin");
+      await writer.query(`select id from "order" where id = $1 for update`, [orderId]);
+      expect((await sync(body)).body).toEqual({ status: "unchanged", order_id: orderId });
+      const older = { ...body, status: "CO", updated_at: "2026-12-01T09:00:00+05:00", comment: "old" };
+      expect((await sync(older)).body).toEqual({ status: "stale", order_id: orderId });
+
+      const change = sync({ ...body, updated_at: "2026-12-01T10:30:00+05:00", comment: "new" });
+      const waitingOnLock = async () => {
+        const { rows } = await t.ownerQuery(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return rows[0].n > 0 ? true : undefined;
+      };
+      expect(await eventually(waitingOnLock)).toBe(true);
+      await writer.query("commit");
+      expect((await change).body).toEqual({ status: "updated", order_id: orderId });
+    } finally {
+      await writer.end();
+    }
   });
 
   it("a move a person could not make is applied and noted, as the status webhook does", async () => {
@@ -459,6 +488,91 @@ describe("bad input: coded answers naming the field, nothing half-written", () =
     } finally {
       await t.ownerQuery(`drop trigger test_refuse_item on order_item; drop function test_refuse_item()`);
     }
+  });
+});
+
+describe("the seed", () => {
+  const seededOrders = () =>
+    t.ownerQuery(
+      `select o.id, o.bitrix_order_id, o.status::text as status, o.delivery_kind::text as kind, o.total, o.bitrix_content_hash is not null as synced,
+              (select count(*)::int from payment p where p.order_id = o.id and p.created_by = 'bitrix') as payments,
+              (select count(*)::int from order_item i join product p on p.id = i.product_id
+                where i.order_id = o.id and p.bitrix_product_id in (668800, 668801) and p.enabled) as items
+         from "order" o where o.shop_id = $1 and o.bitrix_order_id in (190001, 190002, 190003) order by o.bitrix_order_id`,
+      [PROD_SHOP],
+    );
+
+  it("holds Bitrix orders with their items, payments and history", async () => {
+    const { rows } = await seededOrders();
+    expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
+      {
+        bitrix_order_id: 190001,
+        status: "NEW",
+        kind: "DELIVERY",
+        total: 1_750_000,
+        synced: true,
+        payments: 0,
+        items: 2,
+      },
+      {
+        bitrix_order_id: 190002,
+        status: "PAID",
+        kind: "DELIVERY",
+        total: 1_750_000,
+        synced: true,
+        payments: 1,
+        items: 2,
+      },
+      {
+        bitrix_order_id: 190003,
+        status: "ACCEPTED",
+        kind: "PICKUP",
+        total: 1_600_000,
+        synced: true,
+        payments: 0,
+        items: 2,
+      },
+    ]);
+    const histories = await Promise.all(rows.map((row: any) => historyOf(t, PROD_SHOP, row.id)));
+    for (const history of histories) expectChain(history);
+    const summary = (history: Awaited<ReturnType<typeof historyOf>>) =>
+      history.map((h) => [h.kind, h.oldStatus, h.newStatus, h.changedBy]);
+    expect(histories.map(summary)).toEqual([
+      [["STATUS", null, "NEW", "bitrix"]],
+      [
+        ["STATUS", null, "NEW", "bitrix"],
+        ["STATUS", "NEW", "PAID", "bitrix"],
+      ],
+      [
+        ["STATUS", null, "NEW", "bitrix"],
+        ["EDIT", "NEW", "NEW", "bitrix"],
+        ["STATUS", "NEW", "ACCEPTED", "bitrix"],
+      ],
+    ]);
+  });
+
+  it("arrived through the order webhook: each body is a stored delivery of the endpoint, and redelivering them changes nothing", async () => {
+    const { rows: orders } = await seededOrders();
+    const deliveries = await t.ownerQuery(
+      `select raw_body, status_code, response from webhook_delivery
+        where shop_id = $1 and endpoint = $2 and headers->>'user-agent' = 'cvety-graph seed' order by id`,
+      [PROD_SHOP, ORDER_SYNC_WEBHOOK_PATH],
+    );
+    expect(deliveries.rows.map((d: any) => JSON.parse(d.raw_body))).toEqual(SEEDED_BITRIX_ORDERS);
+    const idOf = (bitrixId: number) => orders.find((o: any) => o.bitrix_order_id === bitrixId).id;
+    expect(deliveries.rows.map((d: any) => [d.status_code, d.response])).toEqual([
+      [200, { status: "created", order_id: idOf(190001) }],
+      [200, { status: "created", order_id: idOf(190002) }],
+      [200, { status: "created", order_id: idOf(190003) }],
+      [200, { status: "updated", order_id: idOf(190003) }],
+    ]);
+
+    const historyBefore = await Promise.all(orders.map((row: any) => historyOf(t, PROD_SHOP, row.id)));
+    const latest = SEEDED_BITRIX_ORDERS[SEEDED_BITRIX_ORDERS.length - 1];
+    expect((await sync(latest)).body).toEqual({ status: "unchanged", order_id: idOf(190003) });
+    expect((await sync(SEEDED_BITRIX_ORDERS[2])).body).toEqual({ status: "stale", order_id: idOf(190003) });
+    expect((await sync(SEEDED_BITRIX_ORDERS[0])).body).toEqual({ status: "unchanged", order_id: idOf(190001) });
+    expect(await Promise.all(orders.map((row: any) => historyOf(t, PROD_SHOP, row.id)))).toEqual(historyBefore);
   });
 });
 

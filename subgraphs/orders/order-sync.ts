@@ -68,30 +68,46 @@ export function orderTotal(order: BitrixOrder): number {
 
 type HeldOrder = { id: number; status: OrderStatus; bitrixUpdatedAt: Date | null; bitrixContentHash: string | null };
 
-const LOCK_HELD = `
+const HELD = `
   select id, status::text as status, bitrix_updated_at, bitrix_content_hash
-    from "order" where shop_id = $1 and bitrix_order_id = $2 for update`;
+    from "order" where shop_id = $1 and bitrix_order_id = $2`;
+const LOCK_HELD = `${HELD} for update`;
 
 /**
- * Creates or updates the Bitrix order in `shopId` (BITRIX_SHOP_ID). One transaction with origin
- * "bitrix"; a concurrent delivery of the same new order waits on the unique (shop, Bitrix id)
- * and then takes the update path.
+ * Creates or updates the Bitrix order in `shopId` (BITRIX_SHOP_ID). A read first settles a
+ * redelivery (unchanged) or an older version (stale) without a write transaction; anything else
+ * is one transaction with origin "bitrix" that checks again under the row lock. Two deliveries
+ * of one new order race on the unique (shop, Bitrix id): the loser takes the update path.
  */
-export function syncBitrixOrder(db: Database, shopId: number, order: BitrixOrder): Promise<OrderSyncResult> {
+export async function syncBitrixOrder(db: Database, shopId: number, order: BitrixOrder): Promise<OrderSyncResult> {
   const hash = contentHash(order);
   const total = orderTotal(order);
+  const [seen] = await db.read(shopId, (sql) => sql<HeldOrder>(HELD, [shopId, order.bitrixOrderId]));
+  const settled = seen ? settledWithoutWriting(seen, order, hash) : null;
+  if (settled) return settled;
   return db.write(
     shopId,
     async (sql) => {
+      const created = seen ? null : await createFromBitrix(sql, shopId, order, hash, total);
+      if (created) return created;
       for (;;) {
         const [held] = await sql<HeldOrder>(LOCK_HELD, [shopId, order.bitrixOrderId]);
         if (held) return updateHeld(sql, shopId, held, order, hash, total);
-        const created = await createFromBitrix(sql, shopId, order, hash, total);
-        if (created) return created;
+        const createdNow = await createFromBitrix(sql, shopId, order, hash, total);
+        if (createdNow) return createdNow;
       }
     },
     { origin: "bitrix" },
   );
+}
+
+/** An older version (stale) or the same content, not newer (unchanged): nothing to write. */
+function settledWithoutWriting(held: HeldOrder, order: BitrixOrder, hash: string): OrderSyncResult | null {
+  const heldAt = held.bitrixUpdatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (order.updatedAt.getTime() < heldAt) return { outcome: "stale", orderId: held.id };
+  if (held.bitrixContentHash === hash && order.updatedAt.getTime() <= heldAt)
+    return { outcome: "unchanged", orderId: held.id };
+  return null;
 }
 
 async function updateHeld(
