@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startTestStack, PROD_SHOP, TEST_WEBHOOK_SECRET, type TestStack } from "../test/harness";
+import { handlerEnv, php } from "./tests/php-cli";
 import { eventually, startFakeBitrix, type FakeBitrix } from "../test/fake-bitrix";
 import { startTcpProxy, type TcpProxy } from "../test/tcp-proxy";
 import { expectChain, historyOf } from "../test/order-fixtures";
@@ -14,7 +15,6 @@ import { expectChain, historyOf } from "../test/order-fixtures";
  * the product endpoint with our own relay pushing to it.
  */
 
-const CLI = path.join(__dirname, "tests", "cli.php");
 const PRODUCT_SERVER = path.join(__dirname, "tests", "product-server.php");
 const API_TOKEN = "php-test-bitrix-token";
 
@@ -26,40 +26,8 @@ let productsDir: string;
 let products: { id: number; bitrixProductId: number }[];
 let nextOrder = 8_800_000;
 
-interface PhpResult {
-  code: number | null;
-  out: any;
-  stderr: string;
-}
-
-/** Runs bitrix/tests/cli.php (async: the stack answering it runs in this process). */
-function php(command: string[], input: unknown, env: Record<string, string>): Promise<PhpResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("php", [CLI, ...command], { env: { PATH: process.env.PATH ?? "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      let out: unknown = stdout;
-      try {
-        out = JSON.parse(stdout);
-      } catch {
-        // left as text: the assertion shows it
-      }
-      resolve({ code, out, stderr });
-    });
-    child.stdin.end(JSON.stringify(input));
-  });
-}
-
 function freshQueue(): string {
   return fs.mkdtempSync(path.join(work, "queue-"));
-}
-
-function handlerEnv(apiUrl: string, queueDir: string, extra: Record<string, string> = {}) {
-  return { CVETY_API_URL: apiUrl, CVETY_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, CVETY_QUEUE_DIR: queueDir, CVETY_TIMEOUT_SECONDS: "5", ...extra };
 }
 
 function snapshot(overrides: Record<string, unknown> = {}) {
