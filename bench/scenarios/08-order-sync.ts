@@ -6,6 +6,9 @@ import { cpuDuring, load, type BenchRow, type BenchScenario, type BenchStack } f
  * 3-item orders (each request a Bitrix order we have not seen: order, client, items, history in
  * one transaction), then redeliveries of those same orders unchanged (the digest matches:
  * nothing is written). Targets: new ≥ 500 orders/s with p99 ≤ 50 ms; redeliveries ≥ 2× that.
+ * Then, on the same stack, the status webhook (POST /api/v1/webhooks/order-status-sync, as in
+ * 03-status-webhook.ts) over the orders just created: the figures are compared with it as
+ * ratios measured in this run, since a shared machine's absolute figures drift.
  */
 const CONNECTIONS = 20;
 const DURATION_SECONDS = 10;
@@ -122,10 +125,12 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
     load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests: redeliveries }),
   );
   const afterRedelivery = await syncedOrders(databaseUrl);
+  const status = await statusWebhookLoad(stack, headers, firstNew, next);
 
   const createdErrors = created.errors + created.non2xx;
   const unchangedErrors = unchanged.errors + unchanged.non2xx;
   const ratio = unchanged.rps / Math.max(created.rps, 1);
+  const toStatus = (rps: number) => `${(rps / Math.max(status.rps, 1)).toFixed(2)}× the status webhook`;
   return [
     {
       scenario: "order-sync: new 3-item orders, 20 conn",
@@ -134,7 +139,7 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
       rps: created.rps,
       target: "≥ 500 orders/s, p99 ≤ 50 ms",
       met: created.rps >= 500 && created.p99 <= 50 && createdErrors === 0,
-      notes: `errors ${createdErrors}; orders created ${createdCount}; CPU ${createdCpu}`,
+      notes: `${toStatus(created.rps)}; errors ${createdErrors}; orders created ${createdCount}; CPU ${createdCpu}`,
     },
     {
       scenario: "order-sync: unchanged redeliveries, 20 conn",
@@ -143,7 +148,36 @@ async function measure(stack: BenchStack, databaseUrl: string): Promise<BenchRow
       rps: unchanged.rps,
       target: "≥ 2× new orders/s",
       met: ratio >= 2 && unchangedErrors === 0,
-      notes: `${ratio.toFixed(2)}× new; errors ${unchangedErrors}; orders created meanwhile ${afterRedelivery - before - createdCount} (requests cut off by the end of the first run); CPU ${unchangedCpu}`,
+      notes: `${ratio.toFixed(2)}× new, ${toStatus(unchanged.rps)}; errors ${unchangedErrors}; orders created meanwhile ${afterRedelivery - before - createdCount} (requests cut off by the end of the first run); CPU ${unchangedCpu}`,
+    },
+    {
+      scenario: "same stack: status webhook, 20 conn (the ratios' base)",
+      p50: status.p50,
+      p99: status.p99,
+      rps: status.rps,
+      notes: `errors ${status.errors + status.non2xx}; CPU ${status.cpu}`,
     },
   ];
+}
+
+/** The status webhook on the same stack, alternating AP/CO over (up to 200 of) the orders just created. */
+async function statusWebhookLoad(stack: BenchStack, headers: Record<string, string>, first: number, end: number) {
+  const pool = Math.max(1, Math.min(200, end - first));
+  let counter = 0;
+  const requests = [
+    {
+      method: "POST" as const,
+      setupRequest(request: any) {
+        const index = counter++;
+        const status = Math.floor(index / pool) % 2 === 0 ? "AP" : "CO";
+        return { ...request, body: JSON.stringify({ order_id: FIRST_BITRIX_ORDER + first + (index % pool), status }) };
+      },
+    },
+  ];
+  const url = `${stack.origin}/api/v1/webhooks/order-status-sync`;
+  await load({ url, connections: CONNECTIONS, durationSeconds: 2, headers, requests });
+  const { result, cpu } = await cpuDuring(stack, [], () =>
+    load({ url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, requests }),
+  );
+  return { ...result, cpu };
 }

@@ -219,6 +219,58 @@ describe("the contract's answers", () => {
     }
   });
 
+  it("many deliveries at once are written together, each order whole: shared customer, unknown product, another status, a payment once", async () => {
+    const phone = "+7 701 999 00 01";
+    const bodies = Array.from({ length: 40 }, () => orderBody());
+    bodies[1] = { ...bodies[1], customer: { name: "Айгерим", phone } };
+    bodies[2] = { ...bodies[2], customer: { name: "Айгерим С.", phone } };
+    const unknownProduct = 990_000_000 + bodies[3].order_id;
+    bodies[3] = {
+      ...bodies[3],
+      items: [...bodies[3].items, { product_id: unknownProduct, name: "Новинка", quantity: 1, price: 100 }],
+    };
+    bodies[4] = { ...bodies[4], status: "PD" };
+    const shared = `kaspi-shared-${bodies[5].order_id}`;
+    bodies[5] = { ...bodies[5], payments: [{ method: "KASPI", amount: "11 500 ₸", external_id: shared }] };
+    bodies[6] = { ...bodies[6], payments: [{ method: "KASPI", amount: "11 500 ₸", external_id: shared }] };
+
+    const statementsBefore = t.stack.db.statementCount();
+    const answers = await Promise.all(bodies.map((body) => sync(body)));
+    const statements = t.stack.db.statementCount() - statementsBefore;
+    expect(answers.map((a) => [a.status, a.body.status])).toEqual(bodies.map(() => [200, "created"]));
+    expect(new Set(answers.map((a) => a.body.order_id)).size).toBe(bodies.length);
+    // one order at a time is at least five statements each (read, create, items, payments, commit)
+    expect(statements).toBeLessThan(bodies.length * 2);
+
+    for (const [index, body] of bodies.entries()) {
+      const items = await itemsOf(answers[index].body.order_id);
+      expect(items.map((item: any) => item.bitrixProductId)).toEqual(body.items.map((item) => item.product_id));
+      expect(await historyOf(t, PROD_SHOP, answers[index].body.order_id)).toHaveLength(index === 4 ? 2 : 1);
+    }
+    expect(answers[3].body.warnings).toEqual([
+      expect.objectContaining({ field: "items[2].product_id", product_id: unknownProduct }),
+    ]);
+    expect((await orderRow(bodies[4].order_id)).status).toBe("PAID");
+    const clients = await t.ownerQuery(
+      `select distinct client_id from "order" where shop_id = $1 and bitrix_order_id = any($2)`,
+      [PROD_SHOP, [bodies[1].order_id, bodies[2].order_id]],
+    );
+    expect(clients.rowCount).toBe(1);
+    const payments = await t.ownerQuery(`select order_id from payment where shop_id = $1 and external_id = $2`, [
+      PROD_SHOP,
+      shared,
+    ]);
+    expect(payments.rows).toHaveLength(1);
+    const warned = [answers[5], answers[6]].filter((a) => a.body.warnings);
+    expect(warned).toHaveLength(1);
+    expect(warned[0].body.warnings).toEqual([
+      expect.objectContaining({ field: "payments[0].external_id", external_id: shared }),
+    ]);
+    expect(payments.rows[0].order_id).not.toBe(warned[0].body.order_id);
+    const unwarned = bodies.filter((_, index) => ![3, 5, 6].includes(index) && answers[index].body.warnings);
+    expect(unwarned).toEqual([]);
+  });
+
   it("a move a person could not make is applied and noted, as the status webhook does", async () => {
     const body = orderBody({ status: "F" });
     const orderId = (await sync(body)).body.order_id;

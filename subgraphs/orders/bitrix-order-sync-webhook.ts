@@ -5,10 +5,12 @@ import {
   parseBitrixPrice,
   stringField,
   WebhookError,
+  type WebhookAnswer,
   type WebhookBody,
-  type WebhookHandler,
 } from "../../core/webhooks";
-import { OrderSyncRefusal, syncBitrixOrder, type BitrixOrder } from "./order-sync";
+import type { Logger } from "../../core/logger";
+import { OrderSyncRefusal, toSync, type BitrixOrder } from "./order-sync";
+import type { OrderSyncWriter } from "./order-sync-writer";
 import { BITRIX_STATUS } from "./bitrix-status-webhook";
 
 /** The internal operation the router forwards `POST /api/v1/webhooks/order-sync` to. */
@@ -224,11 +226,15 @@ export function readBitrixOrder(body: WebhookBody, now = Date.now()): BitrixOrde
   };
 }
 
-export const orderSyncWebhook: WebhookHandler = async (body, deps) => {
+/** The webhook: the body read, then the order handed to the writer (shop BITRIX_SHOP_ID, group-committed). */
+export async function orderSyncWebhook(
+  body: WebhookBody,
+  deps: { orderSync: OrderSyncWriter; logger: Logger },
+): Promise<WebhookAnswer> {
   const order = readBitrixOrder(body);
   let result;
   try {
-    result = await syncBitrixOrder(deps.db, deps.config.bitrixShopId, order);
+    result = await deps.orderSync.submit(toSync(order));
   } catch (error) {
     if (error instanceof OrderSyncRefusal) throw unprocessable(error.field, error.message);
     throw error;
@@ -253,4 +259,4 @@ export const orderSyncWebhook: WebhookHandler = async (body, deps) => {
     );
   }
   return { status: 200, body: answer };
-};
+}

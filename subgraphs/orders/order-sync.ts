@@ -66,25 +66,52 @@ export function orderTotal(order: BitrixOrder): number {
   return total;
 }
 
-type HeldOrder = { id: number; status: OrderStatus; bitrixUpdatedAt: Date | null; bitrixContentHash: string | null };
+export type HeldOrder = {
+  id: number;
+  status: OrderStatus;
+  bitrixUpdatedAt: Date | null;
+  bitrixContentHash: string | null;
+};
 
 const HELD = `
   select id, status::text as status, bitrix_updated_at, bitrix_content_hash
     from "order" where shop_id = $1 and bitrix_order_id = $2`;
 const LOCK_HELD = `${HELD} for update`;
 
+/** An order read and checked, with what every path needs of it: its digest and total. */
+export interface OrderToSync {
+  order: BitrixOrder;
+  hash: string;
+  total: number;
+}
+
+/** Digest and total; an order whose total cannot be held is refused here (OrderSyncRefusal). */
+export function toSync(order: BitrixOrder): OrderToSync {
+  return { order, hash: contentHash(order), total: orderTotal(order) };
+}
+
 /**
- * Creates or updates the Bitrix order in `shopId` (BITRIX_SHOP_ID). A read first settles a
- * redelivery (unchanged) or an older version (stale) without a write transaction; anything else
- * is one transaction with origin "bitrix" that checks again under the row lock. Two deliveries
- * of one new order race on the unique (shop, Bitrix id): the loser takes the update path.
+ * Creates or updates the Bitrix order in `shopId` (BITRIX_SHOP_ID), one order at a time (the
+ * webhook batches through order-sync-writer.ts). A read first settles a redelivery (unchanged)
+ * or an older version (stale) without a write transaction; anything else is writeBitrixOrder.
  */
 export async function syncBitrixOrder(db: Database, shopId: number, order: BitrixOrder): Promise<OrderSyncResult> {
-  const hash = contentHash(order);
-  const total = orderTotal(order);
+  const sync = toSync(order);
   const [seen] = await db.read(shopId, (sql) => sql<HeldOrder>(HELD, [shopId, order.bitrixOrderId]));
-  const settled = seen ? settledWithoutWriting(seen, order, hash) : null;
-  if (settled) return settled;
+  return (seen && settledWithoutWriting(seen, order, sync.hash)) || writeBitrixOrder(db, shopId, sync, Boolean(seen));
+}
+
+/**
+ * One transaction with origin "bitrix" that checks again under the row lock (`seen`: whether a
+ * read found the order, so creating it is not tried first). Two deliveries of one new order race
+ * on the unique (shop, Bitrix id): the loser takes the update path.
+ */
+export function writeBitrixOrder(
+  db: Database,
+  shopId: number,
+  { order, hash, total }: OrderToSync,
+  seen: boolean,
+): Promise<OrderSyncResult> {
   return db.write(
     shopId,
     async (sql) => {
@@ -102,7 +129,7 @@ export async function syncBitrixOrder(db: Database, shopId: number, order: Bitri
 }
 
 /** An older version (stale) or the same content, not newer (unchanged): nothing to write. */
-function settledWithoutWriting(held: HeldOrder, order: BitrixOrder, hash: string): OrderSyncResult | null {
+export function settledWithoutWriting(held: HeldOrder, order: BitrixOrder, hash: string): OrderSyncResult | null {
   const heldAt = held.bitrixUpdatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   if (order.updatedAt.getTime() < heldAt) return { outcome: "stale", orderId: held.id };
   if (held.bitrixContentHash === hash && order.updatedAt.getTime() <= heldAt)
@@ -237,14 +264,16 @@ async function recordPayments(
       order.payments.map((p) => p.amount),
     ],
   );
-  return elsewhere.map((row) => {
-    const index = order.payments.findIndex((p) => p.externalId === row.externalId);
-    return {
-      field: `payments[${index}].external_id`,
-      externalId: row.externalId,
-      message: `Payment ${row.externalId} is already recorded for another order; it was not recorded again`,
-    };
-  });
+  return elsewhere.map((row) => paymentElsewhere(order, row.externalId));
+}
+
+export function paymentElsewhere(order: BitrixOrder, externalId: string): OrderSyncWarning {
+  const index = order.payments.findIndex((p) => p.externalId === externalId);
+  return {
+    field: `payments[${index}].external_id`,
+    externalId,
+    message: `Payment ${externalId} is already recorded for another order; it was not recorded again`,
+  };
 }
 
 /** The customer's profile by normalised phone, created on first sight (one statement, no race). */
