@@ -68,9 +68,6 @@ export interface StatusChangeRow {
   changes: unknown;
 }
 
-/** History kinds the board carries (as in the feed's SQL). */
-export const FEED_KINDS: readonly string[] = ["STATUS", "EDIT"];
-
 /** A place in the feed: after the row with this (xact_id, id). */
 export interface FeedPosition {
   xactId: string;

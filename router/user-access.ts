@@ -1,9 +1,9 @@
-import pg from "pg";
 import crypto from "node:crypto";
 import type { Config } from "../core/config";
 import type { Viewer, Role } from "../core/auth";
 import type { Logger } from "../core/logger";
 import { signViewer } from "../core/subgraph-signature";
+import { PgListener } from "../core/pg-listener";
 
 /** The channel the app_user trigger notifies on (migration 20261207000500_staff_users). */
 export const USER_ACCESS_CHANNEL = "cvety_user_access";
@@ -33,16 +33,28 @@ export class UserAccess {
   /** bumped by every notification: an answer fetched across one is not kept */
   private generation = 0;
   private listening = false;
-  private client: pg.Client | null = null;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly listener: PgListener;
 
   constructor(
     private readonly deps: { config: Config; connectionString: string; logger: Logger; fetch?: typeof fetch },
-  ) {}
+  ) {
+    this.listener = new PgListener({
+      connectionString: deps.connectionString,
+      applicationName: "cvety-user-access",
+      channels: [USER_ACCESS_CHANNEL],
+      logger: deps.logger,
+      lostMessage: "user access listener lost; every request asks the catalog until it is back",
+      onNotification: (_channel, payload) => this.forget(payload),
+      onListening: () => (this.listening = true),
+      onLost: () => {
+        this.listening = false;
+        this.forget(undefined);
+      },
+    });
+  }
 
   start(): void {
-    void this.listen();
+    this.listener.start();
   }
 
   async access(viewer: Viewer): Promise<Access> {
@@ -93,55 +105,8 @@ export class UserAccess {
     else this.cache.clear();
   }
 
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({
-      connectionString: this.deps.connectionString,
-      application_name: "cvety-user-access",
-      keepAlive: true,
-      connectionTimeoutMillis: 5_000,
-    });
-    this.client = client;
-    let lost = false;
-    const onLost = (error?: Error) => {
-      if (lost) return;
-      lost = true;
-      this.listening = false;
-      this.forget(undefined);
-      client.removeAllListeners("notification");
-      client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.deps.logger.warn(
-        { err: error?.message },
-        "user access listener lost; every request asks the catalog until it is back",
-      );
-      this.retryTimer = setTimeout(() => void this.listen(), 1_000 + Math.random() * 1_000);
-      this.retryTimer.unref();
-    };
-    client.on("error", onLost);
-    client.on("end", () => onLost());
-    client.on("notification", (message) => this.forget(message.payload));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${USER_ACCESS_CHANNEL}`);
-    } catch (error) {
-      onLost(error as Error);
-      return;
-    }
-    if (this.stopped) return void client.end().catch(() => undefined);
-    this.listening = true;
-  }
-
   async stop(): Promise<void> {
-    this.stopped = true;
     this.listening = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    if (client) {
-      client.removeAllListeners();
-      client.on("error", () => undefined);
-      await client.end().catch(() => undefined);
-    }
+    await this.listener.stop();
   }
 }
