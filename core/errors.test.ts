@@ -114,6 +114,18 @@ describe("createErrorFormatter", () => {
     expect(lines[0]).toMatchObject({ msg: "unexpected error", err: { message: secret.message } });
   });
 
+  it("passes Apollo's own 4xx refusal of a request (no code) as BAD_REQUEST, unlogged", () => {
+    const { format, lines } = formatterWithLog();
+    const refusal = new GraphQLError("provided sha does not match query", { extensions: { http: { status: 400 } } });
+    const formatted = format({ message: refusal.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, refusal);
+    expect(formatted).toEqual({
+      message: "provided sha does not match query",
+      locations: undefined,
+      extensions: { code: "BAD_REQUEST" },
+    });
+    expect(lines).toEqual([]);
+  });
+
   it("answers a lost database as SERVICE_UNAVAILABLE, so the client retries", () => {
     const { format } = formatterWithLog();
     const formatted = format(

@@ -120,6 +120,15 @@ export function createErrorFormatter(logger: Logger) {
       } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    // Apollo's own refusals of a request (e.g. "provided sha does not match query"): a 4xx, no code
+    const http = (original instanceof GraphQLError ? original.extensions?.http : formatted.extensions?.http) as
+      { status?: number } | undefined;
+    const status = http?.status;
+    // (Apollo has already given it the code INTERNAL_SERVER_ERROR)
+    const uncoded = !code || code === ErrorCode.INTERNAL_SERVER_ERROR;
+    if (uncoded && original instanceof GraphQLError && status !== undefined && status >= 400 && status < 500) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
+    }
     if (isDatabaseUnavailable(original)) {
       return {
         message: "The database is unavailable, try again shortly",
