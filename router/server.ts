@@ -237,6 +237,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     authenticate,
     guard,
     internal,
+    onAccessChange: (listener) => userAccess.onChange(listener),
   });
   graphqlEndpoint = timed(
     GRAPHQL_PATH,

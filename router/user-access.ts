@@ -34,6 +34,7 @@ export class UserAccess {
   private generation = 0;
   private listening = false;
   private readonly listener: PgListener;
+  private readonly changeListeners = new Set<(key: string) => void>();
 
   constructor(
     private readonly deps: { config: Config; connectionString: string; logger: Logger; fetch?: typeof fetch },
@@ -99,10 +100,17 @@ export class UserAccess {
     return access;
   }
 
+  /** Calls `listener` with `<shop>:<user>` after each notified change of that user's access. */
+  onChange(listener: (key: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   private forget(payload: string | undefined): void {
     this.generation += 1;
     if (payload) this.cache.delete(payload);
     else this.cache.clear();
+    if (payload) for (const listener of this.changeListeners) listener(payload);
   }
 
   async stop(): Promise<void> {

@@ -14,6 +14,8 @@ export function boardClient(t: TestStack, token: string, options: { onClosed?: (
     retryAttempts: 0,
     lazy: false,
     on: { closed: (event) => options.onClosed?.((event as { code: number }).code) },
+    // a caller watching close codes expects closes; graphql-ws would print each to console.error
+    ...(options.onClosed ? { onNonLazyError: () => undefined } : {}),
   });
 }
 

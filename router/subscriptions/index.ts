@@ -16,6 +16,7 @@ import { boardMetrics } from "./board-metrics";
 import { StatusFeed } from "./feed";
 import { BoardHub } from "./hub";
 import { StatusChangeListener } from "./listener";
+import { SignedInSockets } from "./signed-in-sockets";
 import { boardSocketHooks, type ConnectionExtra, type ExecuteOperation } from "./socket-hooks";
 
 export { CLOSE_UNAUTHORIZED } from "./socket-hooks";
@@ -71,6 +72,8 @@ export function startBoardServer(deps: {
   guard: RequestGuard;
   /** calls into the subgraphs' internal operations (the orders subgraph serves the board's feed) */
   internal: InternalClient;
+  /** tells of a change of a user's access (`<shop>:<user>`), e.g. UserAccess.onChange; answers how to stop */
+  onAccessChange: (listener: (key: string) => void) => () => void;
 }): BoardServer {
   const { config } = deps;
   const log = deps.logger.child({ component: "board" });
@@ -102,13 +105,16 @@ export function startBoardServer(deps: {
   listener.start();
 
   const wss = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: 64 * 1024 });
-  const hooks = boardSocketHooks({ ...deps, hub, execute });
+  const sockets = new SignedInSockets(deps.authenticate, log);
+  const stopWatchingAccess = deps.onAccessChange((key) => void sockets.recheck(key));
+  const hooks = boardSocketHooks({ ...deps, hub, execute, sockets });
   const server = useServer<Record<string, unknown>, ConnectionExtra>(hooks, wss, config.board.keepAliveMs);
 
   return {
     hub,
     listener,
     async stop() {
+      stopWatchingAccess();
       hub.stop();
       await listener.stop();
       // dispose sends 1001 to every socket and waits for their close handshakes; a peer that does

@@ -18,6 +18,7 @@ import type { RouterContext } from "../gateway";
 import type { RequestGuard } from "../graphql-guard";
 import { clientIp } from "../rate-limit";
 import type { BoardHub } from "./hub";
+import type { SignedInSockets } from "./signed-in-sockets";
 import { boardOperation, type BoardOperation } from "./operation";
 import { Subscriber } from "./subscriber";
 
@@ -49,6 +50,8 @@ export interface SocketDeps {
   guard: RequestGuard;
   hub: BoardHub;
   execute: ExecuteOperation;
+  /** open sockets by user, closed when the user's access changes (signed-in-sockets.ts) */
+  sockets: SignedInSockets;
 }
 
 const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
@@ -71,6 +74,7 @@ async function authenticateConnection(deps: SocketDeps, ctx: Ctx): Promise<boole
     const viewer = await deps.authenticate(authorization);
     if (!viewer) return unauthorized(ctx, missing);
     ctx.extra.viewer = viewer;
+    deps.sockets.add(viewer, authorization, ctx.extra.socket);
     ctx.extra.subscriptions = new Set();
     return true;
   } catch (error) {
