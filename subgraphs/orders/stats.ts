@@ -41,40 +41,32 @@ export interface ShopStatsRow {
 }
 
 interface GroupRow {
-  day: string;
-  status: string;
-  source: string;
-  deliveryKind: string;
-  payment: string;
+  /** which key the row sums by */
+  groupedBy: "day" | "status" | "source" | "deliveryKind" | "payment";
+  key: string;
   orderCount: number;
   revenue: bigint;
 }
 
 /**
- * The orders placed in [from, to] as calendar days of the shop's time zone: from local midnight
- * of `from` to local midnight after `to`, so an order placed at 23:30 in Almaty counts on that
- * Almaty day whatever UTC says. One pass groups them by day, status, source, delivery kind and
- * paid-or-not (net payments covering the total); the rest is folding those few groups.
+ * The shop's daily rollup (migration 20261207030000_order_stats_rollup): rows by local day,
+ * status, source, delivery kind and paid-or-not, kept in step with every order, line and payment
+ * by triggers in the writer's transaction. The read sums the range's rows once per key kind
+ * (grouping sets); a day is the shop's calendar day, fixed when the order changed.
  */
-const RANGE = `
-  "order" o where o.shop_id = $1 and o.status <> 'CANCELLED'
-    and o.created_at >= ($2::date)::timestamp at time zone (select timezone from shop where id = $1)
-    and o.created_at < ($3::date + 1)::timestamp at time zone (select timezone from shop where id = $1)`;
-
 const GROUPS = `
-  with ranged as materialized (
-    select o.id, o.status::text as status, o.total, o.bitrix_order_id is not null as from_bitrix, o.delivery_kind::text as delivery_kind,
-           to_char((o.created_at at time zone (select timezone from shop where id = $1))::date, 'YYYY-MM-DD') as day
-    from ${RANGE}
-  ), paid as (
-    select p.order_id, sum(case when p.kind = 'PAYMENT' then p.amount else -p.amount end) as net
-    from payment p join ranged r on r.id = p.order_id where p.shop_id = $1 group by p.order_id
-  )
-  select r.day, r.status, case when r.from_bitrix then 'BITRIX' else 'PANEL' end as source, r.delivery_kind,
-         case when coalesce(paid.net, 0) >= r.total then 'PAID' else 'UNPAID' end as payment,
-         count(*)::int as order_count, sum(r.total)::bigint as revenue
-  from ranged r left join paid on paid.order_id = r.id
-  group by 1, 2, 3, 4, 5`;
+  select case when grouping(day) = 0 then 'day' when grouping(status) = 0 then 'status'
+              when grouping(from_bitrix) = 0 then 'source' when grouping(delivery_kind) = 0 then 'deliveryKind'
+              else 'payment' end as grouped_by,
+         coalesce(to_char(day, 'YYYY-MM-DD'), status::text, case from_bitrix when true then 'BITRIX' when false then 'PANEL' end,
+                  delivery_kind::text, case paid when true then 'PAID' when false then 'UNPAID' end) as key,
+         sum(order_count)::int as order_count, sum(revenue)::bigint as revenue
+  from order_stats_rollup where shop_id = $1 and day between $2::date and $3::date
+  group by grouping sets ((day), (status), (from_bitrix), (delivery_kind), (paid))
+  having sum(order_count) <> 0`;
+
+/** The rollup's rows written since the last read folded into one per key and day (a no-op when none). */
+const COMPACT = "select order_stats_compact($1)";
 
 function dayNumber(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
@@ -86,20 +78,15 @@ function validRange(from: string, to: string): void {
   if (days > MAX_RANGE_DAYS) throw badUserInput(`the range may span at most ${MAX_RANGE_DAYS} days, got ${days}`, "to");
 }
 
-function fold(rows: GroupRow[], keyOf: (row: GroupRow) => string): GroupStats[] {
-  const groups = new Map<string, GroupStats>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key) ?? { key, orderCount: 0, revenue: 0 };
-    group.orderCount += row.orderCount;
-    group.revenue += Number(row.revenue);
-    groups.set(key, group);
-  }
-  return [...groups.values()].sort((a, b) => b.orderCount - a.orderCount || a.key.localeCompare(b.key));
+function groups(rows: GroupRow[], groupedBy: GroupRow["groupedBy"]): GroupStats[] {
+  return rows
+    .filter((row) => row.groupedBy === groupedBy)
+    .map((row) => ({ key: row.key, orderCount: row.orderCount, revenue: Number(row.revenue) }))
+    .sort((a, b) => b.orderCount - a.orderCount || a.key.localeCompare(b.key));
 }
 
 function everyDay(from: string, to: string, rows: GroupRow[]): DayStats[] {
-  const byDate = new Map(fold(rows, (row) => row.day).map((group) => [group.key, group]));
+  const byDate = new Map(groups(rows, "day").map((group) => [group.key, group]));
   const days: DayStats[] = [];
   for (let day = dayNumber(from); day <= dayNumber(to); day += 1) {
     const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -113,9 +100,11 @@ function everyDay(from: string, to: string, rows: GroupRow[]): DayStats[] {
 export async function shopStats(context: OrdersContext, from: string, to: string): Promise<ShopStatsRow> {
   const { shopId } = requireViewer(context);
   validRange(from, to);
+  await context.db.write(shopId, (sql) => sql(COMPACT, [shopId]));
   const rows = await context.db.read(shopId, (sql) => sql<GroupRow>(GROUPS, [shopId, from, to]));
-  const orderCount = rows.reduce((sum, row) => sum + row.orderCount, 0);
-  const revenue = rows.reduce((sum, row) => sum + Number(row.revenue), 0);
+  const byStatus = groups(rows, "status");
+  const orderCount = byStatus.reduce((sum, group) => sum + group.orderCount, 0);
+  const revenue = byStatus.reduce((sum, group) => sum + group.revenue, 0);
   return {
     shopId,
     from,
@@ -124,23 +113,25 @@ export async function shopStats(context: OrdersContext, from: string, to: string
     revenue,
     averageOrder: orderCount === 0 ? 0 : Math.floor(revenue / orderCount),
     byDay: everyDay(from, to, rows),
-    byStatus: fold(rows, (row) => row.status),
-    bySource: fold(rows, (row) => row.source),
-    byDeliveryKind: fold(rows, (row) => row.deliveryKind),
-    byPayment: fold(rows, (row) => row.payment),
+    byStatus,
+    bySource: groups(rows, "source"),
+    byDeliveryKind: groups(rows, "deliveryKind"),
+    byPayment: groups(rows, "payment"),
   };
 }
 
-/** The range's best sellers by quantity, then revenue (unit price × quantity of their lines). */
+/**
+ * The range's best sellers by quantity, then revenue (unit price × quantity of their lines), from
+ * the per-day product rollup; the name is the one the product was last ordered under.
+ */
 export async function topProducts(context: OrdersContext, stats: ShopStatsRow, limit: number | null | undefined) {
   const count = limit === null || limit === undefined ? 10 : integerInRange(limit, "limit", 1, 100);
   return context.db.read(stats.shopId, (sql: SqlReader) =>
     sql<{ productId: number; productName: string; quantity: number; revenue: bigint }>(
-      `select i.product_id, (array_agg(i.product_name order by i.order_id desc))[1] as product_name,
-              sum(i.quantity)::int as quantity, sum(i.quantity::bigint * i.price)::bigint as revenue
-       from order_item i join (select o.id from ${RANGE}) o on o.id = i.order_id
-       where i.shop_id = $1
-       group by i.product_id order by 3 desc, 4 desc, 1 limit $4`,
+      `select product_id, (array_agg(product_name order by name_order_id desc))[1] as product_name,
+              sum(quantity)::int as quantity, sum(revenue)::bigint as revenue
+       from product_sales_rollup where shop_id = $1 and day between $2::date and $3::date
+       group by product_id having sum(quantity) <> 0 order by 3 desc, 4 desc, 1 limit $4`,
       [stats.shopId, stats.from, stats.to, count],
     ),
   );
