@@ -1,5 +1,12 @@
-import type { SqlReader, Tx } from "../../core/db";
-import type { Order, OrderHistory, OrderItem, OrderStatus } from "../../prisma/generated/client";
+import type { SqlReader } from "../../core/db";
+import type {
+  ClientProfile,
+  Order,
+  OrderHistory,
+  OrderItem,
+  OrderPhoto,
+  OrderStatus,
+} from "../../prisma/generated/client";
 import { decodeCursor, pageSize, toConnection } from "../../core/pagination";
 import { badUserInput } from "../../core/errors";
 import { normalizePhone, text } from "../../core/validation";
@@ -7,14 +14,21 @@ import { Conditions, likePattern } from "../../core/sql";
 import { mayMatch } from "../../core/argument-permissions";
 import type { Viewer } from "../../core/auth";
 
-/** Data access for orders. Every query names the shop; RLS is the second wall. */
+/**
+ * Reads of orders and what hangs on them, all on the raw read path (`db.read`, core/db.ts's rule).
+ * Every query names the shop; RLS is the second wall.
+ */
 
 export function findByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
   return sql<Order>(`select * from "order" where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
-export function findByBitrixId(tx: Tx, shopId: number, bitrixOrderId: number) {
-  return tx.order.findUnique({ where: { shopId_bitrixOrderId: { shopId, bitrixOrderId } } });
+export async function findByBitrixId(sql: SqlReader, shopId: number, bitrixOrderId: number) {
+  const [order] = await sql<Order>(`select * from "order" where shop_id = $1 and bitrix_order_id = $2`, [
+    shopId,
+    bitrixOrderId,
+  ]);
+  return order ?? null;
 }
 
 export function findItems(sql: SqlReader, orderIds: readonly number[], shopId: number) {
@@ -31,27 +45,34 @@ export function findHistory(sql: SqlReader, orderIds: readonly number[], shopId:
   ]);
 }
 
-export function findNotes(tx: Tx, orderIds: readonly number[], shopId: number) {
-  return tx.orderHistory.findMany({
-    where: { shopId, orderId: { in: [...orderIds] }, kind: "NOTE" },
-    orderBy: { id: "asc" },
-  });
+export function findNotes(sql: SqlReader, orderIds: readonly number[], shopId: number) {
+  return sql<OrderHistory>(
+    `select * from order_history where shop_id = $1 and order_id = any($2::int[]) and kind = 'NOTE' order by id`,
+    [shopId, orderIds],
+  );
 }
 
-export function findPhotos(tx: Tx, orderIds: readonly number[], shopId: number) {
-  return tx.orderPhoto.findMany({ where: { shopId, orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
+export function findPhotos(sql: SqlReader, orderIds: readonly number[], shopId: number) {
+  return sql<OrderPhoto>(`select * from order_photo where shop_id = $1 and order_id = any($2::int[]) order by id`, [
+    shopId,
+    orderIds,
+  ]);
 }
 
-export function findPhotosByIds(tx: Tx, ids: readonly number[], shopId: number) {
-  return tx.orderPhoto.findMany({ where: { shopId, id: { in: [...ids] } } });
+export function findPhotosByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
+  return sql<OrderPhoto>(`select * from order_photo where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
-export function findClientsByIds(tx: Tx, ids: readonly number[], shopId: number) {
-  return tx.clientProfile.findMany({ where: { shopId, id: { in: [...ids] } } });
+export function findClientsByIds(sql: SqlReader, ids: readonly number[], shopId: number) {
+  return sql<ClientProfile>(`select * from client_profile where shop_id = $1 and id = any($2::int[])`, [shopId, ids]);
 }
 
-export function findClientByPhone(tx: Tx, shopId: number, phone: string) {
-  return tx.clientProfile.findUnique({ where: { shopId_phone: { shopId, phone } } });
+export async function findClientByPhone(sql: SqlReader, shopId: number, phone: string) {
+  const [client] = await sql<ClientProfile>(`select * from client_profile where shop_id = $1 and phone = $2`, [
+    shopId,
+    phone,
+  ]);
+  return client ?? null;
 }
 
 export interface ClientTotals {
@@ -62,23 +83,23 @@ export interface ClientTotals {
 
 /** Order count, spend (cancelled orders excluded) and latest order per client, one query per batch. */
 export async function clientTotals(
-  tx: Tx,
+  sql: SqlReader,
   clientIds: readonly number[],
   shopId: number,
 ): Promise<Map<number, ClientTotals>> {
-  const rows = await tx.$queryRaw<
-    { client_id: number; order_count: bigint; total_spent: bigint | null; last_order_at: Date | null }[]
-  >`
-    select client_id, count(*) as order_count,
-           sum(total) filter (where status <> 'CANCELLED') as total_spent,
-           max(created_at) as last_order_at
-    from "order"
-    where shop_id = ${shopId} and client_id = any(${[...clientIds]}::int[])
-    group by client_id`;
+  const rows = await sql<{ clientId: number; orderCount: bigint; totalSpent: bigint | null; lastOrderAt: Date | null }>(
+    `select client_id, count(*) as order_count,
+            sum(total) filter (where status <> 'CANCELLED') as total_spent,
+            max(created_at) as last_order_at
+     from "order"
+     where shop_id = $1 and client_id = any($2::int[])
+     group by client_id`,
+    [shopId, clientIds],
+  );
   return new Map(
     rows.map((row) => [
-      row.client_id,
-      { orderCount: Number(row.order_count), totalSpent: Number(row.total_spent ?? 0), lastOrderAt: row.last_order_at },
+      row.clientId,
+      { orderCount: Number(row.orderCount), totalSpent: Number(row.totalSpent ?? 0), lastOrderAt: row.lastOrderAt },
     ]),
   );
 }

@@ -1,6 +1,6 @@
 import { GraphQLBigInt } from "graphql-scalars";
 import type { Resolvers } from "./__generated__/resolvers-types";
-import { inTenant, requireViewer } from "../../core/context";
+import { requireViewer } from "../../core/context";
 import { parseId, selectsField } from "../../core/pagination";
 import { badUserInput, notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
@@ -28,7 +28,8 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(args.bitrixOrderId) || args.bitrixOrderId <= 0) {
         throw badUserInput("bitrixOrderId must be a positive integer", "bitrixOrderId");
       }
-      return inTenant(context, (tx, viewer) => findByBitrixId(tx, viewer.shopId, args.bitrixOrderId));
+      const { shopId } = requireViewer(context);
+      return context.db.read(shopId, (sql) => findByBitrixId(sql, shopId, args.bitrixOrderId));
     },
     orderStatusChanges: (_parent, args, context) => {
       const { shopId } = requireViewer(context);

@@ -81,9 +81,10 @@ export function annotate(
 }
 
 export function clientProfileByPhone(context: OrdersContext, phone: string) {
-  requirePermission(requireViewer(context), "customer.read");
+  const viewer = requireViewer(context);
+  requirePermission(viewer, "customer.read");
   const normalized = normalizePhone(phone, "phone");
-  return inTenant(context, (tx, viewer) => findClientByPhone(tx, viewer.shopId, normalized));
+  return context.db.read(viewer.shopId, (sql) => findClientByPhone(sql, viewer.shopId, normalized));
 }
 
 /** An order of the caller's shop after a committed write: a fresh read (this request's loader has not cached it). */
