@@ -173,7 +173,7 @@ function median(values: number[]): number | undefined {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function report(sides: { label: string; rounds: Row[][] }[]) {
+function report(sides: { label: string; rounds: Row[][] }[], print: (line: string) => void = console.log) {
   const [before, after] = sides;
   const value = (side: (typeof sides)[number], figure: Figure) =>
     median(side.rounds.map((rows) => figure.read(rows)).filter((v): v is number => v !== undefined && !isNaN(v)));
@@ -192,10 +192,10 @@ function report(sides: { label: string; rounds: Row[][] }[]) {
   const header = ["figure", "before", "after", "worse ×", "≤ 1.3×", "gate (after)"];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
-  console.log(`before: ${before.label}\nafter:  ${after.label}\nrounds: ${before.rounds.length} (medians)\n`);
-  console.log(line(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
-  for (const cells of table) console.log(line(cells));
+  print(`before: ${before.label}\nafter:  ${after.label}\nrounds: ${before.rounds.length} (medians)\n`);
+  print(line(header));
+  print(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const cells of table) print(line(cells));
 }
 
 async function main() {
@@ -213,15 +213,17 @@ async function main() {
   try {
     for (let round = 0; round < options.rounds; round++) {
       const rows: Row[][] = [[], []];
+      sides[0].rounds.push(rows[0]);
+      sides[1].rounds.push(rows[1]);
       const order = round % 2 ? [1, 0] : [0, 1];
       for (const scenario of options.scenarios) {
         for (const side of order) {
           console.error(`round ${round + 1}/${options.rounds}: ${scenario} on ${side ? "after" : "before"} …`);
           rows[side].push(...(await benchWithRetry(sides[side].dir, scenario, server.url)));
         }
+        // the table so far, so an interrupted run still leaves its figures (on stderr; stdout gets the final one)
+        report(sides, console.error);
       }
-      sides[0].rounds.push(rows[0]);
-      sides[1].rounds.push(rows[1]);
     }
   } finally {
     await server.stop();
