@@ -63,8 +63,41 @@ export function serviceUnavailable(message = "The database is unavailable, try a
   return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
 }
 
+/** What a client is told when the database refuses writes (DATABASE_REFUSING_WRITES). */
+export const DATABASE_REFUSING_WRITES =
+  "The database is refusing writes right now (read-only or out of disk space); nothing was saved, retry later";
+
+const REFUSING_WRITES_CODES = new Set([
+  // read_only_sql_transaction: default_transaction_read_only, a standby, a read-only replica
+  "25006",
+  // disk_full, insufficient_resources, io_error (could not extend a file, write the WAL)
+  "53100",
+  "53000",
+  "58030",
+]);
+
+/**
+ * True when the database is up but refuses to write (read-only, full disk). The statement failed
+ * whole and its transaction rolled back, so nothing was half-written: answer 503 so the sender
+ * retries, and log it for the operator, who has to act (docs/operations.md "Disk full").
+ */
+export function isDatabaseRefusingWrites(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: any = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    // pg's errors carry the SQLSTATE as `code`; Prisma's driver-adapter errors as `originalCode`
+    if (REFUSING_WRITES_CODES.has(current.code) || REFUSING_WRITES_CODES.has(current.originalCode)) return true;
+    if (/read-only transaction|No space left on device|could not extend file/i.test(String(current.message ?? "")))
+      return true;
+    current = current.cause ?? current.originalError;
+  }
+  return false;
+}
+
 /** True for errors that mean "the database cannot be reached", as opposed to a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isDatabaseRefusingWrites(error)) return true;
   const seen = new Set<unknown>();
   let current: any = error;
   while (current && typeof current === "object" && !seen.has(current)) {
@@ -129,6 +162,15 @@ export function createErrorFormatter(logger: Logger) {
     if (uncoded && original instanceof GraphQLError && status !== undefined && status >= 400 && status < 500) {
       return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
     }
+    if (isDatabaseRefusingWrites(original)) {
+      logger.error({ err: errorSummary(original), path: formatted.path }, "database refusing writes");
+      return {
+        message: DATABASE_REFUSING_WRITES,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
     if (isDatabaseUnavailable(original)) {
       return {
         message: "The database is unavailable, try again shortly",
@@ -144,5 +186,17 @@ export function createErrorFormatter(logger: Logger) {
       path: formatted.path,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
+  };
+}
+
+/** The first line of an error's message and its SQLSTATE: enough for the operator, no data. */
+export function errorSummary(error: unknown): { message: string; code?: string } {
+  const failure = error as { message?: string; code?: string; cause?: { originalCode?: string } };
+  const code = failure?.code ?? failure?.cause?.originalCode;
+  return {
+    message: String(failure?.message ?? error)
+      .split("\n")[0]
+      .slice(0, 200),
+    ...(code ? { code } : {}),
   };
 }

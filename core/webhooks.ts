@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "./errors";
+import { DATABASE_REFUSING_WRITES, errorSummary, isDatabaseRefusingWrites, isDatabaseUnavailable } from "./errors";
 import type { DeliveryLog } from "./delivery-log";
 import type { InternalAnswer, InternalContext, InternalOperation } from "./internal-operations";
 
@@ -61,6 +61,10 @@ export async function runWebhookHandler(
   } catch (error) {
     if (error instanceof WebhookError) {
       return { status: error.status, body: { error: error.message, ...(error.field ? { field: error.field } : {}) } };
+    }
+    if (isDatabaseRefusingWrites(error)) {
+      context.logger.error({ endpoint, err: errorSummary(error) }, "webhook refused: database refusing writes");
+      return { status: 503, body: { error: DATABASE_REFUSING_WRITES } };
     }
     if (isDatabaseUnavailable(error)) {
       context.logger.warn({ endpoint }, "webhook refused: database unavailable");

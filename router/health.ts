@@ -41,6 +41,21 @@ export function databaseCheck(db: Database) {
   });
 }
 
+/**
+ * The database takes writes: not read-only (default_transaction_read_only, a standby). A full disk
+ * shows only when a write fails: those answer 503 and log "database refusing writes".
+ */
+export function writableCheck(db: Database) {
+  return check("database writable", async () => {
+    const { rows } = await db.pool.query<{ read_only: string; standby: boolean }>(
+      "select current_setting('transaction_read_only') as read_only, pg_is_in_recovery() as standby",
+    );
+    if (rows[0].standby) throw new Error("the database is a standby (in recovery): it refuses writes");
+    if (rows[0].read_only === "on")
+      throw new Error("the database is read-only (default_transaction_read_only): writes answer 503");
+  });
+}
+
 /** Every migration in prisma/migrations has been applied and finished. */
 export function migrationsCheck(db: Database) {
   return check("migrations", async () => {
@@ -84,12 +99,13 @@ export async function healthReport(config: Config, db: Database) {
 
 export async function readinessReport(config: Config, db: Database) {
   const database = await databaseCheck(db);
-  const migrations =
+  const unreachable = { status: "unhealthy", error: "database unreachable" } as const;
+  const [migrations, writable] =
     database.status === "healthy"
-      ? await migrationsCheck(db)
-      : ({ status: "unhealthy", error: "database unreachable" } as const);
+      ? await Promise.all([migrationsCheck(db), writableCheck(db)])
+      : [unreachable, unreachable];
   const subgraphs = await Promise.all(SUBGRAPH_NAMES.map((name) => subgraphCheck(config, name)));
-  const checks: Record<string, CheckResult> = { database, migrations };
+  const checks: Record<string, CheckResult> = { database, migrations, database_writable: writable };
   SUBGRAPH_NAMES.forEach((name, index) => (checks[`subgraph_${name}`] = subgraphs[index]));
   return { ready: Object.values(checks).every((c) => c.status === "healthy"), checks };
 }
