@@ -183,9 +183,8 @@ function report(sides: { label: string; rounds: Row[][] }[], print: (line: strin
     const a = value(after, figure);
     // how many times worse after is than before (> 1 is worse), whichever way the figure points
     const worse = a === undefined || b === undefined ? undefined : figure.higherIsBetter ? b / a : a / b;
-    const gate = figure.gate
-      ? `${figure.gate.label}: ${a !== undefined && a <= figure.gate.max ? "met" : "NOT met"}`
-      : "";
+    const gate =
+      figure.gate && a !== undefined ? `${figure.gate.label}: ${a <= figure.gate.max ? "met" : "NOT met"}` : "";
     const verdict = worse === undefined ? "" : worse <= 1.3 ? "ok" : "WORSE than 1.3×";
     return [figure.name, format(b), format(a), format(worse), verdict, gate];
   });
