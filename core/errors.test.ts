@@ -50,6 +50,9 @@ describe("isDatabaseUnavailable", () => {
     ["Prisma cannot reach the server (P1001)", Object.assign(new Error("x"), { errorCode: "P1001" })],
     ["a terminated connection, by message", new Error("Connection terminated unexpectedly")],
     ["a pool timeout, by message", new Error("Timed out fetching a new connection from the connection pool")],
+    ["pg-pool's connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["a pg client closed under a pipelined query", new Error("Client was closed and is not queryable")],
+    ["pg's query read timeout", new Error("Query read timeout")],
     ["a cause two levels down", new Error("outer", { cause: new Error("mid", { cause: withCode("ECONNRESET") }) })],
     ["a resolver error's original", Object.assign(new Error("wrapped"), { originalError: withCode("08006") })],
   ])("yes for %s", (_name, error) => {

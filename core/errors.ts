@@ -122,7 +122,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       return true;
     }
     if (
-      /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error/i.test(
+      /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|^timeout expired$/i.test(
         message,
       )
     ) {

@@ -49,12 +49,14 @@ export default async function globalSetup() {
   const client = new pg.Client({ connectionString: maintenanceUrl });
   await client.connect();
   const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [template]);
-  // drop test databases a killed run left behind
+  // drop test databases a killed run left behind; one with a connection belongs to a run still
+  // going in this checkout (a second `npx jest` beside a whole run), and stays
   const stale = await client.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'cvety_test_%'",
+    `select datname from pg_database d where datname like 'cvety_test_%'
+       and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
   );
   for (const row of stale.rows)
-    await client.query(`drop database if exists ${pg.escapeIdentifier(row.datname)} with (force)`);
+    await client.query(`drop database if exists ${pg.escapeIdentifier(row.datname)}`).catch(() => undefined);
   await client.end();
   if (!rowCount) {
     const building = `${template}_building`;
