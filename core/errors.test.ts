@@ -53,6 +53,10 @@ describe("isDatabaseUnavailable", () => {
     ["pg-pool's connect timeout", new Error("timeout exceeded when trying to connect")],
     ["a pg client closed under a pipelined query", new Error("Client was closed and is not queryable")],
     ["pg's query read timeout", new Error("Query read timeout")],
+    ["a Prisma transaction that could not start in time (P2028)", withCode("P2028")],
+    ["the same, by message", new Error("Transaction API error: Unable to start a transaction in the given time.")],
+    ["a write to a socket the server closed (EPIPE)", withCode("EPIPE")],
+    ["Prisma's closed connection, by message", new Error("Server has closed the connection.")],
     ["a cause two levels down", new Error("outer", { cause: new Error("mid", { cause: withCode("ECONNRESET") }) })],
     ["a resolver error's original", Object.assign(new Error("wrapped"), { originalError: withCode("08006") })],
   ])("yes for %s", (_name, error) => {

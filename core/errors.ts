@@ -108,6 +108,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       [
         "ECONNREFUSED",
         "ECONNRESET",
+        "EPIPE",
+        "ECONNABORTED",
         "ETIMEDOUT",
         "57P01",
         "57P03",
@@ -117,12 +119,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
         "P1001",
         "P1017",
         "P2024",
+        // Prisma: an interactive transaction that could not start in time or expired (rolled back)
+        "P2028",
+        "P1008",
       ].includes(code)
     ) {
       return true;
     }
     if (
-      /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|^timeout expired$/i.test(
+      /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting up|shutting down)|terminating connection|Timed out fetching a new connection|Can't reach database|DatabaseNotReachable|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|^timeout expired$|Unable to start a transaction in the given time|Transaction already closed|Server has closed the connection|This socket has been ended by the other party/i.test(
         message,
       )
     ) {
