@@ -26,11 +26,11 @@ export class LocalStore implements Store {
     const target = this.pathOf(key);
     await fsp.mkdir(path.dirname(target), { recursive: true });
     const partial = `${target}.${crypto.randomBytes(6).toString("hex")}.part`;
+    // opened before the bytes flow: a stream that opens lazily could create the file after a
+    // body refused at its first chunk has already been cleaned up, leaving the .part behind
+    const file = await fsp.open(partial, "wx");
     try {
-      await pipeline(
-        Buffer.isBuffer(body) ? Readable.from([body]) : body,
-        fs.createWriteStream(partial, { flags: "wx" }),
-      );
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, file.createWriteStream());
       await fsp.rename(partial, target);
     } catch (error) {
       await fsp.rm(partial, { force: true });
