@@ -248,13 +248,17 @@ export const COMMENTS = [
   null,
 ];
 
+/** users the working day's seed adds to each shop after its role users (a second courier, seed-working-day.ts) */
+export const EXTRA_SEEDED_USERS_PER_SHOP = 1;
+
 /**
  * The id the seed gives the demo user of a shop and role on a fresh database: users are created
- * shop by shop (SHOPS order), one per role (ROLE_PASSWORDS order), first of all rows. Dev tokens
- * (`npm run token`) name this user, since the router accepts tokens of existing users only.
+ * shop by shop (SHOPS order), one per role (ROLE_PASSWORDS order), then the shop's extra users.
+ * Dev tokens (`npm run token`) and the bench name this user, since the router accepts tokens of
+ * existing users only; scripts/token.test.ts checks it against a seeded database.
  */
 export function seededUserId(shopId: number, role: keyof typeof ROLE_PASSWORDS): number | null {
   const shopIndex = SHOPS.findIndex((shop) => shop.id === shopId);
   const roles = Object.keys(ROLE_PASSWORDS);
-  return shopIndex < 0 ? null : shopIndex * roles.length + roles.indexOf(role) + 1;
+  return shopIndex < 0 ? null : shopIndex * (roles.length + EXTRA_SEEDED_USERS_PER_SHOP) + roles.indexOf(role) + 1;
 }

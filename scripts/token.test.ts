@@ -1,7 +1,10 @@
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import pg from "pg";
 import { verifyToken } from "../core/auth";
+import { ROLE_PASSWORDS, SHOPS, seededUserId } from "../prisma/seed-data";
+import { createTestDatabase } from "../test/harness";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
@@ -24,4 +27,27 @@ it("refuses an unknown role with a message", async () => {
     code: 2,
     stderr: expect.stringMatching(/--role must be one of ADMIN, MANAGER, FLORIST, COURIER/),
   });
+});
+
+it("names the seeded user of every shop and role, as a freshly seeded database has them", async () => {
+  const database = await createTestDatabase();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    for (const shop of SHOPS) {
+      for (const role of Object.keys(ROLE_PASSWORDS) as (keyof typeof ROLE_PASSWORDS)[]) {
+        const { rows } = await client.query("select id from app_user where email = $1", [
+          `${role.toLowerCase()}@${shop.emailDomain}`,
+        ]);
+        expect({ shop: shop.id, role, id: seededUserId(shop.id, role) }).toEqual({
+          shop: shop.id,
+          role,
+          id: rows[0].id,
+        });
+      }
+    }
+  } finally {
+    await client.end();
+    await database.drop();
+  }
 });
