@@ -4,9 +4,9 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import pino from "pino";
-import { createTestDatabase, startTestStack, PROD_SHOP, type TestStack } from "../test/harness";
+import { PROD_SHOP, type TestStack } from "../test/harness";
 import { expectChain, historyOf, postWebhook } from "../test/order-fixtures";
-import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../test/tcp-proxy";
+import { startStackBehindProxy, type TcpProxy } from "../test/tcp-proxy";
 import { handlerEnv, php } from "./tests/php-cli";
 
 /**
@@ -23,7 +23,7 @@ let t: TestStack;
 /** the owner's view straight to PostgreSQL, not through the proxy the outage cuts */
 let owner: pg.Pool;
 let proxy: TcpProxy;
-let database: { url: string; drop(): Promise<void> };
+let stop: () => Promise<void>;
 /** the stack's error-level log lines, shown when an answer is not the contract's */
 const errorsLogged: string[] = [];
 let work: string;
@@ -32,16 +32,15 @@ let nextOrder = 9_100_000;
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "cvety-outage-"));
-  database = await createTestDatabase();
-  proxy = await startTcpProxy(targetOf(database.url));
   const sink = new Writable({
     write(chunk, _encoding, done) {
       errorsLogged.push(String(chunk).slice(0, 2000));
       done();
     },
   });
-  t = await startTestStack({ databaseUrl: viaProxy(database.url, proxy), logger: pino({ level: "error" }, sink) });
-  owner = new pg.Pool({ connectionString: database.url, max: 2 });
+  let databaseUrl: string;
+  ({ t, proxy, databaseUrl, stop } = await startStackBehindProxy({ logger: pino({ level: "error" }, sink) }));
+  owner = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const rows = await owner.query(
     `select bitrix_product_id as "bitrixProductId" from product
       where shop_id = $1 and bitrix_product_id is not null and archived_at is null order by id limit 3`,
@@ -50,11 +49,8 @@ beforeAll(async () => {
   products = rows.rows;
 });
 afterAll(async () => {
-  proxy?.resume();
   await owner?.end();
-  await t?.stop();
-  await proxy?.close();
-  await database?.drop();
+  await stop?.();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 

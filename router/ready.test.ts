@@ -1,5 +1,5 @@
-import { createTestDatabase, startTestStack, type TestStack } from "../test/harness";
-import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../test/tcp-proxy";
+import type { TestStack } from "../test/harness";
+import { startStackBehindProxy, type TcpProxy } from "../test/tcp-proxy";
 
 /**
  * GET /ready (CONTRACT.md): 200 only when the database is reachable, migrations are applied
@@ -8,19 +8,12 @@ import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../test/tcp-pr
  */
 let t: TestStack;
 let proxy: TcpProxy;
-let database: { url: string; drop(): Promise<void> };
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  proxy = await startTcpProxy(targetOf(database.url));
-  t = await startTestStack({ databaseUrl: viaProxy(database.url, proxy) });
+  ({ t, proxy, stop } = await startStackBehindProxy());
 });
-afterAll(async () => {
-  proxy?.resume();
-  await t?.stop();
-  await proxy?.close();
-  await database?.drop();
-});
+afterAll(() => stop?.());
 
 async function ready() {
   const response = await fetch(`${t.origin}/ready`);

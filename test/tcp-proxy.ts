@@ -1,4 +1,6 @@
 import net from "node:net";
+import type { Logger } from "../core/logger";
+import { createTestDatabase, startTestStack } from "./harness";
 
 /**
  * A TCP proxy in front of a real server, for fault injection: `pause()` destroys every
@@ -70,4 +72,25 @@ export function viaProxy(databaseUrl: string, proxy: TcpProxy): string {
   url.hostname = "127.0.0.1";
   url.port = String(proxy.port);
   return url.toString();
+}
+
+/**
+ * A test stack on a database of its own that it reaches only through a proxy the test can
+ * cut (`proxy.pause()`); `databaseUrl` goes straight to that database, for the test's own checks.
+ */
+export async function startStackBehindProxy(options: { logger?: Logger } = {}) {
+  const database = await createTestDatabase();
+  const proxy = await startTcpProxy(targetOf(database.url));
+  const t = await startTestStack({ databaseUrl: viaProxy(database.url, proxy), logger: options.logger });
+  return {
+    t,
+    proxy,
+    databaseUrl: database.url,
+    async stop() {
+      proxy.resume();
+      await t.stop();
+      await proxy.close();
+      await database.drop();
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { createTestDatabase, startTestStack, PROD_SHOP, type TestStack } from "../../test/harness";
+import { PROD_SHOP, type TestStack } from "../../test/harness";
 import { historyOf, orderPicker, postWebhook, statusOf } from "../../test/order-fixtures";
-import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../../test/tcp-proxy";
+import { startStackBehindProxy, type TcpProxy } from "../../test/tcp-proxy";
 
 /**
  * The database goes away mid-run and comes back: the webhook answers 503 (so Bitrix retries),
@@ -9,20 +9,13 @@ import { startTcpProxy, targetOf, viaProxy, type TcpProxy } from "../../test/tcp
  */
 let t: TestStack;
 let proxy: TcpProxy;
-let database: { url: string; drop(): Promise<void> };
+let stop: () => Promise<void>;
 const pick = orderPicker(() => t);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  proxy = await startTcpProxy(targetOf(database.url));
-  t = await startTestStack({ databaseUrl: viaProxy(database.url, proxy) });
+  ({ t, proxy, stop } = await startStackBehindProxy());
 });
-afterAll(async () => {
-  proxy?.resume();
-  await t?.stop();
-  await proxy?.close();
-  await database?.drop();
-});
+afterAll(() => stop?.());
 
 async function health() {
   const response = await fetch(`${t.origin}/health`);
