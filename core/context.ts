@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import type { Database, Tx, TenantTxOptions } from "./db";
 import type { Logger } from "./logger";
 import { unauthenticated } from "./errors";
+import { requirePermission, type Permission } from "./permissions";
 
 /** What every subgraph resolver receives. `L` is the subgraph's per-request DataLoaders. */
 export interface SubgraphContext<L = unknown> {
@@ -31,4 +32,14 @@ export function inTenant<T>(
 ): Promise<T> {
   const viewer = requireViewer(context);
   return context.db.withTenant(viewer.shopId, (tx) => work(tx, viewer), options);
+}
+
+/** A change in the caller's shop by a role that holds `permission`: the role first, then `work` as in inTenant. */
+export function changeInTenant<T>(
+  context: { viewer: Viewer | null; db: Database },
+  permission: Permission,
+  work: (tx: Tx, viewer: Viewer) => Promise<T>,
+): Promise<T> {
+  requirePermission(requireViewer(context), permission);
+  return inTenant(context, work);
 }

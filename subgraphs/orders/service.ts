@@ -1,4 +1,4 @@
-import { inTenant, requireViewer } from "../../core/context";
+import { changeInTenant, inTenant, requireViewer } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { httpUrl, normalizePhone, text } from "../../core/validation";
@@ -15,8 +15,7 @@ import { updateOrder as edit, type UpdateOrderInput } from "./update-order";
 /** The orders subgraph's use cases, context first; resolvers are one line each. */
 
 export function createOrder(context: OrdersContext, input: CreateOrderInput) {
-  requirePermission(requireViewer(context), "order.write");
-  return inTenant(context, (tx, viewer) => placeOrder(tx, viewer.shopId, viewer.userId, input));
+  return changeInTenant(context, "order.write", (tx, viewer) => placeOrder(tx, viewer.shopId, viewer.userId, input));
 }
 
 export async function updateOrderStatus(
@@ -95,8 +94,7 @@ async function reload(context: OrdersContext, orderId: number) {
 }
 
 export async function updateOrder(context: OrdersContext, orderId: number, input: UpdateOrderInput) {
-  requirePermission(requireViewer(context), "order.edit");
-  await inTenant(context, (tx, viewer) => edit(tx, viewer, orderId, input));
+  await changeInTenant(context, "order.edit", (tx, viewer) => edit(tx, viewer, orderId, input));
   return reload(context, orderId);
 }
 

@@ -1,9 +1,9 @@
-import type { SqlReader, Tx } from "../../core/db";
+import type { SqlReader } from "../../core/db";
 import type { Viewer } from "../../core/auth";
-import { inTenant, requireViewer } from "../../core/context";
+import { changeInTenant, inTenant, requireViewer } from "../../core/context";
 import { parseId } from "../../core/pagination";
 import { badUserInput, notFound } from "../../core/errors";
-import { can, requirePermission, type Permission } from "../../core/permissions";
+import { can, requirePermission } from "../../core/permissions";
 import { integerInRange, optionalText } from "../../core/validation";
 import type {
   AdjustStockInput,
@@ -26,16 +26,6 @@ import { listConsumptions } from "./consumption";
 /** The warehouse subgraph's use cases, context first; resolvers are one line each. */
 
 const MAX_UNITS = 1_000_000;
-
-/** A warehouse change in the caller's shop (a Prisma transaction), after checking the role. */
-function change<T>(
-  context: WarehouseContext,
-  permission: Permission,
-  work: (tx: Tx, viewer: Viewer) => Promise<T>,
-): Promise<T> {
-  requirePermission(requireViewer(context), permission);
-  return inTenant(context, work);
-}
 
 /**
  * A stock movement on the raw write path, in the caller's shop, after checking the role. A
@@ -97,11 +87,11 @@ export function stockConsumptions(context: WarehouseContext, args: QueryStockCon
 }
 
 export function createWarehouseItem(context: WarehouseContext, input: CreateWarehouseItemInput) {
-  return change(context, "warehouse.items", (tx, viewer) => createItem(tx, viewer.shopId, input));
+  return changeInTenant(context, "warehouse.items", (tx, viewer) => createItem(tx, viewer.shopId, input));
 }
 
 export function updateWarehouseItem(context: WarehouseContext, id: string, input: UpdateWarehouseItemInput) {
-  return change(context, "warehouse.items", (tx, viewer) => updateItem(tx, viewer.shopId, parseId(id), input));
+  return changeInTenant(context, "warehouse.items", (tx, viewer) => updateItem(tx, viewer.shopId, parseId(id), input));
 }
 
 /** A delivery from a supplier; giving its cost needs the cost permission too. */
@@ -163,7 +153,7 @@ export function orderMovement(context: WarehouseContext, type: "CONSUME" | "RETU
 
 export async function setProductComposition(context: WarehouseContext, productId: string, lines: RecipeLineInput[]) {
   const id = parseId(productId, "productId");
-  await change(context, "catalog.write", (tx, viewer) =>
+  await changeInTenant(context, "catalog.write", (tx, viewer) =>
     setComposition(
       tx,
       viewer.shopId,

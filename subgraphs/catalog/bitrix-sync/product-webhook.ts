@@ -7,7 +7,7 @@ import {
   type WebhookBody,
   type WebhookHandler,
 } from "../../../core/webhooks";
-import { upsertFromBitrix, type BitrixProductFields } from "../product-service";
+import { upsertFromBitrix, type BitrixProductFields } from "../product-rules";
 
 /**
  * Bitrix's product change webhook: upserts the product of shop BITRIX_SHOP_ID with the given

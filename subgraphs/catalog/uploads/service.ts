@@ -1,5 +1,5 @@
 import type { Product } from "../../../prisma/generated/client";
-import { inTenant, requireViewer } from "../../../core/context";
+import { changeInTenant, inTenant, requireViewer } from "../../../core/context";
 import { requirePermission } from "../../../core/permissions";
 import { parseId } from "../../../core/pagination";
 import { notFound } from "../../../core/errors";
@@ -7,7 +7,7 @@ import { httpsUrl } from "../../../core/validation";
 import * as uploads from "../../../core/uploads/service";
 import { variantUrl } from "../../../core/uploads/service";
 import type { CatalogContext } from "../context";
-import * as products from "../product-service";
+import * as products from "../product-rules";
 
 /** The catalog's upload use cases: creating uploads, attaching them to products, deleting images. */
 
@@ -45,9 +45,8 @@ export async function addProductImage(context: CatalogContext, args: ImageArgs):
 
 /** Removes an image; an uploaded image's row goes in the same transaction and its files once it commits. */
 export async function removeProductImage(context: CatalogContext, imageId: number): Promise<Product> {
-  requirePermission(requireViewer(context), "catalog.write");
   let released: Awaited<ReturnType<typeof uploads.releaseUpload>> | null = null;
-  const product = await inTenant(context, async (tx, viewer) => {
+  const product = await changeInTenant(context, "catalog.write", async (tx, viewer) => {
     const image = await tx.productImage.findFirst({ where: { id: imageId, shopId: viewer.shopId } });
     if (!image) throw notFound("Product image", imageId);
     const changed = await products.removeImage(tx, viewer.shopId, imageId);
