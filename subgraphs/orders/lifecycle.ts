@@ -66,8 +66,8 @@ export type StatusChangeResult =
 
 export const BITRIX_ACTOR = "bitrix";
 
-/** FORBIDDEN unless the role may set this status at all. Needs no database, so it runs first. */
-export function assertRoleMaySet(role: Role, status: OrderStatus): void {
+/** FORBIDDEN unless the role may set this status at all. Needs no database, so changeOrderStatus runs it first. */
+function assertRoleMaySet(role: Role, status: OrderStatus): void {
   const allowed = STATUSES_BY_ROLE[role];
   if (!allowed.includes(status)) {
     throw forbidden(`Role ${role} may not set status ${status}; ${role} may set ${allowed.join(", ")}`);
