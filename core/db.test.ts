@@ -5,7 +5,7 @@
  */
 import { createTestDatabase, applicationUrl, DEV_SHOP, PROD_SHOP } from "../test/harness";
 import pg from "pg";
-import { createDatabase, type Database } from "./db";
+import { createDatabase, sqlIn, type Database } from "./db";
 
 describe("db.read and db.write on PostgreSQL", () => {
   let database: { url: string; drop(): Promise<void> };
@@ -94,6 +94,26 @@ describe("db.read and db.write on PostgreSQL", () => {
     await expect(db.read(DEV_SHOP, (sql) => sql("select $1::text", ["a\u0000b"]))).rejects.toThrow(/0x00/);
     expect(await db.read(DEV_SHOP, (sql) => sql<{ n: number }>("select count(*)::int as n from shop"))).toEqual([
       { n: 1 },
+    ]);
+  });
+
+  it("sqlIn runs the same statements in a withTenant transaction, rows shaped as read's, in its shop only", async () => {
+    const at = new Date("2026-12-07T01:02:03.456Z");
+    const text = `select $1::int as small_number, $2::int8 as big_number, $3::boolean as is_set, $4::timestamptz as created_at,
+                         $5::text[] as tag_list, (select array_agg(id order by id) from shop) as visible_shops`;
+    const values = [7, 9_007_199_254_740_993n, true, at, ["a'b", "{,}"]];
+    const read = await db.read(DEV_SHOP, (sql) => sql(text, values));
+    const inTransaction = await db.withTenant(DEV_SHOP, (tx) => sqlIn(tx)(text, values));
+    expect(inTransaction).toEqual(read);
+    expect(inTransaction).toEqual([
+      {
+        smallNumber: 7,
+        bigNumber: 9_007_199_254_740_993n,
+        isSet: true,
+        createdAt: at,
+        tagList: ["a'b", "{,}"],
+        visibleShops: [DEV_SHOP],
+      },
     ]);
   });
 

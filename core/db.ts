@@ -7,7 +7,8 @@
  *   trip per statement, rows shaped like Prisma's models; DataLoader batches via core/loaders'
  *   `sqlLoaders`. A table is read one way, and this is it.
  * - Writes go through `withTenant`: Prisma in a transaction the service receives (`tx`), so a
- *   business rule and its writes share one transaction.
+ *   business rule and its writes share one transaction; rules written in SQL run there through
+ *   `sqlIn(tx)` (payments, staff, client profiles).
  * - `write` (raw SQL) only for a write that is one set-based statement on a hot or bulk path,
  *   where Prisma would take several round trips: the status webhook's group commit, stock
  *   movements, the outbox relay's claims (`FOR UPDATE SKIP LOCKED`).
@@ -68,6 +69,25 @@ function camel(column: string): string {
     camelCache.set(column, name);
   }
   return name;
+}
+
+/** A row with camelCase keys, shaped like Prisma's models. */
+function camelKeys<Row>(row: Record<string, unknown>): Row {
+  const shaped: Record<string, unknown> = {};
+  for (const key in row) shaped[camel(key)] = row[key];
+  return shaped as Row;
+}
+
+/**
+ * The same SQL data-access functions inside a `withTenant` transaction: a SqlReader on the
+ * service's `tx` (Prisma's public `$queryRawUnsafe`, parameters bound), rows shaped as `read`'s.
+ * For an ordinary write whose rules are written in SQL (payments, staff, client profiles).
+ */
+export function sqlIn(tx: Tx): SqlReader {
+  return async <Row>(text: string, values: unknown[] = []) => {
+    const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+    return rows.map((row) => camelKeys<Row>(row));
+  };
 }
 
 const INT8_OID = 20;
@@ -276,11 +296,7 @@ async function runRaw<T>(
   try {
     const result = await work(async <Row>(text: string, values: unknown[] = []) => {
       const { rows } = await transaction.run(text, values);
-      return rows.map((row) => {
-        const shaped: Record<string, unknown> = {};
-        for (const key in row) shaped[camel(key)] = row[key];
-        return shaped as Row;
-      });
+      return rows.map((row) => camelKeys<Row>(row));
     });
     await transaction.end("commit");
     return result;

@@ -1,4 +1,5 @@
 import type { ClientProfile } from "../../prisma/generated/client";
+import { sqlIn } from "../../core/db";
 import { requireViewer } from "../../core/context";
 import { badUserInput, notFound } from "../../core/errors";
 import { decodeCursor, pageSize, parseId, toConnection, type Connection, type CursorPart } from "../../core/pagination";
@@ -122,8 +123,8 @@ export async function updateClientProfile(
       ? undefined
       : text(input.notes, "input.notes", { max: MAX_NOTES_LENGTH });
   const tags = input.tags === undefined || input.tags === null ? null : validTags(input.tags);
-  const [row] = await context.db.write(shopId, (sql) =>
-    sql<ClientProfile>(
+  const [row] = await context.db.withTenant(shopId, (tx) =>
+    sqlIn(tx)<ClientProfile>(
       `update client_profile set name = coalesce($3, name), notes = case when $4 then $5 else notes end,
          tags = coalesce($6::text[], tags), updated_at = now()
        where shop_id = $1 and id = $2 returning ${CLIENT_COLUMNS}`,

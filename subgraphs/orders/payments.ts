@@ -8,7 +8,7 @@ import { changeOrderStatus, type Actor } from "./lifecycle";
 /**
  * Payments and refunds of orders. A payment is a row of `payment` (kind PAYMENT or REFUND,
  * positive amount); what an order has paid, refunded and still owes is computed from them.
- * Recording runs on the raw write path in one transaction with the order locked, so two
+ * Recording runs in one withTenant transaction (`sqlIn(tx)`) with the order locked, so two
  * payments of one order cannot both pass the "at most what is due" check. A payment system's
  * id (externalId) is unique per shop: the same id again answers with the order as it is.
  */
@@ -129,7 +129,7 @@ async function insertPayment(
 /**
  * Records a payment: at most what is still due (total − paid + refunded), not on a cancelled
  * order. Paying the whole total of a NEW order moves it to PAID through the lifecycle (one
- * STATUS history entry, on the board). Run inside `db.write` (one transaction).
+ * STATUS history entry, on the board). Run inside `withTenant` (one transaction, `sqlIn(tx)`).
  */
 export async function recordPayment(
   sql: SqlReader,
@@ -164,7 +164,7 @@ export async function recordPayment(
   }
 }
 
-/** Records money given back for a cancelled order, at most its refundDue. Run inside `db.write`. */
+/** Records money given back for a cancelled order, at most its refundDue. Run inside `withTenant` (`sqlIn(tx)`). */
 export async function recordRefund(
   sql: SqlReader,
   shopId: number,

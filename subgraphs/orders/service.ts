@@ -3,7 +3,7 @@ import { notFound } from "../../core/errors";
 import { requirePermission } from "../../core/permissions";
 import { httpUrl, normalizePhone, text } from "../../core/validation";
 import type { OrderStatus } from "../../prisma/generated/client";
-import type { Tx } from "../../core/db";
+import { sqlIn, type Tx } from "../../core/db";
 import type { OrdersContext } from "./context";
 import { createOrder as placeOrder, type CreateOrderInput } from "./create-order";
 import { appendAnnotation, changeOrderStatus } from "./lifecycle";
@@ -116,17 +116,15 @@ export function deliveries(context: OrdersContext, date: string, courierId: stri
 }
 
 export async function recordPayment(context: OrdersContext, orderId: number, input: RecordPaymentInput) {
-  const viewer = requireViewer(context);
-  requirePermission(viewer, "payment.write");
-  await context.db.write(viewer.shopId, (sql) =>
-    record(sql, viewer.shopId, orderId, input, { kind: "user", userId: viewer.userId, role: viewer.role }),
+  await changeInTenant(context, "payment.write", (tx, viewer) =>
+    record(sqlIn(tx), viewer.shopId, orderId, input, { kind: "user", userId: viewer.userId, role: viewer.role }),
   );
   return reload(context, orderId);
 }
 
 export async function recordRefund(context: OrdersContext, orderId: number, input: RecordPaymentInput) {
-  const viewer = requireViewer(context);
-  requirePermission(viewer, "payment.write");
-  await context.db.write(viewer.shopId, (sql) => refund(sql, viewer.shopId, orderId, input, viewer.userId));
+  await changeInTenant(context, "payment.write", (tx, viewer) =>
+    refund(sqlIn(tx), viewer.shopId, orderId, input, viewer.userId),
+  );
   return reload(context, orderId);
 }

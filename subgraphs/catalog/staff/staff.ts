@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import bcrypt from "bcryptjs";
-import type { SqlReader } from "../../../core/db";
+import { sqlIn, type SqlReader } from "../../../core/db";
 import type { Role } from "../../../core/auth";
 import { requireViewer } from "../../../core/context";
 import { badUserInput, conflict, notFound } from "../../../core/errors";
@@ -68,8 +68,8 @@ export async function createUser(
   const password = input.password == null ? null : validateNewPassword(input.password, "input.password", email);
   const setPasswordToken = password === null ? crypto.randomBytes(32).toString("base64url") : null;
   const passwordHash = password === null ? NO_PASSWORD : await bcrypt.hash(password, BCRYPT_COST);
-  const [row] = await context.db.write(shopId, (sql) =>
-    sql<UserRow>(
+  const [row] = await context.db.withTenant(shopId, (tx) =>
+    sqlIn(tx)<UserRow>(
       `insert into app_user (shop_id, email, name, role, password_hash, password_token_hash, password_token_expires_at)
        values ($1, $2, $3, $4::"UserRole", $5, $6, case when $6::text is null then null else now() + make_interval(hours => $7) end)
        on conflict do nothing
@@ -121,7 +121,8 @@ async function lockForStaffChange(
 export async function changeUserRole(context: CatalogContext, id: string, role: Role): Promise<UserRow> {
   const { shopId } = requireViewer(context);
   const userId = parseId(id);
-  const user = await context.db.write(shopId, async (sql) => {
+  const user = await context.db.withTenant(shopId, async (tx) => {
+    const sql = sqlIn(tx);
     await lockForStaffChange(sql, shopId, userId, () => role === "ADMIN", "role");
     const [updated] = await sql<UserRow>(
       `update app_user set role = $3::"UserRole", updated_at = now() where shop_id = $1 and id = $2 returning ${USER_SELECT}`,
@@ -137,7 +138,8 @@ export async function changeUserRole(context: CatalogContext, id: string, role: 
 export async function deactivateUser(context: CatalogContext, id: string): Promise<UserRow> {
   const { shopId } = requireViewer(context);
   const userId = parseId(id);
-  const user = await context.db.write(shopId, async (sql) => {
+  const user = await context.db.withTenant(shopId, async (tx) => {
+    const sql = sqlIn(tx);
     await lockForStaffChange(sql, shopId, userId, () => false, "id");
     const [updated] = await sql<UserRow>(
       `update app_user set deactivated_at = coalesce(deactivated_at, now()), password_token_hash = null,
@@ -177,8 +179,8 @@ export async function changePassword(
   if (newPassword === oldPassword)
     throw badUserInput("newPassword must differ from the current password", "newPassword");
   const hash = await bcrypt.hash(newPassword, BCRYPT_COST);
-  await context.db.write(viewer.shopId, (sql) =>
-    sql("update app_user set password_hash = $3, updated_at = now() where shop_id = $1 and id = $2", [
+  await context.db.withTenant(viewer.shopId, (tx) =>
+    sqlIn(tx)("update app_user set password_hash = $3, updated_at = now() where shop_id = $1 and id = $2", [
       viewer.shopId,
       userId,
       hash,
@@ -209,8 +211,8 @@ export async function setPasswordWithToken(
   );
   validateNewPassword(password, "password", user?.email);
   const hash = await bcrypt.hash(password, BCRYPT_COST);
-  const [updated] = await context.db.write(found.shop_id, (sql) =>
-    sql<UserRow>(
+  const [updated] = await context.db.withTenant(found.shop_id, (tx) =>
+    sqlIn(tx)<UserRow>(
       `update app_user set password_hash = $3, password_token_hash = null, password_token_expires_at = null, updated_at = now()
        where shop_id = $1 and id = $2 and password_token_hash = $4 and password_token_expires_at > now() and deactivated_at is null
        returning ${USER_SELECT}`,
