@@ -44,13 +44,15 @@ async function main() {
   await seedIfEmpty(ownerDatabaseUrl, { passwordCost: 4 });
 
   // SUBGRAPH_SECRET too: scenarios sign requests straight to a subgraph with config.subgraphSecret
-  // the bench's 1,000 boards are one user per shop on one address: its caps are raised to fit them
+  // the bench's 1,000 boards are one user per shop on one address: its caps are raised to fit them,
+  // and so is that user's mutation cap (orders-day edits 400 orders in a few seconds)
   const env = {
     JWT_SECRET: "bench-jwt-secret-long-enough-for-production-0123",
     WEBHOOK_SECRET: "bench-webhook-secret",
     SUBGRAPH_SECRET: "bench-subgraph-secret",
     BOARD_MAX_SUBSCRIPTIONS_PER_USER: "2000",
     BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS: "2000",
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: "100000",
   };
   Object.assign(process.env, env);
   const config = loadConfig({ ...process.env, ...env, NODE_ENV: "test" });
