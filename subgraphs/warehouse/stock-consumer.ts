@@ -1,6 +1,6 @@
-import pg from "pg";
 import type { Database } from "../../core/db";
 import type { Logger } from "../../core/logger";
+import { PgListener } from "../../core/pg-listener";
 import { HISTORY_CHANNEL, parseHistoryAnnouncement } from "../../core/status-feed";
 import { consumeForOrder, dueForConsumption, ensureWatermark, pendingAssembled } from "./consumption";
 import { pendingReturns, returnForOrder } from "./stock-return";
@@ -23,9 +23,8 @@ export interface StockConsumerOptions {
  * to run in several processes.
  */
 export class StockConsumer {
-  private listener: pg.Client | null = null;
+  private listener: PgListener | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** shops to sweep (a notification that named no order) */
   private dirty = new Set<number>();
@@ -54,10 +53,7 @@ export class StockConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     await this.idle();
   }
 
@@ -230,58 +226,54 @@ export class StockConsumer {
     for (const { id } of shops.rows) await work(id);
   }
 
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({
-      connectionString: this.options.databaseUrl,
-      application_name: "cvety-stock-consumer",
+  /**
+   * LISTENs through core/pg-listener.ts (reconnects with backoff). Resolves once listening, or
+   * once the first attempt failed (the poll covers until it is back). Whatever was announced
+   * while deaf is found by a sweep of all shops when listening resumes.
+   */
+  private listen(): Promise<void> {
+    return new Promise((resolve) => {
+      let started = false;
+      const ready = () => {
+        if (started) return false;
+        started = true;
+        resolve();
+        return true;
+      };
+      this.listener = new PgListener({
+        connectionString: this.options.databaseUrl,
+        applicationName: "cvety-stock-consumer",
+        channels: [ORDER_STATUS_CHANNEL],
+        logger: this.options.logger,
+        lostMessage: "stock consumer lost its LISTEN connection; polling until it is back",
+        onNotification: (_channel, payload) => this.onAnnouncement(payload),
+        onListening: () => {
+          if (!ready()) this.schedule(null);
+        },
+        onLost: () => void ready(),
+      });
+      this.listener.start();
     });
-    client.on("notification", (message) => {
-      const announced = parseHistoryAnnouncement(message.payload);
-      if (!announced) return this.schedule(null);
-      // a cancelled order may have stock to give back (the poll catches anything missed)
-      if (
-        announced.kind === "STATUS" &&
-        announced.newStatus === "CANCELLED" &&
-        announced.shopId !== null &&
-        announced.orderId !== undefined
-      ) {
-        return this.returnAnnounced(announced.shopId, announced.orderId);
-      }
-      // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
-      if (announced.kind !== undefined && (announced.kind !== "STATUS" || announced.newStatus !== "ASSEMBLED")) return;
-      if (announced.shopId !== null && announced.orderId !== undefined && announced.historyId !== undefined) {
-        return this.consumeAnnounced(announced.shopId, announced.orderId, announced.historyId);
-      }
-      this.schedule(announced.shopId);
-    });
-    client.on("error", (error) => {
-      this.options.logger.warn({ err: error.message }, "stock consumer lost its LISTEN connection; reconnecting");
-      this.reconnect(client);
-    });
-    client.on("end", () => this.reconnect(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ORDER_STATUS_CHANNEL}`);
-      this.listener = client;
-    } catch (error) {
-      this.options.logger.warn(
-        { err: (error as Error).message },
-        "stock consumer could not LISTEN; polling until it can",
-      );
-      this.reconnect(client);
-    }
   }
 
-  private reconnect(client: pg.Client): void {
-    if (this.stopped || this.reconnectTimer) return;
-    if (this.listener === client) this.listener = null;
-    client.end().catch(() => undefined);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      // whatever was announced while deaf is found by a sweep of all shops
-      this.listen().then(() => this.schedule(null));
-    }, 1_000);
-    this.reconnectTimer.unref();
+  /** One order_history announcement: a cancellation to give back, an assembled order to consume, or a shop to sweep. */
+  private onAnnouncement(payload: string | undefined): void {
+    const announced = parseHistoryAnnouncement(payload);
+    if (!announced) return this.schedule(null);
+    // a cancelled order may have stock to give back (the poll catches anything missed)
+    if (
+      announced.kind === "STATUS" &&
+      announced.newStatus === "CANCELLED" &&
+      announced.shopId !== null &&
+      announced.orderId !== undefined
+    ) {
+      return this.returnAnnounced(announced.shopId, announced.orderId);
+    }
+    // only an order reaching ASSEMBLED has stock to consume (the poll catches anything missed)
+    if (announced.kind !== undefined && (announced.kind !== "STATUS" || announced.newStatus !== "ASSEMBLED")) return;
+    if (announced.shopId !== null && announced.orderId !== undefined && announced.historyId !== undefined) {
+      return this.consumeAnnounced(announced.shopId, announced.orderId, announced.historyId);
+    }
+    this.schedule(announced.shopId);
   }
 }

@@ -512,3 +512,29 @@ describe("the stack runs the consumer", () => {
     }
   });
 });
+
+// last: it consumes an order of the shop, whose stock the tests above count on
+describe("the LISTEN connection", () => {
+  it("a lost LISTEN connection comes back: a sweep of every shop covers the deaf spell, then NOTIFY works again", async () => {
+    const consumer = await startConsumer();
+    await consumer.idle();
+    const listeners = () =>
+      sql<{ pid: number }>(
+        `select pid from pg_stat_activity where application_name = 'cvety-stock-consumer' and query like 'LISTEN%'`,
+      );
+    const [lost] = await listeners();
+    expect(lost).toBeDefined();
+    const sweeps = jest.spyOn(consumer, "sweepShop");
+    await sql(`select pg_terminate_backend($1)`, [lost.pid]);
+    await until(async () => (await listeners()).some((row) => row.pid !== lost.pid), "a new LISTEN connection");
+    await until(async () => sweeps.mock.calls.length > 0, "the sweep after listening again");
+    await consumer.idle();
+    // the poll is a minute away: only the renewed LISTEN can bring this one
+    const orderId = await acceptedOrder();
+    await assemble(orderId);
+    await until(
+      async () => (await consumptionRows(orderId)).length === 1,
+      "the consumption of an order assembled after",
+    );
+  });
+});
