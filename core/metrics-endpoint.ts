@@ -28,19 +28,26 @@ export function processRegistry(): client.Registry {
   return registry;
 }
 
-/** Answers GET /metrics from `registry` on a plain node:http server, by the rule above. */
+/**
+ * Answers GET /metrics from `registry` by the rule above: the one handler of the router (an
+ * Express response is a node:http one), each subgraph process and the workers' process. A 401
+ * names the scheme to use (WWW-Authenticate).
+ */
 export function serveMetrics(
   registry: client.Registry,
   config: Pick<Config, "production" | "metricsToken">,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): void {
-  const json = (status: number, body: object) => {
-    res.writeHead(status, { "content-type": "application/json" });
+  const json = (status: number, body: object, headers: http.OutgoingHttpHeaders = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
   const refusal = metricsRefusal(config, req.headers.authorization);
-  if (refusal) return json(refusal.status, { error: refusal.error });
+  if (refusal) {
+    const challenge = refusal.status === 401 ? { "www-authenticate": 'Bearer realm="metrics"' } : {};
+    return json(refusal.status, { error: refusal.error }, challenge);
+  }
   registry.metrics().then(
     (text) => {
       res.writeHead(200, { "content-type": registry.contentType });

@@ -89,7 +89,7 @@ export function operationLabel(operation: OperationDefinitionNode | undefined): 
   return `${operation.operation}:${first && first.kind === "Field" ? first.name.value : "fragment"}`;
 }
 
-export { metricsRefusal } from "../core/metrics-endpoint";
+export { metricsRefusal, serveMetrics } from "../core/metrics-endpoint";
 
 /** Outcomes come from handlers' answers: keep label values few and well-formed. */
 export function webhookOutcomeLabel(outcome: string): string {

@@ -20,7 +20,7 @@ import { pathOf } from "../core/http-server";
 import { QUERY_LIMITS } from "./query-limits";
 import { RateLimiter } from "./rate-limit";
 import { createGateway, type RouterContext } from "./gateway";
-import { createMetrics, metricsRefusal, operationLabel, type Metrics } from "./metrics";
+import { createMetrics, operationLabel, serveMetrics, type Metrics } from "./metrics";
 import { healthReport, readinessReport } from "./health";
 import { WEBHOOKS } from "./webhooks";
 import { DeliveryGate } from "./webhooks/delivery-gate";
@@ -167,15 +167,7 @@ export async function startRouter(deps: RouterDeps): Promise<RunningRouter> {
     const report = await readinessReport(config, db);
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? "ready" : "not_ready", checks: report.checks });
   });
-  rest.get("/metrics", noBody, async (req, res) => {
-    const refusal = metricsRefusal(config, req.headers.authorization);
-    if (refusal) {
-      if (refusal.status === 401) res.setHeader("www-authenticate", 'Bearer realm="metrics"');
-      return void res.status(refusal.status).json({ error: refusal.error });
-    }
-    res.setHeader("content-type", metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  rest.get("/metrics", noBody, (req, res) => serveMetrics(metrics.registry, config, req, res));
   const internal = createInternalClient(config, { timeoutMs: INTERNAL_CALL_TIMEOUT_MS });
   const webhookLimiter = new RateLimiter(config.rateLimits.webhookPerIp);
   const webhookGate = new DeliveryGate(config.webhookDeliveries);

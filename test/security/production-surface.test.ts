@@ -89,6 +89,7 @@ describe("production", () => {
     const url = new URL("/metrics", prod.stack.subgraphs.catalog.url);
     const refused = await fetch(url);
     expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await refused.json()).toEqual({ error: expect.stringMatching(/METRICS_TOKEN/) });
     const served = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(served.status).toBe(200);
