@@ -105,6 +105,35 @@ describe("figures and sorting", () => {
     expect(rows).toEqual([]);
   });
 
+  it("adds the orders of one statement to their clients' figures (as the order webhook's batch writes them)", async () => {
+    const first = await order("+7 705 000 00 02", "Пакетный", 1);
+    const other = await order("+7 705 000 00 03", "Второй", 1);
+    const clientOf = async (id: string) =>
+      (await t.ownerQuery(`select client_id from "order" where id = $1`, [id])).rows[0].client_id;
+    const [a, b] = [await clientOf(first.id), await clientOf(other.id)];
+    await t.ownerQuery(
+      `insert into "order" (shop_id, status, total, client_id, created_at, updated_at)
+       values ($1, 'NEW', 1000, $2, now() + interval '1 hour', now()), ($1, 'CANCELLED', 500, $2, now(), now()),
+              ($1, 'NEW', 700, $3, now() - interval '1 day', now()), ($1, 'NEW', 300, $2, now(), now())`,
+      [PROD_SHOP, a, b],
+    );
+    const figures = await t.ownerQuery(
+      `select id, order_count, total_spent::int as total_spent, last_order_at from client_profile where id = any($1) order by id`,
+      [[a, b]],
+    );
+    const expected = await t.ownerQuery(
+      `select client_id as id, count(*)::int as order_count,
+              coalesce(sum(total) filter (where status <> 'CANCELLED'), 0)::int as total_spent, max(created_at) as last_order_at
+       from "order" where client_id = any($1) group by client_id order by client_id`,
+      [[a, b]],
+    );
+    expect(figures.rows).toEqual(expected.rows);
+    expect(figures.rows.find((row) => row.id === a)).toMatchObject({
+      order_count: 4,
+      total_spent: first.total + 1000 + 300,
+    });
+  });
+
   it("sorts by total spent and by last order, and pages through either with cursors", async () => {
     for (const sort of ["TOTAL_SPENT", "LAST_ORDER"]) {
       const seen: any[] = [];
