@@ -151,6 +151,8 @@ describe("loadConfig", () => {
       /CORS_ORIGINS must be an http:\/\/ or https:\/\/ URL, got "admin"/,
     ],
     ["WORKERS_NICE", "25", /WORKERS_NICE must be between 0 and 19, got "25"/],
+    ["DRAIN_DELAY_MS", "5s", /DRAIN_DELAY_MS must be a non-negative integer, got "5s"/],
+    ["DRAIN_DELAY_MS", "120000", /DRAIN_DELAY_MS must be between 0 and 60000, got "120000"/],
     ["BITRIX_SHOP_ID", "0", /BITRIX_SHOP_ID must be a positive integer/],
     ["BITRIX_SHOP_ID", "2147483648", /BITRIX_SHOP_ID must be at most 2147483647/],
     ["EMBEDDED_POSTGRES_HOME", "var/lib", /EMBEDDED_POSTGRES_HOME must be an absolute path/],

@@ -6,6 +6,11 @@ export interface Config {
   nodeEnv: string;
   production: boolean;
   port: number;
+  /**
+   * On SIGTERM, how long the router keeps listening with /ready at 503 before it stops accepting,
+   * so the load balancer's readiness check takes it out of rotation first (DRAIN_DELAY_MS)
+   */
+  drainDelayMs: number;
   /** the background workers' own process (docker-compose): /health and /metrics (WORKERS_PORT) */
   workersPort: number;
   /** the workers' process niceness (docker-compose): 0–19, higher yields the CPU to the router and subgraphs (WORKERS_NICE) */
@@ -333,6 +338,7 @@ function buildConfig(env: NodeJS.ProcessEnv): Config {
     nodeEnv,
     production,
     port: read(env, "PORT", portNumber, 4000),
+    drainDelayMs: between(env, "DRAIN_DELAY_MS", 0, 60_000, production ? 5_000 : 0),
     workersPort: read(env, "WORKERS_PORT", portNumber, 4004),
     workersNice: between(env, "WORKERS_NICE", 0, 19, 10),
     subgraphPorts,

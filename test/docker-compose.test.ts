@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { parse } from "yaml";
 import { loadConfig } from "../core/config";
 import { SUBGRAPHS } from "../app/stack";
@@ -25,6 +26,7 @@ const compose = parse(fs.readFileSync(path.join(ROOT, "docker-compose.yml"), "ut
       image?: string;
       volumes?: string[];
       user?: string;
+      stop_grace_period?: string;
     }
   >;
   networks: Record<string, { internal?: boolean } | null>;
@@ -190,15 +192,25 @@ it("keeps PostgreSQL and the subgraphs on an internal network with no published 
   expect(published).toEqual(["proxy"]);
 });
 
-it("runs two router replicas behind a proxy with health checks that hands a refused connection to the other replica", () => {
+it("runs two router replicas behind a proxy that checks their /ready and hands a refused connection to the other replica", () => {
   expect(services.router.deploy?.replicas).toBe(2);
   expect(services.proxy.depends_on).toEqual({ router: { condition: "service_healthy" } });
   expect(services.proxy.healthcheck!.test.join(" ")).toMatch(/\/ready/);
-  expect(services.proxy.volumes).toContain("./deploy/nginx.conf:/etc/nginx/nginx.conf:ro");
-  const nginx = fs.readFileSync(path.join(ROOT, "deploy", "nginx.conf"), "utf8");
-  expect(nginx).toMatch(/server router:4000 resolve/);
-  expect(nginx).toMatch(/proxy_next_upstream error timeout;/);
-  expect(nginx).not.toMatch(/non_idempotent/); // a POST already sent is never sent twice
-  expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
-  expect(nginx).toMatch(/listen 8080;/);
+  expect(services.proxy.volumes).toContain("./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+  const haproxy = fs.readFileSync(path.join(ROOT, "deploy", "haproxy.cfg"), "utf8");
+  expect(haproxy).toMatch(/server-template router 2 router:4000 check inter 1s fall 1 .*resolvers docker/);
+  // a replica answering /ready 503 (draining) is out of rotation within a second, well inside DRAIN_DELAY_MS
+  expect(haproxy).toMatch(/option httpchk GET \/ready/);
+  expect(haproxy).toMatch(/retry-on conn-failure\n/); // a POST already sent is never sent twice
+  expect(haproxy).toMatch(/bind :8080/);
+  const production = { NODE_ENV: "production", JWT_SECRET: "k".repeat(32), WEBHOOK_SECRET: "w" };
+  expect(loadConfig({ ...production, APP_DATABASE_PASSWORD: "p" }).drainDelayMs).toBeGreaterThanOrEqual(3_000);
+  // the router's drain (delay + 30 s) ends before docker's SIGKILL
+  expect(services.router.stop_grace_period).toBe("40s");
+});
+
+it("has a proxy configuration HAProxy accepts", () => {
+  const checked = spawnSync("haproxy", ["-c", "-f", path.join(ROOT, "deploy", "haproxy.cfg")], { encoding: "utf8" });
+  expect(checked.error?.message ?? checked.stdout + checked.stderr).toMatch(/Configuration file is valid/);
+  expect(checked.status).toBe(0);
 });
