@@ -155,6 +155,31 @@ describe("the event handlers' bodies and signing", () => {
     await php(["drain", String(second.next_attempt_at + 10_000)], null, env);
     expect(fake.requests.splice(0)).toHaveLength(1);
   });
+
+  it("waits at least what the server's Retry-After asks, in seconds or as a date, and no longer than the cap", async () => {
+    const queue = freshQueue();
+    const env = handlerEnv(fake.url, queue, { CVETY_BACKOFF_BASE_MS: "1000", CVETY_BACKOFF_MAX_MS: "600000" });
+    fake.queue({ status: 503, body: { error: "busy" }, headers: { "retry-after": "120" } });
+    await php(["status-change"], { order_id: 2, status: "AP" }, env);
+    const first = (await php(["queue"], null, env)).out.pending[0];
+    expect(first).toMatchObject({ attempts: 1, last_status: 503 });
+    // the backoff alone would be 0.5–1 s
+    expect(first.next_attempt_at - Date.now() / 1000).toBeGreaterThan(100);
+
+    const inTenMinutes = new Date(first.next_attempt_at * 1000 + 300_000).toUTCString();
+    fake.queue({ status: 429, body: { error: "slow down" }, headers: { "retry-after": inTenMinutes } });
+    await php(["drain", String(first.next_attempt_at + 1)], null, env);
+    const second = (await php(["queue"], null, env)).out.pending[0];
+    expect(second).toMatchObject({ attempts: 2, last_status: 429 });
+    // a date is read against the real clock: at least 300 s after the first due time
+    expect(second.next_attempt_at - first.next_attempt_at).toBeGreaterThan(250);
+
+    fake.queue({ status: 503, body: { error: "busy" }, headers: { "retry-after": "86400" } });
+    await php(["drain", String(second.next_attempt_at + 1)], null, env);
+    const third = (await php(["queue"], null, env)).out.pending[0];
+    expect(third.next_attempt_at - (second.next_attempt_at + 1)).toBeLessThanOrEqual(600);
+    expect(fake.requests.splice(0)).toHaveLength(3);
+  });
 });
 
 describe("against the running server", () => {

@@ -10,7 +10,7 @@ declare(strict_types=1);
  * - drain() sends due files oldest first, one drainer at a time (flock): a 2xx deletes the
  *   file; a refusal (4xx other than 408/429) moves it to failed/ for a person, with the answer;
  *   a 5xx, 408, 429 or no answer keeps it, counts the attempt, schedules the next one with
- *   exponential backoff and jitter, and stops the drain, so deliveries keep their order and a
+ *   exponential backoff and jitter (or after the server's Retry-After, when that is longer), and stops the drain, so deliveries keep their order and a
  *   down server is not hammered. After max_attempts a delivery is moved to failed/ as well.
  * A crash between our 2xx and the unlink sends that delivery again; the webhooks are
  * idempotent (a redelivery answers "unchanged"), so the effect happens once.
@@ -116,7 +116,9 @@ final class CvetyQueue
             $result['failed']++;
             return true;
         }
-        $entry['next_attempt_at'] = $now + $this->backoffMs($entry['attempts']) / 1000;
+        // the server's Retry-After is the least we wait (it sheds load that way), never past the cap
+        $askedMs = min($this->backoffMaxMs, (int) ($answer['retry_after'] ?? 0) * 1000);
+        $entry['next_attempt_at'] = $now + max($this->backoffMs($entry['attempts']), $askedMs) / 1000;
         $this->write($name, $entry);
         $result['retry']++;
         return false;
