@@ -210,6 +210,32 @@ describe("shopStats' rollup", () => {
     await expectExact(PROD_SHOP, range.from, range.to);
   });
 
+  it("stays exact when orders, lines and payments arrive in one statement (as the order webhook writes them), and lines later", async () => {
+    const range = await today();
+    const { rows } = await t.ownerQuery(
+      `with made as (
+         insert into "order" (shop_id, status, total, delivery_kind, created_at, updated_at)
+         select $1, 'NEW', 3000 * g, 'DELIVERY', now(), now() from generate_series(1, 3) g returning id, total
+       ),
+       lines as (
+         insert into order_item (shop_id, order_id, product_id, quantity, price, product_name)
+         select $1, m.id, p.id, 3, 1000, 'one statement' from made m,
+                lateral (select id from product where shop_id = $1 order by id limit 1) p
+       ),
+       paid as (insert into payment (shop_id, order_id, kind, method, amount, created_by) select $1, id, 'PAYMENT', 'CASH', total, 'test' from made)
+       select id from made order by id`,
+      [PROD_SHOP],
+    );
+    const stats = await expectExact(PROD_SHOP, range.from, range.to);
+    expect(stats.byPayment.find((group: any) => group.key === "PAID").orderCount).toBeGreaterThanOrEqual(3);
+    await t.ownerQuery(
+      `insert into order_item (shop_id, order_id, product_id, quantity, price, product_name)
+       select $1, $2, id, 2, 500, 'added later' from product where shop_id = $1 order by id desc limit 1`,
+      [PROD_SHOP, rows[0].id],
+    );
+    await expectExact(PROD_SHOP, range.from, range.to);
+  });
+
   it("moves a shop's orders to other days when the shop's time zone changes", async () => {
     await t.ownerQuery(
       `insert into "order" (shop_id, status, total, created_at, updated_at) values ($1, 'NEW', 5000, '2024-02-10T20:30:00Z', now())`,
