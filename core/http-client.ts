@@ -36,35 +36,13 @@ export function createHttpClient(options: { timeoutMs: number; maxSockets?: numb
       const request = client.request(
         target,
         { method: init.method ?? "GET", headers, agent, timeout: options.timeoutMs },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("error", reject);
-          response.on("end", () =>
-            resolve(
-              new BufferedResponse(
-                url,
-                response.statusCode ?? 0,
-                response.statusMessage ?? "",
-                response.headers,
-                Buffer.concat(chunks),
-              ),
-            ),
-          );
-        },
+        bufferAnswer(url, resolve, reject),
       );
       request.on("timeout", () =>
         request.destroy(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`)),
       );
       request.on("error", reject);
-      if (signal) {
-        const abort = () => {
-          reject(signal.reason); // as fetch does: the caller sees its own reason (a DOMException is no Error here)
-          request.destroy();
-        };
-        signal.addEventListener("abort", abort, { once: true });
-        request.once("close", () => signal.removeEventListener("abort", abort));
-      }
+      if (signal) abortOn(signal, request, reject);
       request.end(init.body);
     });
   return Object.assign(fetcher, {
@@ -73,6 +51,36 @@ export function createHttpClient(options: { timeoutMs: number; maxSockets?: numb
       agents["https:"].destroy();
     },
   });
+}
+
+/** Collects an answer's body and resolves with the whole answer. */
+function bufferAnswer(url: string, resolve: (response: FetcherResponse) => void, reject: (error: Error) => void) {
+  return (response: http.IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.on("error", reject);
+    response.on("end", () =>
+      resolve(
+        new BufferedResponse(
+          url,
+          response.statusCode ?? 0,
+          response.statusMessage ?? "",
+          response.headers,
+          Buffer.concat(chunks),
+        ),
+      ),
+    );
+  };
+}
+
+/** Ends the request when `signal` aborts; as fetch does, the caller sees its own reason (a DOMException is no Error here). */
+function abortOn(signal: AbortSignal, request: http.ClientRequest, reject: (reason: unknown) => void): void {
+  const abort = () => {
+    reject(signal.reason);
+    request.destroy();
+  };
+  signal.addEventListener("abort", abort, { once: true });
+  request.once("close", () => signal.removeEventListener("abort", abort));
 }
 
 class BufferedHeaders implements FetcherHeaders {

@@ -137,67 +137,17 @@ export function createRequestGuard(options: {
   onRefused?: (reason: string) => void;
 }) {
   const { config } = options;
-  const loginLimiter = new RateLimiter(config.rateLimits.loginPerIp);
-  const mutationLimiter = new RateLimiter(config.rateLimits.mutationPerUser);
-
-  function refuse(refusal: Refusal): Refusal {
-    options.onRefused?.(refusal.reason);
-    return refusal;
-  }
-
-  function limitsOf(
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    variables: Record<string, unknown>,
-  ): Refusal | null {
-    const measure = measureOperation(document, operation, {
+  const rateLimitsOf = rateLimits(config);
+  const limitsOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) =>
+    queryLimitRefusal(document, operation, {
       schema: options.schema(),
       variables,
       ignoreIntrospection: !config.production,
     });
-    const exceeded = exceededLimit(measure);
-    if (!exceeded) return null;
-    return {
-      status: 400,
-      reason: exceeded.limit,
-      message: exceeded.message,
-      extensions: {
-        code: ErrorCode.QUERY_LIMIT_EXCEEDED,
-        limit: exceeded.limit,
-        max: exceeded.max,
-        actual: exceeded.actual,
-      },
-    };
-  }
 
-  function rateLimitsOf(
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    request: { ip: string; viewer: Viewer | null },
-  ): Refusal | null {
-    if (operation.operation !== "mutation") return null;
-    if (rootFieldNames(operation, document).some((field) => field === "login" || field === "setPassword")) {
-      const decision = loginLimiter.take(request.ip);
-      if (!decision.allowed) {
-        return {
-          status: 429,
-          reason: "rate:login",
-          retryAfterSeconds: decision.retryAfterSeconds,
-          message: `Too many sign-in attempts from this address; retry in ${decision.retryAfterSeconds} s`,
-          extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
-        };
-      }
-    }
-    if (!request.viewer) return null;
-    const decision = mutationLimiter.take(userKey(request.viewer));
-    if (decision.allowed) return null;
-    return {
-      status: 429,
-      reason: "rate:mutation",
-      retryAfterSeconds: decision.retryAfterSeconds,
-      message: `Too many changes from this user; retry in ${decision.retryAfterSeconds} s`,
-      extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
-    };
+  function refuse(refusal: Refusal): Refusal {
+    options.onRefused?.(refusal.reason);
+    return refusal;
   }
 
   /**
@@ -219,16 +169,7 @@ export function createRequestGuard(options: {
   }
 
   /** At execution: the rate limits, then the limits of the operation that runs. */
-  function checkExecution(
-    document: DocumentNode,
-    operation: OperationDefinitionNode | undefined,
-    request: {
-      operationName: string | undefined;
-      variables: Record<string, unknown>;
-      ip: string;
-      viewer: Viewer | null;
-    },
-  ): Refusal | null {
+  function checkExecution(document: DocumentNode, operation: OperationDefinitionNode | undefined, request: Execution) {
     if (!operation) return refuse(identifyOperation(document, request.operationName) as Refusal);
     const refusal = rateLimitsOf(document, operation, request) ?? limitsOf(document, operation, request.variables);
     return refusal ? refuse(refusal) : null;
@@ -244,27 +185,91 @@ export function createRequestGuard(options: {
     return checkDocument(document, request.operationName, request.variables);
   }
 
-  /** The Apollo plugin that applies every limit to the operation Apollo is about to execute. */
-  function plugin(): ApolloServerPlugin<RouterContext> {
-    return {
-      async requestDidStart() {
-        return {
-          async didResolveOperation({ document, operation, request, contextValue }) {
-            if (contextValue.internal) return;
-            const refusal = checkExecution(document, operation, {
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              ip: contextValue.clientIp ?? "unknown",
-              viewer: contextValue.viewer,
-            });
-            if (refusal) throw refusalError(refusal);
-          },
-        };
-      },
-    };
-  }
+  return { checkDocument, checkExecution, checkHttp, plugin: () => guardPlugin(checkExecution) };
+}
 
-  return { checkDocument, checkExecution, checkHttp, plugin };
+/** The request an operation runs for: what the rate limits and the operation's limits look at. */
+interface Execution {
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  ip: string;
+  viewer: Viewer | null;
+}
+
+/** The query limits (depth, aliases, cost, …) of one operation, as a refusal when one is exceeded. */
+function queryLimitRefusal(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  options: Parameters<typeof measureOperation>[2],
+): Refusal | null {
+  const exceeded = exceededLimit(measureOperation(document, operation, options));
+  if (!exceeded) return null;
+  return {
+    status: 400,
+    reason: exceeded.limit,
+    message: exceeded.message,
+    extensions: {
+      code: ErrorCode.QUERY_LIMIT_EXCEEDED,
+      limit: exceeded.limit,
+      max: exceeded.max,
+      actual: exceeded.actual,
+    },
+  };
+}
+
+/** Sign-in attempts per address and changes per user: a mutation over either rate is a 429 with Retry-After. */
+function rateLimits(config: Config) {
+  const loginLimiter = new RateLimiter(config.rateLimits.loginPerIp);
+  const mutationLimiter = new RateLimiter(config.rateLimits.mutationPerUser);
+  const tooMany = (reason: string, retryAfterSeconds: number, message: string): Refusal => ({
+    status: 429,
+    reason,
+    retryAfterSeconds,
+    message: `${message}; retry in ${retryAfterSeconds} s`,
+    extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: retryAfterSeconds },
+  });
+  return (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    request: { ip: string; viewer: Viewer | null },
+  ): Refusal | null => {
+    if (operation.operation !== "mutation") return null;
+    if (rootFieldNames(operation, document).some((field) => field === "login" || field === "setPassword")) {
+      const decision = loginLimiter.take(request.ip);
+      if (!decision.allowed)
+        return tooMany("rate:login", decision.retryAfterSeconds, "Too many sign-in attempts from this address");
+    }
+    if (!request.viewer) return null;
+    const decision = mutationLimiter.take(userKey(request.viewer));
+    if (decision.allowed) return null;
+    return tooMany("rate:mutation", decision.retryAfterSeconds, "Too many changes from this user");
+  };
+}
+
+/** The Apollo plugin that applies every limit to the operation Apollo is about to execute. */
+function guardPlugin(
+  checkExecution: (
+    document: DocumentNode,
+    operation: OperationDefinitionNode | undefined,
+    request: Execution,
+  ) => Refusal | null,
+): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (contextValue.internal) return;
+          const refusal = checkExecution(document, operation, {
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            ip: contextValue.clientIp ?? "unknown",
+            viewer: contextValue.viewer,
+          });
+          if (refusal) throw refusalError(refusal);
+        },
+      };
+    },
+  };
 }
 
 export type RequestGuard = ReturnType<typeof createRequestGuard>;

@@ -1,12 +1,11 @@
 import client from "prom-client";
 import type { OperationDefinitionNode } from "graphql";
 import type { Database } from "../core/db";
+import { processRegistry } from "../core/metrics-endpoint";
 
 /** The router process's Prometheus registry and the instruments the REST shim and GraphQL share. */
 export function createMetrics(db: Database) {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
-
+  const registry = processRegistry();
   const httpDuration = new client.Histogram({
     name: "http_request_duration_seconds",
     help: "HTTP request latency by route and status",
@@ -27,6 +26,18 @@ export function createMetrics(db: Database) {
     labelNames: ["code"] as const,
     registers: [registry],
   });
+  const graphqlRefused = new client.Counter({
+    name: "graphql_refused_total",
+    help: "GraphQL requests refused before execution, by limit (depth, aliases, cost, …) or rate limit",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  registerPoolGauge(registry, db);
+  return { registry, httpDuration, graphqlDuration, graphqlErrors, graphqlRefused, ...webhookInstruments(registry) };
+}
+
+/** Inbound Bitrix webhooks: deliveries and latency by endpoint and outcome, and the receiver's `observe` hook. */
+function webhookInstruments(registry: client.Registry) {
   const webhookRequests = new client.Counter({
     name: "webhook_requests_total",
     help: "Inbound Bitrix webhook deliveries by endpoint and outcome (success, unchanged, skipped, or the HTTP status of a refusal)",
@@ -40,18 +51,16 @@ export function createMetrics(db: Database) {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  /** the webhook receiver's `observe` hook */
   const observeWebhook = (endpoint: string, outcome: string, seconds: number) => {
     const labels = { endpoint, outcome: webhookOutcomeLabel(outcome) };
     webhookRequests.inc(labels);
     webhookDuration.observe(labels, seconds);
   };
-  const graphqlRefused = new client.Counter({
-    name: "graphql_refused_total",
-    help: "GraphQL requests refused before execution, by limit (depth, aliases, cost, …) or rate limit",
-    labelNames: ["reason"] as const,
-    registers: [registry],
-  });
+  return { webhookRequests, webhookDuration, observeWebhook };
+}
+
+/** The router's database pool connections by state, read when scraped. */
+function registerPoolGauge(registry: client.Registry, db: Database): void {
   new client.Gauge({
     name: "db_pool_connections",
     help: "Router process database pool connections by state",
@@ -63,16 +72,6 @@ export function createMetrics(db: Database) {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
-  return {
-    registry,
-    httpDuration,
-    graphqlDuration,
-    graphqlErrors,
-    graphqlRefused,
-    webhookRequests,
-    webhookDuration,
-    observeWebhook,
-  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

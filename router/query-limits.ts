@@ -14,6 +14,7 @@ import {
   type ValueNode,
 } from "graphql";
 import { DEFAULT_PAGE_SIZE } from "../core/pagination";
+import { rootFieldNames } from "../core/permissions";
 
 /**
  * What one GraphQL request may ask for. Checked on the parsed document before Apollo
@@ -58,6 +59,8 @@ interface Measure {
 
 const EMPTY: Measure = { depth: 0, aliases: 0, fields: 0, cost: 0 };
 
+type MeasureOptions = { schema?: GraphQLSchema; variables?: Record<string, unknown>; ignoreIntrospection?: boolean };
+
 /**
  * Measures an operation. `schema` (the API schema) tells lists from objects; fields it does
  * not know are counted as single objects (validation refuses them later). Fragments are
@@ -66,44 +69,48 @@ const EMPTY: Measure = { depth: 0, aliases: 0, fields: 0, cost: 0 };
 export function measureOperation(
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  options: { schema?: GraphQLSchema; variables?: Record<string, unknown>; ignoreIntrospection?: boolean },
+  options: MeasureOptions,
 ): QueryMeasure {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions)
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const memo = new Map<string, Measure>();
-  const onStack = new Set<string>();
-  const variables = options.variables ?? {};
+  const measurer = new OperationMeasurer(document, operation, options);
+  const measured = measurer.measureSet(operation.selectionSet, measurer.rootType(), undefined);
+  const rootFields = rootFieldNames(operation, document).length;
+  return { depth: measured.depth, aliases: measured.aliases, rootFields, fields: measured.fields, cost: measured.cost };
+}
+
+/** One operation's walk: its document's fragments, its variables and their defaults, the fragments measured so far. */
+class OperationMeasurer {
+  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  private readonly memo = new Map<string, Measure>();
+  private readonly onStack = new Set<string>();
+  private readonly variables: Record<string, unknown>;
   // a variable the request leaves out takes its default: `query($n: Int = 100)` pages by 100
-  const defaults = new Map<string, ValueNode>();
-  for (const definition of operation.variableDefinitions ?? [])
-    if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
+  private readonly defaults = new Map<string, ValueNode>();
 
-  const intArgument = (field: FieldNode, name: string): number | undefined => {
-    const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === name)?.value;
-    if (!value) return undefined;
-    if (value.kind === Kind.INT) return Number(value.value);
-    if (value.kind === Kind.VARIABLE) {
-      const name = value.name.value;
-      const given = variables[name];
-      if (given === undefined && defaults.get(name)?.kind === Kind.INT)
-        return Number((defaults.get(name) as { value: string }).value);
-      return typeof given === "number" && Number.isInteger(given) ? given : undefined;
-    }
-    return undefined;
-  };
+  constructor(
+    document: DocumentNode,
+    private readonly operation: OperationDefinitionNode,
+    private readonly options: MeasureOptions,
+  ) {
+    for (const definition of document.definitions)
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
+    this.variables = options.variables ?? {};
+    for (const definition of operation.variableDefinitions ?? [])
+      if (definition.defaultValue) this.defaults.set(definition.variable.name.value, definition.defaultValue);
+  }
 
-  const typeOf = (name: string | undefined): GraphQLCompositeType | undefined => {
-    if (!name || !options.schema) return undefined;
-    const type = options.schema.getType(name);
-    return type && isCompositeType(type) ? type : undefined;
-  };
+  rootType(): GraphQLCompositeType | undefined {
+    const { schema } = this.options;
+    const kind = this.operation.operation;
+    return this.typeOf(
+      kind === "query"
+        ? schema?.getQueryType()?.name
+        : kind === "mutation"
+          ? schema?.getMutationType()?.name
+          : schema?.getSubscriptionType()?.name,
+    );
+  }
 
-  const measureSet = (
-    set: SelectionSetNode,
-    parent: GraphQLCompositeType | undefined,
-    inheritedPage: number | undefined,
-  ): Measure => {
+  measureSet(set: SelectionSetNode, parent: GraphQLCompositeType | undefined, inheritedPage: number | undefined) {
     const total: Measure = { ...EMPTY };
     const add = (m: Measure) => {
       total.depth = Math.max(total.depth, m.depth);
@@ -112,40 +119,46 @@ export function measureOperation(
       total.cost += m.cost;
     };
     for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) add(measureField(selection, parent, inheritedPage));
+      if (selection.kind === Kind.FIELD) add(this.measureField(selection, parent, inheritedPage));
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        add(measureSet(selection.selectionSet, typeOf(selection.typeCondition?.name.value) ?? parent, inheritedPage));
+        const type = this.typeOf(selection.typeCondition?.name.value) ?? parent;
+        add(this.measureSet(selection.selectionSet, type, inheritedPage));
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || onStack.has(name)) continue; // unknown or cyclic: validation refuses it
-        const key = `${name}:${inheritedPage ?? ""}`;
-        let measured = memo.get(key);
-        if (!measured) {
-          onStack.add(name);
-          measured = measureSet(
-            fragment.selectionSet,
-            typeOf(fragment.typeCondition.name.value) ?? parent,
-            inheritedPage,
-          );
-          onStack.delete(name);
-          memo.set(key, measured);
-        }
-        add(measured);
+        const measured = this.measureFragment(selection.name.value, parent, inheritedPage);
+        if (measured) add(measured);
       }
     }
     return total;
-  };
+  }
 
-  const measureField = (
+  /** A fragment spread, measured once per page-size context; null when unknown or cyclic (validation refuses it). */
+  private measureFragment(name: string, parent: GraphQLCompositeType | undefined, inheritedPage: number | undefined) {
+    const fragment = this.fragments.get(name);
+    if (!fragment || this.onStack.has(name)) return null;
+    const key = `${name}:${inheritedPage ?? ""}`;
+    let measured = this.memo.get(key);
+    if (!measured) {
+      this.onStack.add(name);
+      measured = this.measureSet(
+        fragment.selectionSet,
+        this.typeOf(fragment.typeCondition.name.value) ?? parent,
+        inheritedPage,
+      );
+      this.onStack.delete(name);
+      this.memo.set(key, measured);
+    }
+    return measured;
+  }
+
+  private measureField(
     field: FieldNode,
     parent: GraphQLCompositeType | undefined,
     inheritedPage: number | undefined,
-  ): Measure => {
+  ): Measure {
     const aliases = field.alias ? 1 : 0;
-    if (options.ignoreIntrospection && INTROSPECTION_FIELDS.has(field.name.value)) {
+    if (this.options.ignoreIntrospection && INTROSPECTION_FIELDS.has(field.name.value)) {
       // Sandbox's introspection is deep and wide, so only its aliases count: no tool asks for the schema twice
-      const inner = field.selectionSet ? measureSet(field.selectionSet, undefined, undefined) : EMPTY;
+      const inner = field.selectionSet ? this.measureSet(field.selectionSet, undefined, undefined) : EMPTY;
       return { ...EMPTY, aliases: aliases + inner.aliases };
     }
     const definition = parent && "getFields" in parent ? parent.getFields()[field.name.value] : undefined;
@@ -155,10 +168,10 @@ export function measureOperation(
     const objectCost = field.selectionSet ? 1 : 0;
     if (!field.selectionSet) return { depth: 1, aliases, fields: 1, cost: 0 };
     const hasPageSize = Boolean(definition?.args.some((a) => a.name === "first"));
-    const pageSize = intArgument(field, "first");
+    const pageSize = this.intArgument(field, "first");
     // a connection's page size counts on its list (edges); a list with no page size of its own gets a default
     const childPage = !list && hasPageSize ? (pageSize ?? DEFAULT_PAGE_SIZE) : undefined;
-    const inner = measureSet(field.selectionSet, child, childPage);
+    const inner = this.measureSet(field.selectionSet, child, childPage);
     const multiplier = list ? (pageSize ?? inheritedPage ?? DEFAULT_LIST_SIZE) : 1;
     return {
       depth: inner.depth + 1,
@@ -166,30 +179,27 @@ export function measureOperation(
       fields: 1 + inner.fields,
       cost: multiplier * (objectCost + inner.cost),
     };
-  };
+  }
 
-  const rootType = typeOf(
-    operation.operation === "query"
-      ? options.schema?.getQueryType()?.name
-      : operation.operation === "mutation"
-        ? options.schema?.getMutationType()?.name
-        : options.schema?.getSubscriptionType()?.name,
-  );
-  const measured = measureSet(operation.selectionSet, rootType, undefined);
-  let rootFields = 0;
-  const countRoot = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== "__typename") rootFields += 1;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) countRoot(selection.selectionSet, seen);
-      else if (!seen.has(selection.name.value) && fragments.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        countRoot(fragments.get(selection.name.value)!.selectionSet, seen);
-      }
+  private intArgument(field: FieldNode, name: string): number | undefined {
+    const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === name)?.value;
+    if (!value) return undefined;
+    if (value.kind === Kind.INT) return Number(value.value);
+    if (value.kind === Kind.VARIABLE) {
+      const variable = value.name.value;
+      const given = this.variables[variable];
+      const fallback = this.defaults.get(variable);
+      if (given === undefined && fallback?.kind === Kind.INT) return Number(fallback.value);
+      return typeof given === "number" && Number.isInteger(given) ? given : undefined;
     }
-  };
-  countRoot(operation.selectionSet, new Set());
-  return { depth: measured.depth, aliases: measured.aliases, rootFields, fields: measured.fields, cost: measured.cost };
+    return undefined;
+  }
+
+  private typeOf(name: string | undefined): GraphQLCompositeType | undefined {
+    if (!name || !this.options.schema) return undefined;
+    const type = this.options.schema.getType(name);
+    return type && isCompositeType(type) ? type : undefined;
+  }
 }
 
 const DESCRIPTIONS: Record<Exclude<QueryLimit, "tokens">, string> = {
