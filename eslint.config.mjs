@@ -27,7 +27,7 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
       ],
       "@typescript-eslint/no-explicit-any": "off",
-      "max-lines-per-function": ["warn", { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
       // a closure may read a handler that is assigned once, later in start-up
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // input validators match control characters on purpose, to refuse them

@@ -39,16 +39,14 @@ function almatyMidnight(now = new Date()): number {
   return Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - ALMATY_OFFSET_HOURS * 3_600_000;
 }
 
-export async function seedWorkingDay(
-  tx: Tx,
-  shop: SeedShop,
-  deps: {
-    courierPasswordHash: string;
-    products: { id: number; name: string; price: number }[];
-    clients: { id: number }[];
-    pick: <T>(list: readonly T[]) => T;
-  },
-) {
+type WorkingDayDeps = {
+  courierPasswordHash: string;
+  products: { id: number; name: string; price: number }[];
+  clients: { id: number }[];
+  pick: <T>(list: readonly T[]) => T;
+};
+
+export async function seedWorkingDay(tx: Tx, shop: SeedShop, deps: WorkingDayDeps) {
   const second = await tx.user.create({
     data: {
       shopId: shop.id,
@@ -61,52 +59,70 @@ export async function seedWorkingDay(
   const first = await tx.user.findFirstOrThrow({ where: { shopId: shop.id, email: `courier@${shop.emailDomain}` } });
   const midnight = almatyMidnight();
   for (let index = 0; index < TODAY_ORDERS; index += 1) {
-    // placed the evening before, a few minutes apart
-    const created = new Date(midnight - 6 * 3_600_000 + index * 7 * 60_000);
-    const status = TODAY_STATUSES[index];
-    const pickup = index === 6 || index === 10;
-    const from = new Date(midnight + (10 + (index % 10)) * 3_600_000);
-    const product = deps.products[(index * 7) % deps.products.length];
-    const quantity = 1 + (index % 2);
-    const fee = pickup ? 0 : 150_000;
-    const order = await tx.order.create({
-      data: {
-        shopId: shop.id,
-        status,
-        bitrixOrderId: shop.bitrix ? 130000 + index : null,
-        total: product.price * quantity + fee,
-        clientId: deps.clients[index % deps.clients.length].id,
-        recipientName: `${deps.pick(FIRST_NAMES)} ${deps.pick(LAST_NAMES)}`,
-        recipientPhone: `+7705${String(1000000 + index * 7919).padStart(7, "0")}`,
-        deliveryKind: pickup ? "PICKUP" : "DELIVERY",
-        deliveryFee: fee,
-        deliveryAddress: pickup ? null : `Алматы, ${deps.pick(STREETS)}, ${10 + index}, кв. ${1 + index * 3}`,
-        deliveryFrom: from,
-        deliveryTo: new Date(from.getTime() + 2 * 3_600_000),
-        courierId: pickup || status === "NEW" ? null : index % 2 ? second.id : first.id,
-        cardText: index % 3 ? "С любовью!" : null,
-        createdAt: created,
-        updatedAt: created,
-        items: {
-          create: [
-            { shopId: shop.id, productId: product.id, quantity, price: product.price, productName: product.name },
-          ],
-        },
-      },
-    });
-    const path = LIFECYCLE.slice(0, LIFECYCLE.indexOf(status) + 1);
+    const data = todayOrder(shop, deps, [first.id, second.id], midnight, index);
+    const order = await tx.order.create({ data });
+    const path = LIFECYCLE.slice(0, LIFECYCLE.indexOf(data.status) + 1);
     await tx.orderHistory.createMany({
-      data: path.map((step, n) => ({
-        shopId: shop.id,
-        orderId: order.id,
-        oldStatus: n === 0 ? null : path[n - 1],
-        newStatus: step,
-        changedBy: "seed",
-        notes: n === 0 ? "Заказ создан" : null,
-        createdAt: new Date(created.getTime() + n * 1_800_000),
-      })),
+      data: statusHistory(shop.id, order.id, path, data.createdAt, () => "seed"),
     });
   }
+}
+
+/** Today's order number `index`: placed the evening before, a few minutes apart; two are pickups. */
+function todayOrder(
+  shop: SeedShop,
+  deps: WorkingDayDeps,
+  [firstCourier, secondCourier]: [number, number],
+  midnight: number,
+  index: number,
+) {
+  const created = new Date(midnight - 6 * 3_600_000 + index * 7 * 60_000);
+  const status = TODAY_STATUSES[index];
+  const pickup = index === 6 || index === 10;
+  const from = new Date(midnight + (10 + (index % 10)) * 3_600_000);
+  const product = deps.products[(index * 7) % deps.products.length];
+  const quantity = 1 + (index % 2);
+  const fee = pickup ? 0 : 150_000;
+  return {
+    shopId: shop.id,
+    status,
+    bitrixOrderId: shop.bitrix ? 130000 + index : null,
+    total: product.price * quantity + fee,
+    clientId: deps.clients[index % deps.clients.length].id,
+    recipientName: `${deps.pick(FIRST_NAMES)} ${deps.pick(LAST_NAMES)}`,
+    recipientPhone: `+7705${String(1000000 + index * 7919).padStart(7, "0")}`,
+    deliveryKind: pickup ? ("PICKUP" as const) : ("DELIVERY" as const),
+    deliveryFee: fee,
+    deliveryAddress: pickup ? null : `Алматы, ${deps.pick(STREETS)}, ${10 + index}, кв. ${1 + index * 3}`,
+    deliveryFrom: from,
+    deliveryTo: new Date(from.getTime() + 2 * 3_600_000),
+    courierId: pickup || status === "NEW" ? null : index % 2 ? secondCourier : firstCourier,
+    cardText: index % 3 ? "С любовью!" : null,
+    createdAt: created,
+    updatedAt: created,
+    items: {
+      create: [{ shopId: shop.id, productId: product.id, quantity, price: product.price, productName: product.name }],
+    },
+  };
+}
+
+/** An order's history rows along `path`, half an hour apart from `createdAt`; the first says the order was created. */
+export function statusHistory(
+  shopId: number,
+  orderId: number,
+  path: OrderStatus[],
+  createdAt: Date,
+  changedBy: (step: number) => string,
+) {
+  return path.map((status, step) => ({
+    shopId,
+    orderId,
+    oldStatus: step === 0 ? null : path[step - 1],
+    newStatus: status,
+    changedBy: changedBy(step),
+    notes: step === 0 ? "Заказ создан" : null,
+    createdAt: new Date(createdAt.getTime() + step * 1_800_000),
+  }));
 }
 
 /**

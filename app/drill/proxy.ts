@@ -52,33 +52,9 @@ export async function startRoundRobinProxy(
   upstreams: number[],
   options: { checkIntervalMs: number } = { checkIntervalMs: 100 },
 ): Promise<RoundRobinProxy> {
-  let next = 0;
-  let retried = 0;
-  let refused = 0;
-  let takenOut = 0;
-  const checks = readinessChecks(upstreams, options.checkIntervalMs, () => takenOut++);
-  /**
-   * Tries the upstreams in rotation from the next one, those in rotation first (one out of it is
-   * tried only when every other refused); `attempt` gets each port until one connects.
-   */
-  const tryUpstreams = async <T>(attempt: (port: number) => Promise<T>): Promise<T | null> => {
-    const first = next++ % upstreams.length;
-    const rotated = upstreams.map((_, i) => upstreams[(first + i) % upstreams.length]);
-    const order = [...rotated.filter(checks.ready), ...rotated.filter((port) => !checks.ready(port))];
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const port of order) {
-        try {
-          return await attempt(port);
-        } catch (error) {
-          if (!REFUSED.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
-          retried++;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
-    }
-    refused++;
-    return null;
-  };
+  const counts = { retried: 0, refused: 0, takenOut: 0 };
+  const checks = readinessChecks(upstreams, options.checkIntervalMs, () => counts.takenOut++);
+  const tryUpstreams = upstreamRotation(upstreams, checks.ready, counts);
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -102,13 +78,13 @@ export async function startRoundRobinProxy(
     port,
     url: `http://127.0.0.1:${port}`,
     get retried() {
-      return retried;
+      return counts.retried;
     },
     get refused() {
-      return refused;
+      return counts.refused;
     },
     get takenOut() {
-      return takenOut;
+      return counts.takenOut;
     },
     async close() {
       checks.stop();
@@ -119,6 +95,36 @@ export async function startRoundRobinProxy(
 }
 
 type TryUpstreams = <T>(attempt: (port: number) => Promise<T>) => Promise<T | null>;
+
+/**
+ * Tries the upstreams in rotation from the next one, those in rotation first (one out of it is
+ * tried only when every other refused); `attempt` gets each port until one connects.
+ */
+function upstreamRotation(
+  upstreams: number[],
+  ready: (port: number) => boolean,
+  counts: { retried: number; refused: number },
+): TryUpstreams {
+  let next = 0;
+  return async <T>(attempt: (port: number) => Promise<T>): Promise<T | null> => {
+    const first = next++ % upstreams.length;
+    const rotated = upstreams.map((_, i) => upstreams[(first + i) % upstreams.length]);
+    const order = [...rotated.filter(ready), ...rotated.filter((port) => !ready(port))];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const port of order) {
+        try {
+          return await attempt(port);
+        } catch (error) {
+          if (!REFUSED.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+          counts.retried++;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
+    }
+    counts.refused++;
+    return null;
+  };
+}
 
 /** A WebSocket upgrade: the request head goes to the first upstream that accepts, then bytes both ways. */
 function pipeUpgrade(req: http.IncomingMessage, client: net.Socket, head: Buffer, tryUpstreams: TryUpstreams) {

@@ -79,7 +79,6 @@ export function renderCard(
   couriers: Courier[] | null = null,
 ): HTMLElement {
   const titleId = `order-${order.id}-title`;
-  const next = nextMove(order, role);
   const photo = assembledPhoto(order);
   return h(
     "li",
@@ -93,16 +92,7 @@ export function renderCard(
         h("h3", { id: titleId }, orderNumber(order)),
         h("span", { class: "window" }, deliveryWindow(order)),
       ),
-      photo
-        ? h("img", {
-            class: "thumb",
-            src: photo.thumbnailUrl ?? photo.url,
-            alt: TEXT.photoAlt,
-            loading: "lazy",
-            width: 96,
-            height: 96,
-          })
-        : null,
+      photo ? thumbnail(photo) : null,
       order.recipientName ? h("p", { class: "recipient" }, `${TEXT.recipient}: ${order.recipientName}`) : null,
       h(
         "ul",
@@ -115,28 +105,44 @@ export function renderCard(
         : h("p", { class: "courier" }, `${TEXT.courier}: ${order.courier?.name ?? TEXT.noCourier}`),
       courierPicker(order, role, couriers),
       notice ? h("p", { class: "notice", role: "alert" }, notice) : null,
-      h(
-        "div",
-        { class: "actions" },
-        next
-          ? h(
-              "button",
-              {
-                type: "button",
-                class: "move",
-                "data-action": "move",
-                "data-to": next,
-                "aria-label": `${orderNumber(order)}: ${MOVE_TO[next]}`,
-              },
-              `${MOVE_TO[next]} →`,
-            )
-          : null,
-        h(
+      cardActions(order, nextMove(order, role)),
+    ),
+  );
+}
+
+function thumbnail(photo: NonNullable<ReturnType<typeof assembledPhoto>>): HTMLElement {
+  return h("img", {
+    class: "thumb",
+    src: photo.thumbnailUrl ?? photo.url,
+    alt: TEXT.photoAlt,
+    loading: "lazy",
+    width: 96,
+    height: 96,
+  });
+}
+
+/** A card's buttons: the role's next move, if any, and opening the details. */
+function cardActions(order: BoardOrder, next: OrderStatus | null): HTMLElement {
+  return h(
+    "div",
+    { class: "actions" },
+    next
+      ? h(
           "button",
-          { type: "button", class: "open", "data-action": "open", "aria-label": `${TEXT.open} ${orderNumber(order)}` },
-          TEXT.open,
-        ),
-      ),
+          {
+            type: "button",
+            class: "move",
+            "data-action": "move",
+            "data-to": next,
+            "aria-label": `${orderNumber(order)}: ${MOVE_TO[next]}`,
+          },
+          `${MOVE_TO[next]} →`,
+        )
+      : null,
+    h(
+      "button",
+      { type: "button", class: "open", "data-action": "open", "aria-label": `${TEXT.open} ${orderNumber(order)}` },
+      TEXT.open,
     ),
   );
 }
