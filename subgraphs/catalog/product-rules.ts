@@ -195,21 +195,24 @@ async function findImage(tx: Tx, shopId: number, imageId: number) {
   return image;
 }
 
-export async function removeImage(tx: Tx, shopId: number, imageId: number): Promise<Product> {
+/** The product an image of the shop belongs to, locked; refused when archived. */
+async function lockProductOfImage(tx: Tx, shopId: number, imageId: number): Promise<Product> {
   const image = await findImage(tx, shopId, imageId);
   const product = await lockProduct(tx, shopId, image.productId);
   refuseArchived(product);
+  return product;
+}
+
+export async function removeImage(tx: Tx, shopId: number, imageId: number): Promise<Product> {
+  const product = await lockProductOfImage(tx, shopId, imageId);
   await tx.productImage.delete({ where: { id: imageId } });
   const rest = await imagesOf(tx, shopId, product.id);
-  await renumber(
-    tx,
-    shopId,
-    product.id,
-    rest.map((r) => r.id),
-    rest.find((r) => r.isMain)?.id ?? null,
-  );
+  const mainId = rest.find((r) => r.isMain)?.id ?? null;
+  await renumber(tx, shopId, product.id, idsOf(rest), mainId);
   return touch(tx, product.id);
 }
+
+const idsOf = (images: { id: number }[]) => images.map((image) => image.id);
 
 export async function reorderImages(tx: Tx, shopId: number, productId: number, imageIds: number[]): Promise<Product> {
   const product = await lockProduct(tx, shopId, productId);
@@ -235,17 +238,8 @@ export async function reorderImages(tx: Tx, shopId: number, productId: number, i
 }
 
 export async function setMainImage(tx: Tx, shopId: number, imageId: number): Promise<Product> {
-  const image = await findImage(tx, shopId, imageId);
-  const product = await lockProduct(tx, shopId, image.productId);
-  refuseArchived(product);
-  const images = await imagesOf(tx, shopId, product.id);
-  await renumber(
-    tx,
-    shopId,
-    product.id,
-    images.map((i) => i.id),
-    imageId,
-  );
+  const product = await lockProductOfImage(tx, shopId, imageId);
+  await renumber(tx, shopId, product.id, idsOf(await imagesOf(tx, shopId, product.id)), imageId);
   return touch(tx, product.id);
 }
 
@@ -298,20 +292,14 @@ async function setMainImageUrl(tx: Tx, shopId: number, product: Product, url: st
   if (main?.url === url) return product;
   const same = images.find((image) => image.url === url);
   if (same) {
-    await renumber(
-      tx,
-      shopId,
-      product.id,
-      images.map((i) => i.id),
-      same.id,
-    );
+    await renumber(tx, shopId, product.id, idsOf(images), same.id);
   } else if (main) {
     await tx.productImage.update({ where: { id: main.id }, data: { url } });
   } else {
     const created = await tx.productImage.create({
       data: { shopId, productId: product.id, url, position: images.length, isMain: true },
     });
-    await renumber(tx, shopId, product.id, [created.id, ...images.map((i) => i.id)], created.id);
+    await renumber(tx, shopId, product.id, [created.id, ...idsOf(images)], created.id);
   }
   return touch(tx, product.id);
 }
