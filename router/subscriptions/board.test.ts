@@ -229,7 +229,13 @@ describe("authentication", () => {
         authorization: `Bearer ${jwt.sign({ shop_id: "17008", role: "ADMIN" }, TEST_JWT_SECRET, { subject: "u1", expiresIn: 60 })}`,
       },
     ],
-  ])("closes the socket with 4401 for %s", async (_name, payload) => {
+    ...[2 ** 31, 2 ** 53, -1, 0, 1.5].map((shopId) => [
+      `shop_id ${shopId}, not a shop id`,
+      {
+        authorization: `Bearer ${jwt.sign({ shop_id: shopId, role: "ADMIN" }, TEST_JWT_SECRET, { subject: "1", expiresIn: 60 })}`,
+      },
+    ]),
+  ] as [string, object | undefined][])("closes the socket with 4401 for %s", async (_name, payload) => {
     const answer = await rawInit(wsUrl(), payload);
     expect(answer.code).toBe(4401);
   });
