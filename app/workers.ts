@@ -38,7 +38,7 @@ export function createBackgroundWorkers(options: {
     max: 4,
     applicationName: "cvety-graph-bitrix-relay",
   });
-  const bitrixRelay = createBitrixRelay({ config, db: relayDb, logger });
+  const bitrixRelay = createBitrixRelay({ config, db: relayDb, databaseUrl, logger });
   let consumerDb: Database | null = null;
   let stockConsumer: StockConsumer | null = null;
   let uploadSweeper: { stop(): Promise<void> } | null = null;

@@ -27,11 +27,12 @@ async function main() {
   }
   const logger = createLogger(config.logLevel, "cvety-graph-bitrix-relay");
   // as the application role (APP_DATABASE_URL, or the owner's URL with the role's credentials)
-  const db = createDatabase(await applicationDatabaseUrl(config.databaseUrl, config), {
+  const databaseUrl = await applicationDatabaseUrl(config.databaseUrl, config);
+  const db = createDatabase(databaseUrl, {
     max: 4,
     applicationName: "cvety-graph-bitrix-relay",
   });
-  const relay = createBitrixRelay({ config, db, logger });
+  const relay = createBitrixRelay({ config, db, databaseUrl, logger });
   await relay.start();
   // tests wait for this line before they make changes
   console.log(JSON.stringify({ relay: "started", pid: process.pid }));

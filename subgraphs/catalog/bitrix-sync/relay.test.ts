@@ -3,7 +3,14 @@ import { createDatabase, type Database } from "../../../core/db";
 import { createLogger } from "../../../core/logger";
 import { applicationUrl, createTestDatabase, testConfig, DEV_SHOP, PROD_SHOP } from "../../../test/harness";
 import { startFakeBitrix, eventually, type FakeBitrix } from "../../../test/fake-bitrix";
-import { backoffDelay, createBitrixRelay, parseRetryAfter, SendPace, type BitrixRelay } from "./relay";
+import {
+  backoffDelay,
+  createBitrixRelay,
+  parseRetryAfter,
+  RELAY_LISTENER_APPLICATION_NAME,
+  SendPace,
+  type BitrixRelay,
+} from "./relay";
 import { claimDue } from "./outbox";
 
 /**
@@ -35,6 +42,7 @@ async function startRelay(env: Record<string, string> = {}, registry?: client.Re
   const relay = createBitrixRelay({
     config: testConfig(relayEnv(env)),
     db,
+    databaseUrl: applicationUrl(database.url),
     logger: createLogger("silent"),
     stopGraceMs,
   });
@@ -310,6 +318,7 @@ describe("Bitrix relay", () => {
         }),
       ),
       db,
+      databaseUrl: applicationUrl(database.url),
       logger: createLogger("silent"),
       cpuPressure: () => ({ sample: () => share }),
       pressureSampleMs: 50,
@@ -544,6 +553,57 @@ describe("Bitrix relay", () => {
     // the stop did not wait for the answer (a minute away); the bound leaves a busy machine half of it
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(await outbox(p.id)).toMatchObject([{ state: "PENDING", attempts: 0, lockedUntil: null }]);
+  });
+});
+
+describe("the LISTEN connection", () => {
+  it("a lost LISTEN connection comes back, claims what is due at once, then a NOTIFY wakes it again", async () => {
+    // a minute's poll and no CPU pressure watch: only the LISTEN (a NOTIFY, or listening again) wakes the relay
+    await startRelay({
+      BITRIX_SYNC_POLL_MS: "60000",
+      BITRIX_SYNC_BUSY_CPU_PRESSURE: "0",
+      BITRIX_SYNC_BACKOFF_BASE_MS: "1000",
+      BITRIX_SYNC_BACKOFF_MAX_MS: "1000",
+    });
+    const listeners = async () =>
+      (
+        await db.pool.query<{ pid: number }>(
+          `select pid from pg_stat_activity where application_name = $1 and query like 'LISTEN%'`,
+          [RELAY_LISTENER_APPLICATION_NAME],
+        )
+      ).rows;
+    const [lost] = await listeners();
+    expect(lost).toBeDefined();
+    // a row that comes due with no NOTIFY, as one queued while the relay was deaf: a retry
+    const p = product();
+    fake.queue({ status: 500, body: { error: "try again" } });
+    await setPrice(p.id, 460000);
+    await fake.waitForRequests(1);
+    await eventually(async () => {
+      const [row] = await db.write(
+        PROD_SHOP,
+        (sql) =>
+          sql<{ due: boolean }>(
+            `select next_attempt_at <= now() and locked_until is null as due from bitrix_outbox where product_id = $1`,
+            [p.id],
+          ),
+        { origin: "system" },
+      );
+      return row?.due === true;
+    });
+    // due, and nothing claims it: the poll is a minute away
+    expect(fake.requests).toHaveLength(1);
+    await db.pool.query(`select pg_terminate_backend($1)`, [lost.pid]);
+    await eventually(async () => (await listeners()).some((row) => row.pid !== lost.pid));
+    // listening again, the relay claims at once: the retry goes out long before the poll
+    const requests = await fake.waitForRequests(2, 20_000);
+    expect(requests[1].headers["idempotency-key"]).toBe(requests[0].headers["idempotency-key"]);
+    await eventually(async () => (await outbox(p.id))[0]?.state === "DELIVERED");
+    // and the renewed LISTEN hears the next change
+    const next = product();
+    await setPrice(next.id, 470000);
+    const [, , heard] = await fake.waitForRequests(3, 20_000);
+    expect(heard.path.endsWith(`/${next.bitrixProductId}`)).toBe(true);
   });
 });
 

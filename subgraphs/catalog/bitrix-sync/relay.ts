@@ -1,10 +1,10 @@
 import type client from "prom-client";
-import type pg from "pg";
 import type { Config } from "../../../core/config";
 import type { Database } from "../../../core/db";
 import type { Logger } from "../../../core/logger";
 import { cpuPressure, type CpuPressure } from "../../../core/cpu-pressure";
 import { createHttpClient } from "../../../core/http-client";
+import { PgListener } from "../../../core/pg-listener";
 import { claimDue, complete, setSyncTarget, type ClaimedRow, type Outcome } from "./outbox";
 import { createRelayMetrics, type RelayMetrics } from "./relay-metrics";
 import { reasonOf, sendProduct, type SendSettings } from "./relay-send";
@@ -29,9 +29,14 @@ export interface BitrixRelay {
   registerMetrics(registry: client.Registry): void;
 }
 
+/** shown in pg_stat_activity for the relay's LISTEN connection */
+export const RELAY_LISTENER_APPLICATION_NAME = "cvety-bitrix-relay-listener";
+
 export interface RelayDeps {
   config: Config;
   db: Database;
+  /** the database the relay LISTENs on, as db's role (a connection of its own, beside db's pool) */
+  databaseUrl: string;
   logger: Logger;
   /** how long stop() waits for sends in flight before aborting them */
   stopGraceMs?: number;
@@ -146,55 +151,36 @@ class OutcomeRecorder {
   }
 }
 
-/** A NOTIFY from the triggers wakes the relay (after gatherMs); polling covers retries and a lost connection. */
-class OutboxListener {
-  private client: pg.PoolClient | null = null;
-  private listening = false;
-
-  constructor(
-    private readonly db: Database,
-    private readonly onNotify: () => void,
-    private readonly logger: Logger,
-  ) {}
-
-  get connected(): boolean {
-    return this.client !== null;
-  }
-
-  async listen(): Promise<void> {
-    if (this.listening) return;
-    this.listening = true;
-    try {
-      this.client = await this.db.pool.connect();
-      this.client.on("notification", this.onNotify);
-      this.client.on("error", this.onError);
-      await this.client.query("LISTEN bitrix_outbox");
-    } catch (error) {
-      this.logger.warn({ err: error }, "cannot LISTEN for new outbox rows; polling only");
-      this.drop(true);
-    }
-  }
-
-  async close(): Promise<void> {
-    if (!this.client) return;
-    const ok = await this.client.query("UNLISTEN *").then(
-      () => true,
-      () => false,
-    );
-    this.drop(!ok);
-  }
-
-  private readonly onError = () => this.drop(true);
-
-  private drop(destroy: boolean): void {
-    const current = this.client;
-    this.client = null;
-    this.listening = false;
-    if (!current) return;
-    current.removeListener("notification", this.onNotify);
-    current.removeListener("error", this.onError);
-    current.release(destroy);
-  }
+/**
+ * The relay's LISTEN on bitrix_outbox through core/pg-listener.ts (reconnects with backoff): a
+ * NOTIFY from the triggers wakes the relay after gatherMs; every time listening (re)starts the
+ * relay claims at once, since rows queued while it was deaf announced themselves to nobody.
+ * Polling covers retries that come due. Resolves once listening, or once the first attempt
+ * failed (polling covers until it is back).
+ */
+function listenForOutbox(databaseUrl: string, wakeup: Wakeup, logger: Logger): Promise<PgListener> {
+  return new Promise((resolve) => {
+    let started = false;
+    const ready = () => {
+      if (started) return;
+      started = true;
+      resolve(listener);
+    };
+    const listener = new PgListener({
+      connectionString: databaseUrl,
+      applicationName: RELAY_LISTENER_APPLICATION_NAME,
+      channels: ["bitrix_outbox"],
+      logger,
+      lostMessage: "Bitrix relay lost its LISTEN connection; polling until it is back",
+      onNotification: () => wakeup.gatherThenKick(),
+      onListening: () => {
+        ready();
+        wakeup.kick();
+      },
+      onLost: ready,
+    });
+    listener.start();
+  });
 }
 
 /**
@@ -248,7 +234,7 @@ class BitrixRelayWorker implements BitrixRelay {
   private readonly claimBatch: number;
   private readonly wakeup: Wakeup;
   private readonly recorder: OutcomeRecorder;
-  private readonly listener: OutboxListener;
+  private listener: PgListener | null = null;
   private readonly inflight = new Set<Promise<void>>();
   private readonly aborts = new Set<AbortController>();
   private running = false;
@@ -272,7 +258,6 @@ class BitrixRelayWorker implements BitrixRelay {
     this.metrics = createRelayMetrics(db, this.shopId, () => this.pace.perSecond);
     this.wakeup = new Wakeup(this.settings.gatherMs);
     this.recorder = new OutcomeRecorder(db, this.shopId, this.settings.gatherMs, this.logger);
-    this.listener = new OutboxListener(db, this.wakeup.gatherThenKick, this.logger);
   }
 
   registerMetrics(registry: client.Registry): void {
@@ -305,7 +290,9 @@ class BitrixRelayWorker implements BitrixRelay {
     this.running = true;
     this.wakeup.stopping = false;
     this.logger.info({ bitrixShopId: this.shopId, concurrency: this.settings.concurrency }, "Bitrix relay started");
-    await this.listener.listen();
+    const listener = await listenForOutbox(this.deps.databaseUrl, this.wakeup, this.logger);
+    if (this.wakeup.stopping) return void (await listener.stop());
+    this.listener = listener;
     this.pressureTimer = watchPressure(this.settings, this.pace, this.deps, this.logger, () => this.wakeup.kick());
     this.loopDone = this.loop();
   }
@@ -319,7 +306,8 @@ class BitrixRelayWorker implements BitrixRelay {
     await this.loopDone;
     await this.handBackInflight();
     await this.recorder.settled();
-    await this.listener.close();
+    await this.listener?.stop();
+    this.listener = null;
     this.http.close();
     this.running = false;
     this.logger.info("Bitrix relay stopped");
@@ -350,8 +338,6 @@ class BitrixRelayWorker implements BitrixRelay {
         continue;
       }
       for (const row of claimed) this.startDelivery(row);
-      if (claiming && claimed.length === 0 && !this.listener.connected && !this.wakeup.stopping)
-        void this.listener.listen();
       const more = claimed.length > 0 && claimed.length === free;
       // held back by the pace (not by busy slots or an empty queue): look again once a batch may go
       const paced = free < slots && (more || !claiming);
