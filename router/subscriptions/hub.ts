@@ -452,8 +452,15 @@ export class BoardHub {
       viewer,
       requestId: crypto.randomUUID(),
     });
+    const split = splitEvents(operation, rows.length, result.data, result.errors);
+    // an event that could not be read because a subgraph was unreachable (killed, restarting) is
+    // not handed out as an error in its place: the pump keeps its position and reads it again
+    const unavailable = (event: (typeof split)[number]) =>
+      event?.data === null && event.errors?.some((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
+    if (split.some(unavailable))
+      throw new SubgraphUnavailableError("a board event could not be resolved: a subgraph is unavailable");
     const events: BoardEvent[] = [];
-    splitEvents(operation, rows.length, result.data, result.errors).forEach((event, i) => {
+    split.forEach((event, i) => {
       if (event)
         events.push({
           result: event,
