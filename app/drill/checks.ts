@@ -98,3 +98,33 @@ export async function checkBoards(
   }
   return problems;
 }
+
+/**
+ * Product edits: each edited product holds the price of its last edit answered success (or of a
+ * later edit whose answer was lost: it may have applied), and the last product change the outbox
+ * delivered to Bitrix carries that price (edits in between collapse into one row by design).
+ * Run it once the outbox has drained.
+ */
+export async function checkProducts(owner: pg.Pool, sent: Sent[]): Promise<{ lost: string[]; stale: string[] }> {
+  const edits = sent.filter((s) => s.kind === "product");
+  const productIds = [...new Set(edits.filter((s) => s.ok).map((s) => String(s.subject.productId)))];
+  const { rows } = await owner.query<{ id: string; price: number; delivered: number | null }>(
+    `select p.id::text, p.price,
+            (select (o.payload->>'price')::int from bitrix_outbox o
+              where o.product_id = p.id and o.state = 'DELIVERED' order by o.id desc limit 1) as delivered
+       from product p where p.id = any($1::int[])`,
+    [productIds],
+  );
+  const verdict = { lost: [] as string[], stale: [] as string[] };
+  for (const row of rows) {
+    const mine = edits.filter((s) => String(s.subject.productId) === row.id);
+    const lastOk = mine.map((s) => s.ok).lastIndexOf(true);
+    const possible = mine.slice(lastOk).map((s) => Number(s.subject.price));
+    if (!possible.includes(row.price)) verdict.lost.push(`${mine[lastOk].tag}: product ${row.id} price ${row.price}`);
+    if (row.delivered !== row.price)
+      verdict.stale.push(
+        `product ${row.id}: Bitrix last got ${row.delivered ?? "nothing"}, the product is ${row.price}`,
+      );
+  }
+  return verdict;
+}
