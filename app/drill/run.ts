@@ -33,6 +33,11 @@ export interface DrillRow {
   inFlight: number;
   /** requests answered success during the round */
   answered: number;
+  /**
+   * webhook deliveries sent again after an answer that was not 2xx (503 while a part was down,
+   * shed by the delivery gate, or no answer), as Bitrix's retry does: each then applied once
+   */
+  resent: number;
   lost: number;
   duplicated: number;
   /** from the struck process's return to the router's /ready answering 200 */
@@ -249,6 +254,7 @@ async function checkRound(
     );
   return {
     answered: sent.filter((s) => s.ok).length,
+    resent: sent.reduce((sum, s) => sum + Math.max(0, (s.attempts ?? 1) - 1), 0),
     lost: lost.length,
     duplicated: verdict.duplicated.length,
     boardProblems,
@@ -285,13 +291,13 @@ export async function runDrill(
 
 export function formatRow(row: DrillRow): string {
   const ready = `${(row.timeToReadyMs / 1000).toFixed(1)} s${row.timeToReadyMs > READY_BOUND_MS ? " (over 10 s)" : ""}`;
-  return `| ${row.fault} | ${row.inFlight} | ${row.answered} | ${row.lost} | ${row.duplicated} | ${row.boardProblems.length} | ${row.undelivered} | ${ready} |`;
+  return `| ${row.fault} | ${row.inFlight} | ${row.answered} | ${row.resent} | ${row.lost} | ${row.duplicated} | ${row.boardProblems.length} | ${row.undelivered} | ${ready} |`;
 }
 
 export function formatTable(rows: DrillRow[]): string {
   return [
-    "| fault | requests in flight | answered success | lost | duplicated | boards missing/repeating | outbox undelivered | time to ready |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| fault | requests in flight | answered success | webhooks resent | lost | duplicated | boards missing/repeating | outbox undelivered | time to ready |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(formatRow),
   ].join("\n");
 }
