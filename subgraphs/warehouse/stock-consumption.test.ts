@@ -520,7 +520,9 @@ describe("the LISTEN connection", () => {
     await consumer.idle();
     const listeners = () =>
       sql<{ pid: number }>(
-        `select pid from pg_stat_activity where application_name = 'cvety-stock-consumer' and query like 'LISTEN%'`,
+        // this file's database: consumers of other test files run on the same server under the same name
+        `select pid from pg_stat_activity
+          where application_name = 'cvety-stock-consumer' and datname = current_database() and query like 'LISTEN%'`,
       );
     const [lost] = await listeners();
     expect(lost).toBeDefined();

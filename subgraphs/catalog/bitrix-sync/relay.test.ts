@@ -568,7 +568,9 @@ describe("the LISTEN connection", () => {
     const listeners = async () =>
       (
         await db.pool.query<{ pid: number }>(
-          `select pid from pg_stat_activity where application_name = $1 and query like 'LISTEN%'`,
+          // this file's database: relays of other test files run on the same server under the same name
+          `select pid from pg_stat_activity
+            where application_name = $1 and datname = current_database() and query like 'LISTEN%'`,
           [RELAY_LISTENER_APPLICATION_NAME],
         )
       ).rows;
