@@ -52,6 +52,8 @@ async function main() {
     SUBGRAPH_SECRET: "bench-subgraph-secret",
     BOARD_MAX_SUBSCRIPTIONS_PER_USER: "2000",
     BOARD_MAX_SUBSCRIPTIONS_PER_ADDRESS: "2000",
+    // the stacks run as in production, where /metrics answers only this bearer token
+    METRICS_TOKEN: "bench-metrics-token",
     RATE_LIMIT_MUTATIONS_PER_MINUTE: "100000",
   };
   Object.assign(process.env, env);

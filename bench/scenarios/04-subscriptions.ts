@@ -105,15 +105,18 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** /metrics in production answers only the bench's METRICS_TOKEN (bench/run.ts) */
+const METRICS_AUTH = { headers: { authorization: `Bearer ${process.env.METRICS_TOKEN}` } };
+
 async function metric(origin: string, name: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, METRICS_AUTH)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(" ")[1]) : 0;
 }
 
 /** Upper bucket bound under which `p`% of a Prometheus histogram's observations fall. */
 async function histogramPercentile(origin: string, name: string, p: number): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, METRICS_AUTH)).text();
   const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
     le: Number(m[1] === "+Inf" ? Infinity : m[1]),
     count: Number(m[2]),
