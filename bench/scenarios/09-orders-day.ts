@@ -17,7 +17,7 @@ const DELIVERIES = `query Day($date: Date!) { deliveries(date: $date) { id deliv
 const SEARCH = `query Search($q: String!) { orders(first: 20, search: $q) { edges { node { id recipientName bitrixOrderId } } } }`;
 const PAGE_COUNT = `query Page { orders(first: 20) { totalCount edges { node { id status total } } } }`;
 
-/** Copies of seeded orders (one item each, and the first history entry every order has) until the shop has `target` orders; every (count/onDay)th new one starts on DAY. */
+/** Copies of seeded orders (one item each, a total that is that item plus the fee, as every order's is, and the first history entry every order has) until the shop has `target` orders; every (count/onDay)th new one starts on DAY. */
 async function growTo(owner: pg.Client, target: number, onDay: number) {
   const { rows } = await owner.query(`select count(*)::int as n from "order" where shop_id = $1`, [SHOP]);
   const add = target - rows[0].n;
@@ -25,10 +25,11 @@ async function growTo(owner: pg.Client, target: number, onDay: number) {
   const base = rows[0].n;
   await owner.query(
     `with template as (select row_number() over (order by id) - 1 as k, o.* from "order" o where o.shop_id = $1 and o.id <= (select min(id) + 299 from "order" where shop_id = $1)),
+     line as (select id, price, name from product where shop_id = $1 order by id limit 1),
      made as (
        insert into "order" (shop_id, status, bitrix_order_id, total, client_id, recipient_name, recipient_phone, delivery_address,
                             delivery_from, delivery_to, card_text, comment, created_at, updated_at, delivery_kind, delivery_fee)
-       select $1, t.status, 500000 + $4::int + g.n, t.total, t.client_id, t.recipient_name || ' ' || g.n, '+7707' || lpad(($4::int + g.n)::text, 7, '0'), t.delivery_address,
+       select $1, t.status, 500000 + $4::int + g.n, (select price from line) + t.delivery_fee, t.client_id, t.recipient_name || ' ' || g.n, '+7707' || lpad(($4::int + g.n)::text, 7, '0'), t.delivery_address,
               case when g.n % greatest($2::int / greatest($3::int, 1), 1) = 0 then timestamptz '2026-12-15 04:00+00' + (g.n % 600) * interval '1 minute'
                    else t.delivery_from - (1 + g.n % 700) * interval '1 day' end,
               null, t.card_text, t.comment, t.created_at - g.n * interval '1 minute', t.updated_at, t.delivery_kind, t.delivery_fee
@@ -38,7 +39,7 @@ async function growTo(owner: pg.Client, target: number, onDay: number) {
      ),
      items as (
        insert into order_item (shop_id, order_id, product_id, quantity, price, product_name)
-       select $1, m.id, p.id, 1, p.price, p.name from made m, lateral (select id, price, name from product where shop_id = $1 order by id limit 1) p
+       select $1, m.id, p.id, 1, p.price, p.name from made m, line p
      )
      insert into order_history (shop_id, order_id, old_status, new_status, changed_by, notes, kind)
      select $1, m.id, null, m.status, 'bench', 'Order created', 'STATUS' from made m`,

@@ -1,9 +1,9 @@
 import type { Role } from "../../core/auth";
-import type { Tx } from "../../core/db";
+import { sqlIn, type Tx } from "../../core/db";
 import { badUserInput, conflict, forbidden, notFound } from "../../core/errors";
 import { formatTenge } from "../../core/money";
 import { integerInRange, normalizePhone, text } from "../../core/validation";
-import type { DeliveryKind, Order, OrderStatus, Prisma } from "../../prisma/generated/client";
+import type { DeliveryKind, Order, OrderStatus } from "../../prisma/generated/client";
 import {
   MAX_TOTAL,
   priceLines,
@@ -125,11 +125,12 @@ export type LockedOrder = Order;
 
 /** The order, locked until the transaction ends: edits, assignments and status changes of one order queue here. */
 export async function lockForEdit(tx: Tx, shopId: number, orderId: number): Promise<LockedOrder> {
-  const [row] = await tx.$queryRaw<
-    { id: number }[]
-  >`select id from "order" where shop_id = ${shopId} and id = ${orderId} for update`;
-  if (!row) throw notFound("Order", orderId);
-  return tx.order.findUniqueOrThrow({ where: { id: orderId } });
+  const [order] = await sqlIn(tx)<LockedOrder>(`select * from "order" where shop_id = $1 and id = $2 for update`, [
+    shopId,
+    orderId,
+  ]);
+  if (!order) throw notFound("Order", orderId);
+  return order;
 }
 
 function assertEditable(order: LockedOrder, input: UpdateOrderInput, edit: ValidEdit) {
@@ -177,7 +178,10 @@ function describeLines(lines: readonly { productName: string; quantity: number; 
 
 /** The new lines priced from the catalog, when they differ from the order's; null when the items stay. */
 async function newItems(tx: Tx, order: LockedOrder, lines: OrderLine[] | null) {
-  const current = await tx.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+  const current = await sqlIn(tx)<{ productId: number; quantity: number; price: number; productName: string }>(
+    `select product_id, quantity, price, product_name from order_item where order_id = $1 order by id`,
+    [order.id],
+  );
   const currentTotal = current.reduce((sum, item) => sum + item.price * item.quantity, 0);
   if (!lines) return { change: null, itemsTotal: currentTotal, items: null };
   const priced = await priceLines(tx, order.shopId, lines);
@@ -202,7 +206,7 @@ export async function updateOrder(
   assertRoleMayEdit(viewer.role, edit);
   const order = await lockForEdit(tx, viewer.shopId, orderId);
   assertEditable(order, input, edit);
-  const data: Prisma.OrderUpdateInput = {};
+  const data: Partial<Record<keyof typeof COLUMNS, string | number | Date | null>> = {};
   const changes: FieldChange[] = [];
   for (const [field, value] of Object.entries(edit.fields) as [
     keyof ValidEdit["fields"],
@@ -226,9 +230,37 @@ export async function updateOrder(
     await tx.orderItem.deleteMany({ where: { orderId } });
     await tx.orderItem.createMany({ data: items.items.map((item) => ({ ...item, orderId })) });
   }
-  await tx.order.update({ where: { id: orderId }, data });
+  await updateColumns(tx, orderId, data);
   await appendEdit(tx, viewer.shopId, order, changes, viewer.userId);
   return changes;
+}
+
+/** The order's columns an edit may write, each with its SQL type. */
+const COLUMNS = {
+  recipientName: "recipient_name = $?::text",
+  recipientPhone: "recipient_phone = $?::text",
+  deliveryKind: 'delivery_kind = $?::"DeliveryKind"',
+  deliveryAddress: "delivery_address = $?::text",
+  deliveryFrom: "delivery_from = $?::timestamptz",
+  deliveryTo: "delivery_to = $?::timestamptz",
+  deliveryFee: "delivery_fee = $?::int",
+  cardText: "card_text = $?::text",
+  comment: "comment = $?::text",
+  total: "total = $?::int",
+} as const;
+
+/**
+ * One UPDATE of the changed columns, in SQL through the transaction: Prisma's model queries cost
+ * about 1.3 ms each in its query compiler, and an address change is a measured path (updateOrder
+ * within 1.5× of updateOrderStatus). The version is bumped by the row's trigger.
+ */
+function updateColumns(tx: Tx, orderId: number, data: Partial<Record<keyof typeof COLUMNS, unknown>>) {
+  const fields = Object.keys(data) as (keyof typeof COLUMNS)[];
+  const sets = fields.map((field, index) => COLUMNS[field].replace("$?", `$${index + 2}`));
+  return sqlIn(tx)(`update "order" set ${sets.join(", ")}, updated_at = now() where id = $1`, [
+    orderId,
+    ...fields.map((field) => data[field]),
+  ]);
 }
 
 /** The EDIT history entry of a change (at the current status); the board announces it on commit. */
@@ -239,16 +271,16 @@ export function appendEdit(
   changes: FieldChange[],
   changedBy: string,
 ) {
-  return tx.orderHistory.create({
-    data: {
+  return sqlIn(tx)(
+    `insert into order_history (shop_id, order_id, old_status, new_status, changed_by, kind, notes, changes)
+     values ($1, $2, $3::"OrderStatus", $3::"OrderStatus", $4, 'EDIT', $5, $6::jsonb)`,
+    [
       shopId,
-      orderId: order.id,
-      oldStatus: order.status,
-      newStatus: order.status,
+      order.id,
+      order.status,
       changedBy,
-      kind: "EDIT",
-      notes: `Edited: ${changes.map((change) => change.field).join(", ")}`,
-      changes: changes as unknown as Prisma.InputJsonValue,
-    },
-  });
+      `Edited: ${changes.map((change) => change.field).join(", ")}`,
+      JSON.stringify(changes),
+    ],
+  );
 }
