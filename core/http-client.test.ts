@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpClient } from "./http-client";
+import { createHttpClient, IDLE_SOCKET_MS, SUBGRAPH_KEEP_ALIVE_MS } from "./http-client";
 
 /** A real HTTP server that answers after `delayMs`, echoing what it received. */
 async function startEcho(): Promise<{
@@ -128,5 +128,31 @@ describe("the keep-alive HTTP client (router → subgraphs, relay → Bitrix)", 
     await closed.close();
     await expect(fetcher(`${closed.url}/graphql`, { method: "POST", body: "{}" })).rejects.toThrow(/ECONNREFUSED/);
     await expect(fetcher("ftp://127.0.0.1/graphql", { method: "POST" })).rejects.toThrow(/neither http nor https/);
+  });
+});
+
+describe("idle keep-alive sockets", () => {
+  it("are closed by the client before the server's keep-alive timeout, so no call goes out on a socket the server is closing", async () => {
+    const closedByClient: boolean[] = [];
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      req.socket.once("end", () => closedByClient.push(true));
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const fetcher = createHttpClient({ timeoutMs: 5_000, idleSocketMs: 100 });
+    try {
+      await fetcher(url, { method: "POST", body: "{}" });
+      // the client's FIN reaches the server: it, not the server, ended the idle socket
+      while (closedByClient.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await fetcher(url, { method: "POST", body: "{}" })).status).toBe(200);
+    } finally {
+      fetcher.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("our subgraphs keep an idle socket far longer than callers do", () => {
+    expect(SUBGRAPH_KEEP_ALIVE_MS).toBeGreaterThanOrEqual(10 * IDLE_SOCKET_MS);
   });
 });

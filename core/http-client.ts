@@ -9,11 +9,26 @@ import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } fro
  * of a federated request's cost. Answers are buffered whole (JSON documents); redirects are not
  * followed. `init.signal` aborts a call; `timeoutMs` bounds a socket's silence.
  */
-export function createHttpClient(options: { timeoutMs: number; maxSockets?: number }): Fetcher & { close(): void } {
-  const agents = {
-    "http:": new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
-    "https:": new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+/** How long a keep-alive socket may sit idle before we close it. */
+export const IDLE_SOCKET_MS = 4_000;
+
+/** Our subgraphs' keep-alive timeout: far above IDLE_SOCKET_MS, so the caller always closes an idle socket first. */
+export const SUBGRAPH_KEEP_ALIVE_MS = 65_000;
+
+export function createHttpClient(options: {
+  timeoutMs: number;
+  maxSockets?: number;
+  idleSocketMs?: number;
+}): Fetcher & { close(): void } {
+  // an idle keep-alive socket is closed by us first, well before the server's keep-alive timeout
+  // (Node's default is 5 s; our subgraphs', SUBGRAPH_KEEP_ALIVE_MS): a call sent on a socket the
+  // server is closing at that moment fails with ECONNRESET
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 64,
+    timeout: options.idleSocketMs ?? IDLE_SOCKET_MS,
   };
+  const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
   const fetcher = (url: string, init: FetcherRequestInit = {}) =>
     new Promise<FetcherResponse>((resolve, reject) => {
       const target = new URL(url);

@@ -17,6 +17,7 @@ import type { Database } from "./db";
 import type { Logger } from "./logger";
 import type { SubgraphContext } from "./context";
 import { createErrorFormatter } from "./errors";
+import { SUBGRAPH_KEEP_ALIVE_MS } from "./http-client";
 import { requireViewerPlugin } from "./public-operations";
 import { enforceFieldPermissions, roleMatrixPlugin } from "./permissions";
 import { enforceArgumentPermissions } from "./argument-permissions";
@@ -73,7 +74,7 @@ export async function startSubgraph<L>(
   deps: SubgraphDeps,
 ): Promise<RunningSubgraph> {
   const logger = deps.logger.child({ subgraph: definition.name });
-  const httpServer = http.createServer();
+  const httpServer = http.createServer({ keepAliveTimeout: SUBGRAPH_KEEP_ALIVE_MS });
   const server = createApolloServer(definition, httpServer, logger);
   await server.start();
   const internal = definition.internalOperations?.({ config: deps.config, db: deps.db, logger }) ?? { handlers: {} };
