@@ -31,7 +31,9 @@ const HELD_BATCH = `
 
 export function createOrderSyncWriter(db: Database, shopId: number): OrderSyncWriter {
   return createGroupCommit<OrderToSync, OrderSyncResult>({
-    maxBatch: 50,
+    // measured (bench order-sync, 20 connections): batches of up to 50 gave p99 57-62 ms, of 16 52 ms,
+    // of 10 40-50 ms at 808-985 orders/s; a smaller batch waits less behind a big one
+    maxBatch: 10,
     maxInFlight: 2,
     key: (sync) => sync.order.bitrixOrderId,
     async write(batch) {
